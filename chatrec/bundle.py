@@ -1,0 +1,25 @@
+"""A trained bundle: the dataset plus every fitted model and which one serves each route.
+
+Built or loaded by `chatrec.training.load_or_train`; used read-only by dispatch."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models.base import Recommender
+from models.data import Catalog, Ratings
+
+#: route -> model name used when the bundle does not say otherwise
+DEFAULT_ROUTES = {"recommend": "mf-rank", "similar": "hybrid", "popular": "popularity"}
+
+
+@dataclass
+class Bundle:
+    dataset: str
+    catalog: Catalog
+    ratings: Ratings
+    models: dict[str, Recommender]
+    routes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
+
+    def route(self, name: str) -> Recommender:
+        """The model serving route `name` ('recommend', 'similar', 'popular')."""
+        return self.models[self.routes[name]]

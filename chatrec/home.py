@@ -1,0 +1,36 @@
+"""Where chatrec keeps datasets, artifacts and the sessions database."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_DATASET = "ml-100k"
+
+
+def data_home() -> Path:
+    """$CHATREC_HOME, else ~/.local/share/chatrec (created on demand)."""
+    env = os.environ.get("CHATREC_HOME")
+    home = Path(env).expanduser() if env else Path.home() / ".local" / "share" / "chatrec"
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def datasets_dir() -> Path:
+    d = data_home() / "datasets"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def artifacts_dir(dataset: str) -> Path:
+    d = data_home() / "artifacts" / dataset
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def sessions_db() -> Path:
+    return data_home() / "sessions.sqlite3"
+
+
+def active_dataset() -> str:
+    """$CHATREC_DATASET, else the default (ml-100k)."""
+    return os.environ.get("CHATREC_DATASET", DEFAULT_DATASET)

@@ -1,0 +1,153 @@
+"""The `Recommender` interface every model implements, defined once.
+
+Models work on dense indices (see models.data). A model is fitted on a `Ratings`
+and the `Catalog` it indexes, scores users in batches, folds in unseen users from a
+few ratings, and saves itself as plain arrays (`np.savez`, loaded with
+allow_pickle=False) plus a small JSON of hyperparameters.
+
+Subclasses implement `_fit`, `score_users` and optionally `score_profile`,
+`predict`, `item_similarity`; they list their learned arrays in `_arrays` and their
+hyperparameters in `_params`. Everything else (recommend, similar_items, save, load)
+lives here so it behaves the same for every model.
+"""
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import ClassVar, Self
+
+import numpy as np
+
+from models.data import Catalog, Ratings
+from models.errors import ArtifactError, NotFitted, PredictionImpossible, UnknownUser
+from models.ranking import top_k
+
+
+class Recommender:
+    """Base class and protocol of all recommenders.
+
+    Attributes every fitted model has:
+        n_users, n_items: sizes of the index spaces it was fitted on.
+    """
+
+    name: ClassVar[str] = "base"
+    #: True when `predict` returns ratings on the data's scale (RMSE applies).
+    predicts_ratings: ClassVar[bool] = False
+    #: names of learned numpy arrays saved by `save`.
+    _arrays: ClassVar[tuple[str, ...]] = ()
+    #: names of hyperparameters (JSON-serialisable attributes) saved by `save`.
+    _params: ClassVar[tuple[str, ...]] = ()
+
+    n_users: int = 0
+    n_items: int = 0
+    _fitted: bool = False
+
+    # ---- to implement ------------------------------------------------------------
+    def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
+        raise NotImplementedError
+
+    def score_users(self, users: np.ndarray) -> np.ndarray:
+        """Scores, shape (len(users), n_items); higher is better. Users are indices."""
+        raise NotImplementedError
+
+    def score_profile(self, items: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Scores over all items for an unseen user who rated `items` with `values`.
+
+        This is the fold-in / cold-start path (a session user). Raises
+        PredictionImpossible when the model cannot use a profile.
+        """
+        raise PredictionImpossible(f"{self.name} cannot score a new user profile")
+
+    def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Predicted ratings for (user, item) index pairs. Rating models only."""
+        raise PredictionImpossible(f"{self.name} does not predict ratings")
+
+    def item_similarity(self, item: int) -> np.ndarray:
+        """Similarity of every item to `item`, shape (n_items,)."""
+        raise PredictionImpossible(f"{self.name} has no item similarity")
+
+    # ---- shared behaviour --------------------------------------------------------
+    def fit(self, ratings: Ratings, catalog: Catalog) -> Self:
+        """Learn from `ratings` (indices into `catalog`). Returns self."""
+        self.n_users, self.n_items = ratings.n_users, ratings.n_items
+        self._fit(ratings, catalog)
+        self._fitted = True
+        return self
+
+    def _check(self) -> None:
+        if not self._fitted:
+            raise NotFitted(f"{self.name} is not fitted")
+
+    def recommend(
+        self,
+        user: int | None = None,
+        k: int = 10,
+        exclude: np.ndarray | None = None,
+        allowed: np.ndarray | None = None,
+        profile: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (item indices, scores) for a known user index or a profile.
+
+        exclude: item indices never to return (e.g. what the user rated).
+        allowed: boolean mask over items (e.g. a genre filter).
+        profile: (items, values) for a user not in the training data (fold-in).
+        """
+        self._check()
+        if profile is not None:
+            scores = self.score_profile(*profile)
+        elif user is not None:
+            if not 0 <= user < self.n_users:
+                raise UnknownUser(f"user index {user} out of range")
+            scores = self.score_users(np.array([user]))[0]
+        else:
+            raise PredictionImpossible("recommend needs a user or a profile")
+        return top_k(scores, k, exclude=exclude, allowed=allowed)
+
+    def similar_items(
+        self, item: int, k: int = 10, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k items most similar to `item` (never the item itself)."""
+        self._check()
+        return top_k(self.item_similarity(item), k, exclude=np.array([item]), allowed=allowed)
+
+    # ---- persistence -------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write arrays to `path` (.npz) and hyperparameters inside it as JSON."""
+        self._check()
+        path = Path(path)
+        arrays = {a: np.asarray(getattr(self, a)) for a in self._arrays}
+        meta = {
+            "model": self.name,
+            "n_users": self.n_users,
+            "n_items": self.n_items,
+            "params": {p: getattr(self, p) for p in self._params},
+        }
+        arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez(tmp, **arrays)
+        tmp.replace(path)  # atomic: a crash never leaves half an artifact
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self:
+        """Inverse of `save`. Raises ArtifactError on a missing or corrupt file."""
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(bytes(z["__meta__"]).decode())
+                arrays = {a: z[a] for a in cls._arrays}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as e:
+            raise ArtifactError(f"cannot load {cls.name} artifact {path}: {e}") from e
+        if meta.get("model") != cls.name:
+            raise ArtifactError(f"{path} holds a {meta.get('model')!r} model, not {cls.name!r}")
+        obj = cls(**meta["params"])
+        for a, v in arrays.items():
+            setattr(obj, a, v)
+        obj.n_users, obj.n_items = meta["n_users"], meta["n_items"]
+        obj._after_load()
+        obj._fitted = True
+        return obj
+
+    def _after_load(self) -> None:
+        """Hook: rebuild derived (non-saved) state after load."""

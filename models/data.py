@@ -1,0 +1,167 @@
+"""Data containers: the catalog of items and the ratings matrix.
+
+External ids (whatever the dataset uses: ints, ISBN strings, ...) are converted to
+dense 0-based indices here, at the data edge, and nowhere else. Every model works
+on indices; `Catalog.item_ids[i]` / `Ratings.user_ids[u]` map back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+
+from models.errors import UnknownItem, UnknownUser
+
+
+@dataclass(frozen=True, eq=False)
+class Catalog:
+    """Items in index order. Row i of every per-item array is item index i."""
+
+    item_ids: np.ndarray          # external ids, shape (n_items,)
+    titles: np.ndarray            # str, canonical display title ("Godfather, The")
+    years: np.ndarray             # int32, 0 when unknown
+    genres: tuple[tuple[str, ...], ...]  # genres per item
+    # Optional content links (cast, crew, sequels...) as opaque tokens per item.
+    links: tuple[tuple[str, ...], ...] | None = None
+    name: str = "catalog"
+
+    def __post_init__(self) -> None:
+        n = len(self.item_ids)
+        if not (len(self.titles) == len(self.years) == len(self.genres) == n):
+            raise ValueError("catalog arrays must have the same length")
+        if self.links is not None and len(self.links) != n:
+            raise ValueError("catalog links must have one entry per item")
+
+    def __len__(self) -> int:
+        return len(self.item_ids)
+
+    @cached_property
+    def _index(self) -> dict:
+        return {_key(x): i for i, x in enumerate(self.item_ids.tolist())}
+
+    def index_of(self, item_id) -> int:
+        """External item id -> index. Raises UnknownItem."""
+        try:
+            return self._index[_key(item_id)]
+        except KeyError:
+            raise UnknownItem(f"unknown item id {item_id!r}") from None
+
+    @cached_property
+    def genre_names(self) -> tuple[str, ...]:
+        """All genres in the catalog, sorted (excluding the 'unknown' placeholder)."""
+        names = {g for gs in self.genres for g in gs}
+        names.discard("unknown")
+        return tuple(sorted(names))
+
+    @cached_property
+    def _genre_masks(self) -> dict[str, np.ndarray]:
+        masks: dict[str, np.ndarray] = {}
+        for i, gs in enumerate(self.genres):
+            for g in gs:
+                masks.setdefault(g.lower(), np.zeros(len(self), dtype=bool))[i] = True
+        return masks
+
+    def genre_mask(self, genre: str | None) -> np.ndarray | None:
+        """Boolean mask of items in `genre` (case-insensitive); None means no filter."""
+        if genre is None:
+            return None
+        return self._genre_masks.get(genre.lower(), np.zeros(len(self), dtype=bool))
+
+    def display(self, i: int) -> str:
+        """'Title (Year)' for messages."""
+        y = int(self.years[i])
+        return f"{self.titles[i]} ({y})" if y else str(self.titles[i])
+
+
+@dataclass(frozen=True, eq=False)
+class Ratings:
+    """Explicit ratings in coordinate form; users and items are dense indices.
+
+    `n_items` equals len(catalog): items with no ratings are empty columns.
+    """
+
+    users: np.ndarray        # int32, user index per rating
+    items: np.ndarray        # int32, item index per rating
+    values: np.ndarray       # float32
+    timestamps: np.ndarray   # int64 (0 when unknown)
+    user_ids: np.ndarray     # external id per user index
+    n_items: int
+    scale: tuple[float, float] = (1.0, 5.0)
+    name: str = "ratings"
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.users)
+        if not (len(self.items) == len(self.values) == len(self.timestamps) == n):
+            raise ValueError("ratings arrays must have the same length")
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def n_users(self) -> int:
+        return len(self.user_ids)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.n_users, self.n_items)
+
+    @property
+    def density(self) -> float:
+        return len(self) / max(1, self.n_users * self.n_items)
+
+    def csr(self) -> sp.csr_matrix:
+        """users x items CSR of rating values (cached)."""
+        if "csr" not in self._cache:
+            m = sp.csr_matrix(
+                (self.values.astype(np.float32), (self.users, self.items)), shape=self.shape
+            )
+            m.sort_indices()
+            self._cache["csr"] = m
+        return self._cache["csr"]
+
+    def csc(self) -> sp.csc_matrix:
+        if "csc" not in self._cache:
+            self._cache["csc"] = self.csr().tocsc()
+        return self._cache["csc"]
+
+    @cached_property
+    def _user_index(self) -> dict:
+        return {_key(x): u for u, x in enumerate(self.user_ids.tolist())}
+
+    def index_of(self, user_id) -> int:
+        """External user id -> index. Raises UnknownUser."""
+        try:
+            return self._user_index[_key(user_id)]
+        except KeyError:
+            raise UnknownUser(f"unknown user id {user_id!r}") from None
+
+    def user_items(self, u: int) -> tuple[np.ndarray, np.ndarray]:
+        """(item indices, values) rated by user index u."""
+        m = self.csr()
+        sl = slice(m.indptr[u], m.indptr[u + 1])
+        return m.indices[sl], m.data[sl]
+
+    def item_counts(self) -> np.ndarray:
+        return np.bincount(self.items, minlength=self.n_items)
+
+    def item_means(self) -> np.ndarray:
+        sums = np.bincount(self.items, weights=self.values, minlength=self.n_items)
+        counts = self.item_counts()
+        return np.divide(sums, counts, out=np.zeros(self.n_items), where=counts > 0)
+
+    def subset(self, mask: np.ndarray) -> "Ratings":
+        """The ratings selected by a boolean mask, same index spaces."""
+        return Ratings(
+            self.users[mask], self.items[mask], self.values[mask], self.timestamps[mask],
+            self.user_ids, self.n_items, self.scale, self.name,
+        )
+
+
+def _key(x):
+    """Normalise an external id for lookup: '42' and 42 find the same entity."""
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    return str(x).strip()

@@ -1,0 +1,44 @@
+"""Progress reporting for long jobs, without a dependency.
+
+Models accept an optional `progress` callable `(done, total, message) -> None`;
+the service passes one that draws a bar on stderr. The default does nothing.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from typing import Callable
+
+Progress = Callable[[int, int, str], None]
+
+
+def silent(done: int, total: int, message: str = "") -> None:
+    """The default progress callback: report nothing."""
+
+
+class StderrProgress:
+    """A one-line progress bar on stderr; plain lines when stderr is not a TTY."""
+
+    def __init__(self, label: str, stream=None):
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.start = time.perf_counter()
+        self._last_line = 0.0
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        now = time.perf_counter()
+        finished = total > 0 and done >= total
+        if not self.tty and not finished and now - self._last_line < 2.0:
+            return  # logs: at most one line every 2 s
+        self._last_line = now
+        frac = done / total if total else 0.0
+        bar = "#" * int(frac * 20)
+        text = f"{self.label} [{bar:<20}] {done}/{total} {message} {now - self.start:.1f}s"
+        if self.tty:
+            self.stream.write("\r" + text[:120].ljust(120))
+            if finished:
+                self.stream.write("\n")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
