@@ -1,0 +1,53 @@
+"""`chatrec chat`: the terminal REPL (see chatrec/repl.py)."""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from chatrec.errors import UsageError
+
+_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "chat",
+        help="chat in the terminal (history, Tab completion of titles and genres)",
+        description="Chat with the recommender. Type a request ('movies like Alien', "
+        "'top 10 comedies', 'I loved Fargo'), or /help, /user ID, /reset, /quit. "
+        "With stdin or stdout not a terminal, reads one message per line and prints "
+        "plain replies, e.g.  echo 'movies like star wars' | chatrec chat",
+        epilog="The first run on a machine fetches MovieLens 100K and trains (seconds). "
+        "History is kept in $CHATREC_HOME/repl_history.",
+    )
+    p.add_argument("--user", metavar="ID",
+                   help="chat as this dataset user (personal recommendations)")
+    p.add_argument("--session", metavar="ID",
+                   help="resume or name a session (1-64 of A-Z a-z 0-9 _ -)")
+    p.add_argument("--parser", metavar="SPEC", default=None,
+                   help="regex | llm | pkg.module:factory (default: $CHATREC_PARSER or regex)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imports are deferred so that `chatrec --help` stays instant.
+    from chatrec import repl
+    from chatrec.home import data_home
+    from chatrec.service import build_service
+
+    if args.session is not None and not _SESSION_ID.fullmatch(args.session):
+        raise UsageError(f"invalid session id {args.session!r}: use 1-64 of A-Z a-z 0-9 _ -")
+    service = build_service(parser_spec=args.parser)
+    state = repl.Repl(service, session_id=args.session)
+    if args.user is not None:
+        outcome = state.handle(f"/user {args.user}")
+        if outcome.error:  # an unknown user at startup is a usage error, not a chat
+            print(f"chatrec: {outcome.text}", file=sys.stderr)
+            return 4
+    if not repl.is_interactive():
+        return repl.run_plain(state)
+    catalog = service.bundle.catalog
+    banner = (f"chatrec — {service.bundle.dataset}, {len(catalog):,} films. "
+              "Type /help for commands, Tab to complete titles, Ctrl-D to quit.")
+    return repl.run_interactive(state, data_home() / "repl_history", banner=banner)
