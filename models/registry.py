@@ -15,6 +15,7 @@ MODELS: dict[str, str] = {
     "mf-rank": "models.factorization:RankingMF",
     "item-knn": "models.knn:ItemKNN",
     "user-knn": "models.knn:UserKNN",
+    "hybrid": "models.hybrid:HybridSimilar",
 }
 
 
