@@ -30,7 +30,8 @@ DEFAULT_WEIGHTS = {"genre": 1.0, "link": 0.8, "title": 0.5, "decade": 0.35}
 
 #: per link kind multipliers inside the link block: a shared sequel/director link is
 #: much stronger evidence than one shared actor among dozens. Unknown kinds get 1.0.
-LINK_KIND_WEIGHTS = {"film": 4.0, "director": 2.5, "writer": 1.5, "actor": 1.0, "producer": 0.7}
+LINK_KIND_WEIGHTS = {"film": 4.0, "director": 2.5, "writer": 1.5, "actor": 1.0, "subject": 1.0,
+                     "producer": 0.7, "cinematographer": 0.7, "company": 0.5, "kggenre": 0.5}
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -41,11 +42,16 @@ def _title_tokens(title: str) -> list[str]:
 
 
 def _tfidf_block(docs: list[list[str]], token_weight=None) -> sp.csr_matrix:
-    """TF-IDF of pre-tokenised documents, rows L2-normalised; empty docs stay zero."""
-    if not any(docs):
-        return sp.csr_matrix((len(docs), 0))
-    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, norm=None)
-    m = vec.fit_transform(docs).tocsr()
+    """TF-IDF of pre-tokenised documents, rows L2-normalised; empty docs stay zero.
+
+    Tokens found in a single item are dropped (min_df=2): they can never make two
+    items similar, they only dilute the norm (a film's own unique cast members).
+    """
+    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, norm=None, min_df=2)
+    try:
+        m = vec.fit_transform(docs).tocsr()
+    except ValueError:  # no token shared by two items: the block carries nothing
+        return sp.csr_matrix((len(docs), 0), dtype=np.float32)
     if token_weight is not None:
         w = np.array([token_weight(t) for t in vec.get_feature_names_out()])
         m = (m @ sp.diags(w)).tocsr()
