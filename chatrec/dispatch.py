@@ -1,0 +1,293 @@
+"""Query -> route table (DESIGN §3) -> Reply.
+
+`Dispatcher(bundle)` precomputes at build time everything a turn would otherwise
+redo (item metadata as plain Python, popularity scores, mean/count per item, a
+"liked" item x user matrix for co-like reasons), so a turn is a few vector
+operations. It is pure with respect to storage: it reads a `SessionState` and
+returns the `TurnEffects` the service then commits.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from chatrec import replies
+from chatrec.bundle import Bundle
+from chatrec.sessions import SessionState, TurnEffects
+from intents.query import DEFAULT_K, MAX_K, MIN_K, Intent, Query
+from models.errors import PredictionImpossible, UnknownItem
+
+LIKED = 4.0            # a rating at or above this counts as "liked"
+CO_LIKE_COSINE = 0.15  # cosine of like-vectors above which "liked by the same people"
+LIST_INTENTS = ("similar", "recommend", "popular")
+
+
+@dataclass
+class Reply:
+    text: str
+    items: list[dict] = field(default_factory=list)
+    effects: TurnEffects = field(default_factory=TurnEffects)
+
+
+@dataclass
+class Context:
+    """Who is asking: a dataset user index and/or the session's ratings (indices)."""
+
+    user_index: int | None = None
+    user_label: object = None          # the user id as given, for messages
+    unknown_user: bool = False          # a user id was given but is not in the data
+    profile: dict[int, float] = field(default_factory=dict)  # session ratings
+    shown: set[int] = field(default_factory=set)
+
+
+def _sentence(text: str) -> str:
+    """Upper-case the first letter only ('sci-Fi' stays 'Sci-Fi', not 'Sci-fi')."""
+    return text[:1].upper() + text[1:]
+
+
+def _native(x):
+    """numpy scalar -> Python scalar so replies serialise as JSON."""
+    return x.item() if isinstance(x, np.generic) else x
+
+
+class Dispatcher:
+    """Routes a Query to the bundle's models and words the reply."""
+
+    def __init__(self, bundle: Bundle):
+        self.bundle = bundle
+        cat, rat = bundle.catalog, bundle.ratings
+        self.catalog, self.ratings = cat, rat
+        n = len(cat)
+        self.item_ids = [_native(x) for x in cat.item_ids.tolist()]
+        self.titles = [str(t) for t in cat.titles.tolist()]
+        self.years = [int(y) or None for y in cat.years.tolist()]
+        self.genres = [[g for g in gs if g != "unknown"] for gs in cat.genres]
+        self.display = [cat.display(i) for i in range(n)]
+        self.links = [frozenset(ls) for ls in cat.links] if cat.links is not None else None
+        self.counts = rat.item_counts().astype(np.int64)
+        self.means = rat.item_means()
+        self.pop_scores = self._popularity_scores()
+        # item x user binary "liked" matrix, rows L2-normalised: co-like cosine = dot
+        liked = rat.values >= LIKED
+        import scipy.sparse as sp
+        m = sp.csr_matrix((np.ones(int(liked.sum()), dtype=np.float32),
+                           (rat.items[liked], rat.users[liked])), shape=(n, rat.n_users))
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        self.like_rows = sp.diags(np.divide(1.0, norms, out=np.zeros(n), where=norms > 0)) @ m
+        self.like_rows = self.like_rows.tocsr()
+        order = np.lexsort((np.arange(n), -self.counts))
+        self.example_titles = [self.titles[i] for i in order[:2]]
+        self.genre_names = list(cat.genre_names)
+
+    # ---- precomputation ------------------------------------------------------------
+    def _popularity_scores(self) -> np.ndarray:
+        """The popular-route model's (non-personal) scores; a Bayesian average from
+        the ratings if that model cannot give them."""
+        model = self.bundle.models.get(self.bundle.routes.get("popular", ""))
+        if model is not None:
+            for call in (lambda: model.score_profile(np.empty(0, np.int64), np.empty(0)),
+                         lambda: model.score_users(np.array([0]))[0]):
+                try:
+                    s = np.asarray(call(), dtype=np.float64)
+                    if s.shape == (len(self.catalog),):
+                        return s
+                except (PredictionImpossible, NotImplementedError, IndexError, ValueError):
+                    continue
+        c = self.counts.astype(np.float64)
+        prior = float(np.mean(self.ratings.values)) if len(self.ratings) else 0.0
+        m = float(np.median(c[c > 0])) if (c > 0).any() else 1.0
+        return (c * self.means + m * prior) / (c + m)
+
+    # ---- entry point -----------------------------------------------------------------
+    def handle(self, query: Query, state: SessionState, ctx: Context) -> Reply:
+        intent = query.intent.value if isinstance(query.intent, Intent) else str(query.intent)
+        if (query.item_id is None and query.candidates
+                and intent not in ("more", "help", "greet")):
+            return Reply(self._did_you_mean(query))
+        if intent in LIST_INTENTS:
+            req = {"intent": intent, "item_id": _native(query.item_id),
+                   "genre": query.genre, "k": int(query.k)}
+            reply = self._list(req, ctx, exclude_shown=False)
+            if reply.items:
+                reply.effects.set_last_query = True
+                reply.effects.last_query, reply.effects.page = req, 1
+        elif intent == "more":
+            reply = self._more(query, state, ctx)
+        elif intent == "rate":
+            reply = self._rate(query)
+        elif intent == "help":
+            reply = Reply(replies.help_text(self.example_titles, self.genre_names))
+        elif intent == "greet":
+            reply = Reply(replies.greet_text(self.example_titles))
+        else:
+            reply = Reply(replies.unknown_text(self.example_titles))
+        if query.k_requested is not None and reply.items:
+            reply.text = replies.clamp_note(query.k_requested, MIN_K, MAX_K) + " " \
+                + reply.text
+        reply.effects.shown = [str(it["item_id"]) for it in reply.items]
+        return reply
+
+    # ---- intents -----------------------------------------------------------------------
+    def _did_you_mean(self, query: Query) -> str:
+        names = []
+        for c in query.candidates[:3]:
+            try:
+                names.append(self.display[self.catalog.index_of(c.item_id)])
+            except UnknownItem:
+                names.append(str(c.title))
+        return replies.did_you_mean(names)
+
+    def _more(self, query: Query, state: SessionState, ctx: Context) -> Reply:
+        last = state.last_query
+        if not last or last.get("intent") not in LIST_INTENTS:
+            return Reply("There is no list to continue yet. Try: "
+                         + replies.examples(self.example_titles) + ".")
+        # "show me more" keeps the last list's size; "3 more" asks for 3
+        k = int(query.k) if query.k != DEFAULT_K or query.k_requested else int(last["k"])
+        reply = self._list(dict(last, k=k), ctx, exclude_shown=True, more=True)
+        if reply.items:
+            reply.effects.page = state.page + 1
+        return reply
+
+    def _rate(self, query: Query) -> Reply:
+        if query.item_id is None:
+            return Reply("Which film? Tell me like this: 'I loved "
+                         f"{self.example_titles[-1] if self.example_titles else 'Fargo'}' "
+                         "or 'rate Fargo 4 stars'.")
+        i = self.catalog.index_of(query.item_id)
+        lo, hi = self.ratings.scale
+        value = float(query.rating) if query.rating is not None else LIKED
+        value = min(hi, max(lo, value))
+        reply = Reply(f"Noted: you rated {self.display[i]} {value:g}/{hi:g}. "
+                      "Ask 'recommend something' for picks that use it.")
+        reply.effects.rating = (str(self.item_ids[i]), value)
+        return reply
+
+    # ---- lists -----------------------------------------------------------------------------
+    def _list(self, req: dict, ctx: Context, exclude_shown: bool, more: bool = False) -> Reply:
+        k, genre = int(req["k"]), req.get("genre")
+        allowed = self.catalog.genre_mask(genre)
+        shown = np.fromiter(ctx.shown, dtype=np.int64) if exclude_shown else None
+        what = f"{genre} films" if genre else "films"
+        lead = "more " if more else ""
+        intent = req["intent"]
+        if intent == "similar":
+            if req.get("item_id") is None:
+                return Reply("Which film should I match? e.g. 'movies like "
+                             f"{self.example_titles[0] if self.example_titles else 'Alien'}'.")
+            seed = self.catalog.index_of(req["item_id"])
+            mask = np.ones(len(self.catalog), bool) if allowed is None else allowed.copy()
+            if shown is not None and shown.size:
+                mask[shown] = False
+            idx, scores = self.bundle.route("similar").similar_items(seed, k, allowed=mask)
+            reasons = [self._similar_reason(seed, int(i)) for i in idx]
+            text = _sentence(f"{lead}{what} like {self.display[seed]}:")
+            return self._items(idx, scores, reasons, text, f"No more {what} like "
+                               f"{self.display[seed]}.")
+        if intent == "recommend" and (ctx.user_index is not None or ctx.profile):
+            return self._personal(k, allowed, shown, ctx, what, lead)
+        idx, scores = self._popular(k, allowed, shown)
+        reasons = [replies.popularity_reason(self.means[i], int(self.counts[i])) for i in idx]
+        if intent == "recommend":
+            who = (f"User {ctx.user_label} is not in the ratings. " if ctx.unknown_user else "")
+            hint = replies.PERSONAL_HINT.format(
+                example=self.example_titles[-1] if self.example_titles else "Fargo")
+            text = f"{who}{_sentence(lead + 'popular ' + what)} to start with. {hint}"
+        else:
+            text = _sentence(f"{lead}top-rated {what}:")
+        return self._items(idx, scores, reasons, text, f"No more {what} to show.")
+
+    def _popular(self, k, allowed, exclude):
+        from models.ranking import top_k
+        return top_k(self.pop_scores, k, exclude=exclude, allowed=allowed)
+
+    def _personal(self, k, allowed, shown, ctx: Context, what: str, lead: str) -> Reply:
+        """MF ranking for a dataset user; fold-in of the session's ratings (merged with
+        the user's own when both exist); excludes everything the user rated."""
+        model = self.bundle.route("recommend")
+        profile: dict[int, float] = {}
+        if ctx.user_index is not None:
+            items, values = self.ratings.user_items(ctx.user_index)
+            profile.update(zip(items.tolist(), values.tolist()))
+        profile.update(ctx.profile)  # the session's word wins over the dataset's
+        exclude = np.fromiter(profile.keys(), dtype=np.int64, count=len(profile))
+        if shown is not None and shown.size:
+            exclude = np.concatenate([exclude, shown])
+        items = np.fromiter(profile.keys(), dtype=np.int64, count=len(profile))
+        values = np.fromiter(profile.values(), dtype=np.float64, count=len(profile))
+        try:
+            if ctx.profile or ctx.user_index is None:
+                idx, scores = model.recommend(k=k, exclude=exclude, allowed=allowed,
+                                              profile=(items, values))
+            else:
+                idx, scores = model.recommend(ctx.user_index, k=k, exclude=exclude,
+                                              allowed=allowed)
+        except PredictionImpossible:
+            if ctx.user_index is not None and not ctx.profile:
+                raise
+            idx, scores = self._content_fold_in(items, values, k, exclude, allowed)
+        reasons = self._because(idx, items, values)
+        who = f"user {ctx.user_label}" if ctx.user_index is not None else "you"
+        text = _sentence(f"{lead}picks for {who}" + (f" ({what})" if what != "films" else "") + ":")
+        return self._items(idx, scores, reasons, text, f"No more {what} to recommend.")
+
+    def _content_fold_in(self, items, values, k, exclude, allowed):
+        """Fallback when the recommend model cannot fold in: similarity to liked films
+        minus similarity to disliked ones."""
+        from models.ranking import top_k
+        sim = self.bundle.route("similar")
+        scores = np.zeros(len(self.catalog))
+        centre = (self.ratings.scale[0] + self.ratings.scale[1]) / 2
+        for i, v in zip(items.tolist(), values.tolist()):
+            scores += (v - centre) * np.asarray(sim.item_similarity(int(i)), dtype=np.float64)
+        return top_k(scores, k, exclude=exclude, allowed=allowed)
+
+    # ---- reasons and items ---------------------------------------------------------------
+    def _because(self, idx, items: np.ndarray, values: np.ndarray) -> list[str]:
+        """For each pick, the liked film of the profile most similar to it."""
+        if not len(items):
+            return [replies.because_reason(None)] * len(idx)
+        liked = values >= LIKED
+        if not liked.any():
+            return [replies.because_reason(None)] * len(idx)
+        cand, cand_vals = items[liked], values[liked]
+        top = cand_vals >= cand_vals.max() - 0.5  # their top-rated tier first
+        if top.sum() >= 3:
+            cand, cand_vals = cand[top], cand_vals[top]
+        model = self.bundle.route("similar")
+        out = []
+        for i in idx:
+            try:
+                sims = np.asarray(model.item_similarity(int(i)), dtype=np.float64)[cand]
+            except PredictionImpossible:
+                sims = np.asarray(self.like_rows[cand] @ self.like_rows[int(i)].T.toarray()
+                                  ).ravel()
+            sims = np.nan_to_num(sims, nan=-np.inf)
+            best = int(cand[np.lexsort((-cand_vals, -sims))[0]])
+            out.append(replies.because_reason(self.display[best]))
+        return out
+
+    def _similar_reason(self, seed: int, i: int) -> str:
+        roles = []
+        if self.links is not None:
+            roles = replies.link_roles(self.links[seed] & self.links[i])
+        shared = [g for g in self.genres[seed] if g in self.genres[i]]
+        co = float(self.like_rows[seed].multiply(self.like_rows[i]).sum())
+        return replies.similar_reason(roles, shared, co >= CO_LIKE_COSINE, self.display[seed])
+
+    def _items(self, idx, scores, reasons, text: str, empty_text: str) -> Reply:
+        items = []
+        for i, s, why in zip(idx.tolist(), np.asarray(scores).tolist(), reasons):
+            items.append({
+                "item_id": self.item_ids[i], "title": self.titles[i], "year": self.years[i],
+                "genres": list(self.genres[i]),
+                "score": round(float(s), 4) if math.isfinite(s) else 0.0, "reason": why,
+            })
+        return Reply(text if items else empty_text, items)
+
+    def item_dict(self, i: int) -> dict:
+        """Metadata of item index i (used by search and session views)."""
+        return {"item_id": self.item_ids[i], "title": self.titles[i], "year": self.years[i],
+                "genres": list(self.genres[i])}

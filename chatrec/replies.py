@@ -1,0 +1,115 @@
+"""Reply text: reasons, help and hints, "did you mean", and the plain-text rendering of
+a turn used by `chatrec ask` and the REPL. No model logic lives here."""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+# the kind prefix of a link token ("director:m.0bxtg") -> the word used in a reason;
+# kinds not listed (subject, kggenre, ...) add nothing a reader would care about.
+LINK_KINDS = {
+    "film": "series", "sequel": "series", "prequel": "series",
+    "director": "director", "actor": "cast", "cast": "cast", "writer": "writer",
+    "producer": "producer", "company": "studio",
+}
+ROLE_ORDER = ("series", "director", "cast", "writer", "producer", "studio")
+
+PERSONAL_HINT = (
+    "For personal picks, tell me a film you loved (e.g. 'I loved {example}') "
+    "or pass a user id."
+)
+
+
+def join_words(words: Sequence[str], conj: str = "and") -> str:
+    """['a'] -> 'a'; ['a', 'b'] -> 'a and b'; ['a', 'b', 'c'] -> 'a, b and c'."""
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conj} {words[-1]}"
+
+
+def link_roles(tokens: Iterable[str]) -> list[str]:
+    """The roles (series, director, cast, ...) that shared link tokens stand for, in
+    a fixed order; ['links'] when the tokens carry no known kind."""
+    found: set[str] = set()
+    opaque = False  # a token without a "kind:" prefix: shared, but we can't say what
+    for tok in map(str, tokens):
+        if ":" not in tok:
+            opaque = True
+        elif (kind := tok.split(":", 1)[0].lower()) in LINK_KINDS:
+            found.add(LINK_KINDS[kind])
+    ordered = [r for r in ROLE_ORDER if r in found]
+    return ordered or (["links"] if opaque else [])
+
+
+def similar_reason(roles: Sequence[str], genres: Sequence[str], co_liked: bool,
+                   seed_title: str) -> str:
+    """'same director and cast; shares Sci-Fi, Action; liked by the same people'."""
+    parts = []
+    if "series" in roles:
+        parts.append("same series")
+    people = [r for r in roles if r not in ("series", "links", "studio")]
+    if people:
+        parts.append("same " + join_words(people))
+    elif "studio" in roles:
+        parts.append("same studio")
+    elif "links" in roles:
+        parts.append("shares cast or crew")
+    if genres:
+        parts.append("shares " + ", ".join(genres))
+    if co_liked:
+        parts.append("liked by the same people")
+    return "; ".join(parts) if parts else f"similar audience to {seed_title}"
+
+
+def popularity_reason(mean: float, count: int) -> str:
+    if count <= 0:
+        return "no ratings yet"
+    return f"{mean:.2f} average from {count} rating{'s' if count != 1 else ''}"
+
+
+def because_reason(liked_display: str | None) -> str:
+    return f"because you liked {liked_display}" if liked_display else "matches your ratings"
+
+
+def examples(titles: Sequence[str], genre: str | None = None) -> str:
+    """A short list of example requests built from the loaded catalog."""
+    a = titles[0] if titles else "Star Wars"
+    b = titles[1] if len(titles) > 1 else a
+    g = (genre or "comedy").lower()
+    return (f"'movies like {a}', 'recommend a {g}', 'top 10 {g} films', "
+            f"'I loved {b}', 'show me more'")
+
+
+def help_text(titles: Sequence[str], genres: Sequence[str]) -> str:
+    g = ", ".join(genres[:6]) + (", ..." if len(genres) > 6 else "")
+    return (f"I recommend films. Try: {examples(titles)}. "
+            f"Genres I know: {g}. Add a number for more or fewer picks (1-50).")
+
+
+def greet_text(titles: Sequence[str]) -> str:
+    return f"Hi! Ask me for films. Try: {examples(titles)}."
+
+
+def unknown_text(titles: Sequence[str]) -> str:
+    return f"Sorry, I didn't get that. Try: {examples(titles)}."
+
+
+def did_you_mean(options: Sequence[str]) -> str:
+    return f"I'm not sure which film you mean. Did you mean: {join_words(options, 'or')}?"
+
+
+def clamp_note(requested: int, lo: int = 1, hi: int = 50) -> str:
+    return f"You asked for {requested}; I show {lo} to {hi} at a time."
+
+
+def render_text(body: dict) -> str:
+    """Human-readable rendering of a POST /chat body: the reply, then one numbered
+    line per film with year and genres, and its reason on the next line."""
+    lines = [body.get("reply", "")]
+    for n, it in enumerate(body.get("items", []), 1):
+        year = f" ({it['year']})" if it.get("year") else ""
+        genres = f"  [{', '.join(it['genres'])}]" if it.get("genres") else ""
+        lines.append(f"{n:>2}. {it['title']}{year}{genres}")
+        if it.get("reason"):
+            lines.append(f"      {it['reason']}")
+    return "\n".join(lines)

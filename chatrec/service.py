@@ -1,0 +1,224 @@
+"""The facade every front door (ask, chat, HTTP, web page) uses.
+
+`ChatService.turn(message, session_id, user_id)` validates its input, loads the
+session, parses the message into a Query, dispatches it, commits the turn's effects
+and returns exactly the `POST /chat` body. Validation failures raise the typed
+errors of chatrec.errors, which each front door translates in one place.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Callable
+
+import numpy as np
+
+from chatrec.bundle import Bundle
+from chatrec.dispatch import Context, Dispatcher
+from chatrec.errors import NotFound, UsageError
+from chatrec.sessions import (
+    SessionState, SessionStore, TurnEffects, new_session_id, validate_session_id,
+)
+from intents.query import MAX_K, MIN_K
+from models.errors import UnknownItem, UnknownUser
+
+MAX_MESSAGE = 2000
+MAX_USER_ID = 64
+SEARCH_LIMIT = 20
+
+
+def validate_message(message) -> str:
+    if not isinstance(message, str):
+        raise UsageError("message must be a string")
+    if not message.strip():
+        raise UsageError("message is empty: type a request such as 'movies like Alien'")
+    if len(message) > MAX_MESSAGE:
+        raise UsageError(f"message is too long ({len(message)} characters; at most "
+                         f"{MAX_MESSAGE})")
+    return message
+
+
+def validate_k(k) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not MIN_K <= k <= MAX_K:
+        raise UsageError(f"k must be an integer from {MIN_K} to {MAX_K}, got {k!r}")
+    return int(k)
+
+
+def normalize_user_id(user_id) -> int | str | None:
+    """None, an int, or a non-empty string of at most 64 characters."""
+    if user_id is None:
+        return None
+    if isinstance(user_id, bool) or not isinstance(user_id, (int, str, np.integer)):
+        raise UsageError("user id must be an integer or a string")
+    if isinstance(user_id, np.integer):
+        return int(user_id)
+    if isinstance(user_id, str):
+        user_id = user_id.strip()
+        if not user_id or len(user_id) > MAX_USER_ID:
+            raise UsageError(f"user id must be 1-{MAX_USER_ID} characters")
+    return user_id
+
+
+def jsonable(x):
+    """Query dicts may hold numpy scalars or NaN: make them plain JSON values."""
+    if isinstance(x, dict):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if x is None or isinstance(x, (str, int, float, bool)):
+        return x
+    return str(x)
+
+
+def _norm_title(t: str) -> str:
+    t = t.lower()
+    m = re.match(r"^(.*), (the|a|an|les|la|le|il|el|das|der|die)( \(.*\))?$", t)
+    if m:  # "godfather, the" -> "the godfather"
+        t = f"{m.group(2)} {m.group(1)}{m.group(3) or ''}"
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", t).split())
+
+
+class ChatService:
+    """Chat turns and the read-only queries of the HTTP API."""
+
+    def __init__(self, bundle: Bundle, parser, sessions: SessionStore):
+        self.bundle, self.parser, self.sessions = bundle, parser, sessions
+        self.dispatcher = Dispatcher(bundle)
+        self._search_keys = [_norm_title(t) for t in self.dispatcher.titles]
+
+    # ---- chat ---------------------------------------------------------------------
+    def turn(self, message: str, session_id: str | None = None,
+             user_id: int | str | None = None) -> dict:
+        """One chat turn -> {"session_id", "reply", "query", "items"}."""
+        message = validate_message(message)
+        sid = validate_session_id(session_id) if session_id is not None else new_session_id()
+        user_id = normalize_user_id(user_id)
+        state = self.sessions.load(sid)
+        ctx = self._context(user_id if user_id is not None else state.user_id, state)
+        query = self.parser.parse(message)
+        reply = self.dispatcher.handle(query, state, ctx)
+        effects: TurnEffects = reply.effects
+        if user_id is not None and user_id != state.user_id:
+            effects.user_id, effects.set_user = user_id, True
+        self.sessions.apply(sid, effects)
+        return {"session_id": sid, "reply": reply.text,
+                "query": jsonable(query.to_dict()), "items": reply.items}
+
+    def _context(self, user_id, state: SessionState) -> Context:
+        ctx = Context(user_label=user_id)
+        if user_id is not None:
+            try:
+                ctx.user_index = self.bundle.ratings.index_of(user_id)
+            except UnknownUser:
+                ctx.unknown_user = True
+        cat = self.bundle.catalog
+        for item, value in state.ratings.items():
+            try:
+                ctx.profile[cat.index_of(item)] = value
+            except UnknownItem:
+                continue  # rated under another dataset: not usable here
+        for item in state.shown:
+            try:
+                ctx.shown.add(cat.index_of(item))
+            except UnknownItem:
+                continue
+        return ctx
+
+    # ---- sessions ---------------------------------------------------------------------
+    def get_session(self, session_id: str) -> dict:
+        """{"session_id", "user_id", "ratings": [{"item_id", "title", "rating"}], "turns"}."""
+        state = self.sessions.get(validate_session_id(session_id))
+        ratings = []
+        for item, value in state.ratings.items():
+            try:
+                i = self.bundle.catalog.index_of(item)
+                ratings.append({"item_id": self.dispatcher.item_ids[i],
+                                "title": self.dispatcher.titles[i], "rating": value})
+            except UnknownItem:
+                ratings.append({"item_id": item, "title": None, "rating": value})
+        return {"session_id": state.id, "user_id": state.user_id, "ratings": ratings,
+                "turns": state.turns}
+
+    def delete_session(self, session_id: str) -> bool:
+        """Forget a session; False if there was none."""
+        return self.sessions.delete(validate_session_id(session_id))
+
+    # ---- direct queries -------------------------------------------------------------------
+    def recommend_for_user(self, user_id, k: int = 10) -> dict:
+        """Personal picks for a dataset user. Raises UnknownUser, UsageError."""
+        k = validate_k(k)
+        user_id = normalize_user_id(user_id)
+        if user_id is None:
+            raise UsageError("a user id is required")
+        u = self.bundle.ratings.index_of(user_id)
+        ctx = Context(user_index=u, user_label=user_id)
+        reply = self.dispatcher._list({"intent": "recommend", "k": k}, ctx, False)
+        return {"user_id": _native_user(self.bundle.ratings.user_ids[u]),
+                "items": reply.items}
+
+    def similar_items(self, item_id, k: int = 10) -> dict:
+        """Films like one item. Raises UnknownItem, UsageError."""
+        k = validate_k(k)
+        i = self.bundle.catalog.index_of(item_id)
+        reply = self.dispatcher._list(
+            {"intent": "similar", "item_id": self.dispatcher.item_ids[i], "k": k},
+            Context(), False)
+        return {"item": self.dispatcher.item_dict(i), "items": reply.items}
+
+    def search_items(self, text: str | None, limit: int = SEARCH_LIMIT) -> dict:
+        """Catalog items whose title matches `text` (substring first, then fuzzy),
+        most-rated first; with no text, the most-rated items."""
+        limit = validate_k(limit)
+        d = self.dispatcher
+        q = _norm_title(text or "")
+        if len(text or "") > MAX_MESSAGE:
+            raise UsageError(f"search text is too long (at most {MAX_MESSAGE} characters)")
+        counts = d.counts
+        if not q:
+            hits = list(np.lexsort((np.arange(len(counts)), -counts))[:limit])
+        else:
+            hits = [i for i, key in enumerate(self._search_keys) if q in key]
+            hits.sort(key=lambda i: (-counts[i], i))
+            hits = hits[:limit]
+            if len(hits) < limit:
+                from rapidfuzz import fuzz, process
+                seen = set(hits)
+                for _, score, i in process.extract(q, self._search_keys, scorer=fuzz.WRatio,
+                                                   limit=limit * 2, score_cutoff=86):
+                    if i not in seen and len(hits) < limit:
+                        hits.append(i)
+                        seen.add(i)
+        return {"search": text or "", "items": [
+            dict(d.item_dict(int(i)), ratings=int(counts[i]),
+                 average=round(float(d.means[i]), 2)) for i in hits]}
+
+    def health(self) -> dict:
+        b = self.bundle
+        return {"status": "ok", "dataset": b.dataset, "items": len(b.catalog),
+                "users": int(b.ratings.n_users), "ratings": len(b.ratings),
+                "models": sorted(b.models), "routes": dict(b.routes),
+                "parser": getattr(self.parser, "name", type(self.parser).__name__)}
+
+
+def _native_user(x):
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def build_service(dataset: str | None = None, parser_spec: str | None = None,
+                  progress: Callable | None = None, sessions_path=None) -> ChatService:
+    """Load (on first run: fetch and train, reporting progress) the bundle, build the
+    parser, open the sessions database under the data home."""
+    from chatrec.home import sessions_db
+    from chatrec.parsers import build_parser
+    from chatrec.training import load_or_train
+
+    bundle = load_or_train(dataset=dataset, progress=progress)
+    parser = build_parser(parser_spec, bundle.catalog)
+    return ChatService(bundle, parser, SessionStore(sessions_path or sessions_db()))
+
+
+__all__ = ["ChatService", "build_service", "NotFound", "validate_message"]
