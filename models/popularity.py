@@ -138,6 +138,10 @@ class Popularity(Recommender):
         self._check()
         return self.scores.copy()
 
+    def describe(self) -> dict:
+        """Learned settings worth recording in the training manifest."""
+        return {"C": self.C_used, "validation_ndcg@10": self.validation}
+
     def item_stats(self, item: int) -> tuple[float, int]:
         """(mean rating, number of ratings) of an item index."""
         return float(self.means[item]), int(self.counts[item])

@@ -1,0 +1,240 @@
+"""Fit every registered model, save artifacts, and reload them when still valid.
+
+Artifacts live in `chatrec.home.artifacts_dir(dataset)`: one `NAME.npz` per model
+(written by `Recommender.save`) and `manifest.json`, which records what the
+artifacts were built from. A model's artifact is reused only when all of these match:
+
+- the data fingerprint: a sha256 of the loaded ratings and catalog themselves, so any
+  change to the data (a re-fetch, an edited file) retrains everything;
+- the model's signature: class, default hyperparameters and a hash of its source file,
+  so changing a model's code or defaults retrains that model (and only that one).
+
+A missing or corrupt artifact retrains that model with a logged warning instead of
+failing. Models whose module does not exist yet (a colleague's model not yet written)
+are skipped with a note in the manifest and picked up automatically when they land.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import logging
+import platform
+import time
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from chatrec import __version__
+from chatrec.bundle import DEFAULT_ROUTES, Bundle
+from chatrec.home import active_dataset, artifacts_dir
+from models.base import Recommender
+from models.data import Catalog, Ratings
+from models.errors import ArtifactError
+from models.progress import Progress, silent
+from models.registry import MODELS, model_class
+
+log = logging.getLogger("chatrec.training")
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+#: preference order when a route's default model is unavailable
+ROUTE_FALLBACKS = {
+    "recommend": ("mf-rank", "item-knn", "user-knn", "mf", "popularity"),
+    "similar": ("hybrid", "content", "item-knn"),
+    "popular": ("popularity",),
+}
+
+
+# ---- fingerprints and signatures ---------------------------------------------------
+def data_fingerprint(catalog: Catalog, ratings: Ratings) -> str:
+    """sha256 over the ratings arrays and the catalog (ids, titles, years, genres, links)."""
+    h = hashlib.sha256()
+    for a in (ratings.users, ratings.items, ratings.values, ratings.timestamps):
+        h.update(np.ascontiguousarray(a).tobytes())
+    h.update("\x1f".join(map(str, ratings.user_ids.tolist())).encode())
+    h.update("\x1f".join(map(str, catalog.item_ids.tolist())).encode())
+    h.update("\x1f".join(map(str, catalog.titles.tolist())).encode())
+    h.update(np.ascontiguousarray(catalog.years).tobytes())
+    h.update(repr(catalog.genres).encode())
+    h.update(repr(catalog.links).encode())
+    h.update(repr(ratings.scale).encode())
+    return h.hexdigest()
+
+
+def available_models(names: Iterable[str] | None = None) -> tuple[dict[str, type], dict[str, str]]:
+    """(name -> class) of registry models that import, and (name -> reason) for the rest."""
+    ok, missing = {}, {}
+    for name in names or MODELS:
+        try:
+            ok[name] = model_class(name)
+        except (ImportError, AttributeError) as e:
+            missing[name] = f"not available yet ({MODELS.get(name, '?')}: {e})"
+    return ok, missing
+
+
+def model_signature(cls: type[Recommender]) -> dict:
+    """What must match for a saved artifact of `cls` to be reused."""
+    obj = cls()
+    params = {p: getattr(obj, p) for p in cls._params}
+    try:
+        code = hashlib.sha256(Path(inspect.getsourcefile(cls)).read_bytes()).hexdigest()[:16]
+    except (OSError, TypeError):
+        code = "unknown"
+    return {"class": f"{cls.__module__}:{cls.__qualname__}",
+            "params": json.loads(json.dumps(params, default=str)), "code": code}
+
+
+def _versions() -> dict:
+    import scipy
+    import sklearn
+    return {"chatrec": __version__, "numpy": np.__version__, "scipy": scipy.__version__,
+            "scikit-learn": sklearn.__version__, "python": platform.python_version()}
+
+
+# ---- manifest ----------------------------------------------------------------------
+def read_manifest(directory: Path) -> dict | None:
+    try:
+        m = json.loads((directory / MANIFEST).read_text())
+        return m if isinstance(m, dict) and m.get("format") == FORMAT else None
+    except (OSError, ValueError):
+        return None
+
+
+def _write_manifest(directory: Path, manifest: dict) -> None:
+    tmp = directory / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    tmp.replace(directory / MANIFEST)  # atomic: readers never see half a manifest
+
+
+def choose_routes(models: dict) -> dict[str, str]:
+    """DEFAULT_ROUTES where the model exists, else the first available fallback."""
+    routes = {}
+    for route, default in DEFAULT_ROUTES.items():
+        options = (default,) + ROUTE_FALLBACKS.get(route, ())
+        pick = next((n for n in options if n in models), None)
+        if pick is not None:
+            routes[route] = pick
+    return routes
+
+
+# ---- training and loading ----------------------------------------------------------
+def _load_data(dataset: str) -> tuple[Catalog, Ratings]:
+    """The dataset via chatrec.datasets, fetching it first when it is not there yet."""
+    from chatrec import datasets
+    try:
+        return datasets.load(dataset)
+    except Exception as first:  # noqa: BLE001 - any "not there" error: try fetching once
+        fetch = getattr(datasets, "fetch", None)
+        if fetch is None:
+            raise
+        log.info("dataset %s not loadable (%s); fetching", dataset, first)
+        fetch(dataset)
+        return datasets.load(dataset)
+
+
+def fit_one(name: str, cls: type[Recommender], catalog: Catalog, ratings: Ratings,
+            directory: Path) -> tuple[Recommender, dict]:
+    """Fit, save and describe one model."""
+    t0 = time.perf_counter()
+    model = cls().fit(ratings, catalog)
+    seconds = time.perf_counter() - t0
+    path = model.save(directory / f"{name}.npz")
+    entry = {**model_signature(cls), "file": path.name, "fit_seconds": round(seconds, 4),
+             "bytes": path.stat().st_size}
+    describe = getattr(model, "describe", None)
+    if callable(describe):
+        entry["learned"] = describe()
+    return model, entry
+
+
+def train_all(dataset: str | None = None, progress: Progress | None = None, *,
+              models: Iterable[str] | None = None, force: bool = True,
+              data: tuple[Catalog, Ratings] | None = None) -> Bundle:
+    """Fit every available registry model (or `models`), save artifacts and manifest.
+
+    force=False reuses artifacts that are still valid (what `load_or_train` does);
+    data=(catalog, ratings) skips chatrec.datasets (tests, benchmarks).
+    Returns the Bundle with routes chosen among what exists.
+    """
+    dataset = dataset or active_dataset()
+    progress = progress or silent
+    catalog, ratings = data if data is not None else _load_data(dataset)
+    directory = artifacts_dir(dataset)
+    fingerprint = data_fingerprint(catalog, ratings)
+    wanted = list(models) if models is not None else list(MODELS)
+    classes, missing = available_models(wanted)
+    for name, why in missing.items():
+        log.warning("skipping model %s: %s", name, why)
+
+    old = read_manifest(directory) or {}
+    same_data = old.get("fingerprint") == fingerprint
+    entries = dict(old.get("models", {})) if same_data else {}
+    fitted: dict[str, Recommender] = {}
+    failed: dict[str, str] = {}
+    total = len(classes)
+    for done, (name, cls) in enumerate(classes.items()):
+        if not force and (model := _reuse(name, cls, entries.get(name), directory)) is not None:
+            fitted[name] = model
+            progress(done + 1, total, f"{name} up to date")
+            continue
+        progress(done, total, f"fitting {name}")
+        try:
+            fitted[name], entries[name] = fit_one(name, cls, catalog, ratings, directory)
+        except Exception as e:  # noqa: BLE001 - one broken model must not sink the rest
+            log.warning("model %s failed to train: %s: %s", name, type(e).__name__, e)
+            failed[name] = f"{type(e).__name__}: {e}"
+            entries.pop(name, None)
+        progress(done + 1, total, f"{name} done")
+
+    # models not asked for this time but still valid stay in the bundle and manifest
+    for name, entry in list(entries.items()):
+        if name in fitted or name in failed or models is None:
+            continue
+        cls = available_models([name])[0].get(name)
+        if cls is not None and (model := _reuse(name, cls, entry, directory)) is not None:
+            fitted[name] = model
+    entries = {n: e for n, e in entries.items() if n in fitted}
+    routes = choose_routes(fitted)
+    manifest = {
+        "format": FORMAT, "dataset": dataset, "fingerprint": fingerprint,
+        "dataset_fingerprint": _dataset_fingerprint(dataset) if data is None else None,
+        "ratings": len(ratings), "users": ratings.n_users, "items": len(catalog),
+        "versions": _versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "models": entries, "skipped": missing, "failed": failed, "routes": routes,
+    }
+    _write_manifest(directory, manifest)
+    return Bundle(dataset, catalog, ratings, fitted, routes)
+
+
+def _dataset_fingerprint(dataset: str):
+    """The datasets module's own fingerprint, recorded for information only."""
+    try:
+        from chatrec import datasets
+        return datasets.dataset_fingerprint(dataset)
+    except Exception:  # noqa: BLE001 - optional metadata
+        return None
+
+
+def _reuse(name: str, cls: type[Recommender], entry: dict | None,
+           directory: Path) -> Recommender | None:
+    """The saved model when its manifest entry matches the code, else None."""
+    if not entry:
+        return None
+    sig = model_signature(cls)
+    if any(entry.get(k) != sig[k] for k in ("class", "params", "code")):
+        log.info("artifact %s is stale (code or hyperparameters changed); retraining", name)
+        return None
+    try:
+        return cls.load(directory / entry.get("file", f"{name}.npz"))
+    except ArtifactError as e:
+        log.warning("artifact %s is unreadable (%s); retraining it", name, e)
+        return None
+
+
+def load_or_train(dataset: str | None = None, progress: Progress | None = None,
+                  data: tuple[Catalog, Ratings] | None = None) -> Bundle:
+    """The bundle for `dataset`: saved artifacts when they match the data and the code,
+    otherwise (first run, stale or corrupt artifacts) train what is needed and save it."""
+    return train_all(dataset, progress, force=False, data=data)
