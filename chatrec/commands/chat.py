@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 
 from chatrec.errors import UsageError
 
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.session is not None and not _SESSION_ID.fullmatch(args.session):
         raise UsageError(f"invalid session id {args.session!r}: use 1-64 of A-Z a-z 0-9 _ -")
-    service = build_service(parser_spec=args.parser)
+    service = build_service(parser_spec=args.parser, progress=LazyProgress())
     state = repl.Repl(service, session_id=args.session)
     if args.user is not None:
         outcome = state.handle(f"/user {args.user}")
@@ -51,3 +52,19 @@ def run(args: argparse.Namespace) -> int:
     banner = (f"chatrec — {service.bundle.dataset}, {len(catalog):,} films. "
               "Type /help for commands, Tab to complete titles, Ctrl-D to quit.")
     return repl.run_interactive(state, data_home() / "repl_history", banner=banner)
+
+
+class LazyProgress:
+    """A progress bar on stderr that appears only when loading is slow (first run:
+    fetch and train), so that ordinary starts print nothing before the prompt."""
+
+    def __init__(self, after: float = 0.5):
+        self.start, self.after, self.bar = time.perf_counter(), after, None
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        if self.bar is None:
+            if time.perf_counter() - self.start < self.after:
+                return
+            from models.progress import StderrProgress
+            self.bar = StderrProgress("chatrec: preparing models")
+        self.bar(done, total, message)
