@@ -1,0 +1,306 @@
+"""Datasets: the registry of known ones, fetching into the data home, local datasets,
+loading, and the fingerprint that tells training when artifacts are stale.
+
+On disk each dataset is a folder `datasets_dir()/NAME/` holding `manifest.json`:
+- fetched datasets (`fetch`): the files themselves sit next to the manifest, which
+  records where they came from, their sha256 and the verified counts;
+- local datasets (`add_local`): the manifest points at the user's files in place
+  (nothing is copied) and records how to read them.
+
+    fetch("ml-100k")            # GroupLens zip, else the recbole wheel from PyPI
+    catalog, ratings = load()   # the active dataset ($CHATREC_DATASET, default ml-100k)
+    dataset_fingerprint("ml-100k")
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatrec.downloads import Say, Source, sha256_file
+from chatrec.errors import DatasetError, UsageError
+from chatrec.home import active_dataset, datasets_dir
+from models.data import Catalog, Ratings
+from models.errors import DataError
+from models.loaders import CsvColumns, detect_layout, load_csv_pair, load_directory
+from models.tables import LoadReport
+
+MANIFEST = "manifest.json"
+_GROUPLENS = "https://files.grouplens.org/datasets/movielens/"
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A dataset chatrec knows how to fetch; sources are tried in order."""
+
+    name: str
+    description: str
+    sources: tuple[Source, ...]
+    expect: dict[str, int] | None = None  # verified counts: users, items, ratings
+
+
+def _grouplens(name: str, layout: str) -> Source:
+    return Source("grouplens", "zip", f"{_GROUPLENS}{name}.zip", name, layout)
+
+
+REGISTRY: dict[str, DatasetSpec] = {
+    spec.name: spec for spec in (
+        DatasetSpec(
+            "ml-100k", "MovieLens 100K: 100,000 ratings (1-5) of 1,682 movies by 943 users, 1998",
+            (
+                _grouplens("ml-100k", "movielens-100k"),
+                # The same data (plus a Freebase knowledge graph) ships inside RecBole's
+                # wheel, which the package index serves where GroupLens is unreachable.
+                Source("pypi:recbole==1.2.1", "wheel", "recbole==1.2.1",
+                       "recbole/dataset_example/ml-100k", "recbole",
+                       sha256="9c9948202011f37eb0a7c6768129313f00d6403ad221ec940d5e2d5d5f33a407"),
+            ),
+            expect={"ratings": 100_000, "users": 943, "items": 1_682},
+        ),
+        DatasetSpec("ml-1m", "MovieLens 1M: 1,000,209 ratings of 3,883 movies by 6,040 users",
+                    (_grouplens("ml-1m", "movielens-1m"),),
+                    expect={"ratings": 1_000_209, "users": 6_040, "items": 3_883}),
+        DatasetSpec("ml-latest-small", "MovieLens latest small: ~100k half-star ratings, ~9k movies",
+                    (_grouplens("ml-latest-small", "movielens-latest"),)),
+        DatasetSpec("ml-25m", "MovieLens 25M: 25 million ratings of 62,423 movies (250 MB download)",
+                    (_grouplens("ml-25m", "movielens-latest"),)),
+    )
+}
+
+
+def stderr_say(message: str) -> None:
+    print(f"chatrec: {message}", file=sys.stderr, flush=True)
+
+
+def _root(root: Path | None) -> Path:
+    return Path(root) if root is not None else datasets_dir()
+
+
+def read_manifest(name: str, root: Path | None = None) -> dict | None:
+    """The manifest of dataset `name`, or None when it is not on disk."""
+    path = _root(root) / name / MANIFEST
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        raise DatasetError(f"{path}: unreadable manifest ({e}); delete the folder and fetch again")
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Write atomically: a reader never sees half a manifest."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, path)
+
+
+# ------------------------------------------------------------------------- fetching
+def fetch(name: str | None = None, *, root: Path | None = None, force: bool = False,
+          say: Say = stderr_say) -> Path:
+    """Download, verify and install a registered dataset; returns its folder.
+
+    Idempotent (an installed dataset is left alone unless force=True) and atomic (the
+    files land in a temporary folder that is renamed into place only once verified).
+    """
+    name = name or active_dataset()
+    spec = REGISTRY.get(name)
+    if spec is None:
+        raise DatasetError(f"unknown dataset {name!r}; known: {', '.join(REGISTRY)} "
+                           "(to use your own files: chatrec data add --help)")
+    root = _root(root)
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / name
+    if not force and (target / MANIFEST).is_file():
+        say(f"{name} is already in {target} (use --force to fetch it again)")
+        return target
+    failures = []
+    for source in spec.sources:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=root))
+        tmp.chmod(0o755)  # mkdtemp makes it private; a dataset folder is not
+        try:
+            facts = source.fetch_into(tmp, say)
+            manifest = _verify(name, spec, source, tmp, facts)
+            _write_json(tmp / MANIFEST, manifest)
+            _install(tmp, target, force, say)
+            c = manifest["counts"]
+            say(f"{name}: {c['ratings']:,} ratings, {c['users']:,} users, {c['items']:,} items "
+                f"from {source.label}, in {target}")
+            return target
+        except (DatasetError, DataError, OSError) as e:
+            failures.append(f"{source.label}: {e}")
+            if source is not spec.sources[-1]:
+                say(f"{source.label} failed ({e}); trying the next source")
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    raise DatasetError(f"could not fetch {name}: " + "; ".join(failures))
+
+
+def _verify(name: str, spec: DatasetSpec, source: Source, folder: Path, facts: dict) -> dict:
+    """Load what arrived, check the expected counts, and describe it for the manifest."""
+    report = LoadReport()
+    catalog, ratings = load_directory(folder, source.layout, report=report)
+    counts = {"ratings": len(ratings), "users": ratings.n_users, "items": len(catalog)}
+    if spec.expect and counts != spec.expect:
+        raise DatasetError(f"{name} from {source.label} has {counts}, expected {spec.expect}")
+    files = {
+        p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}
+        for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST
+    }
+    content = json.dumps({"layout": source.layout, "files": files}, sort_keys=True)
+    return {
+        "name": name, "kind": "fetched", "layout": source.layout, **facts,
+        "fetched_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "files": files, "counts": counts, "report": report.to_dict() | {"files": sorted(files)},
+        "fingerprint": hashlib.sha256(content.encode()).hexdigest(),
+    }
+
+
+def _install(tmp: Path, target: Path, force: bool, say: Say) -> None:
+    """Rename the verified folder into place; a concurrent fetch that won is fine."""
+    if target.exists() and force:
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        os.rename(target, old)
+        shutil.rmtree(old, ignore_errors=True)
+    elif target.exists() and not (target / MANIFEST).is_file():
+        shutil.rmtree(target)  # leftovers without a manifest are not a dataset
+    try:
+        os.rename(tmp, target)
+    except OSError:
+        if not (target / MANIFEST).is_file():
+            raise
+        say(f"{target.name} was installed by another process meanwhile; keeping that copy")
+
+
+# ------------------------------------------------------------------ local datasets
+def add_local(name: str, *, directory: Path | None = None, ratings: Path | None = None,
+              items: Path | None = None, columns: CsvColumns | None = None, sep: str = ",",
+              items_sep: str | None = None, encoding: str = "utf-8", genre_sep: str = "|",
+              scale: tuple[float, float] | None = None, root: Path | None = None,
+              say: Say = stderr_say) -> dict:
+    """Register files the user already has, read in place: a directory in a known
+    layout (MovieLens, RecBole) or a ratings CSV + items CSV. They are loaded once now
+    so that errors show up here. Returns the manifest."""
+    if not _NAME_RE.fullmatch(name):
+        raise UsageError(f"bad dataset name {name!r}: use 1-64 letters, digits, '.', '_', '-'")
+    if name in REGISTRY:
+        raise UsageError(f"{name!r} is a built-in dataset name; choose another")
+    if (directory is None) == (ratings is None or items is None):
+        raise UsageError("give either a directory or both a ratings file and an items file")
+    if directory is not None:
+        directory = Path(directory).resolve()
+        spec = {"layout": detect_layout(directory), "path": str(directory)}
+    else:
+        spec = {
+            "layout": "csv", "ratings": str(Path(ratings).resolve()),
+            "items": str(Path(items).resolve()),
+            "columns": dataclasses.asdict(columns or CsvColumns()), "sep": sep,
+            "items_sep": items_sep, "encoding": encoding, "genre_sep": genre_sep,
+            "scale": list(scale) if scale else None,
+        }
+    manifest = {"name": name, "kind": "local", "source": "local", **spec}
+    report = LoadReport()
+    catalog, ratings_ = _load_from_manifest(manifest, report)
+    manifest["counts"] = {"ratings": len(ratings_), "users": ratings_.n_users, "items": len(catalog)}
+    manifest["report"] = report.to_dict()
+    folder = _root(root) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_json(folder / MANIFEST, manifest)
+    c = manifest["counts"]
+    say(f"registered {name}: {c['ratings']:,} ratings, {c['users']:,} users, {c['items']:,} items")
+    return manifest
+
+
+def _load_from_manifest(m: dict, report: LoadReport) -> tuple[Catalog, Ratings]:
+    if m["layout"] == "csv":
+        return load_csv_pair(
+            m["ratings"], m["items"], CsvColumns(**m["columns"]), sep=m["sep"],
+            items_sep=m.get("items_sep"), encoding=m.get("encoding", "utf-8"),
+            genre_sep=m.get("genre_sep", "|"),
+            scale=tuple(m["scale"]) if m.get("scale") else None, name=m["name"], report=report,
+        )
+    return load_directory(Path(m["path"]), m["layout"], report=report)
+
+
+# ------------------------------------------------------------------------- loading
+def resolve(name: str | None = None, *, root: Path | None = None, fetch_missing: bool = True,
+            say: Say = stderr_say) -> dict:
+    """The manifest of `name` (default: the active dataset), fetching a registered
+    dataset on first use when `fetch_missing`. The manifest gains a "dir" entry."""
+    name = name or active_dataset()
+    manifest = read_manifest(name, root)
+    if manifest is None:
+        if name in REGISTRY and fetch_missing:
+            fetch(name, root=root, say=say)
+            manifest = read_manifest(name, root)
+        elif name in REGISTRY:
+            raise DatasetError(f"{name} is not fetched yet; run: chatrec data fetch {name}")
+        else:
+            raise DatasetError(f"unknown dataset {name!r}; known: {', '.join(REGISTRY)}, or "
+                               "register your own files with: chatrec data add")
+    manifest["dir"] = str(_root(root) / name)
+    if manifest.get("kind") == "fetched":
+        manifest["path"] = manifest["dir"]
+    return manifest
+
+
+def load(name: str | None = None, *, root: Path | None = None, fetch_missing: bool = True,
+         report: LoadReport | None = None, say: Say = stderr_say) -> tuple[Catalog, Ratings]:
+    """(Catalog, Ratings) of a dataset; see `resolve` for which one and fetching."""
+    m = resolve(name, root=root, fetch_missing=fetch_missing, say=say)
+    catalog, ratings = _load_from_manifest(m, report if report is not None else LoadReport())
+    if catalog.name != m["name"]:
+        catalog = dataclasses.replace(catalog, name=m["name"])
+        ratings = dataclasses.replace(ratings, name=m["name"], _cache={})
+    return catalog, ratings
+
+
+def dataset_fingerprint(name: str | None = None, *, root: Path | None = None) -> str:
+    """A hex digest that changes whenever the dataset's content may have changed.
+
+    Fetched: the sha256 of its verified files (recorded at fetch). Local: the reading
+    options plus each file's size and modification time (hashing a 25M-row file on
+    every start would cost seconds).
+    """
+    m = resolve(name, root=root, fetch_missing=False)
+    if m.get("kind") == "fetched":
+        return m["fingerprint"]
+    keys = {k: m.get(k) for k in ("layout", "path", "ratings", "items", "columns", "sep",
+                                  "items_sep", "encoding", "genre_sep", "scale")}
+    paths = [Path(m[k]) for k in ("ratings", "items") if m.get(k)]
+    if m.get("path"):
+        paths += sorted(p for p in Path(m["path"]).iterdir() if p.is_file())
+    stats = []
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError as e:
+            raise DatasetError(f"dataset {m['name']}: {p}: {e.strerror}") from None
+        stats.append([str(p), st.st_size, st.st_mtime_ns])
+    blob = json.dumps({"spec": keys, "files": stats}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def available(root: Path | None = None) -> list[dict]:
+    """Every registered and every installed dataset, for `chatrec data list`."""
+    root = _root(root)
+    names = set(REGISTRY) | {p.parent.name for p in root.glob(f"*/{MANIFEST}")}
+    out = []
+    for name in sorted(names):
+        m = read_manifest(name, root)
+        spec = REGISTRY.get(name)
+        out.append({
+            "name": name, "installed": m is not None,
+            "kind": m.get("kind") if m else "registered",
+            "description": spec.description if spec else m.get("layout", ""),
+            "counts": m.get("counts") if m else None,
+        })
+    return out

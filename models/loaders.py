@@ -1,0 +1,301 @@
+"""Loaders: dataset files on disk -> `(Catalog, Ratings)`.
+
+Supported layouts (`detect_layout` tells them apart by file names):
+
+| layout              | files                                                        |
+|---------------------|--------------------------------------------------------------|
+| `recbole`           | `NAME.inter`, `NAME.item` [+ `NAME.kg`, `NAME.link`]          |
+| `movielens-100k`    | `u.data`, `u.item` [+ `u.genre`] (GroupLens, latin-1)        |
+| `movielens-1m`      | `ratings.dat`, `movies.dat` (`::`-separated, latin-1)        |
+| `movielens-latest`  | `ratings.csv`, `movies.csv` (ml-latest, ml-25m, ml-32m)      |
+| generic CSV pair    | `load_csv_pair(ratings, items, CsvColumns(...))`             |
+
+Every loader validates what it reads (models/csv_checks.py: errors name file and
+line) and goes through models/tables.py for indexing, duplicates and orphan ratings.
+Pass a `LoadReport` to learn what was dropped; drops are also logged as warnings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from models import csv_checks as cc
+from models.data import Catalog, Ratings
+from models.errors import DataError
+from models.kg import read_links
+from models.tables import LoadReport, build_catalog, build_ratings, parse_genres
+
+Loaded = tuple[Catalog, Ratings]
+
+#: u.genre order; used when a GroupLens ml-100k copy lacks u.genre.
+ML100K_GENRES = (
+    "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
+    "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",
+    "Romance", "Sci-Fi", "Thriller", "War", "Western",
+)
+STAR_SCALE = (1.0, 5.0)
+RATING_COLS = ("user", "item", "rating", "timestamp")
+HALF_STAR_SCALE = (0.5, 5.0)
+
+
+def _report(report: LoadReport | None, layout: str, *files: Path) -> LoadReport:
+    report = report if report is not None else LoadReport()
+    report.layout = layout
+    report.files = [str(f) for f in files]
+    return report
+
+
+def _ratings(path, df, catalog, scale, name, report, cols=("user", "item", "rating", "timestamp"),
+             numeric_ids=True) -> Ratings:
+    """Validate the four rating columns of `df` (timestamp may be None) and index them."""
+    user, item, rating, ts = cols
+    values = cc.require_float(df, path, rating)
+    if scale is not None:
+        cc.require_scale(values, df, path, rating, scale)
+    else:  # generic data without a declared scale: take what the data spans
+        scale = (float(values.min()), float(values.max()))
+        report.notes.append(f"{path}: rating scale not given, using the data's {scale[0]:g}..{scale[1]:g}")
+    stamps = cc.require_float(df, path, ts) if ts is not None else None
+    users = cc.ids_column(df, path, user, numeric_ids)
+    # item ids must have the catalog's kind (int or str) for the lookup to match
+    items = cc.ids_column(df, path, item, catalog.item_ids.dtype.kind in "iu")
+    return build_ratings(path, df.index.to_numpy(), users, items, values, stamps, catalog, scale,
+                         name=name, report=report)
+
+
+# --------------------------------------------------------------------------- RecBole
+def _typed_header(path: Path) -> list[str] | None:
+    """RecBole headers carry types: 'user_id:token' -> 'user_id'."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            first = f.readline().rstrip("\r\n")
+    except FileNotFoundError:
+        return None  # read_table reports the missing file
+    return [c.split(":", 1)[0].strip() for c in first.split("\t")] if first else None
+
+
+def load_recbole(directory: Path, name: str | None = None, *, scale=STAR_SCALE,
+                 links: bool = True, report: LoadReport | None = None) -> Loaded:
+    """RecBole atomic files NAME.inter / NAME.item (+ NAME.kg / NAME.link for links).
+
+    Quirks of the ml-100k copy handled here: year 'unkonwn' -> 0; item 1412's year 'V'
+    is recovered from its title '... (1995)' (the title then loses the suffix, like
+    every other RecBole title); repeated titles are distinct films and all kept.
+    """
+    directory = Path(directory)
+    if name is None:
+        found = sorted(directory.glob("*.inter"))
+        if len(found) != 1:
+            raise DataError(f"{directory}: expected exactly one *.inter file, found {len(found)}")
+        name = found[0].stem
+    inter, item = directory / f"{name}.inter", directory / f"{name}.item"
+    kg, link = directory / f"{name}.kg", directory / f"{name}.link"
+    has_kg = links and kg.is_file() and link.is_file()
+    report = _report(report, "recbole", inter, item, *((kg, link) if has_kg else ()))
+
+    items = cc.read_table(item, sep="\t", names=_typed_header(item), numeric=("item_id",))
+    cc.require_columns(items, item, ["item_id", "movie_title"])
+    ids = cc.ids_column(items, item, "item_id", numeric=True)
+    titles = items["movie_title"].str.strip().to_numpy(dtype=object)
+    raw_years = items["release_year"] if "release_year" in items else items["movie_title"].map(lambda _: "")
+    years = cc.years_column(raw_years)
+    # A title still carrying "(YYYY)" with no usable year field (item 1412): take it.
+    t2, y2 = cc.split_title_year(items["movie_title"])
+    fix = (years == 0) & (y2 > 0)
+    titles = np.where(fix, t2, titles).astype(object)
+    years = np.where(fix, y2, years).astype(np.int32)
+    genres = parse_genres(items["class"], " ") if "class" in items else [()] * len(items)
+    item_links = read_links(kg, link, ids) if has_kg else None
+    catalog = build_catalog(item, items.index.to_numpy(), ids, titles, years, genres,
+                            links=item_links, name=name)
+
+    df = cc.read_table(inter, sep="\t", names=_typed_header(inter),
+                       numeric=("user_id", "item_id", "rating", "timestamp"))
+    cc.require_columns(df, inter, ["user_id", "item_id", "rating"])
+    ts = "timestamp" if "timestamp" in df else None
+    ratings = _ratings(inter, df, catalog, scale, name, report,
+                       cols=("user_id", "item_id", "rating", ts))
+    return catalog, ratings
+
+
+# ------------------------------------------------------------------ GroupLens layouts
+def load_movielens_100k(directory: Path, *, report: LoadReport | None = None) -> Loaded:
+    """GroupLens ml-100k: u.data (tab: user item rating timestamp) and u.item
+    ('|', latin-1: id|title (year)|date|video date|url|19 genre flags)."""
+    directory = Path(directory)
+    data, item, genre = directory / "u.data", directory / "u.item", directory / "u.genre"
+    report = _report(report, "movielens-100k", data, item)
+    names = list(ML100K_GENRES)
+    if genre.is_file():
+        g = cc.read_table(genre, sep="|", names=["name", "flag"], header=False, encoding="latin-1")
+        names = g["name"].str.strip().tolist()
+    cols = ["item_id", "title", "date", "video_date", "url", *[f"g{i}" for i in range(len(names))]]
+    items = cc.read_table(item, sep="|", names=cols, header=False, encoding="latin-1",
+                          numeric=("item_id", *cols[5:]))
+    if items[cols[-1]].isna().any():
+        raise DataError(f"{item}: expected {len(cols)} '|'-separated fields per line "
+                        f"(id, title, dates, url, {len(names)} genre flags)")
+    ids = cc.ids_column(items, item, "item_id", numeric=True)
+    titles, years = cc.split_title_year(items["title"])
+    date_years = cc.years_column(items["date"].str[-4:])
+    years = np.where(years == 0, date_years, years).astype(np.int32)
+    flags = items[cols[5:]].to_numpy(dtype=np.float64) > 0
+    genres = [tuple(np.asarray(names, dtype=object)[row]) for row in flags]
+    catalog = build_catalog(item, items.index.to_numpy(), ids, titles, years, genres, name="ml-100k")
+
+    df = cc.read_table(data, sep="\t", names=list(RATING_COLS), header=False, numeric=RATING_COLS)
+    return catalog, _ratings(data, df, catalog, STAR_SCALE, "ml-100k", report)
+
+
+def load_movielens_1m(directory: Path, *, report: LoadReport | None = None) -> Loaded:
+    """GroupLens ml-1m (and ml-10m): ratings.dat 'user::item::rating::ts' and movies.dat
+    'id::Title (year)::Genre|Genre', latin-1."""
+    directory = Path(directory)
+    data, item = directory / "ratings.dat", directory / "movies.dat"
+    report = _report(report, "movielens-1m", data, item)
+    items = cc.read_table(item, sep="::", names=["item_id", "title", "genres"], header=False,
+                          encoding="latin-1", numeric=("item_id",))
+    ids = cc.ids_column(items, item, "item_id", numeric=True)
+    titles, years = cc.split_title_year(items["title"])
+    genres = parse_genres(items["genres"], "|", none_token="(no genres listed)")
+    catalog = build_catalog(item, items.index.to_numpy(), ids, titles, years, genres,
+                            name=directory.name)
+    df = cc.read_table(data, sep="::", names=list(RATING_COLS), header=False, encoding="latin-1",
+                       numeric=RATING_COLS)
+    return catalog, _ratings(data, df, catalog, STAR_SCALE, directory.name, report)
+
+
+def load_movielens_latest(directory: Path, *, report: LoadReport | None = None) -> Loaded:
+    """ml-latest(-small) / ml-20m / ml-25m: ratings.csv (userId,movieId,rating,timestamp;
+    half stars) and movies.csv (movieId,title,genres; '(no genres listed)' = none)."""
+    directory = Path(directory)
+    data, item = directory / "ratings.csv", directory / "movies.csv"
+    report = _report(report, "movielens-latest", data, item)
+    items = cc.read_table(item, sep=",", numeric=("movieId",))
+    cc.require_columns(items, item, ["movieId", "title", "genres"])
+    ids = cc.ids_column(items, item, "movieId", numeric=True)
+    titles, years = cc.split_title_year(items["title"])
+    genres = parse_genres(items["genres"], "|", none_token="(no genres listed)")
+    catalog = build_catalog(item, items.index.to_numpy(), ids, titles, years, genres,
+                            name=directory.name)
+    df = cc.read_table(data, sep=",", numeric=("userId", "movieId", "rating", "timestamp"))
+    cc.require_columns(df, data, ["userId", "movieId", "rating"])
+    ts = "timestamp" if "timestamp" in df else None
+    return catalog, _ratings(data, df, catalog, HALF_STAR_SCALE, directory.name, report,
+                             cols=("userId", "movieId", "rating", ts))
+
+
+# ------------------------------------------------------------------ generic CSV pair
+@dataclass(frozen=True)
+class CsvColumns:
+    """Column names of a generic ratings file and items file.
+
+    Optional columns (timestamp, year, genres) left as None are used when a column
+    with the default name exists; naming one explicitly makes it required.
+    """
+
+    user: str = "user_id"
+    item: str = "item_id"
+    rating: str = "rating"
+    timestamp: str | None = None
+    item_key: str | None = None     # id column of the items file; default: same as `item`
+    title: str = "title"
+    year: str | None = None
+    genres: str | None = None
+
+    @classmethod
+    def from_spec(cls, spec: str) -> "CsvColumns":
+        """'user=User-ID,item=ISBN,rating=Book-Rating,title=Book-Title' -> CsvColumns."""
+        fields = {}
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            key, sep, value = part.partition("=")
+            if not sep or key.strip() not in cls.__dataclass_fields__:
+                raise DataError(f"bad column spec {part!r}: use KEY=NAME with KEY one of "
+                                f"{', '.join(cls.__dataclass_fields__)}")
+            fields[key.strip()] = value.strip()
+        return cls(**fields)
+
+
+def _optional(df, path, explicit: str | None, default: str) -> str | None:
+    if explicit is not None:
+        cc.require_columns(df, path, [explicit])
+        return explicit
+    return default if default in df.columns else None
+
+
+def load_csv_pair(ratings_path: Path, items_path: Path, columns: CsvColumns = CsvColumns(), *,
+                  sep: str = ",", items_sep: str | None = None, encoding: str = "utf-8",
+                  genre_sep: str = "|", scale: tuple[float, float] | None = None,
+                  name: str = "dataset", report: LoadReport | None = None) -> Loaded:
+    """A ratings CSV and an items CSV with named columns (books work: ISBN string ids,
+    0-10 ratings with scale=(0, 10)). Ids are integers when every id in both files is a
+    plain integer, else strings. Without `scale`, the data's min..max is used. Without a
+    year column, a trailing '(YYYY)' is split off the title."""
+    ratings_path, items_path = Path(ratings_path), Path(items_path)
+    report = _report(report, "csv", ratings_path, items_path)
+    c = columns
+    item_key = c.item_key or c.item
+    items = cc.read_table(items_path, sep=items_sep or sep, encoding=encoding)
+    cc.require_columns(items, items_path, [item_key, c.title])
+    # ids stay text here: auto-detection must see leading zeros ('0012') before parsing
+    df = cc.read_table(ratings_path, sep=sep, encoding=encoding,
+                       numeric=(c.rating, c.timestamp or "timestamp"))
+    cc.require_columns(df, ratings_path, [c.user, c.item, c.rating])
+
+    canonical = r"0|[1-9]\d{0,17}"  # no leading zeros: '0012' must stay a string id
+    numeric = bool(items[item_key].str.strip().str.fullmatch(canonical).all()
+                   and df[c.item].str.strip().str.fullmatch(canonical).all())
+    ids = cc.ids_column(items, items_path, item_key, numeric)
+    year_col = _optional(items, items_path, c.year, "year")
+    if year_col:
+        titles = items[c.title].str.strip().to_numpy(dtype=object)
+        years = cc.years_column(items[year_col])
+    else:
+        titles, years = cc.split_title_year(items[c.title])
+    genre_col = _optional(items, items_path, c.genres, "genres")
+    genres = (parse_genres(items[genre_col], genre_sep, none_token="(no genres listed)")
+              if genre_col else [()] * len(items))
+    catalog = build_catalog(items_path, items.index.to_numpy(), ids, titles, years, genres, name=name)
+
+    ts = _optional(df, ratings_path, c.timestamp, "timestamp")
+    ratings = _ratings(ratings_path, df, catalog, scale, name, report,
+                       cols=(c.user, c.item, c.rating, ts), numeric_ids=None)
+    return catalog, ratings
+
+
+# ------------------------------------------------------------------- auto-detection
+LAYOUTS = {
+    "movielens-100k": (("u.data", "u.item"), load_movielens_100k),
+    "movielens-1m": (("ratings.dat", "movies.dat"), load_movielens_1m),
+    "movielens-latest": (("ratings.csv", "movies.csv"), load_movielens_latest),
+}
+
+
+def detect_layout(directory: Path) -> str:
+    """The layout name of a dataset directory; DataError when nothing matches."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise DataError(f"{directory}: not a directory")
+    if len(list(directory.glob("*.inter"))) == 1:
+        return "recbole"
+    for layout, (files, _) in LAYOUTS.items():
+        if all((directory / f).is_file() for f in files):
+            return layout
+    raise DataError(
+        f"{directory}: no known dataset layout (looked for NAME.inter+NAME.item, u.data+u.item, "
+        "ratings.dat+movies.dat, ratings.csv+movies.csv); for other CSV files use a ratings "
+        "file and an items file with named columns"
+    )
+
+
+def load_directory(directory: Path, layout: str | None = None, *,
+                   report: LoadReport | None = None) -> Loaded:
+    """Load a dataset directory in any supported layout (detected when not given)."""
+    layout = layout or detect_layout(directory)
+    if layout == "recbole":
+        return load_recbole(directory, report=report)
+    if layout not in LAYOUTS:
+        raise DataError(f"unknown layout {layout!r}; known: recbole, {', '.join(LAYOUTS)}")
+    return LAYOUTS[layout][1](directory, report=report)

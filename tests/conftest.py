@@ -1,0 +1,74 @@
+"""Shared fixtures.
+
+- `ml100k`: session-scoped `(catalog, ratings)` of MovieLens 100K. The dataset is
+  fetched ONCE per machine into `$CHATREC_TEST_CACHE` (default
+  `~/.cache/chatrec-tests`), under a file lock so parallel runs (pytest-xdist, two
+  terminals) do not download twice. A failed fetch FAILS the test, never skips it.
+- `ml100k_dir`: session-scoped path of that cached dataset folder.
+- `chatrec_home`: function-scoped fresh `$CHATREC_HOME` (a tmp dir) whose
+  `datasets/ml-100k` is a copy of the cached dataset, so code under test that loads
+  the active dataset finds it without downloading, and cannot damage the cache.
+
+Tests using `ml100k`, `ml100k_dir` or `chatrec_home` are marked `movielens`
+automatically (`pytest -m "not movielens"` runs the rest).
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ML_FIXTURES = {"ml100k", "ml100k_dir", "chatrec_home"}
+
+
+def _cache_root() -> Path:
+    env = os.environ.get("CHATREC_TEST_CACHE")
+    root = Path(env).expanduser() if env else Path.home() / ".cache" / "chatrec-tests"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that needs MovieLens, so it can be selected or deselected."""
+    for item in items:
+        if ML_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.movielens)
+
+
+@pytest.fixture(scope="session")
+def ml100k_dir() -> Path:
+    """The cached ML-100K folder (fetched on first use, once per machine)."""
+    from chatrec import datasets
+
+    root = _cache_root() / "datasets"
+    root.mkdir(exist_ok=True)
+    with open(_cache_root() / ".fetch.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a second process waits, then finds it there
+        try:
+            return datasets.fetch("ml-100k", root=root, say=lambda msg: None)
+        except Exception as e:  # noqa: BLE001 - any failure must fail loudly, not skip
+            pytest.fail(f"could not fetch ML-100K into the test cache {root}: {e}", pytrace=False)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def ml100k(ml100k_dir):
+    """(Catalog, Ratings) of MovieLens 100K: 1,682 items, 943 users, 100,000 ratings.
+    Shared by the whole session: treat it as read-only."""
+    from chatrec import datasets
+
+    return datasets.load("ml-100k", root=ml100k_dir.parent, fetch_missing=False)
+
+
+@pytest.fixture
+def chatrec_home(tmp_path, monkeypatch, ml100k_dir) -> Path:
+    """A fresh $CHATREC_HOME holding a private copy of ML-100K as the active dataset."""
+    home = tmp_path / "chatrec-home"
+    shutil.copytree(ml100k_dir, home / "datasets" / "ml-100k")
+    monkeypatch.setenv("CHATREC_HOME", str(home))
+    monkeypatch.delenv("CHATREC_DATASET", raising=False)
+    return home
