@@ -158,6 +158,14 @@ def train_all(dataset: str | None = None, progress: Progress | None = None, *,
     data=(catalog, ratings) skips chatrec.datasets (tests, benchmarks).
     Returns the Bundle with routes chosen among what exists.
     """
+    return train_report(dataset, progress, models=models, force=force, data=data)[0]
+
+
+def train_report(dataset: str | None = None, progress: Progress | None = None, *,
+                 models: Iterable[str] | None = None, force: bool = True,
+                 data: tuple[Catalog, Ratings] | None = None) -> tuple[Bundle, dict]:
+    """`train_all`, plus a report: the manifest with each model's "status"
+    ("trained", "up to date") and the artifacts directory."""
     dataset = dataset or active_dataset()
     progress = progress or silent
     catalog, ratings = data if data is not None else _load_data(dataset)
@@ -173,15 +181,18 @@ def train_all(dataset: str | None = None, progress: Progress | None = None, *,
     entries = dict(old.get("models", {})) if same_data else {}
     fitted: dict[str, Recommender] = {}
     failed: dict[str, str] = {}
+    status: dict[str, str] = {}
     total = len(classes)
     for done, (name, cls) in enumerate(classes.items()):
         if not force and (model := _reuse(name, cls, entries.get(name), directory)) is not None:
             fitted[name] = model
+            status[name] = "up to date"
             progress(done + 1, total, f"{name} up to date")
             continue
         progress(done, total, f"fitting {name}")
         try:
             fitted[name], entries[name] = fit_one(name, cls, catalog, ratings, directory)
+            status[name] = "trained"
         except Exception as e:  # noqa: BLE001 - one broken model must not sink the rest
             log.warning("model %s failed to train: %s: %s", name, type(e).__name__, e)
             failed[name] = f"{type(e).__name__}: {e}"
@@ -195,6 +206,7 @@ def train_all(dataset: str | None = None, progress: Progress | None = None, *,
         cls = available_models([name])[0].get(name)
         if cls is not None and (model := _reuse(name, cls, entry, directory)) is not None:
             fitted[name] = model
+            status[name] = "up to date"
     entries = {n: e for n, e in entries.items() if n in fitted}
     routes = choose_routes(fitted)
     manifest = {
@@ -205,7 +217,10 @@ def train_all(dataset: str | None = None, progress: Progress | None = None, *,
         "models": entries, "skipped": missing, "failed": failed, "routes": routes,
     }
     _write_manifest(directory, manifest)
-    return Bundle(dataset, catalog, ratings, fitted, routes)
+    report = {**manifest, "artifacts": str(directory),
+              "models": {n: {**e, "status": status.get(n, "up to date")}
+                         for n, e in entries.items()}}
+    return Bundle(dataset, catalog, ratings, fitted, routes), report
 
 
 def _dataset_fingerprint(dataset: str):

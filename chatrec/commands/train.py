@@ -1,0 +1,86 @@
+"""`chatrec train`: fit every model for a dataset and save the artifacts."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from chatrec.errors import UsageError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "train",
+        help="fit all models for the active dataset and save artifacts",
+        description="Fit every model (popularity, content, k-NN, MF, hybrid...) on the "
+        "dataset, save each as an .npz artifact with a JSON manifest under "
+        "$CHATREC_HOME/artifacts/DATASET, and print a summary. Artifacts that still "
+        "match the data and the code are kept unless --force is given.",
+        epilog="Example: chatrec train --models popularity,content --force",
+    )
+    p.add_argument("--dataset", metavar="NAME", default=None,
+                   help="dataset name (default: $CHATREC_DATASET or ml-100k)")
+    p.add_argument("--models", metavar="A,B", default=None,
+                   help="comma-separated model names, or 'all' (default: all)")
+    p.add_argument("--force", action="store_true",
+                   help="refit even when the saved artifacts are up to date")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=run)
+
+
+def _model_list(spec: str | None) -> list[str] | None:
+    from models.registry import MODELS
+    if spec is None or spec.strip().lower() == "all":
+        return None
+    names = [n.strip() for n in spec.split(",") if n.strip()]
+    unknown = [n for n in names if n not in MODELS]
+    if unknown or not names:
+        raise UsageError(f"unknown model(s) {', '.join(unknown) or spec!r}; "
+                         f"choose from {', '.join(MODELS)} or 'all'")
+    return names
+
+
+def run(args: argparse.Namespace) -> int:
+    from chatrec.home import active_dataset
+    from chatrec.training import train_report
+    from models.progress import StderrProgress
+
+    names = _model_list(args.models)
+    dataset = args.dataset or active_dataset()
+    progress = StderrProgress(f"training {dataset}")
+    _, report = train_report(dataset, progress, models=names, force=args.force)
+    summary = {
+        "dataset": dataset, "artifacts": report["artifacts"],
+        "fingerprint": report["fingerprint"], "routes": report["routes"],
+        "models": {n: {"status": e["status"], "fit_seconds": e["fit_seconds"],
+                       "bytes": e["bytes"]} for n, e in report["models"].items()},
+        "skipped": report["skipped"], "failed": report["failed"],
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        _print_table(summary)
+    return 1 if summary["failed"] else 0
+
+
+def _print_table(s: dict) -> None:
+    rows = [(n, m["status"], f"{m['fit_seconds']:.2f}", _size(m["bytes"]))
+            for n, m in s["models"].items()]
+    head = ("model", "status", "fit s", "artifact")
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(4)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    print(line.format(*head))
+    for r in rows:
+        print(line.format(*r))
+    for n, why in {**s["skipped"], **s["failed"]}.items():
+        print(f"{n}: not trained ({why})", file=sys.stderr)
+    routes = ", ".join(f"{k} -> {v}" for k, v in s["routes"].items())
+    print(f"routes: {routes}\nartifacts: {s['artifacts']}")
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
