@@ -187,8 +187,8 @@ class ChatService:
             if len(hits) < limit:
                 from rapidfuzz import fuzz, process
                 seen = set(hits)
-                for _, score, i in process.extract(q, self._search_keys, scorer=fuzz.WRatio,
-                                                   limit=limit * 2, score_cutoff=86):
+                for _, score, i in process.extract(q, self._search_keys, scorer=fuzz.ratio,
+                                                   limit=limit * 2, score_cutoff=75):
                     if i not in seen and len(hits) < limit:
                         hits.append(i)
                         seen.add(i)

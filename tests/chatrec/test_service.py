@@ -1,0 +1,135 @@
+"""ChatService on the tiny stack: turn bodies, conversations, validation, queries."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chatrec.errors import NotFound, UsageError
+from models.errors import UnknownItem, UnknownUser
+from tests.chatrec.fakes import tiny_service
+
+
+@pytest.fixture
+def svc(tmp_path):
+    return tiny_service(tmp_path / "s.db")
+
+
+def ids(body):
+    return [it["item_id"] for it in body["items"]]
+
+
+def test_turn_body_shape(svc):
+    body = svc.turn("movies like star wars")
+    assert set(body) == {"session_id", "reply", "query", "items"}
+    assert body["query"]["intent"] == "similar" and body["query"]["item_id"] == 1
+    assert ids(body)[:2] == [2, 3]
+    json.dumps(body)  # plain JSON all the way down
+    assert svc.get_session(body["session_id"])["turns"] == 1
+
+
+def test_more_pages_never_repeat_within_a_session(svc):
+    seen = ids(svc.turn("2 top", "s1"))
+    for _ in range(3):
+        page = ids(svc.turn("more", "s1"))
+        assert not set(page) & set(seen)
+        seen += page
+    assert len(seen) == 8
+    assert len(svc.turn("more", "s1")["items"]) == 2  # the last two of ten
+    end = svc.turn("more", "s1")
+    assert end["items"] == [] and end["reply"] == "No more films to show."
+
+
+def test_more_is_per_session(svc):
+    a = ids(svc.turn("3 top", "a"))
+    assert ids(svc.turn("3 top", "b")) == a
+    assert not set(ids(svc.turn("more", "b"))) & set(a)
+
+
+def test_rating_changes_the_very_next_recommendation(svc):
+    before = svc.turn("recommend", "r")
+    assert "average from" in before["items"][0]["reason"]
+    ack = svc.turn("i loved scream", "r")
+    assert ack["reply"].startswith("Noted: you rated Scream (1996) 5/5")
+    after = svc.turn("recommend", "r")
+    assert ids(after) != ids(before) and 10 not in ids(after)
+    assert after["items"][0]["reason"] == "because you liked Scream (1996)"
+    sess = svc.get_session("r")
+    assert sess["ratings"] == [{"item_id": 10, "title": "Scream", "rating": 5.0}]
+
+
+def test_dataset_user_gets_personal_picks_and_session_ratings_count(svc):
+    picks = svc.turn("recommend", "u", user_id=1)
+    assert picks["reply"] == "Picks for user 1:" and 1 not in ids(picks)
+    assert svc.get_session("u")["user_id"] == 1
+    svc.turn("i loved scream", "u")  # the session remembers user 1
+    after = svc.turn("recommend", "u")
+    assert after["reply"] == "Picks for user 1:" and 10 not in ids(after)
+
+
+def test_unknown_user_id_gets_a_graceful_answer(svc):
+    body = svc.turn("recommend", user_id="nobody")
+    assert body["reply"].startswith("User nobody is not in the ratings.") and body["items"]
+
+
+@pytest.mark.parametrize("message", ["", "   \n", "x" * 2001, None, 42])
+def test_bad_messages(svc, message):
+    with pytest.raises(UsageError):
+        svc.turn(message)
+
+
+def test_long_but_legal_message(svc):
+    assert svc.turn("x" * 2000)["query"]["intent"] == "unknown"
+
+
+@pytest.mark.parametrize("sid", ["", "bad id", "x" * 65])
+def test_bad_session_ids(svc, sid):
+    with pytest.raises(UsageError):
+        svc.turn("hi", sid)
+    with pytest.raises(UsageError):
+        svc.get_session(sid)
+
+
+@pytest.mark.parametrize("user", [True, 1.5, "", "u" * 65, ["1"]])
+def test_bad_user_ids(svc, user):
+    with pytest.raises(UsageError):
+        svc.turn("hi", user_id=user)
+
+
+def test_sessions_get_and_delete(svc):
+    with pytest.raises(NotFound):
+        svc.get_session("nope")
+    svc.turn("hi", "x")
+    svc.turn("help", "x")
+    assert svc.get_session("x") == {"session_id": "x", "user_id": None, "ratings": [],
+                                    "turns": 2}
+    assert svc.delete_session("x") is True and svc.delete_session("x") is False
+    with pytest.raises(NotFound):
+        svc.get_session("x")
+
+
+def test_recommend_for_user(svc):
+    body = svc.recommend_for_user(1, 3)
+    assert body["user_id"] == 1 and len(body["items"]) == 3
+    assert svc.recommend_for_user("1", 3) == body
+    with pytest.raises(UnknownUser):
+        svc.recommend_for_user(999)
+    for k in (0, 51, True, 2.0):
+        with pytest.raises(UsageError):
+            svc.recommend_for_user(1, k)
+
+
+def test_similar_items(svc):
+    body = svc.similar_items(1, 2)
+    assert body["item"]["title"] == "Star Wars" and ids(body) == [2, 3]
+    with pytest.raises(UnknownItem):
+        svc.similar_items(999)
+
+
+def test_search_items(svc):
+    assert [i["title"] for i in svc.search_items("the godfather")["items"]][0] == "Godfather, The"
+    assert [i["title"] for i in svc.search_items("STAR")["items"]] == ["Star Wars"]
+    assert [i["title"] for i in svc.search_items("fargp")["items"]] == ["Fargo"]
+    top = svc.search_items("")["items"]
+    assert top[0]["title"] == "Star Wars" and top[0]["ratings"] == 5  # most rated first
+    assert svc.search_items("zzzzqqq")["items"] == []
