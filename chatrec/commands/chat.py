@@ -2,13 +2,8 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
-
-from chatrec.errors import UsageError
-
-_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def register(subparsers) -> None:
@@ -36,9 +31,10 @@ def run(args: argparse.Namespace) -> int:
     from chatrec import repl
     from chatrec.home import data_home
     from chatrec.service import build_service
+    from chatrec.sessions import validate_session_id
 
-    if args.session is not None and not _SESSION_ID.fullmatch(args.session):
-        raise UsageError(f"invalid session id {args.session!r}: use 1-64 of A-Z a-z 0-9 _ -")
+    if args.session is not None:
+        validate_session_id(args.session)  # fail before loading the models
     service = build_service(parser_spec=args.parser, progress=LazyProgress())
     state = repl.Repl(service, session_id=args.session)
     if args.user is not None:
