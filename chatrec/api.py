@@ -19,8 +19,10 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Path as PathParam, Query, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chatrec import __version__, schemas
 from chatrec.errors import KNOWN_ERRORS, NotFound, http_status
@@ -70,9 +72,12 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
                    "type": e.get("type", "value_error")} for e in exc.errors()]
         return JSONResponse(jsonable_encoder({"detail": errors}), status_code=422)
 
-    @app.exception_handler(UnicodeDecodeError)
-    async def _not_utf8(request: Request, exc: UnicodeDecodeError):
-        return JSONResponse({"detail": "the request body is not valid UTF-8"}, status_code=400)
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            # FastAPI's words for a body that is not UTF-8: say what is wrong
+            exc = StarletteHTTPException(400, "the request body is not valid UTF-8 JSON")
+        return await http_exception_handler(request, exc)
 
     for cls in KNOWN_ERRORS:
         @app.exception_handler(cls)
