@@ -121,17 +121,9 @@ def choose_routes(models: dict) -> dict[str, str]:
 
 # ---- training and loading ----------------------------------------------------------
 def _load_data(dataset: str) -> tuple[Catalog, Ratings]:
-    """The dataset via chatrec.datasets, fetching it first when it is not there yet."""
+    """The dataset via chatrec.datasets (which fetches it on first use)."""
     from chatrec import datasets
-    try:
-        return datasets.load(dataset)
-    except Exception as first:  # noqa: BLE001 - any "not there" error: try fetching once
-        fetch = getattr(datasets, "fetch", None)
-        if fetch is None:
-            raise
-        log.info("dataset %s not loadable (%s); fetching", dataset, first)
-        fetch(dataset)
-        return datasets.load(dataset)
+    return datasets.load(dataset)
 
 
 def fit_one(name: str, cls: type[Recommender], catalog: Catalog, ratings: Ratings,
