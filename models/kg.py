@@ -97,3 +97,9 @@ def read_links(
     tokens = edges["token"].to_numpy(dtype=object)
     bounds = np.searchsorted(idx, np.arange(len(item_ids) + 1))
     return tuple(tuple(tokens[bounds[i]:bounds[i + 1]]) for i in range(len(item_ids)))
+
+
+def movielens_ids_for_ml100k(item_ids: np.ndarray) -> np.ndarray | None:
+    """The MovieLens movieId of each ML-100K item (0 when unknown), or None when no
+    crosswalk is available. See load_recbole for why RecBole's ml-100k needs it."""
+    return None

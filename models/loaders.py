@@ -24,7 +24,7 @@ import numpy as np
 from models import csv_checks as cc
 from models.data import Catalog, Ratings
 from models.errors import DataError
-from models.kg import read_links
+from models.kg import movielens_ids_for_ml100k, read_links
 from models.tables import LoadReport, build_catalog, build_ratings, parse_genres
 
 Loaded = tuple[Catalog, Ratings]
@@ -107,7 +107,17 @@ def load_recbole(directory: Path, name: str | None = None, *, scale=STAR_SCALE,
     titles = np.where(fix, t2, titles).astype(object)
     years = np.where(fix, y2, years).astype(np.int32)
     genres = parse_genres(items["class"], " ") if "class" in items else [()] * len(items)
-    item_links = read_links(kg, link, ids) if has_kg else None
+    item_links = None
+    if has_kg:
+        # RecBole's ml-100k.link is keyed by MovieLens movieIds (ML-1M ids: 260 is Star
+        # Wars there, 50 is The Usual Suspects), not by ML-100K item ids. Read as-is
+        # it would give Star Wars the cast of another film, so translate the keys, or
+        # go without links when no translation is available.
+        key_ids = movielens_ids_for_ml100k(ids) if name == "ml-100k" else ids
+        if key_ids is None:
+            report.notes.append(f"{link}: keyed by MovieLens movieIds, not ml-100k ids; links skipped")
+        else:
+            item_links = read_links(kg, link, key_ids)
     catalog = build_catalog(item, items.index.to_numpy(), ids, titles, years, genres,
                             links=item_links, name=name)
 
