@@ -38,7 +38,9 @@ class Query:
        number the message said when it had to be clamped.
     rating: 1..5 for `rate` (liked ~ 5/4, disliked ~ 1/2).
     candidates: "did you mean" titles when a title was mentioned but not matched.
-    parser: which parser produced this; fallback_reason: why an LLM parse fell back.
+    parser: which parser produced this ("regex", "llm", or "llm-fallback" when the LLM
+       parser fell back to the rules); fallback_reason: why it fell back.
+    confidence: the title match score (0..100) when a title was linked.
     """
 
     intent: Intent
@@ -51,6 +53,7 @@ class Query:
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
     parser: str = "regex"
     fallback_reason: str | None = None
+    confidence: float | None = None
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -1,0 +1,141 @@
+"""The vocabulary of intents: cue patterns and word lists used by the rule parser.
+
+Every pattern runs on `text.clean()`-ed text (lowercase, straight quotes, single
+spaces). Patterns that introduce a title capture where it starts (group `t`) so the
+parser can link the words that follow to the catalog. Kept apart from rules.py so the
+priorities there read as a table and the word lists can grow without touching logic.
+"""
+from __future__ import annotations
+
+import re
+
+#: stands for a quoted title inside the text once the quotes have been read
+SENTINEL = "qqtitleqq"
+
+_ADV = r"(?:(?:really|absolutely|totally|just|truly|kinda|kind of|so|also|honestly|" \
+       r"genuinely|actually|simply|completely|thoroughly|very much|sort of)\s+)*"
+
+# -- similarity: "movies like X", "in the vein of X", "because I liked X" ------------
+SIMILAR = re.compile(
+    r"(?:\b(?:movies?|films?|flicks?|something|anything|stuff|ones?|more|others?|titles?|"
+    r"picks?|shows?|things?|similar|recommendations?|suggestions?|kinda|kind of|sort of|"
+    r"exactly|much|somewhat|a bit|alternatives?|options?|comedies|thrillers|dramas|"
+    r"westerns|musicals|documentaries|romances|mysteries|\w+ies|\w+ers|\w+s)\s+like"
+    r"|^like|^just like|^stuff like|^anything like|^something like"
+    r"|\bsimilar\s+(?:to|with|as)|\blike\s+(?=" + SENTINEL + r")"
+    r"|\bin\s+the\s+(?:vein|style|spirit|mold|mould|tradition)\s+of"
+    r"|\balong\s+the\s+lines\s+of|\breminiscent\s+of|\b(?:comparable|akin)\s+to"
+    r"|\bsame\s+(?:vibe|feel|style|kind|type|tone|mood)\s+as|\bsuch\s+as|\bresembling"
+    r"|\bfans?\s+of|\bif\s+you\s+(?:liked|loved|enjoyed)"
+    r"|\b(?:because|since|as|if|cause|cuz|coz|now\s+that)\s+(?:i|we)\s+" + _ADV +
+    r"(?:liked|loved|enjoyed|like|love|enjoy|adored|adore|dug|watched|saw)"
+    r"|\b(?:watch|see)\s+after|\bafter\s+(?:watching|seeing)|\bfollow\s+up\s+to"
+    r")\s+(?P<t>\S)")
+
+# -- sentiment about a title: "I loved X", "X was terrible" -------------------------
+_LIKE_VERBS = {
+    5.0: r"loved|love|adored|adore|worshipped|am obsessed with|was obsessed with",
+    4.0: r"liked|like|enjoyed|enjoy|dug|appreciated|am a fan of|i'm a fan of",
+    2.0: r"didn't like|did not like|didn't enjoy|did not enjoy|don't like|do not like|"
+         r"didn't love|dislike|disliked|wasn't a fan of|am not a fan of|not a fan of|"
+         r"wasn't into|was not into|didn't get",
+    1.0: r"hated|hate|despised|despise|can't stand|cannot stand|couldn't stand|"
+         r"loathed|loathe|detested|detest",
+}
+SENTIMENT_BEFORE = [
+    (score, re.compile(r"(?:^|\b(?:i|we|i've|i've always|we've)\s+|[.!?,;]\s*|\b(?:really|"
+                       r"totally|absolutely)\s+)" + _ADV +
+                       r"(?:" + verbs + r")\s+(?:watching\s+|seeing\s+|the\s+movie\s+|"
+                       r"the\s+film\s+)?(?P<t>\S)"))
+    for score, verbs in _LIKE_VERBS.items()
+]
+_ADJ = {
+    5.0: r"amazing|awesome|fantastic|brilliant|excellent|perfect|incredible|great|"
+         r"superb|wonderful|outstanding|a masterpiece|the best|phenomenal|my favou?rite",
+    4.0: r"good|nice|fun|solid|enjoyable|pretty good|really good|cool|entertaining|"
+         r"worth it|worth watching|fine",
+    3.0: r"ok|okay|alright|all right|decent|meh|average|not bad|so so|so-so|mediocre",
+    2.0: r"bad|boring|dull|not good|disappointing|overrated|not great|slow|forgettable|"
+         r"underwhelming|a letdown|a let down|silly|dumb|stupid",
+    1.0: r"terrible|awful|horrible|the worst|garbage|trash|rubbish|a waste of time|"
+         r"unwatchable|atrocious|dreadful|painful|crap|crappy|the pits",
+}
+SENTIMENT_AFTER = [
+    (score, re.compile(r"(?P<t>\S.*?)\s+(?:was|is|were|are|'s|was just|is just)\s+" + _ADV +
+                       r"(?:" + adj + r")\b"))
+    for score, adj in _ADJ.items()
+] + [
+    (1.0, re.compile(r"(?P<t>\S.*?)\s+(?:sucked|sucks|stank|stinks|blows)\b")),
+    (5.0, re.compile(r"(?P<t>\S.*?)\s+(?:rocked|rocks|rules|blew my mind)\b")),
+]
+
+# -- explicit ratings: "rate X 4 stars", "X 4/5", "5 stars for X" ---------------------
+_NUM = r"(?P<r>\d+(?:\.\d+)?|one|two|three|four|five|ten)"
+_SCALE = r"(?P<scale>\s*/\s*(?:5|10)|\s+out\s+of\s+(?:5|five|10|ten))?"
+RATE = [
+    re.compile(r"^(?:please\s+|can you\s+|i\s+)?(?:rate|rated|score|give|gave|i'd give|"
+               r"i would give|i give|i gave|i rate|i'd rate|i would rate)\s+"
+               r"(?P<t>\S.*?)\s*[:,-]?\s+(?:an?\s+|a solid\s+)?" + _NUM + _SCALE +
+               r"(?:\s*stars?)?(?:\s+out\s+of\s+(?:5|five))?[.!]*$"),
+    re.compile(r"^(?P<t>\S.*?)\s*[:,-]?\s+" + _NUM +
+               r"(?:(?P<scale>\s*/\s*(?:5|10)|\s+out\s+of\s+(?:5|five|10|ten))|\s*stars?)"
+               r"[.!]*$"),
+    re.compile(r"^" + _NUM + r"\s+stars?\s+(?:for|to)\s+(?P<t>\S.*?)[.!]*$"),
+]
+RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+
+# -- intents without a title ------------------------------------------------------
+HELP = re.compile(
+    r"^\W*(?:help|help me|help please|please help|\?+|commands|usage|options|menu|"
+    r"instructions|info|about)\W*$"
+    r"|\bwhat\s+(?:else\s+)?(?:can|do)\s+you\s+do\b|\bhow\s+(?:does|do)\s+(?:this|it|you)"
+    r"\s+work|\bhow\s+do\s+i\s+(?:use|start|ask|get)|\bwhat\s+can\s+i\s+(?:ask|say|do|"
+    r"type)|\bwho\s+are\s+you\b|\bwhat\s+are\s+you\b|\bhow\s+to\s+use\b"
+    r"|\bwhat\s+(?:commands|options)\b|^\W*help\b")
+GREET = re.compile(
+    r"^\W*(?:hi+|hello+|hey+|hiya|howdy|yo|greetings|heya|hallo|hola|bonjour|"
+    r"good\s+(?:morning|afternoon|evening|day|night)|morning|evening|sup|what's\s+up|"
+    r"whats\s+up|thanks|thank\s+you|thx|ty|cheers|bye|goodbye|see\s+ya)\b")
+MORE = re.compile(
+    r"^\W*(?:more|next|others|another|again|continue|go on|keep going|and\??)\W*$"
+    r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple|couple|"
+    r"some|any|few)\s+more\b"
+    r"|\bmore\s+(?:please|pls|of\s+(?:that|those|these|them|the\s+same)|like\s+(?:this|"
+    r"that|these|those|them|it)|options|results|suggestions|recommendations|picks|"
+    r"movies|films|ones|titles|choices|of\s+them|\w+ies\b|\w+s\b)"
+    r"|\b(?:show|give|tell|get)\s+(?:me\s+|us\s+)?(?:some\s+)?more\b"
+    r"|\b(?:something|anything)\s+else\b|\bwhat\s+else\b|\b(?:other|different)\s+"
+    r"(?:ones|options|movies|films|picks|suggestions)\b|\bothers\b|\banother\s+(?:one|"
+    r"batch|round|set|list|page)\b|\bnext\s+(?:page|one|ones|batch|set|\d+|few)\b"
+    r"|^\W*(?:more|next)\b|\bmore\W*$|\bkeep\s+(?:them\s+)?coming")
+POPULAR = re.compile(
+    r"\b(?:popular|trending|top|best|highest[\s-]rated|top[\s-]rated|best[\s-]rated|"
+    r"most\s+(?:watched|popular|rated|viewed|loved|liked|acclaimed|famous|seen)|"
+    r"greatest|favou?rites?|hot|hottest|must[\s-]see|must[\s-]watch|classics?|"
+    r"acclaimed|all[\s-]time|highly\s+rated|well\s+rated|critically|blockbusters?|"
+    r"hits|everyone\s+(?:loves|likes|watches)|people\s+(?:love|like))\b")
+REQUEST = re.compile(
+    r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+(?:i|we)\s+"
+    r"(?:watch|see)|what\s+to\s+(?:watch|see)|something|anything|show\s+me|"
+    r"give\s+me|find\s+me|find|get\s+me|looking\s+for|look\s+for|i\s+want|i\s+need|"
+    r"i'm\s+in\s+the\s+mood|in\s+the\s+mood|i\s+feel\s+like|feel\s+like|movies?|films?|"
+    r"flicks?|watch|watching|ideas?|picks?|pick|options?|tonight|similar|"
+    r"what\s+now|bored)\b")
+# The part of a message that only frames a bare title: "what about Fargo?"
+BARE_PREFIX = re.compile(
+    r"^(?:what\s+about|how\s+about|and|or|maybe|hmm+|ok|okay|so|well|then|the\s+movie|"
+    r"the\s+film|movie|film|title)\s+")
+
+#: words that start a span but never a title ("movies like something funny")
+GENERIC = frozenset("""something anything that this it these those them one ones
+movies movie films film stuff what whatever all everything any some more others other
+a an the me us you him her his their my your our good great new old recent classic""".split())
+#: words that stop a fuzzy title span
+SPAN_STOP = frozenset("""but please pls plz thanks thank except although though because
+since tonight today instead maybe perhaps what recommend suggest should could would can
+im id ill only just or also then""".split())
+#: words removed from the end of a span before fuzzy matching
+SPAN_TRAIL = frozenset("""movie movies film films flick flicks please too again instead
+pls plz thanks tonight now ok okay really lol maybe""".split())
+#: words that may precede a title but are not part of it
+SPAN_LEAD = frozenset("""the movie film watching seeing""".split())

@@ -1,0 +1,66 @@
+"""Text normalisation shared by every extractor, so a message and a catalog title are
+reduced to the same form before they are compared.
+
+`tokens(text)` gives lowercase word tokens with their character offsets in the input;
+`norm(text)` is those tokens joined by single spaces. Both sides of every comparison
+(message spans, catalog titles, genre words) go through the same function: that is what
+makes "the godfather", "Godfather, The" and "GODFATHER!!" comparable.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+# A word: letters/digits, with inner apostrophes kept so "holland's" / "didn't" stay one
+# token (they are then dropped: "hollands", "didnt").
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+# Roman numerals as sequel numbers ("Godfather: Part II" == "godfather part 2").
+# "i" and "x" are left alone: the pronoun, and "Malcolm X".
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8"}
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "`": "'", "\u00b4": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"',
+                         "\u00bb": '"'})
+
+
+class Token(NamedTuple):
+    """A normalised word and where it sits in the cleaned text."""
+
+    word: str
+    start: int
+    end: int
+
+
+def clean(text: str) -> str:
+    """NFKC, straight quotes, '&' as 'and', single spaces, lowercase.
+
+    Offsets of `tokens()` refer to this string, so callers clean once and slice it."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = text.replace("&", " and ")
+    return " ".join(text.split()).lower()
+
+
+def _fold(word: str) -> str:
+    """Drop accents and apostrophes; map sequel roman numerals to digits."""
+    if not word.isascii():
+        word = "".join(c for c in unicodedata.normalize("NFKD", word)
+                       if not unicodedata.combining(c))
+    word = word.replace("'", "")
+    return _ROMAN.get(word, word)
+
+
+def tokens(cleaned: str) -> list[Token]:
+    """Word tokens of an already `clean()`-ed string, with offsets into it."""
+    out = []
+    for m in _WORD.finditer(cleaned):
+        w = _fold(m.group())
+        if w:
+            out.append(Token(w, m.start(), m.end()))
+    return out
+
+
+def norm(text: str) -> str:
+    """The comparison form of any text: 'Mr. Holland's Opus' -> 'mr hollands opus'."""
+    return " ".join(t.word for t in tokens(clean(text)))

@@ -1,0 +1,201 @@
+"""Linking a piece of a message to a catalog title: `TitleMatcher`.
+
+Three stages, cheapest first, each with a fixed score so callers can compare them:
+
+1. exact   — the span equals a normalised form of a title (100) or of an alias (96).
+   Forms per title: "the godfather" (article moved to the front), "godfather"
+   (article-less), "godfather the" (as spelled), the parenthetical alternative title
+   ("Seven (Se7en)" -> "se7en") and a multi-word subtitle ("first contact").
+2. prefix  — the span is the first words of a title ("willy wonka"): 85 + 12 * coverage,
+   so a longer share of the title scores higher (the length-aware rule).
+3. fuzzy   — rapidfuzz.process.extract with fuzz.ratio over the forms *and* their word
+   prefixes, so one scan covers typos ("star wors") and typos in partial titles
+   ("wily wonka"); a prefix choice loses up to 10 points for the part of the title it
+   leaves out. ratio is used rather than WRatio/partial_ratio because it honours
+   score_cutoff with a length filter: ~0.2 ms on ML-100K, a few ms on 60k titles.
+
+Ties (same rounded score) go to the more-rated film; a year in the span ("cape fear
+1962") picks among equal titles. Below ACCEPT no guess is made: the caller gets the
+top candidates for a "did you mean".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from intents.text import norm
+
+ACCEPT = 82.0            # a fuzzy score at or above this is taken as the title
+CANDIDATE_FLOOR = 45.0   # weaker than this is not even offered as "did you mean"
+EXACT, ALIAS = 100.0, 96.0
+
+ARTICLES = ("the", "a", "an", "les", "la", "le", "l", "il", "el", "das", "der", "die")
+_TRAILING_ARTICLE = re.compile(r"^(.*),\s*(" + "|".join(ARTICLES) + r")$", re.I)
+_YEAR_SUFFIX = re.compile(r"\s*\((\d{4})\)\s*$")
+_PAREN = re.compile(r"\(([^()]*)\)")
+_AKA = re.compile(r"^(a\.?k\.?a\.?|aka)\s+", re.I)
+# Words that alone do not identify a film (a prefix made only of these is not indexed).
+_WEAK = frozenset(ARTICLES + ("of", "and", "in", "on", "to", "for", "my", "it", "is",
+                              "to", "with", "at", "from", "part", "movie", "film"))
+_PLACEHOLDER_TITLES = frozenset({"unknown", "unkonwn"})
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """Result of matching one span: the item index (or None) and its score, plus the
+    best (index, score) candidates whatever the outcome."""
+
+    index: int | None
+    score: float
+    candidates: tuple[tuple[int, float], ...] = ()
+
+
+def title_forms(title: str) -> tuple[list[str], list[str]]:
+    """(canonical forms, alias forms) of one catalog title, normalised."""
+    title = _YEAR_SUFFIX.sub("", title).strip()
+    aliases = []
+    for inner in _PAREN.findall(title):
+        inner = _AKA.sub("", inner.strip())
+        if inner and not inner.isdigit():
+            aliases.extend(_article_forms(inner))
+    main = _PAREN.sub(" ", title).strip() or title
+    canonical = _article_forms(main)
+    bare = norm(canonical[0]) if canonical else ""
+    # A multi-word subtitle ("Star Trek: First Contact") is how people often name it.
+    if ":" in main:
+        sub = main.split(":", 1)[1].strip()
+        sub_words = [w for w in norm(sub).split() if w not in _WEAK]
+        if len(sub_words) >= 2:
+            aliases.extend(_article_forms(sub))
+    canon = _uniq(norm(f) for f in canonical)
+    alias = [a for a in _uniq(norm(f) for f in aliases) if a not in canon and a != bare]
+    return canon, alias
+
+
+def _article_forms(text: str) -> list[str]:
+    """Article-less form first, then article-first, then as spelled."""
+    text = text.strip()
+    m = _TRAILING_ARTICLE.match(text)
+    if m:
+        rest, art = m.group(1).strip(), m.group(2)
+        # "Godfather: Part II, The" -> the article belongs before the main title
+        return [rest, f"{art} {rest}", text]
+    words = text.split(None, 1)
+    # only English articles at the front: "Die Hard" is not "Hard"
+    if len(words) == 2 and words[0].lower() in ("the", "a", "an"):
+        return [words[1], text]
+    return [text]
+
+
+def _uniq(xs) -> list[str]:
+    seen: dict[str, None] = {}
+    for x in xs:
+        if x:
+            seen.setdefault(x, None)
+    return list(seen)
+
+
+class TitleMatcher:
+    """Prebuilt lookups over one catalog (see module docstring). Thread-safe once built."""
+
+    def __init__(self, catalog) -> None:
+        self.catalog = catalog
+        counts, years = catalog.counts, catalog.years
+        # rank: lower is better -> canonical before alias, then more-rated first
+        exact: dict[str, list[tuple[int, int, int]]] = {}
+        prefix: dict[str, tuple[int, int, float]] = {}   # key -> (count, idx, coverage)
+        choice: dict[str, tuple[float, int, int]] = {}   # string -> (weight, count, idx)
+        self._bare: list[str] = []
+        for i, title in enumerate(catalog.titles):
+            canon, alias = title_forms(title)
+            if not canon or canon[0] in _PLACEHOLDER_TITLES:
+                self._bare.append("")
+                continue
+            self._bare.append(canon[0])
+            for kind, forms in ((0, canon), (1, alias)):
+                for f in forms:
+                    exact.setdefault(f, []).append((kind, -counts[i], i))
+                    _keep_best(choice, f, (1.0 if kind == 0 else 0.98, counts[i], i))
+            words = canon[0].split()
+            for n in range(1, len(words)):
+                key = " ".join(words[:n])
+                if len(key) < 4 or all(w in _WEAK for w in words[:n]):
+                    continue
+                cov = len(key) / len(canon[0])
+                old = prefix.get(key)
+                if old is None or counts[i] > old[0]:
+                    prefix[key] = (counts[i], i, cov)
+                _keep_best(choice, key, (cov, counts[i], i))
+        self._exact = {k: [i for _, _, i in sorted(v)] for k, v in exact.items()}
+        self._exact_kind = {k: min(v)[0] for k, v in exact.items()}
+        self._prefix = {k: (i, cov) for k, (_, i, cov) in prefix.items()}
+        self._choices = list(choice)
+        self._meta = [choice[c] for c in self._choices]
+        self._years = years
+        self._counts = counts
+
+    # -- stages ---------------------------------------------------------------------
+    def exact(self, span: str, year: int | None = None) -> TitleMatch | None:
+        """Exact form or alias; `span` must already be normalised."""
+        hits = self._exact.get(span)
+        if not hits:
+            return None
+        if year:
+            hits = [i for i in hits if self._years[i] == year] or hits
+        score = EXACT if self._exact_kind[span] == 0 else ALIAS
+        return TitleMatch(hits[0], score, tuple((i, score) for i in hits[:3]))
+
+    def prefix(self, span: str) -> TitleMatch | None:
+        """The first words of a title (article-less); normalised span."""
+        words = span.split()
+        if words and words[0] in ARTICLES:
+            span = " ".join(words[1:])
+        hit = self._prefix.get(span)
+        if hit is None:
+            return None
+        i, cov = hit
+        score = 85.0 + 12.0 * cov
+        return TitleMatch(i, score, ((i, score),))
+
+    def fuzzy(self, span: str, year: int | None = None, limit: int = 3) -> TitleMatch:
+        """Best fuzzy match; index is None when the best score is below ACCEPT."""
+        if len(span) < 3:
+            return TitleMatch(None, 0.0)
+        found = process.extract(span, self._choices, scorer=fuzz.ratio, processor=None,
+                                score_cutoff=CANDIDATE_FLOOR, limit=40)
+        best: dict[int, float] = {}
+        for _, raw, pos in found:
+            weight, _, i = self._meta[pos]
+            score = raw - 10.0 * (1.0 - weight)
+            if year and self._years[i] == year:
+                score += 1.0
+            if score > best.get(i, -1.0):
+                best[i] = score
+        ranked = sorted(best.items(), key=lambda it: (-round(it[1]), -self._counts[it[0]]))
+        cands = tuple((i, round(s, 1)) for i, s in ranked[:limit] if s >= CANDIDATE_FLOOR)
+        if cands and cands[0][1] >= ACCEPT:
+            return TitleMatch(cands[0][0], cands[0][1], cands)
+        return TitleMatch(None, cands[0][1] if cands else 0.0, cands)
+
+    def match(self, text: str) -> TitleMatch:
+        """Whole-text convenience: exact, then prefix, then fuzzy."""
+        span, year = split_year(norm(text))
+        return (self.exact(span, year) or self.prefix(span) or self.fuzzy(span, year))
+
+
+def split_year(span: str) -> tuple[str, int | None]:
+    """'cape fear 1962' -> ('cape fear', 1962); a title that *is* a number stays."""
+    words = span.split()
+    if len(words) > 1 and len(words[-1]) == 4 and words[-1].isdigit() \
+            and 1880 <= int(words[-1]) <= 2035:
+        return " ".join(words[:-1]), int(words[-1])
+    return span, None
+
+
+def _keep_best(table: dict, key: str, value: tuple) -> None:
+    """Keep, per choice string, the entry with the highest (weight, count)."""
+    old = table.get(key)
+    if old is None or value[:2] > old[:2]:
+        table[key] = value
