@@ -52,7 +52,7 @@ def read_table(
     options = dict(
         sep=sep, header=0 if header else None, names=names, encoding=encoding,
         skip_blank_lines=False, keep_default_na=False, na_values=[""],
-        quoting=3 if sep in ("\t", "|", ";") else 0,  # MovieLens titles hold bare quotes
+        quoting=3 if sep in ("\t", "|") else 0,  # MovieLens titles hold bare quotes
         engine="c", index_col=False,  # never turn an extra field into the index
     )
     try:

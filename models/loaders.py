@@ -71,8 +71,8 @@ def _typed_header(path: Path) -> list[str] | None:
     try:
         with open(path, encoding="utf-8") as f:
             first = f.readline().rstrip("\r\n")
-    except FileNotFoundError:
-        return None  # read_table reports the missing file
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None  # read_table reports the missing file or the bad encoding
     return [c.split(":", 1)[0].strip() for c in first.split("\t")] if first else None
 
 

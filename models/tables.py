@@ -59,7 +59,7 @@ def build_catalog(
     dup = pd.Index(item_ids).duplicated()
     if dup.any():
         at = int(np.flatnonzero(dup)[0])
-        raise DataError(f"{path}, line {int(lines[at])}: item id {item_ids[at]!r} appears twice")
+        raise DataError(f"{path}, line {int(lines[at])}: item id {_plain(item_ids[at])!r} appears twice")
     return Catalog(
         item_ids=np.asarray(item_ids),
         titles=np.asarray(titles, dtype=object),
@@ -97,7 +97,7 @@ def build_ratings(
         first = int(np.flatnonzero(unknown)[0])
         msg = (
             f"{path}: dropped {count} rating(s) of items missing from the items file "
-            f"(first: item {item_ids[first]!r} on line {int(lines[first])})"
+            f"(first: item {_plain(item_ids[first])!r} on line {int(lines[first])})"
         )
         log.warning(msg)
         report.unknown_items_dropped += count
@@ -129,6 +129,11 @@ def build_ratings(
         scale=(float(scale[0]), float(scale[1])),
         name=name,
     )
+
+
+def _plain(x):
+    """numpy scalars print as np.int64(1); messages want 1."""
+    return x.item() if hasattr(x, "item") else x
 
 
 def _catalog_indexer(catalog: Catalog) -> pd.Index:
