@@ -16,13 +16,16 @@ _ADV = r"(?:(?:really|absolutely|totally|just|truly|kinda|kind of|so|also|honest
        r"genuinely|actually|simply|completely|thoroughly|very much|sort of)\s+)*"
 
 # -- similarity: "movies like X", "in the vein of X", "because I liked X" ------------
+# "like" is a similarity cue unless it is the verb ("I like", "would like", "feel like").
+_LIKE_VERB_BEFORE = """i we you they he she who would i'd we'd you'd do does did don't didn't
+doesn't really also kinda actually totally absolutely still always usually generally might
+may will i'll feel feels felt look looks seem seems sound sounds smell not to that also
+truly genuinely honestly sorta mostly""".split()
+_LIKE = "".join(f"(?<!\\b{re.escape(w)} )" for w in _LIKE_VERB_BEFORE) + r"\blike"
+
 SIMILAR = re.compile(
-    r"(?:\b(?:movies?|films?|flicks?|something|anything|stuff|ones?|more|others?|titles?|"
-    r"picks?|shows?|things?|similar|recommendations?|suggestions?|kinda|kind of|sort of|"
-    r"exactly|much|somewhat|a bit|alternatives?|options?|comedies|thrillers|dramas|"
-    r"westerns|musicals|documentaries|romances|mysteries|\w+ies|\w+ers|\w+s)\s+like"
-    r"|^like|^just like|^stuff like|^anything like|^something like"
-    r"|\bsimilar\s+(?:to|with|as)|\blike\s+(?=" + SENTINEL + r")"
+    r"(?:" + _LIKE +
+    r"|\bsimilar\s+(?:to|with|as)"
     r"|\bin\s+the\s+(?:vein|style|spirit|mold|mould|tradition)\s+of"
     r"|\balong\s+the\s+lines\s+of|\breminiscent\s+of|\b(?:comparable|akin)\s+to"
     r"|\bsame\s+(?:vibe|feel|style|kind|type|tone|mood)\s+as|\bsuch\s+as|\bresembling"

@@ -26,7 +26,7 @@ SYNONYMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                   ("family friendly", "kid friendly")),
     "children": (("children", "childrens", "kids", "kid", "family"), ("family friendly",)),
     "comedy": (("comedy", "comedies", "comedys", "comedic", "romcom", "rom com"),
-               ("funny", "hilarious", "humorous", "lighthearted", "light hearted")),
+               ("funny", "funnier", "hilarious", "humorous", "lighthearted", "light hearted")),
     "crime": (("crime", "crimes", "gangster", "gangsters", "mob", "mafia", "heist",
                "heists"), ()),
     "documentary": (("documentary", "documentaries", "docs", "docos"), ()),

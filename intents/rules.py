@@ -75,7 +75,9 @@ class RuleParser:
         toks = tokens(c)
         words = [t.word for t in toks]
         if not any(w == cues.SENTINEL or not w.isdigit() for w in words):
-            return Query(Intent.UNKNOWN, parser=self.name)   # empty, digits, emoji
+            # empty, digits, emoji, punctuation; a lone "?" asks for help
+            intent = Intent.HELP if c and set(c) <= {"?", " "} else Intent.UNKNOWN
+            return Query(intent, parser=self.name)
         slot = self._title_slot(c, toks, words, quoted)
         masked = set()
         if slot:
@@ -117,7 +119,7 @@ class RuleParser:
                 if found:
                     match, ms, me = found
                     r0, _ = _token_range(toks, m.start("r"), m.end())
-                    rating = rating_value(m.group("r"), m.group("scale"))
+                    rating = rating_value(m.group("r"), m.groupdict().get("scale"))
                     return _Slot("rate", match, ms, me, rating, (r0, len(toks)))
         for m in cues.SIMILAR.finditer(c):
             s, _ = _token_range(toks, m.start("t"), m.start("t") + 1)
@@ -184,13 +186,12 @@ class RuleParser:
         if words[s] in cues.GENERIC and words[s] not in ("the", "a", "an"):
             return None
         top = min(e, s + MAX_SPAN)
+        # longest span first; at equal length an exact title beats a title prefix, but
+        # a longer prefix beats a shorter exact ("terminator 2" is not "Terminator, The")
         for j in range(top, s, -1):
             span = " ".join(words[s:j])
-            hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
-            if hit:
-                return hit, s, j
-        for j in range(top, s, -1):
-            hit = self.titles.prefix(" ".join(words[s:j]))
+            hit = (self.titles.exact(span) or self.titles.exact(*split_year(span))
+                   or self.titles.prefix(span))
             if hit:
                 return hit, s, j
         j = _cut(c, toks, words, s, top)

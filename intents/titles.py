@@ -121,7 +121,8 @@ class TitleMatcher:
             words = canon[0].split()
             for n in range(1, len(words)):
                 key = " ".join(words[:n])
-                if len(key) < 4 or all(w in _WEAK for w in words[:n]):
+                # one short word ("the", "star") is too vague; "e t" (E.T.) is fine
+                if (len(key) < 4 and n < 2) or all(w in _WEAK for w in words[:n]):
                     continue
                 cov = len(key) / len(canon[0])
                 old = prefix.get(key)
