@@ -92,6 +92,18 @@ def profile_weights(values: np.ndarray, neutral: float, strength: float = 5.0) -
     return w
 
 
+def user_profile_weights(ratings: Ratings, neutral: float, strength: float = 5.0) -> sp.csr_matrix:
+    """`profile_weights` for every user at once: users x items CSR (vectorized)."""
+    r = ratings.csr()
+    n = np.diff(r.indptr)
+    sums = np.asarray(r.sum(axis=1)).ravel()
+    centre = (sums + strength * neutral) / (n + strength)
+    w = r.copy().astype(np.float32)
+    w.data = (r.data - np.repeat(centre, n)).astype(np.float32)
+    w.data[w.data == 0] = 1e-3  # keep the structure: a rated item stays in the profile
+    return w
+
+
 class ContentModel(Recommender):
     """TF-IDF content model. `item_similarity` is the cosine over item features.
 
@@ -114,15 +126,9 @@ class ContentModel(Recommender):
         self.x_shape = np.asarray(x.shape)
         lo, hi = ratings.scale
         self.neutral_ = np.asarray((lo + hi) / 2.0)
-        # users' centred weights, computed once (vectorized over all ratings)
-        r = ratings.csr()
-        n = np.diff(r.indptr)
-        sums = np.asarray(r.sum(axis=1)).ravel()
-        centre = (sums + 5.0 * float(self.neutral_)) / (n + 5.0)
-        wdata = r.data - np.repeat(centre, n)
-        wdata[wdata == 0] = 1e-3  # keep the structure: a rated item stays in the profile
-        self.user_weights_data = wdata.astype(np.float32)
-        self.user_weights_indices, self.user_weights_indptr = r.indices, r.indptr
+        w = user_profile_weights(ratings, float(self.neutral_))
+        self.user_weights_data, self.user_weights_indices = w.data, w.indices
+        self.user_weights_indptr = w.indptr
         self._after_load()
 
     def _after_load(self) -> None:

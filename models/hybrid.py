@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from models.base import Recommender
-from models.content import item_features, profile_weights
+from models.content import item_features, profile_weights, user_profile_weights
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
 from models.knn import centred, damped_mean, damped_normalise_rows
@@ -46,7 +46,8 @@ class HybridSimilar(Recommender):
 
     name = "hybrid"
     _arrays = ("x_data", "x_indices", "x_indptr", "x_shape",
-               "v_data", "v_indices", "v_indptr", "counts", "neutral_")
+               "v_data", "v_indices", "v_indptr", "counts", "neutral_",
+               "w_data", "w_indices", "w_indptr")
     _params = ("collab_weight", "support", "damping", "content_weights")
 
     def __init__(self, collab_weight: float = 0.6, support: float = 20.0,
@@ -67,6 +68,8 @@ class HybridSimilar(Recommender):
         self.v_data, self.v_indices, self.v_indptr = v.data, v.indices, v.indptr
         lo, hi = ratings.scale
         self.neutral_ = np.asarray((lo + hi) / 2.0)
+        w = user_profile_weights(ratings, float(self.neutral_))
+        self.w_data, self.w_indices, self.w_indptr = w.data, w.indices, w.indptr
         self._after_load()
 
     def _after_load(self) -> None:
@@ -77,6 +80,8 @@ class HybridSimilar(Recommender):
         self.v = sp.csr_matrix((self.v_data, self.v_indices, self.v_indptr),
                                shape=(self.n_items, self.n_users))
         self.vt = self.v.T.tocsr()
+        self.user_w = sp.csr_matrix((self.w_data, self.w_indices, self.w_indptr),
+                                    shape=(self.n_users, self.n_items))
 
     def collab_alpha(self, n_ratings) -> np.ndarray:
         """Weight of the collaborative part for seeds with `n_ratings` ratings."""
@@ -119,17 +124,22 @@ class HybridSimilar(Recommender):
         return self._blend(content, collab, float(self.collab_alpha(n)), items)
 
     def score_users(self, users: np.ndarray) -> np.ndarray:
-        """Each known user as a profile of everything they rated (one user at a time:
-        this model serves `similar`; `recommend` uses a ranking model)."""
+        """Each known user as the profile of everything they rated, for a batch at once
+        (the same blend as `score_profile`, vectorized over users)."""
         self._check()
-        out = np.empty((len(users), self.n_items))
-        vt_csc = self.vt  # users x items residual structure, row u = user u's items
-        for row, u in enumerate(np.asarray(users)):
-            items = vt_csc[u].indices
-            if items.size == 0:
-                out[row] = _unit_max(self.counts.astype(np.float64))
-                continue
-            # the centred residuals are a fine proxy for "how much they liked it"
-            vals = float(self.neutral_) + np.sign(vt_csc[u].data)
-            out[row] = self.score_profile(items, vals)
-        return out
+        w = self.user_w[np.asarray(users)]
+        content = np.asarray(((w @ self.x) @ self.xt).todense())
+        collab = np.asarray(((w @ self.v) @ self.vt).todense())
+        absw = abs(w)
+        support = (absw @ self.counts.astype(np.float64)) / np.maximum(
+            np.asarray(absw.sum(axis=1)).ravel(), 1e-12)
+        alpha = self.collab_alpha(support)[:, None]
+        rated = w.astype(bool).toarray()
+        return (1 - alpha) * _row_unit_max(content, rated) + alpha * _row_unit_max(collab, rated)
+
+
+def _row_unit_max(m: np.ndarray, exclude: np.ndarray) -> np.ndarray:
+    """Row-wise `_unit_max`: each row divided by its max outside its excluded items."""
+    top = np.where(exclude, -np.inf, m).max(axis=1, keepdims=True)
+    ok = np.isfinite(top) & (top > 0)
+    return np.where(ok, m / np.where(ok, top, 1.0), m)

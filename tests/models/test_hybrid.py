@@ -49,6 +49,15 @@ def test_profile_for_recommend():
     assert scores.shape == (1, N + 1) and scores[0, 2] > scores[0, 1]
 
 
+def test_score_users_is_the_profile_of_the_users_ratings():
+    r, cat = data()
+    m = HybridSimilar().fit(r, cat)
+    for u in (0, 3):
+        items, values = r.user_items(u)
+        np.testing.assert_allclose(m.score_users(np.array([u]))[0],
+                                   m.score_profile(items, values), rtol=1e-5, atol=1e-6)
+
+
 def test_save_load_round_trip(tmp_path):
     r, cat = data()
     m = HybridSimilar(collab_weight=0.5, support=5).fit(r, cat)
@@ -56,6 +65,7 @@ def test_save_load_round_trip(tmp_path):
     assert (back.collab_weight, back.support) == (0.5, 5)
     for seed in (0, 8):
         np.testing.assert_array_equal(back.item_similarity(seed), m.item_similarity(seed))
+    np.testing.assert_array_equal(back.score_users(np.arange(8)), m.score_users(np.arange(8)))
 
 
 @pytest.mark.movielens
