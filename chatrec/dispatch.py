@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
+import scipy.sparse as sp
 
 from chatrec import replies
 from chatrec.bundle import Bundle
 from chatrec.sessions import SessionState, TurnEffects
 from intents.query import DEFAULT_K, MAX_K, MIN_K, Intent, Query
 from models.errors import PredictionImpossible, UnknownItem
+from models.ranking import top_k
 
 LIKED = 4.0            # a rating at or above this counts as "liked"
 CO_LIKE_COSINE = 0.15  # cosine of like-vectors above which "liked by the same people"
@@ -71,17 +74,33 @@ class Dispatcher:
         self.pop_scores = self._popularity_scores()
         # item x user binary "liked" matrix, rows L2-normalised: co-like cosine = dot
         liked = rat.values >= LIKED
-        import scipy.sparse as sp
         m = sp.csr_matrix((np.ones(int(liked.sum()), dtype=np.float32),
                            (rat.items[liked], rat.users[liked])), shape=(n, rat.n_users))
         norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
         self.like_rows = sp.diags(np.divide(1.0, norms, out=np.zeros(n), where=norms > 0)) @ m
         self.like_rows = self.like_rows.tocsr()
+        # item x genre, rows L2-normalised: a tie-breaker between equally co-liked films
+        gidx = {g: j for j, g in enumerate(cat.genre_names)}
+        g = np.zeros((n, max(1, len(gidx))), dtype=np.float32)
+        for i, gs in enumerate(self.genres):
+            for name in gs:
+                if name in gidx:
+                    g[i, gidx[name]] = 1.0
+        gn = np.linalg.norm(g, axis=1, keepdims=True)
+        self.genre_unit = g / np.where(gn > 0, gn, 1.0)
+        # the similar-route model's vectors cost milliseconds each; `more`, repeated
+        # seeds and reasons reuse them (lru_cache is thread-safe)
+        self.similarity = lru_cache(maxsize=256)(self._similarity)
         order = np.lexsort((np.arange(n), -self.counts))
         self.example_titles = [self.titles[i] for i in order[:2]]
         self.genre_names = list(cat.genre_names)
 
     # ---- precomputation ------------------------------------------------------------
+    def _similarity(self, item: int) -> np.ndarray:
+        v = np.asarray(self.bundle.route("similar").item_similarity(item), dtype=np.float64)
+        v.flags.writeable = False  # shared by the cache: nobody may modify it
+        return v
+
     def _popularity_scores(self) -> np.ndarray:
         """The popular-route model's (non-personal) scores; a Bayesian average from
         the ratings if that model cannot give them."""
@@ -181,8 +200,9 @@ class Dispatcher:
             mask = np.ones(len(self.catalog), bool) if allowed is None else allowed.copy()
             if shown is not None and shown.size:
                 mask[shown] = False
-            idx, scores = self.bundle.route("similar").similar_items(seed, k, allowed=mask)
-            reasons = [self._similar_reason(seed, int(i)) for i in idx]
+            mask[seed] = False
+            idx, scores = top_k(self.similarity(seed), k, allowed=mask)
+            reasons = self._similar_reasons(seed, idx)
             text = _sentence(f"{lead}{what} like {self.display[seed]}:")
             return self._items(idx, scores, reasons, text, f"No more {what} like "
                                f"{self.display[seed]}.")
@@ -200,7 +220,6 @@ class Dispatcher:
         return self._items(idx, scores, reasons, text, f"No more {what} to show.")
 
     def _popular(self, k, allowed, exclude):
-        from models.ranking import top_k
         return top_k(self.pop_scores, k, exclude=exclude, allowed=allowed)
 
     def _personal(self, k, allowed, shown, ctx: Context, what: str, lead: str) -> Reply:
@@ -236,46 +255,46 @@ class Dispatcher:
     def _content_fold_in(self, items, values, k, exclude, allowed):
         """Fallback when the recommend model cannot fold in: similarity to liked films
         minus similarity to disliked ones."""
-        from models.ranking import top_k
-        sim = self.bundle.route("similar")
         scores = np.zeros(len(self.catalog))
         centre = (self.ratings.scale[0] + self.ratings.scale[1]) / 2
         for i, v in zip(items.tolist(), values.tolist()):
-            scores += (v - centre) * np.asarray(sim.item_similarity(int(i)), dtype=np.float64)
+            scores += (v - centre) * self.similarity(int(i))
         return top_k(scores, k, exclude=exclude, allowed=allowed)
 
     # ---- reasons and items ---------------------------------------------------------------
     def _because(self, idx, items: np.ndarray, values: np.ndarray) -> list[str]:
-        """For each pick, the liked film of the profile most similar to it."""
-        if not len(items):
+        """For each pick, the liked film of the profile most like it: the most
+        co-liked (the same people liked both), genre overlap breaking ties."""
+        if not len(idx) or not len(items) or not (values >= LIKED).any():
             return [replies.because_reason(None)] * len(idx)
         liked = values >= LIKED
-        if not liked.any():
-            return [replies.because_reason(None)] * len(idx)
         cand, cand_vals = items[liked], values[liked]
         top = cand_vals >= cand_vals.max() - 0.5  # their top-rated tier first
         if top.sum() >= 3:
             cand, cand_vals = cand[top], cand_vals[top]
-        model = self.bundle.route("similar")
+        picks = np.asarray(idx, dtype=np.int64)
+        sim = (self.like_rows[cand] @ self.like_rows[picks].T).toarray()
+        sim += 0.05 * (self.genre_unit[cand] @ self.genre_unit[picks].T)
         out = []
-        for i in idx:
-            try:
-                sims = np.asarray(model.item_similarity(int(i)), dtype=np.float64)[cand]
-            except PredictionImpossible:
-                sims = np.asarray(self.like_rows[cand] @ self.like_rows[int(i)].T.toarray()
-                                  ).ravel()
-            sims = np.nan_to_num(sims, nan=-np.inf)
-            best = int(cand[np.lexsort((-cand_vals, -sims))[0]])
+        for j in range(len(picks)):
+            best = int(cand[np.lexsort((-cand_vals, -sim[:, j]))[0]])
             out.append(replies.because_reason(self.display[best]))
         return out
 
-    def _similar_reason(self, seed: int, i: int) -> str:
-        roles = []
-        if self.links is not None:
-            roles = replies.link_roles(self.links[seed] & self.links[i])
-        shared = [g for g in self.genres[seed] if g in self.genres[i]]
-        co = float(self.like_rows[seed].multiply(self.like_rows[i]).sum())
-        return replies.similar_reason(roles, shared, co >= CO_LIKE_COSINE, self.display[seed])
+    def _similar_reasons(self, seed: int, idx) -> list[str]:
+        picks = np.asarray(idx, dtype=np.int64)
+        if not len(picks):
+            return []
+        co = (self.like_rows[picks] @ self.like_rows[seed].T).toarray().ravel()
+        out = []
+        for i, c in zip(picks.tolist(), co.tolist()):
+            roles = []
+            if self.links is not None:
+                roles = replies.link_roles(self.links[seed] & self.links[i])
+            shared = [g for g in self.genres[seed] if g in self.genres[i]][:3]  # keep it short
+            out.append(replies.similar_reason(roles, shared, c >= CO_LIKE_COSINE,
+                                              self.display[seed]))
+        return out
 
     def _items(self, idx, scores, reasons, text: str, empty_text: str) -> Reply:
         items = []

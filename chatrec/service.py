@@ -217,8 +217,20 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     from chatrec.training import load_or_train
 
     bundle = load_or_train(dataset=dataset, progress=progress)
-    parser = build_parser(parser_spec, bundle.catalog)
+    parser = build_parser(parser_spec, bundle.catalog, bundle.ratings)
+    single_thread_blas()
     return ChatService(bundle, parser, SessionStore(sessions_path or sessions_db()))
+
+
+def single_thread_blas() -> None:
+    """Serve with one BLAS thread per process. A turn's linear algebra is tiny
+    (a k x k fold-in solve); waking a BLAS thread pool for it costs more than the
+    work and made p99 jump to 10+ ms. Concurrency comes from workers instead."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # optional: only a latency optimisation
+        return
+    threadpool_limits(limits=1, user_api="blas")
 
 
 __all__ = ["ChatService", "build_service", "NotFound", "validate_message"]

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from chatrec.api import create_app
     from chatrec.home import active_dataset, sessions_db
     from chatrec.parsers import build_parser
-    from chatrec.service import ChatService
+    from chatrec.service import ChatService, single_thread_blas
     from chatrec.sessions import SessionStore
     from chatrec.training import load_or_train
     from models.progress import StderrProgress
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers must be 1-64, got {args.workers}")
     dataset = active_dataset()
     bundle = load_or_train(dataset, progress=StderrProgress("chatrec: preparing models"))
-    parser = build_parser(args.parser, bundle.catalog)  # a bad --parser fails here, once
+    parser = build_parser(args.parser, bundle.catalog, bundle.ratings)  # fail once, here
     # what each worker's app_factory() reads
     os.environ["CHATREC_DATASET"] = dataset
     if args.parser:
@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     options = dict(host=args.host, port=args.port, log_level=args.log_level,
                    timeout_graceful_shutdown=5)
     if args.workers == 1:
+        single_thread_blas()
         service = ChatService(bundle, parser, SessionStore(sessions_db()))
         uvicorn.run(create_app(service), **options)
     else:
