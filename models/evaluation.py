@@ -108,8 +108,9 @@ def rank_lists(model: Recommender, train: Ratings, users: np.ndarray, k: int = 1
         top = top_k_batch(sc, k)
         top_s = np.take_along_axis(sc, top, axis=1)
         ok = np.isfinite(top_s)               # fewer than k candidates: pad with -1
-        items[s:s + len(ub)] = np.where(ok, top, -1)
-        scores[s:s + len(ub)] = np.where(ok, top_s, np.nan)
+        kk = top.shape[1]                     # < k when the catalog is tiny
+        items[s:s + len(ub), :kk] = np.where(ok, top, -1)
+        scores[s:s + len(ub), :kk] = np.where(ok, top_s, np.nan)
         if relevant is not None:
             for r, u_rel in enumerate(relevant[s:s + len(ub)]):
                 row = sc[r]
