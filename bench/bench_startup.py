@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-PROMPT = b"you> "
+PROMPT = b"you>"  # prompt-toolkit moves the cursor before the space
 
 
 def read_until(fd: int, marker: bytes, timeout: float, buf: bytearray) -> float:

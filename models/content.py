@@ -16,8 +16,6 @@ import re
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from models.base import Recommender
 from models.data import Catalog, Ratings
@@ -37,6 +35,10 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 def _title_tokens(title: str) -> list[str]:
+    # sklearn is imported where it is used (fitting only): importing it costs ~1 s,
+    # which every `chatrec chat`/`ask` start would pay just to load artifacts.
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
     words = _WORD.findall(str(title).lower())
     return [w for w in words if w not in ENGLISH_STOP_WORDS and (len(w) > 1 or w.isdigit())]
 
@@ -47,6 +49,9 @@ def _tfidf_block(docs: list[list[str]], token_weight=None) -> sp.csr_matrix:
     Tokens found in a single item are dropped (min_df=2): they can never make two
     items similar, they only dilute the norm (a film's own unique cast members).
     """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
     vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, norm=None, min_df=2)
     try:
         m = vec.fit_transform(docs).tocsr()
@@ -73,6 +78,8 @@ def item_features(catalog: Catalog, weights: dict[str, float] | None = None) -> 
     if catalog.links is not None:
         links = [list(ls) for ls in catalog.links]
         blocks.append(w["link"] * _tfidf_block(links, _link_weight))
+    from sklearn.preprocessing import normalize
+
     x = sp.hstack(blocks, format="csr", dtype=np.float32)
     return normalize(x, norm="l2").astype(np.float32)
 
