@@ -25,11 +25,11 @@ _LIKE = "".join(f"(?<!\\b{re.escape(w)} )" for w in _LIKE_VERB_BEFORE) + r"\blik
 
 SIMILAR = re.compile(
     r"(?:" + _LIKE +
-    r"|\bsimilar\s+(?:to|with|as)"
+    r"|\bsimilar\s+(?:(?:movies|films|ones|stuff|things|titles)\s+)?(?:to|with|as)"
     r"|\bin\s+the\s+(?:vein|style|spirit|mold|mould|tradition)\s+of"
     r"|\balong\s+the\s+lines\s+of|\breminiscent\s+of|\b(?:comparable|akin)\s+to"
     r"|\bsame\s+(?:vibe|feel|style|kind|type|tone|mood)\s+as|\bsuch\s+as|\bresembling"
-    r"|\bfans?\s+of|\bif\s+you\s+(?:liked|loved|enjoyed)"
+    r"|\bfor\s+(?:a\s+|the\s+)?(?:big\s+|huge\s+)?fans?\s+of|\bif\s+you\s+(?:liked|loved|enjoyed)"
     r"|\b(?:because|since|as|if|cause|cuz|coz|now\s+that)\s+(?:i|we)\s+" + _ADV +
     r"(?:liked|loved|enjoyed|like|love|enjoy|adored|adore|dug|watched|saw)"
     r"|\b(?:watch|see)\s+after|\bafter\s+(?:watching|seeing)|\bfollow\s+up\s+to"
@@ -37,11 +37,13 @@ SIMILAR = re.compile(
 
 # -- sentiment about a title: "I loved X", "X was terrible" -------------------------
 _LIKE_VERBS = {
-    5.0: r"loved|love|adored|adore|worshipped|am obsessed with|was obsessed with",
-    4.0: r"liked|like|enjoyed|enjoy|dug|appreciated|am a fan of|i'm a fan of",
+    5.0: r"loved|love|adored|adore|worshipped|am obsessed with|was obsessed with|"
+         r"am a (?:big|huge) fan of|i'm a (?:big|huge) fan of|'m a (?:big|huge) fan of",
+    4.0: r"liked|like|enjoyed|enjoy|dug|appreciated|am a fan of|i'm a fan of|'m a fan of",
     2.0: r"didn't like|did not like|didn't enjoy|did not enjoy|don't like|do not like|"
          r"didn't love|dislike|disliked|wasn't a fan of|am not a fan of|not a fan of|"
          r"wasn't into|was not into|didn't get",
+    0.0: r"watched|saw|just watched|just saw|have seen|'ve seen|finished|rewatched",
     1.0: r"hated|hate|despised|despise|can't stand|cannot stand|couldn't stand|"
          r"loathed|loathe|detested|detest",
 }
@@ -109,7 +111,8 @@ MORE = re.compile(
     r"|\b(?:show|give|tell|get)\s+(?:me\s+|us\s+)?(?:some\s+)?more\b"
     r"|\b(?:something|anything)\s+else\b|\bwhat\s+else\b|\b(?:other|different)\s+"
     r"(?:ones|options|movies|films|picks|suggestions)\b|\bothers\b|\banother\s+(?:one|"
-    r"batch|round|set|list|page)\b|\bnext\s+(?:page|one|ones|batch|set|\d+|few)\b"
+    r"batch|round|set|list|page)\b|\bnext\s+(?:page|one|ones|batch|set|\d+|few|two|three|"
+    r"four|five|six|seven|eight|nine|ten|twenty|couple|dozen)\b"
     r"|^\W*(?:more|next)\b|\bmore\W*$|\bkeep\s+(?:them\s+)?coming")
 POPULAR = re.compile(
     r"\b(?:popular|trending|top|best|highest[\s-]rated|top[\s-]rated|best[\s-]rated|"
@@ -123,7 +126,7 @@ REQUEST = re.compile(
     r"give\s+me|find\s+me|find|get\s+me|looking\s+for|look\s+for|i\s+want|i\s+need|"
     r"i'm\s+in\s+the\s+mood|in\s+the\s+mood|i\s+feel\s+like|feel\s+like|movies?|films?|"
     r"flicks?|watch|watching|ideas?|picks?|pick|options?|tonight|similar|"
-    r"what\s+now|bored)\b")
+    r"what\s+now|bored|releases?)\b")
 # The part of a message that only frames a bare title: "what about Fargo?"
 BARE_PREFIX = re.compile(
     r"^(?:what\s+about|how\s+about|and|or|maybe|hmm+|ok|okay|so|well|then|the\s+movie|"

@@ -22,6 +22,8 @@ NUMBER_WORDS = {
 _NOT_COUNT_AFTER = frozenset("""stars star out percent pm am oclock min mins minute
 minutes hour hours hr hrs year years yr yrs old th st nd rd times dollars bucks
 seasons season episodes episode degrees of""".split())
+# Words before a number that make it a name, not a count.
+_NOT_COUNT_BEFORE = frozenset("episode part chapter number no season vol volume".split())
 # "one" is mostly a pronoun ("a good one", "that one"): a count only after these...
 _ONE_AFTER = frozenset("top just only me us give show recommend suggest pick want need "
                        "find get".split())
@@ -40,6 +42,8 @@ def extract_count(words: list[str], genre_words: frozenset = frozenset()) -> int
             continue
         prev = words[i - 1] if i else ""
         nxt = words[i + 1] if i + 1 < n else ""
+        if prev in _NOT_COUNT_BEFORE:
+            continue                # "episode 4", "part 2"
         if w.isdigit():
             if len(w) > 3 or nxt in _NOT_COUNT_AFTER:
                 continue            # years ("1995") and ratings ("4 stars")

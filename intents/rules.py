@@ -84,6 +84,8 @@ class RuleParser:
             masked.update(range(slot.start, slot.end))
             if slot.extra_mask:
                 masked.update(range(*slot.extra_mask))
+            if _sequel_number(words, slot.end):   # "movies like toy story 2"
+                masked.add(slot.end)
         masked.update(i for i, w in enumerate(words) if w == cues.SENTINEL)
         rest_words = ["" if i in masked else w for i, w in enumerate(words)]
         rest = _blank(c, toks, masked)
@@ -134,7 +136,9 @@ class RuleParser:
         if best:
             s, _ = _token_range(toks, best[1].start("t"), best[1].start("t") + 1)
             found = self._resolve(words, toks, c, s, len(toks), quoted, strict=True)
-            if found:
+            if found:   # "I watched X" states no opinion: it only names a seed title
+                if best[0] == 0.0:
+                    return _Slot("seen", *found)
                 return _Slot("sentiment", *found, rating=best[0])
         for score, rx in cues.SENTIMENT_AFTER:
             m = rx.search(c)
@@ -194,7 +198,7 @@ class RuleParser:
                    or self.titles.prefix(span))
             if hit:
                 return hit, s, j
-        j = _cut(c, toks, words, s, top)
+        j = _cut(c, toks, words, s, top) if toks is not None else top
         if j <= s or all(w in self._genre_words or w in cues.GENERIC for w in words[s:j]):
             return None
         match = self.titles.fuzzy(*split_year(" ".join(words[s:j])))
@@ -230,10 +234,15 @@ class RuleParser:
             return None
         if all(w in cues.GENERIC or w in cues.SPAN_STOP for w in words[s:e]):
             return None
-        match = self.titles.fuzzy(*split_year(" ".join(words[s:e])))
-        if match.index is None or match.score < STRICT_ACCEPT:
+        found = self._resolve(words, None, None, s, e, None, strict=True)
+        if not found or found[0].score < STRICT_ACCEPT:
             return None
-        return _Slot("fuzzy", match, s, e)
+        # the title must be the whole message ("star wars episode 4" is fine, "what's
+        # the weather" must not become "What's Eating Gilbert Grape")
+        if any(not w.isdigit() and w not in ("episode", "part", "chapter")
+               for w in words[found[2]:e]):
+            return None
+        return _Slot("fuzzy", *found)
 
     def _intent(self, slot: _Slot | None, rest: str, genre, count) -> Intent:
         """The priority table. With a title: rate > similar > sentiment(+request) > bare.
@@ -277,6 +286,14 @@ class RuleParser:
         return Query(intent, genre=genre, title=title, item_id=item_id, k=k,
                      k_requested=k_req, rating=rating, candidates=candidates,
                      parser=self.name, confidence=confidence)
+
+
+def _sequel_number(words: list[str], i: int) -> bool:
+    """A number right after a title, ending the message or its clause, belongs to the
+    title (an off-catalog sequel) rather than being a count."""
+    if i >= len(words) or not words[i].isdigit() or len(words[i]) > 2:
+        return False
+    return i + 1 == len(words) or words[i + 1] in ("but", "and", "or", "with")
 
 
 def _token_range(toks: list[Token], start: int, end: int) -> tuple[int, int]:
