@@ -133,3 +133,80 @@ def test_search_items(svc):
     top = svc.search_items("")["items"]
     assert top[0]["title"] == "Star Wars" and top[0]["ratings"] == 5  # most rated first
     assert svc.search_items("zzzzqqq")["items"] == []
+
+
+# ---- the real stack: load_or_train + build_parser on MovieLens 100K ------------------
+@pytest.fixture
+def real(trained_home):
+    from chatrec.service import build_service
+    return build_service()
+
+
+def titles(body):
+    return [it["title"] for it in body["items"]]
+
+
+@pytest.mark.movielens
+def test_real_star_wars_brings_its_sequels(real):
+    body = real.turn("movies like Star Wars")
+    assert body["query"]["intent"] == "similar" and body["query"]["title"] == "Star Wars"
+    assert {"Empire Strikes Back, The", "Return of the Jedi"} <= set(titles(body)[:3])
+    assert all(it["reason"] and it["year"] and it["genres"] for it in body["items"])
+
+
+@pytest.mark.movielens
+def test_real_more_never_repeats(real):
+    seen = titles(real.turn("top 10 comedies", "m"))
+    for _ in range(4):
+        page = titles(real.turn("show me more", "m"))
+        assert len(page) == 10 and not set(page) & set(seen)
+        seen += page
+    assert all(len(real.search_items(t)["items"]) for t in seen[:3])
+
+
+@pytest.mark.movielens
+def test_real_rating_makes_picks_personal(real):
+    before = real.turn("recommend a film", "r")
+    assert "average from" in before["items"][0]["reason"] and "I loved" in before["reply"]
+    real.turn("I loved Toy Story", "r")
+    after = real.turn("recommend a film", "r")
+    assert titles(after) != titles(before) and "Toy Story" not in titles(after)
+    assert all(it["reason"] == "because you liked Toy Story (1995)" for it in after["items"])
+    assert real.get_session("r")["ratings"][0]["title"] == "Toy Story"
+
+
+@pytest.mark.movielens
+def test_real_dataset_user_excludes_what_they_rated(real):
+    body = real.recommend_for_user(1, 20)
+    rated = set(real.bundle.ratings.user_items(real.bundle.ratings.index_of(1))[0].tolist())
+    picked = {real.bundle.catalog.index_of(it["item_id"]) for it in body["items"]}
+    assert len(picked) == 20 and not picked & rated
+    assert all(it["reason"].startswith("because you liked ") for it in body["items"])
+
+
+@pytest.mark.movielens
+def test_real_popular_reason_matches_the_data(real):
+    body = real.turn("top 5 horror movies")
+    rat, cat = real.bundle.ratings, real.bundle.catalog
+    for it in body["items"]:
+        i = cat.index_of(it["item_id"])
+        assert "Horror" in it["genres"]
+        assert it["reason"] == (f"{rat.item_means()[i]:.2f} average from "
+                                f"{rat.item_counts()[i]} ratings")
+
+
+@pytest.mark.movielens
+def test_real_turn_latency(real):
+    """Not a benchmark (see bench/bench_turn.py), a regression guard: generous bounds."""
+    import time
+    msgs = ["movies like star wars", "show me more", "top 10 comedies", "I loved Fargo",
+            "recommend a thriller", "hi"]
+    for m in msgs:
+        real.turn(m, "warm")
+    times = []
+    for n in range(300):
+        t = time.perf_counter()
+        real.turn(msgs[n % len(msgs)], f"lat{n // 6}", 1 if n % 12 < 6 else None)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    assert times[len(times) // 2] < 0.010 and times[int(len(times) * 0.99)] < 0.100
