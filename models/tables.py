@@ -146,6 +146,9 @@ def _latest_per_pair(users: np.ndarray, items: np.ndarray, ts: np.ndarray, catal
     ties going to the later row in the file. Vectorised: one lexsort."""
     n = len(users)
     pair = users * max(1, catalog_size) + items
+    sorted_pairs = np.sort(pair)
+    if n < 2 or (sorted_pairs[1:] != sorted_pairs[:-1]).all():
+        return np.ones(n, dtype=bool)  # the common case: no duplicates, skip the lexsort
     pos = np.arange(n)
     order = np.lexsort((pos, ts, pair))  # by pair, then timestamp, then file position
     last = np.ones(n, dtype=bool)

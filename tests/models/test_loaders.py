@@ -227,3 +227,35 @@ def test_ml100k_loads_fast(ml100k_dir):
     t0 = time.perf_counter()
     load_recbole(ml100k_dir)
     assert time.perf_counter() - t0 < 0.5
+
+
+@pytest.mark.movielens
+def test_ml100k_never_gets_another_films_cast(ml100k):
+    """RecBole's ml-100k.link is keyed by MovieLens movieIds, not ML-100K ids; applied
+    as-is, Star Wars (ML-100K 50) would get the cast of The Usual Suspects (movieId 50)."""
+    catalog, _ = ml100k
+    links = catalog.links or ((),) * len(catalog)  # None: links skipped, nothing wrong
+    star_wars = set(links[catalog.index_of(50)])
+    empire = set(links[catalog.index_of(172)])
+    shared = {t for t in star_wars & empire if t.startswith(("actor:", "film:"))}
+    assert catalog.links is None or shared
+
+
+@pytest.mark.movielens
+def test_real_kg_links_by_movielens_id(ml100k_dir):
+    """The KG itself, keyed the way its link file is (MovieLens movieIds 1..1682)."""
+    from models.kg import read_links
+
+    keys = np.arange(1, 1683)
+    t0 = time.perf_counter()
+    links = read_links(ml100k_dir / "ml-100k.kg", ml100k_dir / "ml-100k.link", keys)
+    assert time.perf_counter() - t0 < 1.0
+    assert sum(1 for x in links if x) == 1598
+    star_wars, empire, jedi = (set(links[k - 1]) for k in (260, 1196, 1210))
+    assert "film:m.0dtfn" in star_wars  # the film's own entity
+    assert "film:m.0f3m1" in star_wars and "film:m.0dtfn" in empire  # sequel, both ways
+    assert len({t for t in star_wars & empire if t.startswith("actor:")}) >= 5
+    assert {t for t in empire & jedi if t.startswith("film:")}
+    kinds = {t.split(":", 1)[0] for x in links for t in x}
+    assert kinds == {"actor", "director", "writer", "producer", "cinematographer", "company",
+                     "subject", "kggenre", "film"}
