@@ -65,9 +65,12 @@ def read_links(
     link.columns = ["item", "entity"]
 
     # entity -> catalog index (items unknown to the catalog are ignored)
-    catalog_index = pd.Index(pd.Series(item_ids).astype(str).str.strip())
-    link["idx"] = catalog_index.get_indexer(link["item"].str.strip())
-    link = link[link["idx"] >= 0]
+    # key -> catalog index; keys need not be unique (a crosswalk may map several items
+    # to "0" = unknown): the first one wins and "0" never matches a real link row.
+    keys = pd.Series(np.arange(len(item_ids)), index=pd.Series(item_ids).astype(str).str.strip())
+    keys = keys[~keys.index.duplicated()]
+    link["idx"] = link["item"].str.strip().map(keys)
+    link = link.dropna(subset=["idx"])
     entity_to_idx = pd.Series(link["idx"].to_numpy(), index=link["entity"].to_numpy())
     entity_to_idx = entity_to_idx[~entity_to_idx.index.duplicated()]
 
@@ -85,7 +88,7 @@ def read_links(
         pd.DataFrame({"film": link["entity"].to_numpy(), "kind": "film",
                       "other": link["entity"].to_numpy()}),
     ], ignore_index=True)
-    edges["idx"] = edges["film"].map(entity_to_idx)
+    edges["idx"] = edges["film"].map(entity_to_idx.astype(np.int64))
     edges = edges.dropna(subset=["idx"])
     edges["token"] = edges["kind"] + ":" + edges["other"]
     edges = edges[["idx", "token"]].drop_duplicates()
