@@ -65,13 +65,16 @@ _ADJ = {
     1.0: r"terrible|awful|horrible|the worst|garbage|trash|rubbish|a waste of time|"
          r"unwatchable|atrocious|dreadful|painful|crap|crappy|the pits",
 }
+# The title before "was great" starts a clause and is at most 12 words: bounded so a
+# long message cannot make the search quadratic.
+_CLAUSE_SPAN = r"(?:^|(?<=[.!?,;]))\s*(?P<t>[^\s.!?,;]\S*(?:\s+\S+){0,11}?)"
 SENTIMENT_AFTER = [
-    (score, re.compile(r"(?P<t>\S.*?)\s+(?:was|is|were|are|'s|was just|is just)\s+" + _ADV +
-                       r"(?:" + adj + r")\b"))
+    (score, re.compile(_CLAUSE_SPAN + r"\s+(?:was|is|were|are|was just|is just)\s+" +
+                       _ADV + r"(?:" + adj + r")\b"))
     for score, adj in _ADJ.items()
 ] + [
-    (1.0, re.compile(r"(?P<t>\S.*?)\s+(?:sucked|sucks|stank|stinks|blows)\b")),
-    (5.0, re.compile(r"(?P<t>\S.*?)\s+(?:rocked|rocks|rules|blew my mind)\b")),
+    (1.0, re.compile(_CLAUSE_SPAN + r"\s+(?:sucked|sucks|stank|stinks|blows)\b")),
+    (5.0, re.compile(_CLAUSE_SPAN + r"\s+(?:rocked|rocks|rules|blew my mind)\b")),
 ]
 
 # -- explicit ratings: "rate X 4 stars", "X 4/5", "5 stars for X" ---------------------
