@@ -17,9 +17,22 @@ wastes at most `growth - 1` of the work, and a cap on cells per block bounds mem
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Iterator
 
 import numpy as np
+
+try:  # optional (ships with scikit-learn); without it BLAS keeps its own threading
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover
+    threadpool_limits = None
+
+
+def single_thread_blas():
+    """Thousands of tiny k×k products and solves run far faster on one BLAS thread: a
+    thread pool per call costs more than the work and collapses when the machine is
+    busy (measured: 3.8 s vs 0.44 s for one ML-100K fit under load)."""
+    return threadpool_limits(1, "blas") if threadpool_limits else contextlib.nullcontext()
 
 
 def row_blocks(counts: np.ndarray, growth: float = 1.3, max_cells: int = 1 << 22
@@ -70,6 +83,16 @@ def solve_rows(
     counts = np.diff(indptr)
     d = np.ones(k, dtype=dtype) if reg_diag is None else np.asarray(reg_diag, dtype)
     eye = np.diag(d)
+    with single_thread_blas():
+        _solve_blocks(indptr, indices, w, b, Y, reg, eye, G0, counts, X)
+    if out is None:
+        return X
+    X[counts == 0] = 0
+    return X
+
+
+def _solve_blocks(indptr, indices, w, b, Y, reg, eye, G0, counts, X) -> None:
+    dtype = Y.dtype
     for rows, width in row_blocks(counts):
         cnt = counts[rows]
         pos = indptr[rows][:, None] + np.arange(width)
@@ -84,10 +107,6 @@ def solve_rows(
             A += G0
         rhs = np.matmul(bv[:, None, :], Yg)[:, 0, :]          # (B, k)
         X[rows] = _solve(A, rhs)
-    if out is None:
-        return X
-    X[counts == 0] = 0
-    return X
 
 
 def _solve(A: np.ndarray, rhs: np.ndarray) -> np.ndarray:

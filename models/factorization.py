@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.als import solve_rows, transpose_csr
+from models.als import single_thread_blas, solve_rows, transpose_csr
 from models.base import Recommender
 from models.baseline import fit_biases
 from models.data import Catalog, Ratings
@@ -47,6 +47,10 @@ class BiasedMF(Recommender):
 
     # ---- training -------------------------------------------------------------------
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
+        with single_thread_blas():  # see models/als.py: small products, no pool
+            self._fit_blas(ratings)
+
+    def _fit_blas(self, ratings: Ratings) -> None:
         m = ratings.csr()
         indptr, indices = m.indptr.astype(np.int64), m.indices
         values = m.data.astype(np.float64)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from models.als import solve_rows, transpose_csr
+from models.als import single_thread_blas, solve_rows, transpose_csr
 from models.base import Recommender
 from models.data import Catalog, Ratings
 from models.ease import feasible, fit_ease
@@ -66,6 +66,10 @@ class RankingMF(Recommender):
         return self.reg * (counts + 1.0) ** self.reg_exponent
 
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
+        with single_thread_blas():  # see models/als.py: small products, no pool
+            self._fit_blas(ratings)
+
+    def _fit_blas(self, ratings: Ratings) -> None:
         m = ratings.csr()
         indptr, indices = m.indptr.astype(np.int64), m.indices
         n_users, n_items, k = ratings.n_users, ratings.n_items, self.factors
