@@ -144,3 +144,17 @@ def test_unexpected_errors_are_a_bare_500_json(tmp_path):
         assert r.status_code == 500 and r.json() == {"detail": "internal error"}
         assert "secret" not in r.text
         assert c.get("/health").status_code == 200
+
+
+@pytest.mark.movielens
+def test_app_factory_and_lazy_service_build(trained_home):
+    """What uvicorn workers call, and create_app() with no service (built on first use)."""
+    from chatrec.api import app_factory
+    for app in (app_factory(), create_app()):
+        with TestClient(app, raise_server_exceptions=False) as c:
+            h = c.get("/health").json()
+            assert (h["dataset"], h["items"], h["users"], h["ratings"]) == (
+                "ml-100k", 1682, 943, 100000)
+            body = c.post("/chat", json={"message": "movies like star wars"}).json()
+            assert "Return of the Jedi" in [i["title"] for i in body["items"]]
+    assert (trained_home / "sessions.sqlite3").exists()

@@ -123,3 +123,13 @@ def test_concurrent_processes_share_the_db(tmp_path):
         assert p.exitcode == 0
     s = SessionStore(path).get("shared")
     assert s.turns == 90 and len(s.shown) == 90
+
+
+def test_full_sync_for_ratings_is_opt_in(tmp_path, monkeypatch):
+    assert SessionStore(tmp_path / "a.db").fsync_ratings is False
+    monkeypatch.setenv("CHATREC_SESSIONS_SYNC", "full")
+    store = SessionStore(tmp_path / "b.db")
+    assert store.fsync_ratings is True
+    store.apply("a", TurnEffects(rating=("1", 4.0)))
+    assert store._conn().execute("PRAGMA synchronous").fetchone()[0] == 1  # back to NORMAL
+    assert SessionStore(tmp_path / "b.db").get("a").ratings == {"1": 4.0}
