@@ -244,8 +244,9 @@ class UserKNN(_KNN):
         mean = damped_mean(v.sum(), len(v), float(self.means.mean()), self.mean_shrinkage)
         row = damped_normalise_rows(sp.csr_matrix(
             (v - mean, (np.zeros(len(items)), items)), shape=(1, self.n_items)), self.damping)
-        users = damped_normalise_rows(self.resid, self.damping)
-        s = np.asarray((users @ row.T).todense()).ravel()
+        if getattr(self, "_user_vectors", None) is None:  # built on first fold-in only
+            self._user_vectors = damped_normalise_rows(self.resid, self.damping)
+        s = np.asarray((self._user_vectors @ row.T).todense()).ravel()
         keep = np.argsort(-s)[: self.k]
         keep = keep[s[keep] > 0]
         return sp.csr_matrix((s[keep], (np.zeros(len(keep)), keep)), shape=(1, self.n_users))
