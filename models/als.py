@@ -93,7 +93,8 @@ def solve_rows(
 
 def _solve_blocks(indptr, indices, w, b, Y, reg, eye, G0, counts, X) -> None:
     dtype = Y.dtype
-    for rows, width in row_blocks(counts):
+    # bound each gathered (B, n, k) block to ~32M floats whatever k is
+    for rows, width in row_blocks(counts, max_cells=max(1 << 14, (1 << 25) // Y.shape[1])):
         cnt = counts[rows]
         pos = indptr[rows][:, None] + np.arange(width)
         valid = np.arange(width) < cnt[:, None]

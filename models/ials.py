@@ -67,9 +67,11 @@ class RankingMF(Recommender):
 
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
         with single_thread_blas():  # see models/als.py: small products, no pool
-            self._fit_blas(ratings)
+            self._fit_factors(ratings)
+        self._fit_ease(ratings)  # one big inverse: let BLAS use its threads
+        self._after_load()
 
-    def _fit_blas(self, ratings: Ratings) -> None:
+    def _fit_factors(self, ratings: Ratings) -> None:
         m = ratings.csr()
         indptr, indices = m.indptr.astype(np.int64), m.indices
         n_users, n_items, k = ratings.n_users, ratings.n_items, self.factors
@@ -88,7 +90,11 @@ class RankingMF(Recommender):
         self.user_factors, self.item_factors = X, Y
         counts = np.bincount(ratings.items, minlength=n_items).astype(np.float64)
         self.item_prior = np.log1p(counts) / max(np.log1p(counts).max(), 1e-9)
-        if self.ease_weight > 0 and feasible(n_items):
+
+    def _fit_ease(self, ratings: Ratings) -> None:
+        m = ratings.csr()
+        indptr, indices = m.indptr.astype(np.int64), m.indices
+        if self.ease_weight > 0 and feasible(ratings.n_items):
             self.ease_weights = fit_ease(m, self.ease_reg)  # on rating values, not 0/1
             # EASE scores a known user from their rating row: keep the training matrix
             self.seen_indptr, self.seen_items, self.seen_values = indptr, indices, m.data
@@ -96,7 +102,6 @@ class RankingMF(Recommender):
             self.ease_weights = np.zeros((0, 0), np.float32)
             self.seen_indptr = np.zeros(1, np.int64)
             self.seen_items, self.seen_values = np.zeros(0, np.int32), np.zeros(0, np.float32)
-        self._after_load()
 
     def _after_load(self) -> None:
         Y = self.item_factors.astype(np.float64)
