@@ -68,7 +68,8 @@ class FakeLLM:
         self.httpd.daemon_threads = True
         self.httpd.requests = []
         self.httpd.reply = lambda body: Reply(body=tool_call({"intent": "help"}))
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def url(self) -> str:
