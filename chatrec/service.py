@@ -88,6 +88,7 @@ class ChatService:
     def __init__(self, bundle: Bundle, parser, sessions: SessionStore):
         self.bundle, self.parser, self.sessions = bundle, parser, sessions
         self.dispatcher = Dispatcher(bundle)
+        self.parser_blocks = parser_blocks(parser)
         self._search_keys = [_norm_title(t) for t in self.dispatcher.titles]
 
     # ---- chat ---------------------------------------------------------------------
@@ -202,6 +203,20 @@ class ChatService:
                 "users": int(b.ratings.n_users), "ratings": len(b.ratings),
                 "models": sorted(b.models), "routes": dict(b.routes),
                 "parser": getattr(self.parser, "name", type(self.parser).__name__)}
+
+
+def parser_blocks(parser) -> bool:
+    """Whether parse() may wait on I/O (an LLM over HTTP): then the HTTP app runs turns
+    in its thread pool instead of on the event loop. The rule parser is pure CPU; other
+    parsers may say so with a `blocking = False` attribute."""
+    declared = getattr(parser, "blocking", None)
+    if declared is not None:
+        return bool(declared)
+    try:
+        from intents.rules import RuleParser
+    except ImportError:
+        return True
+    return not isinstance(parser, RuleParser)
 
 
 def _native_user(x):

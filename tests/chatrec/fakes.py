@@ -104,6 +104,7 @@ class TinyParser:
     """Just enough regex to drive every intent of the tiny catalog."""
 
     name = "tiny"
+    blocking = False  # pure CPU: the HTTP app may run it on the event loop
 
     def __init__(self, catalog):
         self.catalog = catalog

@@ -158,3 +158,26 @@ def test_app_factory_and_lazy_service_build(trained_home):
             body = c.post("/chat", json={"message": "movies like star wars"}).json()
             assert "Return of the Jedi" in [i["title"] for i in body["items"]]
     assert (trained_home / "sessions.sqlite3").exists()
+
+
+def test_a_blocking_parser_runs_off_the_event_loop(tmp_path):
+    """An LLM-style parser (no `blocking = False`) goes through the thread pool."""
+    import threading
+    svc = tiny_service(tmp_path / "s.db")
+    seen = []
+    inner = svc.parser.parse
+
+    class SlowParser:
+        def parse(self, text):
+            seen.append(threading.current_thread().name)
+            return inner(text)
+    from chatrec.service import parser_blocks
+    svc.parser = SlowParser()
+    svc.parser_blocks = parser_blocks(svc.parser)
+    assert svc.parser_blocks is True
+    with TestClient(create_app(svc)) as c:
+        assert c.post("/chat", json={"message": "hi"}).status_code == 200
+    svc.parser_blocks = False  # the rule parser's path: on the event loop's thread
+    with TestClient(create_app(svc)) as c:
+        assert c.post("/chat", json={"message": "hi"}).status_code == 200
+    assert seen[0].startswith("AnyIO worker") and not seen[1].startswith("AnyIO worker")
