@@ -13,17 +13,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-import scipy.sparse as sp
 
 from chatrec import replies
 from chatrec.bundle import Bundle
+from chatrec.reasons import Reasons
 from chatrec.sessions import SessionState, TurnEffects
 from intents.query import DEFAULT_K, MAX_K, MIN_K, Intent, Query
 from models.errors import PredictionImpossible, UnknownItem
 from models.ranking import top_k
 
 LIKED = 4.0            # a rating at or above this counts as "liked"
-CO_LIKE_COSINE = 0.15  # cosine of like-vectors above which "liked by the same people"
 LIST_INTENTS = ("similar", "recommend", "popular")
 
 
@@ -68,26 +67,10 @@ class Dispatcher:
         self.years = [int(y) or None for y in cat.years.tolist()]
         self.genres = [[g for g in gs if g != "unknown"] for gs in cat.genres]
         self.display = [cat.display(i) for i in range(n)]
-        self.links = [frozenset(ls) for ls in cat.links] if cat.links is not None else None
         self.counts = rat.item_counts().astype(np.int64)
         self.means = rat.item_means()
         self.pop_scores = self._popularity_scores()
-        # item x user binary "liked" matrix, rows L2-normalised: co-like cosine = dot
-        liked = rat.values >= LIKED
-        m = sp.csr_matrix((np.ones(int(liked.sum()), dtype=np.float32),
-                           (rat.items[liked], rat.users[liked])), shape=(n, rat.n_users))
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-        self.like_rows = sp.diags(np.divide(1.0, norms, out=np.zeros(n), where=norms > 0)) @ m
-        self.like_rows = self.like_rows.tocsr()
-        # item x genre, rows L2-normalised: a tie-breaker between equally co-liked films
-        gidx = {g: j for j, g in enumerate(cat.genre_names)}
-        g = np.zeros((n, max(1, len(gidx))), dtype=np.float32)
-        for i, gs in enumerate(self.genres):
-            for name in gs:
-                if name in gidx:
-                    g[i, gidx[name]] = 1.0
-        gn = np.linalg.norm(g, axis=1, keepdims=True)
-        self.genre_unit = g / np.where(gn > 0, gn, 1.0)
+        self.reasons = Reasons(cat, rat, self.display, self.genres, LIKED)
         # the similar-route model's vectors cost milliseconds each; `more`, repeated
         # seeds and reasons reuse them (lru_cache is thread-safe)
         self.similarity = lru_cache(maxsize=256)(self._similarity)
@@ -202,7 +185,7 @@ class Dispatcher:
                 mask[shown] = False
             mask[seed] = False
             idx, scores = top_k(self.similarity(seed), k, allowed=mask)
-            reasons = self._similar_reasons(seed, idx)
+            reasons = self.reasons.similar(seed, idx)
             text = _sentence(f"{lead}{what} like {self.display[seed]}:")
             return self._items(idx, scores, reasons, text, f"No more {what} like "
                                f"{self.display[seed]}.")
@@ -247,7 +230,7 @@ class Dispatcher:
             if ctx.user_index is not None and not ctx.profile:
                 raise
             idx, scores = self._content_fold_in(items, values, k, exclude, allowed)
-        reasons = self._because(idx, items, values)
+        reasons = self.reasons.because(idx, items, values)
         who = f"user {ctx.user_label}" if ctx.user_index is not None else "you"
         text = _sentence(f"{lead}picks for {who}" + (f" ({what})" if what != "films" else "") + ":")
         return self._items(idx, scores, reasons, text, f"No more {what} to recommend.")
@@ -262,40 +245,6 @@ class Dispatcher:
         return top_k(scores, k, exclude=exclude, allowed=allowed)
 
     # ---- reasons and items ---------------------------------------------------------------
-    def _because(self, idx, items: np.ndarray, values: np.ndarray) -> list[str]:
-        """For each pick, the liked film of the profile most like it: the most
-        co-liked (the same people liked both), genre overlap breaking ties."""
-        if not len(idx) or not len(items) or not (values >= LIKED).any():
-            return [replies.because_reason(None)] * len(idx)
-        liked = values >= LIKED
-        cand, cand_vals = items[liked], values[liked]
-        top = cand_vals >= cand_vals.max() - 0.5  # their top-rated tier first
-        if top.sum() >= 3:
-            cand, cand_vals = cand[top], cand_vals[top]
-        picks = np.asarray(idx, dtype=np.int64)
-        sim = (self.like_rows[cand] @ self.like_rows[picks].T).toarray()
-        sim += 0.05 * (self.genre_unit[cand] @ self.genre_unit[picks].T)
-        out = []
-        for j in range(len(picks)):
-            best = int(cand[np.lexsort((-cand_vals, -sim[:, j]))[0]])
-            out.append(replies.because_reason(self.display[best]))
-        return out
-
-    def _similar_reasons(self, seed: int, idx) -> list[str]:
-        picks = np.asarray(idx, dtype=np.int64)
-        if not len(picks):
-            return []
-        co = (self.like_rows[picks] @ self.like_rows[seed].T).toarray().ravel()
-        out = []
-        for i, c in zip(picks.tolist(), co.tolist()):
-            roles = []
-            if self.links is not None:
-                roles = replies.link_roles(self.links[seed] & self.links[i])
-            shared = [g for g in self.genres[seed] if g in self.genres[i]][:3]  # keep it short
-            out.append(replies.similar_reason(roles, shared, c >= CO_LIKE_COSINE,
-                                              self.display[seed]))
-        return out
-
     def _items(self, idx, scores, reasons, text: str, empty_text: str) -> Reply:
         items = []
         for i, s, why in zip(idx.tolist(), np.asarray(scores).tolist(), reasons):
