@@ -29,6 +29,8 @@ from intents.catalog import TitleCatalog
 from intents.entities import extract_count, rating_value
 from intents.query import DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.text import Token, clean, tokens
+from intents.spans import blank as _blank, cut as _cut, sequel_number as _sequel_number
+from intents.spans import token_range as _token_range
 from intents.titles import TitleMatch, split_year
 
 log = logging.getLogger(__name__)
@@ -286,43 +288,3 @@ class RuleParser:
         return Query(intent, genre=genre, title=title, item_id=item_id, k=k,
                      k_requested=k_req, rating=rating, candidates=candidates,
                      parser=self.name, confidence=confidence)
-
-
-def _sequel_number(words: list[str], i: int) -> bool:
-    """A number right after a title, ending the message or its clause, belongs to the
-    title (an off-catalog sequel) rather than being a count."""
-    if i >= len(words) or not words[i].isdigit() or len(words[i]) > 2:
-        return False
-    return i + 1 == len(words) or words[i + 1] in ("but", "and", "or", "with")
-
-
-def _token_range(toks: list[Token], start: int, end: int) -> tuple[int, int]:
-    """Indices of the tokens inside the character range [start, end)."""
-    s = next((i for i, t in enumerate(toks) if t.end > start), len(toks))
-    e = next((i for i in range(len(toks) - 1, -1, -1) if toks[i].start < end), -1) + 1
-    return s, max(s, e)
-
-
-def _cut(c: str, toks: list[Token], words: list[str], s: int, top: int) -> int:
-    """End of a fuzzy title span: before punctuation, a stop word, or trailing filler."""
-    j = s + 1
-    while j < top and words[j] not in cues.SPAN_STOP and \
-            not re.search(r"[?!;,]|\.\s", c[toks[j - 1].end:toks[j].start]):
-        j += 1
-    while j > s + 1 and words[j - 1] in cues.SPAN_TRAIL:
-        j -= 1
-    return j
-
-
-def _blank(c: str, toks: list[Token], masked: set[int]) -> str:
-    """The cleaned text with masked tokens replaced by a neutral mark."""
-    if not masked:
-        return c
-    out, pos = [], 0
-    for i in sorted(masked):
-        t = toks[i]
-        out.append(c[pos:t.start])
-        out.append("·")
-        pos = t.end
-    out.append(c[pos:])
-    return "".join(out)
