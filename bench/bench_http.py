@@ -109,6 +109,7 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     proc = start_server(port, args.workers)
     runs: dict[str, list[dict]] = {"chat": [], "health": []}
+    load_before = os.getloadavg()  # other work on the machine skews every number
     try:
         # warm-up: first requests load lazy caches; not measured
         run_wrk(f"{base}/chat", HERE / "chat.lua", args.connections, 3)
@@ -126,6 +127,8 @@ def main() -> int:
                    "runs": args.runs, "workers": args.workers, "cpus": os.cpu_count()},
         "median": {name: median_of(rs) for name, rs in runs.items()},
         "runs": runs, "healthy_after": healthy_after,
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in os.getloadavg()],
     }
     chat = result["median"]["chat"]
     result["targets_met"] = (chat["rps"] >= TARGETS["rps"] and chat["p99_ms"] < TARGETS["p99_ms"]
@@ -139,6 +142,8 @@ def main() -> int:
         print(f"{name:<12}{m['rps']:>9.0f}{m['p50_ms']:>9.2f}{m['p90_ms']:>9.2f}"
               f"{m['p99_ms']:>9.2f}{m['max_ms']:>9.1f}{m['socket_errors']:>8}"
               f"{m['non_2xx']:>9}{m['5xx']:>6}")
+    print("load average before/after (1, 5, 15 min):", result["loadavg_before"],
+          result["loadavg_after"])
     print("per run (/chat req/s):", [round(r["rps"]) for r in runs["chat"]])
     print("per run (/health req/s):", [round(r["rps"]) for r in runs["health"]])
     print("targets met:" if result["targets_met"] else "targets NOT met:",
