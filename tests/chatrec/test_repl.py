@@ -245,6 +245,31 @@ def test_plain_mode_line_by_line(service):
     assert [c[0] for c in service.calls] == ["movies like star wars", "boom", "fargo"]
 
 
+def test_chat_command_plain_mode_with_user(service, monkeypatch, capsys):
+    """`chatrec chat --user 1` with piped stdin, the service stubbed."""
+    import chatrec.service
+    from chatrec.cli import main
+
+    monkeypatch.setattr(chatrec.service, "build_service", lambda **kw: service)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("top comedies\n"))
+    assert main(["chat", "--user", "1", "--session", "abc_1"]) == 0
+    assert capsys.readouterr().out.startswith("Films like top comedies:")
+    assert service.calls == [("top comedies", "abc_1", 1)]
+
+
+def test_chat_command_rejects_unknown_user_and_bad_session(service, monkeypatch, capsys):
+    import chatrec.service
+    from chatrec.cli import main
+
+    monkeypatch.setattr(chatrec.service, "build_service", lambda **kw: service)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hi\n"))
+    assert main(["chat", "--user", "999"]) == 4
+    assert "unknown user" in capsys.readouterr().err
+    assert main(["chat", "--session", "bad id!"]) == 2
+    assert "invalid session id" in capsys.readouterr().err
+    assert service.calls == []
+
+
 @pytest.mark.movielens
 def test_chat_command_piped_uses_the_real_service(chatrec_home):
     """`echo ... | chatrec chat` end to end: plain output, Star Wars sequels listed."""

@@ -179,5 +179,5 @@ def test_real_server_type_a_message_see_films(browser, server_url):
     assert more and not set(more) & set(first), (first, more)
     # a reload keeps the conversation's session
     browser.call("Page.reload")
-    browser.wait_for(READY)
+    browser.wait_for(f"{READY} && !document.querySelector('{FILMS}')")  # the new page
     assert browser.eval("localStorage.getItem('chatrec.session_id')") == session
