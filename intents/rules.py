@@ -33,6 +33,9 @@ from intents.spans import blank as _blank, cut as _cut, sequel_number as _sequel
 from intents.spans import token_range as _token_range
 from intents.titles import TitleMatch, split_year
 
+# words that make "like X" a film request even when X matches no title
+_FILM_CONTEXT = re.compile(
+    r"\b(?:movies?|films?|flicks?|something|anything|recommend\w*|suggest\w*|similar|vein|watch)\b")
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 1000         # longer input is cut: nobody types a longer request
@@ -81,6 +84,9 @@ class RuleParser:
             intent = Intent.HELP if c and set(c) <= {"?", " "} else Intent.UNKNOWN
             return Query(intent, parser=self.name)
         slot = self._title_slot(c, toks, words, quoted)
+        if slot and slot.kind == "similar" and slot.match.index is None \
+                and not _FILM_CONTEXT.search(c):
+            slot = None  # "what's the weather like today": "like" without a film request
         masked = set()
         if slot:
             masked.update(range(slot.start, slot.end))
