@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
+from models.data import natural_title
+
 # the kind prefix of a link token ("director:m.0bxtg") -> the word used in a reason;
 # kinds not listed (subject, kggenre, ...) add nothing a reader would care about.
 LINK_KINDS = {
@@ -109,7 +111,7 @@ def render_text(body: dict) -> str:
     for n, it in enumerate(body.get("items", []), 1):
         year = f" ({it['year']})" if it.get("year") else ""
         genres = f"  [{', '.join(it['genres'])}]" if it.get("genres") else ""
-        lines.append(f"{n:>2}. {it['title']}{year}{genres}")
+        lines.append(f"{n:>2}. {natural_title(str(it['title']))}{year}{genres}")
         if it.get("reason"):
             lines.append(f"      {it['reason']}")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ on indices; `Catalog.item_ids[i]` / `Ratings.user_ids[u]` map back.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -70,9 +71,10 @@ class Catalog:
         return self._genre_masks.get(genre.lower(), np.zeros(len(self), dtype=bool))
 
     def display(self, i: int) -> str:
-        """'Title (Year)' for messages."""
+        """'Title (Year)' for messages, article in front: 'The Godfather (1972)'."""
         y = int(self.years[i])
-        return f"{self.titles[i]} ({y})" if y else str(self.titles[i])
+        title = natural_title(str(self.titles[i]))
+        return f"{title} ({y})" if y else title
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,6 +160,22 @@ class Ratings:
             self.users[mask], self.items[mask], self.values[mask], self.timestamps[mask],
             self.user_ids, self.n_items, self.scale, self.name,
         )
+
+
+# MovieLens files articles at the end ("Godfather, The"); people say them first.
+_TRAILING_ARTICLE = re.compile(
+    r"^(?P<body>.+), (?P<art>The|A|An|Les|La|Le|L'|Il|El|Die|Das|Der|Los|Las)(?P<rest> \(.*\))?$")
+
+
+def natural_title(title: str) -> str:
+    """'Godfather, The' -> 'The Godfather'; 'Shawshank Redemption, The' likewise.
+
+    Keeps a parenthesised alias after the article: 'City of Lost Children, The (Cité...)'."""
+    m = _TRAILING_ARTICLE.match(title)
+    if not m:
+        return title
+    sep = "" if m["art"].endswith("'") else " "
+    return f"{m['art']}{sep}{m['body']}{m['rest'] or ''}"
 
 
 def _key(x):

@@ -85,7 +85,7 @@ def test_recommend_for_dataset_user_excludes_rated_and_says_why(d):
     assert shown and not rated & set(shown)
     assert r.items[0]["title"] == "Return of the Jedi"
     assert r.items[0]["reason"] in ("because you liked Star Wars (1977)",
-                                    "because you liked Empire Strikes Back, The (1980)")
+                                    "because you liked The Empire Strikes Back (1980)")
     assert r.text == "Picks for user 1:"
 
 
