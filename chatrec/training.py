@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import sys
+from types import ModuleType
 import json
 import logging
 import platform
@@ -79,11 +81,32 @@ def model_signature(cls: type[Recommender]) -> dict:
     obj = cls()
     params = {p: getattr(obj, p) for p in cls._params}
     try:
-        code = hashlib.sha256(Path(inspect.getsourcefile(cls)).read_bytes()).hexdigest()[:16]
-    except (OSError, TypeError):
+        h = hashlib.sha256()
+        for f in _model_sources(sys.modules[cls.__module__]):
+            h.update(f.read_bytes())
+        code = h.hexdigest()[:16]
+    except (OSError, TypeError, KeyError):
         code = "unknown"
     return {"class": f"{cls.__module__}:{cls.__qualname__}",
             "params": json.loads(json.dumps(params, default=str)), "code": code}
+
+
+def _model_sources(module: ModuleType) -> list[Path]:
+    """The source files of `module` and every `models.*` module it uses, transitively,
+    so a change in a shared solver (models/als.py) also retrains the models using it."""
+    seen: dict[str, Path] = {}
+    todo = [module]
+    while todo:
+        mod = todo.pop()
+        if mod.__name__ in seen or not mod.__name__.startswith("models"):
+            continue
+        seen[mod.__name__] = Path(inspect.getsourcefile(mod))
+        for value in vars(mod).values():
+            dep = value if isinstance(value, ModuleType) else sys.modules.get(
+                getattr(value, "__module__", None) or "")
+            if dep is not None and dep.__name__ not in seen:
+                todo.append(dep)
+    return [seen[k] for k in sorted(seen)]
 
 
 def _versions() -> dict:
