@@ -50,6 +50,8 @@ def top_k_batch(scores: np.ndarray, k: int, exclude=None) -> np.ndarray:
 
     exclude: a scipy sparse matrix or boolean array of the same shape (True = exclude).
     Ties are broken by lower item index. Used by evaluation over many users.
+    A row with fewer than k finite scores ends with -inf-scored (non-candidate) items:
+    callers must check the scores (evaluation pads those slots with -1).
     """
     s = np.array(scores, dtype=np.float64, copy=True)
     s[np.isnan(s)] = -np.inf
@@ -61,7 +63,6 @@ def top_k_batch(scores: np.ndarray, k: int, exclude=None) -> np.ndarray:
             s[np.asarray(exclude, dtype=bool)] = -np.inf
     n_items = s.shape[1]
     k = min(k, n_items)
-    # stable tie-break by index: add a tiny index-dependent epsilon is unsafe; sort exactly
     part = np.argpartition(-s, k - 1, axis=1)[:, :k]
     thresh = np.take_along_axis(s, part, axis=1).min(axis=1, keepdims=True)
     out = np.empty((s.shape[0], k), dtype=np.int64)
