@@ -98,7 +98,8 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
-    @app.post("/chat", response_model=schemas.ChatResponse, tags=["chat"])
+    @app.post("/chat", response_model=schemas.ChatResponse, tags=["chat"], responses={
+        400: {"model": schemas.ErrorMessage, "description": "the body is not UTF-8 JSON"}})
     async def chat(body: schemas.ChatRequest, svc: Service) -> dict:
         """One chat turn. Omit `session_id` to start a conversation; pass the returned
         one to continue it (it remembers ratings and what it showed)."""
