@@ -14,20 +14,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
-#: trailing articles the catalog moves to the end: "Godfather, The"
-_MOVED_ARTICLE = re.compile(r"^(?P<body>.+), (?P<art>The|A|An|Les|La|Le|L'|Il|Das|Die|El)"
-                            r"(?P<rest> \(.*\))?$")
+from models.data import natural_title
+
 _WORD = re.compile(r"\S+")
-
-
-def natural_title(title: str) -> str | None:
-    """'Godfather, The' -> 'The Godfather' (None when no article was moved)."""
-    m = _MOVED_ARTICLE.match(title)
-    if not m:
-        return None
-    art = m["art"]
-    sep = "" if art.endswith("'") else " "
-    return f"{art}{sep}{m['body']}{m['rest'] or ''}"
 
 
 class CatalogCompleter(Completer):
@@ -59,9 +48,9 @@ class CatalogCompleter(Completer):
                 continue
             year = int(years[i]) if years is not None and years[i] else 0
             weight = float(popularity[i]) if popularity is not None else 0.0
-            for text in (title, natural_title(title)):
-                if text:
-                    self._add(entries, text, str(year) if year else "", weight)
+            # both the catalog's "Godfather, The" and the spoken "The Godfather"
+            for text in {title, natural_title(title)}:
+                self._add(entries, text, str(year) if year else "", weight)
         for genre in genres:
             # genres rank above every title: they are few and always relevant
             self._add(entries, str(genre), "genre", float("inf"))

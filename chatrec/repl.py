@@ -15,6 +15,7 @@ from typing import Any, Callable, TextIO
 
 from chatrec.completion import CatalogCompleter
 from chatrec.errors import KNOWN_ERRORS
+from models.data import natural_title
 
 COMMANDS = ("/help", "/user", "/reset", "/quit", "/exit")
 PROMPT = "you> "
@@ -35,8 +36,9 @@ Tab completes film titles and genres."""
 # ---------------------------------------------------------------- formatting (pure)
 
 def format_item(rank: int, item: dict) -> str:
-    """'1. Title (Year) — Genres — reason' for one listed film."""
-    title = str(item.get("title") or f"item {item.get('item_id')}")
+    """'1. Title (Year) — Genres — reason' for one listed film, article first as
+    people say it ('The Empire Strikes Back'; the JSON keeps the catalog's form)."""
+    title = natural_title(str(item.get("title") or f"item {item.get('item_id')}"))
     year = item.get("year")
     head = f"{title} ({year})" if year else title
     parts = [f"{rank}. {head}"]

@@ -17,7 +17,7 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from chatrec.completion import CatalogCompleter, natural_title
+from chatrec.completion import CatalogCompleter
 from chatrec.errors import UsageError
 from chatrec.repl import (
     COMMANDS, Repl, completer_for, format_item, format_reply, run_interactive, run_plain,
@@ -73,6 +73,11 @@ def test_format_item_has_title_year_genres_reason():
     assert format_item(1, item) == "1. Alien (1979) — Horror, Sci-Fi — 4.2 average from 300 ratings"
 
 
+def test_format_item_puts_the_article_first():
+    item = {"title": "Godfather, The", "year": 1972, "genres": ["Crime"], "reason": "r"}
+    assert format_item(2, item) == "2. The Godfather (1972) — Crime — r"
+
+
 def test_format_item_without_year_or_genres():
     assert format_item(3, {"item_id": 9, "title": "X", "year": 0, "genres": [],
                            "reason": "r"}) == "3. X — r"
@@ -91,7 +96,7 @@ def test_format_reply_numbers_items_after_text():
 def test_turn_keeps_session_id(service):
     repl = Repl(service)
     out = repl.handle("movies like star wars")
-    assert "1. Empire Strikes Back, The (1980) — Action, Sci-Fi — same series" in out.text
+    assert "1. The Empire Strikes Back (1980) — Action, Sci-Fi — same series" in out.text
     assert repl.session_id == "s1"
     repl.handle("more")
     assert service.calls[-1] == ("more", "s1", None)
@@ -132,11 +137,6 @@ def test_bad_input_does_not_crash(service):
 
 
 # ---------------------------------------------------------------- completion
-
-def test_natural_title():
-    assert natural_title("Godfather, The") == "The Godfather"
-    assert natural_title("Star Wars") is None
-
 
 def test_completes_title_prefix_over_several_words(service):
     c = completer_for(service)
@@ -239,7 +239,7 @@ def test_plain_mode_line_by_line(service):
     stdout, stderr = io.StringIO(), io.StringIO()
     assert run_plain(Repl(service), stdin, stdout, stderr) == 0
     text = stdout.getvalue()
-    assert text.startswith("Films like movies like star wars:\n1. Empire Strikes Back")
+    assert text.startswith("Films like movies like star wars:\n1. The Empire Strikes Back")
     assert "Commands:" in text and "Films like fargo" in text and "ignored" not in text
     assert stderr.getvalue().startswith("internal error (RuntimeError)")
     assert [c[0] for c in service.calls] == ["movies like star wars", "boom", "fargo"]

@@ -101,7 +101,7 @@ def test_page_shows_films_keeps_session_and_displays_4xx(browser, stub_url):
     browser.wait_for(READY)
     send(browser, "movies like star wars")
     texts = film_texts(browser, 1)
-    assert texts == ["Empire Strikes Back, The (1980) — Action, Sci-Fisame series"]
+    assert texts == ["The Empire Strikes Back (1980) — Action, Sci-Fisame series"]
     assert StubChat.seen[0] == {"message": "movies like star wars"}
     # the reply is text, never HTML; the session id is remembered; focus returns
     assert browser.eval("document.querySelector('#log b')") is None
