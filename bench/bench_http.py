@@ -26,6 +26,7 @@ import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # run from a checkout: python bench/bench_http.py
 TARGETS = {"rps": 800.0, "p99_ms": 50.0}
 
 
@@ -35,9 +36,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def scratch_home() -> str:
+    """A temporary data home that shares the real one's datasets and artifacts but has
+    its own sessions database: the ~50k sessions of a run stay out of the user's, and
+    every run starts from the same empty database."""
+    from chatrec.home import data_home
+
+    real = data_home()
+    tmp = tempfile.mkdtemp(prefix="chatrec-bench-")
+    for name in ("datasets", "artifacts"):
+        (real / name).mkdir(exist_ok=True)
+        os.symlink(real / name, Path(tmp) / name)
+    return tmp
+
+
+def start_server(port: int, workers: int, home: str) -> subprocess.Popen:
     """`chatrec serve` in its own process group; waits for /health (training if cold)."""
-    env = dict(os.environ)
+    env = dict(os.environ, CHATREC_HOME=home)
     cmd = [sys.executable, "-m", "chatrec.cli", "serve", "--host", "127.0.0.1",
            "--port", str(port), "--workers", str(workers)]
     log = tempfile.TemporaryFile()
@@ -107,7 +122,8 @@ def main() -> int:
         sys.exit("wrk not found: apt-get install -y wrk")
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = start_server(port, args.workers)
+    home = scratch_home()
+    proc = start_server(port, args.workers, home)
     runs: dict[str, list[dict]] = {"chat": [], "health": []}
     load_before = os.getloadavg()  # other work on the machine skews every number
     try:
@@ -122,6 +138,7 @@ def main() -> int:
             healthy_after = r.status == 200
     finally:
         stop_server(proc)
+        shutil.rmtree(home, ignore_errors=True)  # symlinks only: the real data stays
     result = {
         "config": {"connections": args.connections, "duration_s": args.duration,
                    "runs": args.runs, "workers": args.workers, "cpus": os.cpu_count()},

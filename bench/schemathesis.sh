@@ -7,8 +7,8 @@
 # schemathesis is a bench-only tool, kept out of the project's dependencies: by default
 # it is installed into a throwaway venv ($BENCH_VENV, default /tmp/benchenv2) that sees
 # the system site-packages (where chatrec's own dependencies live).
-# The server runs on 127.0.0.1 on a free port with the current $CHATREC_HOME; the
-# session database of the run is the data home's (schemathesis creates sessions).
+# The server runs on 127.0.0.1 on a free port, on the datasets and artifacts of the
+# current $CHATREC_HOME but with a scratch sessions database.
 # Passing = no 5xx, no response that violates the OpenAPI schema (status codes,
 # content types, bodies), invalid input rejected with a 4xx.
 set -euo pipefail
@@ -25,11 +25,19 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
   "$VENV/bin/pip" install -q schemathesis
 fi
 
+# A scratch data home sharing the real datasets and artifacts: the sessions the fuzzer
+# creates go to its own database, not the user's.
+REAL_HOME="$(python3 -c 'from chatrec.home import data_home; print(data_home())')"
+SCRATCH="$(mktemp -d)"
+mkdir -p "$REAL_HOME/datasets" "$REAL_HOME/artifacts"
+ln -s "$REAL_HOME/datasets" "$SCRATCH/datasets"
+ln -s "$REAL_HOME/artifacts" "$SCRATCH/artifacts"
+
 PORT="${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
 LOG="$(mktemp)"
-python3 -m chatrec.cli serve --host 127.0.0.1 --port "$PORT" --workers 1 >"$LOG" 2>&1 &
+CHATREC_HOME="$SCRATCH" python3 -m chatrec.cli serve --host 127.0.0.1 --port "$PORT" --workers 1 >"$LOG" 2>&1 &
 SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true' EXIT
+trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
 
 for _ in $(seq 1 600); do  # up to 2 min (a cold data home trains first)
   if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then break; fi
