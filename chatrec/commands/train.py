@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from chatrec.errors import UsageError
+from chatrec.commands.evaluate import model_names
 
 
 def register(subparsers) -> None:
@@ -28,24 +28,12 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _model_list(spec: str | None) -> list[str] | None:
-    from models.registry import MODELS
-    if spec is None or spec.strip().lower() == "all":
-        return None
-    names = [n.strip() for n in spec.split(",") if n.strip()]
-    unknown = [n for n in names if n not in MODELS]
-    if unknown or not names:
-        raise UsageError(f"unknown model(s) {', '.join(unknown) or spec!r}; "
-                         f"choose from {', '.join(MODELS)} or 'all'")
-    return names
-
-
 def run(args: argparse.Namespace) -> int:
     from chatrec.home import active_dataset
     from chatrec.training import train_report
     from models.progress import StderrProgress
 
-    names = _model_list(args.models)
+    names = None if args.models in (None, "all") else model_names(args.models)
     dataset = args.dataset or active_dataset()
     progress = StderrProgress(f"training {dataset}")
     _, report = train_report(dataset, progress, models=names, force=args.force)
