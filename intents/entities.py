@@ -45,9 +45,10 @@ def extract_count(words: list[str], genre_words: frozenset = frozenset()) -> int
         if prev in _NOT_COUNT_BEFORE:
             continue                # "episode 4", "part 2"
         if w.isdigit():
-            if len(w) > 3 or nxt in _NOT_COUNT_AFTER:
+            if _looks_like_year(w) or nxt in _NOT_COUNT_AFTER:
                 continue            # years ("1995") and ratings ("4 stars")
-            return int(w)
+            # still a count, clamped later; capped so it fits an int64 in JSON clients
+            return int(w) if len(w) <= 18 else 10**18
         value = NUMBER_WORDS.get(w)
         if value is None:
             continue
@@ -69,6 +70,10 @@ def extract_count(words: list[str], genre_words: frozenset = frozenset()) -> int
             continue
         return value
     return None
+
+
+def _looks_like_year(w: str) -> bool:
+    return len(w) == 4 and 1870 <= int(w) <= 2039
 
 
 def count_or_default(words: list[str], genre_words: frozenset = frozenset()) -> int:
