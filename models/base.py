@@ -21,6 +21,7 @@ import numpy as np
 
 from models.data import Catalog, Ratings
 from models.errors import ArtifactError, NotFitted, PredictionImpossible, UnknownUser
+from models.npz import load_arrays
 from models.ranking import top_k
 
 
@@ -131,12 +132,13 @@ class Recommender:
 
     @classmethod
     def load(cls, path: str | Path) -> Self:
-        """Inverse of `save`. Raises ArtifactError on a missing or corrupt file."""
+        """Inverse of `save`. Arrays come back as read-only memory maps of the file
+        (models/npz.py), shared between processes. Raises ArtifactError on a missing or
+        corrupt file."""
         path = Path(path)
         try:
-            with np.load(path, allow_pickle=False) as z:
-                meta = json.loads(bytes(z["__meta__"]).decode())
-                arrays = {a: z[a] for a in cls._arrays}
+            arrays = load_arrays(path, ("__meta__", *cls._arrays))  # memory-mapped
+            meta = json.loads(bytes(arrays.pop("__meta__")).decode())
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as e:
             raise ArtifactError(f"cannot load {cls.name} artifact {path}: {e}") from e
         if meta.get("model") != cls.name:

@@ -1,0 +1,59 @@
+"""Memory-mapped loading of .npz artifacts (models/npz.py)."""
+from __future__ import annotations
+
+import mmap
+import zipfile
+
+import numpy as np
+import pytest
+
+from models.npz import load_arrays
+
+
+def _is_mapped(a: np.ndarray) -> bool:
+    base = a
+    while getattr(base, "base", None) is not None:
+        base = base.base
+        if isinstance(base, mmap.mmap):
+            return True
+    return False
+
+
+def test_uncompressed_members_are_read_only_maps_with_the_saved_values(tmp_path):
+    f = tmp_path / "a.npz"
+    vec = np.arange(10, dtype=np.float32)
+    mat = np.asfortranarray(np.arange(12, dtype=np.int64).reshape(3, 4))
+    np.savez(f, vec=vec, mat=mat, empty=np.zeros((0, 3)))
+    got = load_arrays(f, ["vec", "mat", "empty"])
+    np.testing.assert_array_equal(got["vec"], vec)
+    np.testing.assert_array_equal(got["mat"], mat)
+    assert got["empty"].shape == (0, 3)
+    assert type(got["vec"]) is np.ndarray and _is_mapped(got["vec"])
+    with pytest.raises(ValueError):
+        got["vec"][0] = 1.0  # read-only: a worker can never scribble on a shared model
+
+
+def test_compressed_members_are_read_normally(tmp_path):
+    f = tmp_path / "c.npz"
+    np.savez_compressed(f, x=np.arange(5))
+    got = load_arrays(f, ["x"])
+    np.testing.assert_array_equal(got["x"], np.arange(5))
+    assert not _is_mapped(got["x"])
+
+
+def test_object_arrays_are_refused(tmp_path):
+    f = tmp_path / "o.npz"
+    np.savez(f, x=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(ValueError, match="objects"):
+        load_arrays(f, ["x"])
+
+
+def test_truncated_or_missing_member_raises(tmp_path):
+    f = tmp_path / "t.npz"
+    np.savez(f, x=np.arange(1000, dtype=np.float64))
+    with pytest.raises(KeyError):
+        load_arrays(f, ["nope"])
+    data = f.read_bytes()
+    f.write_bytes(data[: len(data) // 2])
+    with pytest.raises((ValueError, zipfile.BadZipFile, OSError)):
+        load_arrays(f, ["x"])
