@@ -3,7 +3,7 @@ component where the catalog is small enough.
 
     B = I − P · diag(1 / diag(P)),   P = (XᵀX + λI)⁻¹,   diag(B) = 0
 
-X is the binary user×item interaction matrix. Cost is one dense n_items² inverse, so
+X is the user×item matrix: 0/1 interactions, or rating values as `mf-rank` uses. Cost is one dense n_items² inverse, so
 it is only feasible up to a few thousand items (memory n_items² floats); callers fall
 back to a factor model beyond `MAX_ITEMS`.
 """
@@ -21,7 +21,7 @@ def feasible(n_items: int) -> bool:
 
 
 def fit_ease(X: sp.spmatrix, lam: float) -> np.ndarray:
-    """Item-item weights B (float32, zero diagonal) from a binary interaction matrix."""
+    """Item-item weights B (float32, zero diagonal) from a user x item matrix."""
     X = sp.csr_matrix(X, dtype=np.float64)
     G = (X.T @ X).toarray()
     G[np.diag_indices_from(G)] += lam

@@ -29,7 +29,7 @@ from models.base import Recommender
 from models.content import item_features, profile_weights, user_profile_weights
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
-from models.knn import centred, damped_mean, damped_normalise_rows
+from models.knn import ItemKNN, centred, damped_item_means, damped_normalise_rows
 
 
 def _unit_max(v: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
@@ -59,12 +59,10 @@ class HybridSimilar(Recommender):
         x = item_features(catalog, self.content_weights)
         self.x_data, self.x_indices, self.x_indptr = x.data, x.indices, x.indptr
         self.x_shape = np.asarray(x.shape)
-        r = ratings.csr()
         self.counts = ratings.item_counts().astype(np.int64)
-        mu = float(ratings.values.mean()) if len(ratings) else 0.0
-        sums = np.bincount(ratings.items, weights=ratings.values, minlength=ratings.n_items)
-        means = damped_mean(sums, self.counts, mu, 5.0)
-        v = damped_normalise_rows(centred(r, means, by_row=False).T.tocsr(), self.damping)
+        means = damped_item_means(ratings, ItemKNN().mean_shrinkage)  # as item-KNN does
+        v = damped_normalise_rows(centred(ratings.csr(), means, by_row=False).T.tocsr(),
+                                  self.damping)
         self.v_data, self.v_indices, self.v_indptr = v.data, v.indices, v.indptr
         lo, hi = ratings.scale
         self.neutral_ = np.asarray((lo + hi) / 2.0)

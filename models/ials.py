@@ -88,7 +88,7 @@ class RankingMF(Recommender):
             Y = solve_rows(it_ptr, it_users, it_w, 1.0 + it_w, X, reg_i, G0=X.T @ X)
             self.progress(it + 1, self.n_iter, "mf-rank ALS sweep")
         self.user_factors, self.item_factors = X, Y
-        counts = np.bincount(ratings.items, minlength=n_items).astype(np.float64)
+        counts = ratings.item_counts().astype(np.float64)
         self.item_prior = np.log1p(counts) / max(np.log1p(counts).max(), 1e-9)
 
     def _fit_ease(self, ratings: Ratings) -> None:

@@ -33,6 +33,13 @@ def damped_mean(sums: np.ndarray, counts: np.ndarray, prior: float, strength: fl
     return (sums + strength * prior) / (counts + strength)
 
 
+def damped_item_means(ratings: Ratings, strength: float) -> np.ndarray:
+    """Each item's mean rating shrunk toward the global mean (`damped_mean`)."""
+    mu = float(ratings.values.mean()) if len(ratings) else 0.0
+    sums = np.bincount(ratings.items, weights=ratings.values, minlength=ratings.n_items)
+    return damped_mean(sums, ratings.item_counts(), mu, strength)
+
+
 def centred(r: sp.csr_matrix, means: np.ndarray, by_row: bool) -> sp.csr_matrix:
     """Copy of r (same sparsity) with each stored rating minus its row/column mean."""
     out = r.copy().astype(np.float32)
@@ -136,6 +143,16 @@ class _KNN(Recommender):
     def _clip(self, x: np.ndarray) -> np.ndarray:
         return np.clip(x, self.scale_[0], self.scale_[1])
 
+    def _neighbour_predict(self, rows, cols, resid: sp.csr_matrix, seen: sp.csr_matrix
+                           ) -> np.ndarray:
+        """mean(row) + sum_n s_n * residual_n / sum_n |s_n| over the row's neighbours
+        that have a value in `cols` (rows: items for item-KNN, users for user-KNN)."""
+        rows, cols = np.asarray(rows), np.asarray(cols)
+        num = pair_dot(self.sim, rows, resid, cols)
+        den = pair_dot(self.sim, rows, seen, cols)
+        adj = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+        return self._clip(self.means[rows] + adj)
+
 
 class ItemKNN(_KNN):
     """Item-based k-NN: neighbours of each item among items (item-mean-centred cosine)."""
@@ -144,12 +161,8 @@ class ItemKNN(_KNN):
     _arrays = _KNN._base_arrays
 
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
-        r = ratings.csr()
-        counts = np.diff(r.tocsc().indptr)
-        mu = float(ratings.values.mean()) if len(ratings) else 0.0
-        sums = np.bincount(ratings.items, weights=ratings.values, minlength=ratings.n_items)
-        means = damped_mean(sums, counts, mu, self.mean_shrinkage)
-        resid = centred(r, means, by_row=False)  # users x items residuals
+        means = damped_item_means(ratings, self.mean_shrinkage)
+        resid = centred(ratings.csr(), means, by_row=False)  # users x items residuals
         items = damped_normalise_rows(resid.T.tocsr(), self.damping)
         self._store(top_neighbours(items, self.k), resid, means, ratings)
 
@@ -182,11 +195,7 @@ class ItemKNN(_KNN):
         return np.asarray((row @ self.sim_t).todense()).ravel()
 
     def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
-        users, items = np.asarray(users), np.asarray(items)
-        num = pair_dot(self.sim, items, self.resid, users)
-        den = pair_dot(self.sim, items, self.seen, users)
-        adj = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-        return self._clip(self.means[items] + adj)
+        return self._neighbour_predict(items, users, self.resid, self.seen)
 
     def predict_profile(self, items: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Predicted ratings of every item for an unseen user (fold-in)."""
@@ -205,7 +214,7 @@ class UserKNN(_KNN):
 
     name = "user-knn"
     _default_like = 0.5
-    _arrays = _KNN._base_arrays + ("item_means",)
+    _arrays = _KNN._base_arrays
 
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
         r = ratings.csr()
@@ -215,8 +224,6 @@ class UserKNN(_KNN):
         means = damped_mean(sums, counts, mu, self.mean_shrinkage)
         resid = centred(r, means, by_row=True)
         users = damped_normalise_rows(resid, self.damping)
-        isums = np.bincount(ratings.items, weights=ratings.values, minlength=ratings.n_items)
-        self.item_means = damped_mean(isums, ratings.item_counts(), mu, self.mean_shrinkage)
         self._store(top_neighbours(users, self.k), resid, means, ratings)
 
     def _after_load(self) -> None:
@@ -252,8 +259,4 @@ class UserKNN(_KNN):
         return sp.csr_matrix((s[keep], (np.zeros(len(keep)), keep)), shape=(1, self.n_users))
 
     def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
-        users, items = np.asarray(users), np.asarray(items)
-        num = pair_dot(self.sim, users, self.resid_t, items)
-        den = pair_dot(self.sim, users, self.seen_t, items)
-        adj = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-        return self._clip(self.means[users] + adj)
+        return self._neighbour_predict(users, items, self.resid_t, self.seen_t)
