@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from models.base import Recommender
 from models.data import Catalog, Ratings
+from models.errors import NotFitted
 
 #: route -> model name used when the bundle does not say otherwise
 DEFAULT_ROUTES = {"recommend": "mf-rank", "similar": "hybrid", "popular": "popularity"}
@@ -21,5 +22,11 @@ class Bundle:
     routes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
 
     def route(self, name: str) -> Recommender:
-        """The model serving route `name` ('recommend', 'similar', 'popular')."""
-        return self.models[self.routes[name]]
+        """The model serving route `name` ('recommend', 'similar', 'popular').
+
+        Raises NotFitted when no trained model serves it (its training failed)."""
+        model = self.models.get(self.routes.get(name, ""))
+        if model is None:
+            raise NotFitted(f"no trained model serves the {name!r} route; run "
+                            "'chatrec train' and check its report for failures")
+        return model

@@ -67,9 +67,11 @@ class Dispatcher:
         self.years = [int(y) or None for y in cat.years.tolist()]
         self.genres = [[g for g in gs if g != "unknown"] for gs in cat.genres]
         self.display = [cat.display(i) for i in range(n)]
-        self.counts = rat.item_counts().astype(np.int64)
-        self.means = rat.item_means()
-        self.pop_scores = self._popularity_scores()
+        # the popular route's model: its scores, and the mean/count behind each reason
+        self.popular = bundle.route("popular")
+        self.pop_scores = self.popular.score_profile(np.empty(0, np.int64), np.empty(0))
+        self.counts = np.asarray(self.popular.counts, dtype=np.int64)
+        self.means = self.popular.means
         self.reasons = Reasons(cat, rat, self.display, self.genres, LIKED)
         # the similar-route model's vectors cost milliseconds each; `more`, repeated
         # seeds and reasons reuse them (lru_cache is thread-safe)
@@ -84,24 +86,6 @@ class Dispatcher:
         v.flags.writeable = False  # shared by the cache: nobody may modify it
         return v
 
-    def _popularity_scores(self) -> np.ndarray:
-        """The popular-route model's (non-personal) scores; a Bayesian average from
-        the ratings if that model cannot give them."""
-        model = self.bundle.models.get(self.bundle.routes.get("popular", ""))
-        if model is not None:
-            for call in (lambda: model.score_profile(np.empty(0, np.int64), np.empty(0)),
-                         lambda: model.score_users(np.array([0]))[0]):
-                try:
-                    s = np.asarray(call(), dtype=np.float64)
-                    if s.shape == (len(self.catalog),):
-                        return s
-                except (PredictionImpossible, NotImplementedError, IndexError, ValueError):
-                    continue
-        c = self.counts.astype(np.float64)
-        prior = float(np.mean(self.ratings.values)) if len(self.ratings) else 0.0
-        m = float(np.median(c[c > 0])) if (c > 0).any() else 1.0
-        return (c * self.means + m * prior) / (c + m)
-
     # ---- entry point -----------------------------------------------------------------
     def handle(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         intent = query.intent.value if isinstance(query.intent, Intent) else str(query.intent)
@@ -111,7 +95,7 @@ class Dispatcher:
         if intent in LIST_INTENTS:
             req = {"intent": intent, "item_id": _native(query.item_id),
                    "genre": query.genre, "k": int(query.k)}
-            reply = self._list(req, ctx, exclude_shown=False)
+            reply = self.ranked_list(req, ctx, exclude_shown=False)
             if reply.items:
                 reply.effects.set_last_query = True
                 reply.effects.last_query, reply.effects.page = req, 1
@@ -148,7 +132,7 @@ class Dispatcher:
                          + replies.examples(self.example_titles) + ".")
         # "show me more" keeps the last list's size; "3 more" asks for 3
         k = int(query.k) if query.k != DEFAULT_K or query.k_requested else int(last["k"])
-        reply = self._list(dict(last, k=k), ctx, exclude_shown=True, more=True)
+        reply = self.ranked_list(dict(last, k=k), ctx, exclude_shown=True, more=True)
         if reply.items:
             reply.effects.page = state.page + 1
         return reply
@@ -168,7 +152,10 @@ class Dispatcher:
         return reply
 
     # ---- lists -----------------------------------------------------------------------------
-    def _list(self, req: dict, ctx: Context, exclude_shown: bool, more: bool = False) -> Reply:
+    def ranked_list(self, req: dict, ctx: Context, exclude_shown: bool,
+                    more: bool = False) -> Reply:
+        """A similar / recommend / popular list for `req` ({"intent", "k", "genre"?,
+        "item_id"?}); with exclude_shown, never a film the session was already shown."""
         k, genre = int(req["k"]), req.get("genre")
         allowed = self.catalog.genre_mask(genre)
         shown = np.fromiter(ctx.shown, dtype=np.int64) if exclude_shown else None
@@ -192,7 +179,7 @@ class Dispatcher:
         if intent == "recommend" and (ctx.user_index is not None or ctx.profile):
             return self._personal(k, allowed, shown, ctx, what, lead)
         idx, scores = self._popular(k, allowed, shown)
-        reasons = [replies.popularity_reason(self.means[i], int(self.counts[i])) for i in idx]
+        reasons = [self.popular.reason(i) for i in idx.tolist()]
         if intent == "recommend":
             who = (f"User {ctx.user_label} is not in the ratings. " if ctx.unknown_user else "")
             hint = replies.PERSONAL_HINT.format(
@@ -214,10 +201,8 @@ class Dispatcher:
             items, values = self.ratings.user_items(ctx.user_index)
             profile.update(zip(items.tolist(), values.tolist()))
         profile.update(ctx.profile)  # the session's word wins over the dataset's
-        exclude = np.fromiter(profile.keys(), dtype=np.int64, count=len(profile))
-        if shown is not None and shown.size:
-            exclude = np.concatenate([exclude, shown])
         items = np.fromiter(profile.keys(), dtype=np.int64, count=len(profile))
+        exclude = items if shown is None or not shown.size else np.concatenate([items, shown])
         values = np.fromiter(profile.values(), dtype=np.float64, count=len(profile))
         try:
             if ctx.profile or ctx.user_index is None:
@@ -246,13 +231,9 @@ class Dispatcher:
 
     # ---- reasons and items ---------------------------------------------------------------
     def _items(self, idx, scores, reasons, text: str, empty_text: str) -> Reply:
-        items = []
-        for i, s, why in zip(idx.tolist(), np.asarray(scores).tolist(), reasons):
-            items.append({
-                "item_id": self.item_ids[i], "title": self.titles[i], "year": self.years[i],
-                "genres": list(self.genres[i]),
-                "score": round(float(s), 4) if math.isfinite(s) else 0.0, "reason": why,
-            })
+        items = [self.item_dict(i) | {"score": round(float(s), 4) if math.isfinite(s) else 0.0,
+                                      "reason": why}
+                 for i, s, why in zip(idx.tolist(), np.asarray(scores).tolist(), reasons)]
         return Reply(text if items else empty_text, items)
 
     def item_dict(self, i: int) -> dict:

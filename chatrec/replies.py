@@ -63,12 +63,6 @@ def similar_reason(roles: Sequence[str], genres: Sequence[str], co_liked: bool,
     return "; ".join(parts) if parts else f"similar audience to {seed_title}"
 
 
-def popularity_reason(mean: float, count: int) -> str:
-    if count <= 0:
-        return "no ratings yet"
-    return f"{mean:.2f} average from {count} rating{'s' if count != 1 else ''}"
-
-
 def because_reason(liked_display: str | None) -> str:
     return f"because you liked {liked_display}" if liked_display else "matches your ratings"
 

@@ -157,7 +157,7 @@ class ChatService:
             raise UsageError("a user id is required")
         u = self.bundle.ratings.index_of(user_id)
         ctx = Context(user_index=u, user_label=user_id)
-        reply = self.dispatcher._list({"intent": "recommend", "k": k}, ctx, False)
+        reply = self.dispatcher.ranked_list({"intent": "recommend", "k": k}, ctx, False)
         return {"user_id": _native_user(self.bundle.ratings.user_ids[u]),
                 "items": reply.items}
 
@@ -165,7 +165,7 @@ class ChatService:
         """Films like one item. Raises UnknownItem, UsageError."""
         k = validate_k(k)
         i = self.bundle.catalog.index_of(item_id)
-        reply = self.dispatcher._list(
+        reply = self.dispatcher.ranked_list(
             {"intent": "similar", "item_id": self.dispatcher.item_ids[i], "k": k},
             Context(), False)
         return {"item": self.dispatcher.item_dict(i), "items": reply.items}
