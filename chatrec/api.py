@@ -33,6 +33,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from chatrec import __version__, schemas
 from chatrec.errors import KNOWN_ERRORS, NotFound, http_status
 from chatrec.service import ChatService, build_service
+from chatrec.sessions import SESSION_ID_PATTERN
+from intents.query import MAX_K, MIN_K
 
 log = logging.getLogger("chatrec.api")
 STATIC = Path(__file__).with_name("static")
@@ -41,8 +43,8 @@ PLACEHOLDER = ("<!doctype html><meta charset=utf-8><title>chatrec</title>"
                "<code>POST /chat</code> or see <a href=/docs>/docs</a>.</p>")
 
 ERRORS = {404: {"model": schemas.ErrorMessage, "description": "unknown user, item or session"}}
-K = Annotated[int, Query(ge=1, le=50, description="number of films (1-50)")]
-SessionIdPath = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+K = Annotated[int, Query(ge=MIN_K, le=MAX_K, description=f"number of films ({MIN_K}-{MAX_K})")]
+SessionIdPath = Annotated[str, PathParam(pattern=SESSION_ID_PATTERN)]
 IdPath = Annotated[str, PathParam(min_length=1, max_length=64)]
 
 
@@ -126,7 +128,7 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
 
     @app.get("/items", response_model=schemas.SearchResult, tags=["catalog"])
     async def items(svc: Service, search: Annotated[str, Query(max_length=200)] = "",
-              limit: Annotated[int, Query(ge=1, le=50)] = 20) -> dict:
+              limit: K = 20) -> dict:
         """Search titles (substring, then fuzzy); most-rated first."""
         return svc.search_items(search, limit)
 

@@ -15,6 +15,7 @@ from typing import Any, Callable, TextIO
 
 from chatrec.completion import CatalogCompleter
 from chatrec.errors import KNOWN_ERRORS
+from chatrec.service import parse_user_id
 from models.data import natural_title
 
 COMMANDS = ("/help", "/user", "/reset", "/quit", "/exit")
@@ -57,12 +58,6 @@ def format_reply(body: dict) -> str:
     lines = [str(body.get("reply") or "").rstrip()]
     lines += [format_item(i, it) for i, it in enumerate(body.get("items") or [], 1)]
     return "\n".join(line for line in lines if line)
-
-
-def parse_user_id(text: str) -> int | str:
-    """Dataset user ids are ints for MovieLens, strings for other datasets."""
-    text = text.strip()
-    return int(text) if text.lstrip("-").isdigit() else text
 
 
 # ---------------------------------------------------------------- commands and turns
@@ -143,14 +138,10 @@ def _one_line(e: BaseException) -> str:
 
 def completer_for(service: Any) -> CatalogCompleter:
     """Titles and genres from the service's catalog, most-rated titles first."""
-    bundle = service.bundle
-    catalog = bundle.catalog
-    try:
-        popularity = bundle.ratings.item_counts()
-    except Exception:  # noqa: BLE001 — ordering is a nicety; completion still works
-        popularity = None
+    catalog = service.bundle.catalog
     return CatalogCompleter(catalog.titles.tolist(), catalog.genre_names, COMMANDS,
-                            years=catalog.years.tolist(), popularity=popularity)
+                            years=catalog.years.tolist(),
+                            popularity=service.bundle.ratings.item_counts())
 
 
 def make_history(path: Path | None):

@@ -10,9 +10,10 @@ from typing import Annotated, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
 
-MAX_MESSAGE = 2000
+from chatrec.service import MAX_MESSAGE
+from chatrec.sessions import SESSION_ID_PATTERN
 
-SessionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$"), Field(
+SessionId = Annotated[str, StringConstraints(pattern=SESSION_ID_PATTERN), Field(
     description="1-64 characters of [A-Za-z0-9_-]; created when absent",
     examples=["my-session-1"])]
 UserId = Union[StrictInt, Annotated[str, StringConstraints(

@@ -8,7 +8,6 @@ errors of chatrec.errors, which each front door translates in one place.
 from __future__ import annotations
 
 import math
-import re
 from typing import Callable
 
 import numpy as np
@@ -20,6 +19,9 @@ from chatrec.sessions import (
     SessionState, SessionStore, TurnEffects, new_session_id, validate_session_id,
 )
 from intents.query import MAX_K, MIN_K
+from intents.rules import RuleParser
+from intents.text import norm
+from models.data import natural_title
 from models.errors import UnknownItem, UnknownUser
 
 MAX_MESSAGE = 2000
@@ -59,6 +61,13 @@ def normalize_user_id(user_id) -> int | str | None:
     return user_id
 
 
+def parse_user_id(text: str) -> int | str:
+    """A user id typed on the command line or in the REPL: dataset user ids are ints
+    for MovieLens ('42' -> 42, as the JSON API sends them), strings for other data."""
+    text = text.strip()
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
 def jsonable(x):
     """Query dicts may hold numpy scalars or NaN: make them plain JSON values."""
     if isinstance(x, dict):
@@ -74,12 +83,10 @@ def jsonable(x):
     return str(x)
 
 
-def _norm_title(t: str) -> str:
-    t = t.lower()
-    m = re.match(r"^(.*), (the|a|an|les|la|le|il|el|das|der|die)( \(.*\))?$", t)
-    if m:  # "godfather, the" -> "the godfather"
-        t = f"{m.group(2)} {m.group(1)}{m.group(3) or ''}"
-    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", t).split())
+def _search_key(title: str) -> str:
+    """'Godfather, The' -> 'the godfather': article first, then the parser's own
+    normalisation (case, punctuation, accents), applied to titles and queries alike."""
+    return norm(natural_title(title))
 
 
 class ChatService:
@@ -89,7 +96,7 @@ class ChatService:
         self.bundle, self.parser, self.sessions = bundle, parser, sessions
         self.dispatcher = Dispatcher(bundle)
         self.parser_blocks = parser_blocks(parser)
-        self._search_keys = [_norm_title(t) for t in self.dispatcher.titles]
+        self._search_keys = [_search_key(t) for t in self.dispatcher.titles]
 
     # ---- chat ---------------------------------------------------------------------
     def turn(self, message: str, session_id: str | None = None,
@@ -158,7 +165,7 @@ class ChatService:
         u = self.bundle.ratings.index_of(user_id)
         ctx = Context(user_index=u, user_label=user_id)
         reply = self.dispatcher.ranked_list({"intent": "recommend", "k": k}, ctx, False)
-        return {"user_id": _native_user(self.bundle.ratings.user_ids[u]),
+        return {"user_id": jsonable(self.bundle.ratings.user_ids[u]),
                 "items": reply.items}
 
     def similar_items(self, item_id, k: int = 10) -> dict:
@@ -174,10 +181,10 @@ class ChatService:
         """Catalog items whose title matches `text` (substring first, then fuzzy),
         most-rated first; with no text, the most-rated items."""
         limit = validate_k(limit)
-        d = self.dispatcher
-        q = _norm_title(text or "")
         if len(text or "") > MAX_MESSAGE:
             raise UsageError(f"search text is too long (at most {MAX_MESSAGE} characters)")
+        d = self.dispatcher
+        q = _search_key(text or "")
         counts = d.counts
         if not q:
             hits = list(np.lexsort((np.arange(len(counts)), -counts))[:limit])
@@ -212,15 +219,7 @@ def parser_blocks(parser) -> bool:
     declared = getattr(parser, "blocking", None)
     if declared is not None:
         return bool(declared)
-    try:
-        from intents.rules import RuleParser
-    except ImportError:
-        return True
     return not isinstance(parser, RuleParser)
-
-
-def _native_user(x):
-    return x.item() if isinstance(x, np.generic) else x
 
 
 def build_service(dataset: str | None = None, parser_spec: str | None = None,

@@ -32,7 +32,9 @@ from pathlib import Path
 
 from chatrec.errors import NotFound, UsageError
 
-SESSION_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+#: what a session id may be; the HTTP schemas validate against the same pattern
+SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+SESSION_ID_RE = re.compile(SESSION_ID_PATTERN)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (

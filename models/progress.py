@@ -42,3 +42,25 @@ class StderrProgress:
         else:
             self.stream.write(text + "\n")
         self.stream.flush()
+
+
+class LazyProgress:
+    """A progress bar on stderr that appears only when preparing is slow (first run:
+    fetch and train), so that ordinary starts print nothing before the prompt.
+
+    The clock starts at the first report, after the imports: loading up-to-date
+    artifacts reports every step within a fraction of a second, training does not.
+    """
+
+    def __init__(self, label: str = "chatrec: preparing models", after: float = 0.5):
+        self.label, self.after, self.first, self.bar = label, after, None, None
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        now = time.perf_counter()
+        if self.bar is None:
+            if self.first is None:
+                self.first = now
+            if now - self.first < self.after:
+                return
+            self.bar = StderrProgress(self.label)
+        self.bar(done, total, message)

@@ -31,17 +31,10 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def user_arg(text: str | None):
-    """'42' -> 42 (dataset ids are usually ints; the JSON API sends them as ints)."""
-    if text is None:
-        return None
-    text = text.strip()
-    return int(text) if text.isdigit() else text
-
-
 def run(args: argparse.Namespace) -> int:
     from chatrec.replies import render_text
-    from chatrec.service import build_service, validate_message
+    from chatrec.service import build_service, parse_user_id, validate_message
+    from models.progress import LazyProgress
     from chatrec.sessions import validate_session_id
 
     message = sys.stdin.read() if args.message == "-" else args.message
@@ -50,8 +43,9 @@ def run(args: argparse.Namespace) -> int:
         validate_session_id(args.session)
     if args.user is not None and not args.user.strip():
         raise UsageError("--user needs a non-empty id")
-    service = build_service(parser_spec=args.parser, progress=_progress())
-    body = service.turn(message.strip(), args.session, user_arg(args.user))
+    service = build_service(parser_spec=args.parser, progress=LazyProgress())
+    user = parse_user_id(args.user) if args.user is not None else None
+    body = service.turn(message.strip(), args.session, user)
     if args.json:
         print(json.dumps(body, ensure_ascii=False))
         return 0
@@ -60,13 +54,3 @@ def run(args: argparse.Namespace) -> int:
         print(f"(session {body['session_id']}: continue with --session "
               f"{body['session_id']})", file=sys.stderr)
     return 0
-
-
-def _progress():
-    """A progress bar on stderr that shows only when loading is slow (first run)."""
-    try:
-        from chatrec.commands.chat import LazyProgress
-        return LazyProgress()
-    except ImportError:  # the REPL command is optional
-        from models.progress import StderrProgress
-        return StderrProgress("chatrec: preparing models")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 
 def register(subparsers) -> None:
@@ -31,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from chatrec import repl
     from chatrec.home import data_home
     from chatrec.service import build_service
+    from models.progress import LazyProgress
     from chatrec.sessions import validate_session_id
 
     if args.session is not None:
@@ -48,26 +48,3 @@ def run(args: argparse.Namespace) -> int:
     banner = (f"chatrec — {service.bundle.dataset}, {len(catalog):,} films. "
               "Type /help for commands, Tab to complete titles, Ctrl-D to quit.")
     return repl.run_interactive(state, data_home() / "repl_history", banner=banner)
-
-
-class LazyProgress:
-    """A progress bar on stderr that appears only when preparing is slow (first run:
-    fetch and train), so that ordinary starts print nothing before the prompt.
-
-    The clock starts at the first report, after the imports: loading up-to-date
-    artifacts reports every step within a fraction of a second, training does not.
-    """
-
-    def __init__(self, after: float = 0.5):
-        self.after, self.first, self.bar = after, None, None
-
-    def __call__(self, done: int, total: int, message: str = "") -> None:
-        now = time.perf_counter()
-        if self.bar is None:
-            if self.first is None:
-                self.first = now
-            if now - self.first < self.after:
-                return
-            from models.progress import StderrProgress
-            self.bar = StderrProgress("chatrec: preparing models")
-        self.bar(done, total, message)

@@ -37,11 +37,8 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from chatrec.api import create_app
-    from chatrec.home import active_dataset, sessions_db
-    from chatrec.parsers import build_parser
-    from chatrec.service import ChatService, single_thread_blas
-    from chatrec.sessions import SessionStore
-    from chatrec.training import load_or_train
+    from chatrec.home import active_dataset
+    from chatrec.service import build_service
     from models.progress import StderrProgress
 
     if not 0 <= args.port <= 65535:
@@ -49,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.workers <= 64:
         raise UsageError(f"--workers must be 1-64, got {args.workers}")
     dataset = active_dataset()
-    bundle = load_or_train(dataset, progress=StderrProgress("chatrec: preparing models"))
-    parser = build_parser(args.parser, bundle.catalog, bundle.ratings)  # fail once, here
+    # fetch/train and build the parser here, once: a bad --parser fails before listening
+    service = build_service(dataset, args.parser, StderrProgress("chatrec: preparing models"))
     # what each worker's app_factory() reads
     os.environ["CHATREC_DATASET"] = dataset
     if args.parser:
@@ -61,10 +58,8 @@ def run(args: argparse.Namespace) -> int:
     options = dict(host=args.host, port=args.port, log_level=args.log_level,
                    timeout_graceful_shutdown=5)
     if args.workers == 1:
-        single_thread_blas()
-        service = ChatService(bundle, parser, SessionStore(sessions_db()))
         uvicorn.run(create_app(service), **options)
     else:
-        del bundle, parser  # the workers load their own copies
+        del service  # the workers load their own copies
         uvicorn.run("chatrec.api:app_factory", factory=True, workers=args.workers, **options)
     return 0
