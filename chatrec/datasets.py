@@ -27,7 +27,7 @@ from pathlib import Path
 
 from chatrec.downloads import Say, Source, sha256_file
 from chatrec.errors import DatasetError, UsageError
-from chatrec.home import active_dataset, datasets_dir
+from chatrec.home import active_dataset, datasets_dir, write_json_atomic
 from models.data import Catalog, Ratings
 from models.errors import DataError
 from models.loaders import CsvColumns, detect_layout, load_csv_pair, load_directory
@@ -96,13 +96,6 @@ def read_manifest(name: str, root: Path | None = None) -> dict | None:
         raise DatasetError(f"{path}: unreadable manifest ({e}); delete the folder and fetch again")
 
 
-def _write_json(path: Path, data: dict) -> None:
-    """Write atomically: a reader never sees half a manifest."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, path)
-
-
 # ------------------------------------------------------------------------- fetching
 def fetch(name: str | None = None, *, root: Path | None = None, force: bool = False,
           say: Say = stderr_say) -> Path:
@@ -129,7 +122,7 @@ def fetch(name: str | None = None, *, root: Path | None = None, force: bool = Fa
         try:
             facts = source.fetch_into(tmp, say)
             manifest = _verify(name, spec, source, tmp, facts)
-            _write_json(tmp / MANIFEST, manifest)
+            write_json_atomic(tmp / MANIFEST, manifest)
             _install(tmp, target, force, say)
             c = manifest["counts"]
             say(f"{name}: {c['ratings']:,} ratings, {c['users']:,} users, {c['items']:,} items "
@@ -213,7 +206,7 @@ def add_local(name: str, *, directory: Path | None = None, ratings: Path | None 
     manifest["report"] = report.to_dict()
     folder = _root(root) / name
     folder.mkdir(parents=True, exist_ok=True)
-    _write_json(folder / MANIFEST, manifest)
+    write_json_atomic(folder / MANIFEST, manifest)
     c = manifest["counts"]
     say(f"registered {name}: {c['ratings']:,} ratings, {c['users']:,} users, {c['items']:,} items")
     return manifest

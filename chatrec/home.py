@@ -1,6 +1,7 @@
 """Where chatrec keeps datasets, artifacts and the sessions database."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -29,6 +30,14 @@ def artifacts_dir(dataset: str) -> Path:
 
 def sessions_db() -> Path:
     return data_home() / "sessions.sqlite3"
+
+
+def write_json_atomic(path: Path, data: dict) -> None:
+    """Write JSON through a per-process temporary file and a rename, so a reader (or a
+    concurrent writer) never sees half a manifest."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, path)
 
 
 def active_dataset() -> str:

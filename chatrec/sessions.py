@@ -27,6 +27,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +136,19 @@ class SessionStore:
             self._local.conn = conn
         return conn
 
+    @contextmanager
+    def _transaction(self):
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: the write lock is
+        taken up front, so two processes never deadlock upgrading a read lock."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
     def close(self) -> None:
         """Close this thread's connection (others close when their thread ends)."""
         conn = getattr(self._local, "conn", None)
@@ -184,8 +198,7 @@ class SessionStore:
         if durable:  # opt-in: survive power loss too, not only a process crash
             conn.execute("PRAGMA synchronous=FULL")
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction():
                 conn.execute(
                     "INSERT OR IGNORE INTO sessions (id, user_id, turns, created, updated) "
                     "VALUES (?, NULL, 0, ?, ?)", (session_id, now, now),
@@ -222,27 +235,17 @@ class SessionStore:
                 elif effects.page is not None:
                     conn.execute("UPDATE sessions SET page = ? WHERE id = ?",
                                  (effects.page, session_id))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
         finally:
             if durable:
                 conn.execute("PRAGMA synchronous=NORMAL")
 
     def delete(self, session_id: str) -> bool:
         """Forget a session. True if it existed."""
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as conn:
             # explicit child deletes: correct even if foreign_keys were off elsewhere
             conn.execute("DELETE FROM ratings WHERE session_id = ?", (session_id,))
             conn.execute("DELETE FROM shown WHERE session_id = ?", (session_id,))
             cur = conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return cur.rowcount > 0
 
     def count(self) -> int:

@@ -30,7 +30,7 @@ import numpy as np
 
 from chatrec import __version__
 from chatrec.bundle import DEFAULT_ROUTES, Bundle
-from chatrec.home import active_dataset, artifacts_dir
+from chatrec.home import active_dataset, artifacts_dir, write_json_atomic
 from models.base import Recommender
 from models.data import Catalog, Ratings
 from models.errors import ArtifactError
@@ -123,12 +123,6 @@ def read_manifest(directory: Path) -> dict | None:
         return m if isinstance(m, dict) and m.get("format") == FORMAT else None
     except (OSError, ValueError):
         return None
-
-
-def _write_manifest(directory: Path, manifest: dict) -> None:
-    tmp = directory / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True))
-    tmp.replace(directory / MANIFEST)  # atomic: readers never see half a manifest
 
 
 def choose_routes(models: dict) -> dict[str, str]:
@@ -231,7 +225,7 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
         "versions": _versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "models": entries, "skipped": missing, "failed": failed, "routes": routes,
     }
-    _write_manifest(directory, manifest)
+    write_json_atomic(directory / MANIFEST, manifest)
     report = {**manifest, "artifacts": str(directory),
               "models": {n: {**e, "status": status.get(n, "up to date")}
                          for n, e in entries.items()}}

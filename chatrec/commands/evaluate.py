@@ -64,8 +64,8 @@ def model_names(spec: str) -> list[str]:
 
 
 def _load(dataset: str):
-    from chatrec.training import _load_data  # fetches on first use, like train/chat
-    return _load_data(dataset)
+    from chatrec import datasets  # fetches on first use, like train/chat
+    return datasets.load(dataset)
 
 
 def run(args: argparse.Namespace) -> int:
