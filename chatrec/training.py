@@ -225,7 +225,10 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
         "versions": _versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "models": entries, "skipped": missing, "failed": failed, "routes": routes,
     }
-    write_json_atomic(directory / MANIFEST, manifest)
+    # a start that reused every artifact changes nothing but the timestamp: leave the
+    # file alone (N serve workers would otherwise all rewrite it at once)
+    if {**old, "created": None} != {**manifest, "created": None}:
+        write_json_atomic(directory / MANIFEST, manifest)
     report = {**manifest, "artifacts": str(directory),
               "models": {n: {**e, "status": status.get(n, "up to date")}
                          for n, e in entries.items()}}

@@ -61,6 +61,16 @@ def test_reload_reuses_artifacts_with_identical_scores(home):
         np.testing.assert_array_equal(a.score_users(np.arange(8)), b.score_users(np.arange(8)))
 
 
+def test_a_load_that_reuses_everything_leaves_the_manifest_alone(home):
+    train()
+    path = artifacts_dir("tiny") / "manifest.json"
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    training.train_report("tiny", models=MINE, data=tiny_data(), force=False)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    training.train_report("tiny", models=MINE, data=tiny_data(flip=True), force=False)
+    assert path.read_bytes() != before[0]  # new data: retrained and recorded
+
+
 def test_changed_data_retrains(home):
     train()
     bundle = training.load_or_train("tiny", data=tiny_data(flip=True))
