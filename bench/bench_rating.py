@@ -5,7 +5,7 @@ Run (peers live only in a bench venv, never in pyproject):
     /tmp/benchenv/bin/pip install scikit-surprise implicit
     cd /work/main && /tmp/benchenv/bin/python bench/bench_rating.py [--repeats 3] [--peers svd,svdpp,knnbaseline]
 
-Folds come from models.splits.kfold(seed=0); each peer is trained on exactly the
+Folds come from models.data.splits.kfold(seed=0); each peer is trained on exactly the
 chatrec training fold and scored on the same test fold. RMSE/MAE are means over
 folds; fit seconds are the median over repeats of each fold's fit, then the mean
 over folds (and the per-fold medians are printed). Prints a Markdown table.
@@ -23,9 +23,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import load  # noqa: E402
-from models.metrics import mae, rmse  # noqa: E402
+from models.eval.metrics import mae, rmse  # noqa: E402
 from models.registry import model_class  # noqa: E402
-from models.splits import kfold  # noqa: E402
+from models.data.splits import kfold  # noqa: E402
 
 
 def chatrec_runner(name):

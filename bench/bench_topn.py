@@ -1,5 +1,5 @@
 """Top-N benchmark on the per-user time split: chatrec models vs implicit's ALS and a
-numpy EASE anchor, all scored by the same code (models.evaluation.topn_metrics).
+numpy EASE anchor, all scored by the same code (models.eval.protocols.topn_metrics).
 
 Run:
     /tmp/benchenv/bin/python bench/bench_topn.py [--models mf-rank,mf,baseline,popularity,item-knn]
@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import load  # noqa: E402
 from models.ease import fit_ease  # noqa: E402
-from models.evaluation import topn_metrics  # noqa: E402
+from models.eval.protocols import topn_metrics  # noqa: E402
 from models.registry import model_class  # noqa: E402
-from models.splits import time_split  # noqa: E402
+from models.data.splits import time_split  # noqa: E402
 
 
 class Scores:

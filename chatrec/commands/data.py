@@ -98,7 +98,7 @@ def _fetch(args: argparse.Namespace) -> int:
 def describe(name: str | None = None) -> dict:
     """The `data info --json` object for a dataset (loads it; ~0.2 s for ML-100K)."""
     from chatrec import datasets
-    from models.tables import LoadReport
+    from models.data.tables import LoadReport
 
     manifest = datasets.resolve(name, fetch_missing=False)
     report = LoadReport()
@@ -165,7 +165,7 @@ def _list(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace) -> int:
     from chatrec import datasets
     from models.errors import DataError
-    from models.loaders import CsvColumns
+    from models.data.loaders import CsvColumns
 
     try:
         columns = CsvColumns.from_spec(args.columns) if args.columns else None

@@ -71,10 +71,10 @@ def _load(dataset: str):
 def run(args: argparse.Namespace) -> int:
     from chatrec.bundle import DEFAULT_ROUTES
     from chatrec.home import active_dataset
-    from models import evaluation as ev
-    from models import evaluation_io as eio
+    from models.eval import protocols as ev
+    from models.eval import results_io as eio
     from models.progress import StderrProgress
-    from models.splits import time_split
+    from models.data.splits import time_split
 
     if (args.train is None) != (args.test is None):
         raise UsageError("--train and --test must be given together")
@@ -119,8 +119,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_outputs(out: Path, names, fitted, train, test, catalog) -> None:
-    from models import evaluation as ev
-    from models import evaluation_io as eio
+    from models.eval import protocols as ev
+    from models.eval import results_io as eio
     out.mkdir(parents=True, exist_ok=True)
     for n in names:
         model = fitted.get(n) or ev.fit_timed(n, train, catalog)[0]

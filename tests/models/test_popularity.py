@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 
 from models.errors import UnknownUser
-from models.metrics import ndcg_at_k
+from models.eval.metrics import ndcg_at_k
 from models.popularity import Popularity, bayesian_scores, nonpersonal_ndcg
 from models.ranking import top_k
-from models.splits import time_split
+from models.data.splits import time_split
 from tests.factories import make_catalog, make_ratings
 
 

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from models import evaluation as ev
-from models import evaluation_io as eio
+from models.eval import protocols as ev
+from models.eval import results_io as eio
 from models.base import Recommender
 from models.errors import PredictionImpossible
 from tests.factories import checkerboard, make_catalog, make_ratings
@@ -70,7 +70,7 @@ def test_mrr_rank_counts_ties_like_a_full_sort():
     users = np.arange(5)
     relevant = [np.array([i for i in range(12) if (u, i, 5) not in rows][-3:]) for u in users]
     lists = ev.rank_lists(Coarse().fit(train, CAT5), train, users, 12, relevant)
-    from models.metrics import reciprocal_rank
+    from models.eval.metrics import reciprocal_rank
     for u, rel in enumerate(relevant):
         full = lists.items[u][lists.items[u] >= 0]  # k = n_items: the full ranking
         assert 1.0 / lists.first_rank[u] == pytest.approx(reciprocal_rank(full, rel))

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from models.csv_checks import read_table
+from models.data.csv_checks import read_table
 from models.errors import DataError
 
 # relation -> (token kind, which column holds the film: "h" head or "t" tail)

@@ -1,6 +1,6 @@
 """Files around evaluation: a user-supplied (train, test) CSV pair in, and the
 per-model prediction / recommendation CSVs out. External ids live only here and in
-models.data; models.evaluation works on indices.
+models.data; models.eval.protocols works on indices.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pandas as pd
 from models.base import Recommender
 from models.data import Catalog, Ratings
 from models.errors import DataError
-from models.evaluation import predict_or_none, rank_lists
+from models.eval.protocols import predict_or_none, rank_lists
 
 SPLIT_COLUMNS = ("user_id", "item_id", "rating", "timestamp")
 

@@ -6,7 +6,7 @@
   present in train that the user did not rate in train; users with >= 1 relevant item
   are averaged. Ties are broken by item index (models.ranking.top_k_batch).
 
-Everything works on indices; models/evaluation_io.py writes CSVs with external ids.
+Everything works on indices; models/eval/results_io.py writes CSVs with external ids.
 """
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models import metrics
+from models.eval import metrics
 from models.base import Recommender
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
 from models.progress import Progress, silent
 from models.ranking import top_k_batch
 from models.registry import model_class
-from models.splits import kfold, time_split
+from models.data.splits import kfold, time_split
 
 RATING_KEYS = ("rmse", "mae")
 TOPN_KEYS = ("precision@10", "recall@10", "ndcg@10", "map@10", "mrr", "hit_rate@10",

@@ -1,7 +1,7 @@
 """The time split on a hand-made case and k-fold partitioning."""
 import numpy as np
 
-from models.splits import kfold, time_split
+from models.data.splits import kfold, time_split
 from tests.factories import make_ratings
 
 

@@ -1,7 +1,7 @@
 """Normalised columns -> `Catalog` and `Ratings`: the one place external ids become
 dense indices, duplicates are resolved and orphan ratings are dropped.
 
-Format-specific loaders (models/loaders.py) parse files into plain arrays and hand
+Format-specific loaders (models/data/loaders.py) parse files into plain arrays and hand
 them here, so every format gets the same rules:
 
 - items keep the order of the items file; a repeated item id is an error;
@@ -24,7 +24,7 @@ import pandas as pd
 from models.data import Catalog, Ratings
 from models.errors import DataError
 
-log = logging.getLogger("models.loaders")
+log = logging.getLogger("models.data.loaders")
 
 
 @dataclass

@@ -6,11 +6,11 @@ import time
 import numpy as np
 import pytest
 
-from models.loaders import (
+from models.data.loaders import (
     CsvColumns, detect_layout, load_csv_pair, load_directory, load_movielens_100k,
     load_movielens_1m, load_movielens_latest, load_recbole,
 )
-from models.tables import LoadReport
+from models.data.tables import LoadReport
 
 
 def write(path, text, encoding="utf-8"):
@@ -244,7 +244,7 @@ def test_ml100k_never_gets_another_films_cast(ml100k):
 @pytest.mark.movielens
 def test_real_kg_links_by_movielens_id(ml100k_dir):
     """The KG itself, keyed the way its link file is (MovieLens movieIds 1..1682)."""
-    from models.kg import read_links
+    from models.data.kg import read_links
 
     keys = np.arange(1, 1683)
     t0 = time.perf_counter()

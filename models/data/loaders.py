@@ -10,8 +10,8 @@ Supported layouts (`detect_layout` tells them apart by file names):
 | `movielens-latest`  | `ratings.csv`, `movies.csv` (ml-latest, ml-25m, ml-32m)      |
 | generic CSV pair    | `load_csv_pair(ratings, items, CsvColumns(...))`             |
 
-Every loader validates what it reads (models/csv_checks.py: errors name file and
-line) and goes through models/tables.py for indexing, duplicates and orphan ratings.
+Every loader validates what it reads (models/data/csv_checks.py: errors name file and
+line) and goes through models/data/tables.py for indexing, duplicates and orphan ratings.
 Pass a `LoadReport` to learn what was dropped; drops are also logged as warnings.
 """
 from __future__ import annotations
@@ -21,11 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from models import csv_checks as cc
+from models.data import csv_checks as cc
 from models.data import Catalog, Ratings
 from models.errors import DataError
-from models.kg import movielens_ids_for_ml100k, read_links
-from models.tables import LoadReport, build_catalog, build_ratings, parse_genres
+from models.data.kg import movielens_ids_for_ml100k, read_links
+from models.data.tables import LoadReport, build_catalog, build_ratings, parse_genres
 
 Loaded = tuple[Catalog, Ratings]
 

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from models import metrics as M
+from models.eval import metrics as M
 
 
 def test_rmse_mae():
