@@ -45,14 +45,17 @@ def extract_count(words: list[str], genre_words: frozenset = frozenset()) -> int
         if prev in _NOT_COUNT_BEFORE:
             continue                # "episode 4", "part 2"
         if w.isdigit():
-            if _looks_like_year(w) or nxt in _NOT_COUNT_AFTER:
+            of_them = nxt == "of" and i + 2 < n and words[i + 2] in ("them", "those", "these")
+            if _looks_like_year(w) or (nxt in _NOT_COUNT_AFTER and not of_them):
                 continue            # years ("1995") and ratings ("4 stars")
             # still a count, clamped later; capped so it fits an int64 in JSON clients
             return int(w) if len(w) <= 18 else 10**18
         value = NUMBER_WORDS.get(w)
         if value is None:
             continue
-        if nxt in _NOT_COUNT_AFTER and not (w in ("couple", "few", "dozen") and nxt == "of"):
+        of_them = nxt == "of" and i + 2 < n and words[i + 2] in ("them", "those", "these")
+        if nxt in _NOT_COUNT_AFTER and not (w in ("couple", "few", "dozen") and nxt == "of") \
+                and not of_them:
             continue
         if w in ("few", "couple", "pair", "handful"):
             if prev in _QUANTIFIER_PREV or nxt == "of":

@@ -1,0 +1,380 @@
+"""Which films a message names, and in what frame: the title slot of the rule parser.
+
+A frame is the cue that introduces films ("why ...", "tell me about ...", "rate X 4
+stars", "movies like ...", "I loved ...", "I've seen ...") or none (the whole message
+is a title, a reference or a misspelt title). Frames are tried in a fixed priority
+(`SlotFinder.find`); the first that links a film — or a reference to the last list
+("the second one") — wins. After a film, "and Y", ", Y" and "or Y" add more films.
+
+Titles found whole before any cue was read are sentinels by now ("qqtitle0qq"), so a
+cue word inside a title is never a cue, and `resolve` links a sentinel directly.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from intents import cues, talk
+from intents.entities import rating_value
+from intents.query import FOCUS
+from intents.refs import ref_at
+from intents.spans import cut, token_range
+from intents.text import Token
+from intents.titles import TitleMatch, split_year
+
+MAX_SPAN = 12            # a title is at most this many words
+STRICT_ACCEPT = 88.0     # fuzzy score needed when only a weak cue says "this is a title"
+_LIST_JOIN = frozenset({"and", "or", "plus", "nor"})
+_FRAMING = ("movie", "film", "watching", "seeing")
+# words that make "like X" a film request even when X matches no title
+_FILM_CONTEXT = re.compile(
+    r"\b(?:movies?|films?|flicks?|something|anything|recommend\w*|suggest\w*|similar|vein|"
+    r"watch|ones?)\b")
+_PRONOUNS = frozenset("i me my you your we us our".split())
+_QUESTION_WORDS = frozenset("""what whats how why where when who which whose is are do does
+did can could would should will shall am was were may might""".split())
+_CHAT_NOISE = frozenset("""lol lmao haha hahaha hmm hm hmmm k kk test testing asdf ugh meh
+wow oops um uh er erm huh ah oh idk dunno whatever nothing nvm""".split())
+
+
+@dataclass
+class Mention:
+    """One film named in the message: a catalog match (maybe unmatched, with
+    candidates) or a reference to the last list; its token range; its rating."""
+
+    match: TitleMatch | None
+    ref: int | None
+    start: int
+    end: int
+    rating: float | None = None
+
+
+@dataclass
+class Slot:
+    kind: str       # bare | choose | why | info | rate | similar | sentiment | seen | mention | fuzzy
+    mentions: list[Mention] = field(default_factory=list)
+    topic: str | None = None
+    masked: set[int] = field(default_factory=set)   # tokens that are not cues/genres/counts
+
+    @property
+    def rating(self) -> float | None:
+        return self.mentions[0].rating if self.mentions else None
+
+
+@dataclass
+class Message:
+    """A cleaned message: its text, tokens, words and the titles read so far."""
+
+    text: str
+    toks: list[Token]
+    words: list[str]
+    titles: dict[int, TitleMatch]       # sentinel number -> match
+    breaks: frozenset[int]              # tokens that follow , . ; ! ?
+    constraint_tokens: frozenset[int] = frozenset()   # genre / year words
+
+
+class SlotFinder:
+    """Finds the film slot of one message over one catalog's title matcher."""
+
+    def __init__(self, matcher, genre_words: frozenset[str]):
+        self.titles = matcher
+        self.genre_words = genre_words
+
+    # -- linking words to films ------------------------------------------------------
+    def resolve(self, m: Message, s: int, e: int, strict: bool,
+                pronouns: bool = True) -> Mention | None:
+        """Link the words from token s (before e) to a film or a reference."""
+        words = m.words
+        while s < e and (words[s] in _FRAMING or (
+                s + 1 < e and words[s] == "the" and words[s + 1] in ("movie", "film"))):
+            s += 2 if words[s] == "the" else 1
+        if s >= e:
+            return None
+        n = cues.sentinel_index(words[s])
+        if n is not None:
+            return Mention(m.titles[n], None, s, s + 1)
+        ref = ref_at(words, s, pronouns=pronouns)
+        if ref is not None and ref[1] <= e:
+            return Mention(None, ref[0], s, ref[1])
+        if words[s] in cues.GENERIC and words[s] not in ("the", "a", "an"):
+            return None
+        top = min(e, s + MAX_SPAN)
+        end = cut(m.text, m.toks, words, s, top)
+        # longest span first; at equal length an exact title beats a title prefix, but
+        # a longer prefix beats a shorter exact ("terminator 2" is not "Terminator, The")
+        for j in range(top, s, -1):
+            span = " ".join(words[s:j])
+            hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
+            if hit:
+                return Mention(hit, None, s, j)
+            hit = self.titles.prefix(span)
+            if hit is None or (strict and (hit.score < STRICT_ACCEPT or j - s < 2)):
+                continue        # strict: "next" is not "The Next Karate Kid"
+            if hit.index is not None or j >= end:   # "star trek" is ambiguous; "star
+                return Mention(hit, None, s, j)     # wors" is a typo, not "star ..."
+        if end <= s or all(w in self.genre_words or w in cues.GENERIC for w in words[s:end]):
+            return None
+        match = self.titles.fuzzy(*split_year(" ".join(words[s:end])))
+        if strict and (match.index is None or match.score < STRICT_ACCEPT):
+            return None
+        return Mention(match, None, s, end)
+
+    def resolve_back(self, m: Message, s: int, e: int) -> Mention | None:
+        """Like resolve, for a film that *ends* at e ("X was terrible")."""
+        words = m.words
+        for i in range(max(s, e - MAX_SPAN), e):
+            n = cues.sentinel_index(words[i]) if i == e - 1 else None
+            if n is not None:
+                return Mention(m.titles[n], None, i, e)
+            ref = ref_at(words, i)
+            if ref is not None and ref[1] == e:
+                return Mention(None, ref[0], i, e)
+            span = " ".join(words[i:e])
+            hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
+            if hit:
+                return Mention(hit, None, i, e)
+        for i in range(max(s, e - MAX_SPAN), e):
+            if words[i] in cues.GENERIC and words[i] not in ("the", "a", "an"):
+                continue
+            match = self.titles.fuzzy(*split_year(" ".join(words[i:e])))
+            if match.index is not None and match.score >= STRICT_ACCEPT:
+                return Mention(match, None, i, e)
+            break
+        return None
+
+    def resolve_list(self, m: Message, s: int, e: int, strict: bool,
+                     pronouns: bool = True) -> list[Mention]:
+        """A film at s, then every "and Y" / ", Y" / "or Y" after it."""
+        first = self.resolve(m, s, e, strict, pronouns)
+        if first is None:
+            return []
+        found = [first]
+        while True:
+            j = found[-1].end
+            comma = j in m.breaks and j < e and m.text[m.toks[j - 1].end:m.toks[j].start] \
+                .strip() == ","
+            if j < e and (m.words[j] in _LIST_JOIN or comma):
+                k = j if comma and m.words[j] not in _LIST_JOIN else j + 1
+                nxt = self.resolve(m, k, e, strict=True, pronouns=False)
+                if nxt is not None and (nxt.match is None or nxt.match.index is not None):
+                    found.append(nxt)
+                    continue
+            return found
+
+    # -- frames ------------------------------------------------------------------------
+    def find(self, m: Message, core: tuple[int, int] | None) -> Slot | None:
+        """The slot of the first frame that links a film (see module docstring)."""
+        for frame in (self._bare, self._why, self._info, self._rate, self._similar,
+                      self._sentiment, self._seen, self._mention):
+            slot = frame(m, core)
+            if slot is not None:
+                if slot.kind != "bare" and slot.mentions and slot.mentions[0].ref == FOCUS:
+                    self._name_the_focus(m, slot)
+                for mention in slot.mentions:
+                    slot.masked.update(range(mention.start, mention.end))
+                return slot
+        return None
+
+    def _name_the_focus(self, m: Message, slot: Slot) -> None:
+        """"I saw Fargo and loved it", "I loved The Birds, what else is like it?":
+        'it' is the film the same message names."""
+        focus = slot.mentions[0]
+        for other in self._sentinels(m) + self._sentiment_mentions(m) \
+                + self._seen_mentions(m):
+            if other.match is not None and other.match.index is not None \
+                    and not (focus.start <= other.start < focus.end):
+                rating = focus.rating if focus.rating is not None else other.rating
+                slot.mentions[0] = Mention(other.match, None, other.start, other.end, rating)
+                slot.masked.update(range(focus.start, focus.end))
+                return
+
+    def _bare(self, m: Message, core) -> Slot | None:
+        """The whole message (without framing words) is one title or a reference."""
+        if core is None:
+            return None
+        s, e = core
+        words = m.words[s:e]
+        if len(words) == 1 and cues.sentinel_index(words[0]) is not None:
+            return Slot("bare", [Mention(m.titles[cues.sentinel_index(words[0])], None, s, e)])
+        span, year = split_year(" ".join(words))
+        hit = self.titles.exact(" ".join(words)) or self.titles.exact(span, year)
+        if hit and not self._is_vocabulary(m.text, words):
+            return Slot("bare", [Mention(hit, None, s, e)])
+        return None
+
+    def _is_vocabulary(self, c: str, words: list[str]) -> bool:
+        """True when a would-be bare title is really a request word ("kids", "help")."""
+        if all(w in self.genre_words or w in cues.GENERIC for w in words):
+            return True
+        return bool(cues.HELP.search(c) or cues.GREET.fullmatch(c) or cues.MORE.search(c)
+                    or talk.is_thanks(words)[0] or talk.answer(words))
+
+    def _why(self, m: Message, core) -> Slot | None:
+        if not talk.WHY.search(m.text):
+            return None
+        target = talk.WHY_TARGET.search(m.text)
+        mentions = []
+        if target:
+            s, _ = token_range(m.toks, target.start("t"), target.start("t") + 1)
+            mentions = self.resolve_list(m, s, len(m.words), strict=True)
+        if not mentions:
+            mentions = self._sentinels(m)
+        return Slot("why", mentions)
+
+    def _info(self, m: Message, core) -> Slot | None:
+        about = talk.INFO_ABOUT.search(m.text)
+        if about:
+            s, e = token_range(m.toks, about.start("t"), about.end("t"))
+            found = self.resolve(m, s, e, strict=True)
+            if found is not None and found.end == e:
+                return Slot("info", [found], topic="plot")
+        for topic, rx in talk.INFO:
+            hit = rx.search(m.text)
+            if not hit:
+                continue
+            s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
+            e = next((i for i in range(s + 1, len(m.words))
+                      if m.words[i] in talk.INFO_TAIL), len(m.words))
+            found = self.resolve_list(m, s, e, strict=True)
+            if not found:
+                continue
+            if rx is talk.INFO[-1][1] and not (self._covers(m, found, e) and (
+                    found[0].ref is not None or found[0].match.score >= 96.0)):
+                continue           # "what is the best comedy": not a question about a film
+            return Slot("info", found, topic=topic)
+        return None
+
+    def _covers(self, m: Message, found: list[Mention], e: int) -> bool:
+        """The films reach the end of the question (trailing filler aside)."""
+        return all(w in cues.SPAN_TRAIL for w in m.words[found[-1].end:e])
+
+    def _rate(self, m: Message, core) -> Slot | None:
+        for pattern_no, rx in enumerate(cues.RATE):
+            hit = rx.search(m.text)
+            if not hit:
+                continue
+            s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
+            found = self.resolve_list(m, s, e, strict=pattern_no == 1)
+            if found:
+                r0, _ = token_range(m.toks, hit.start("r"), hit.end())
+                rating = rating_value(hit.group("r"), hit.groupdict().get("scale"))
+                for f in found:
+                    f.rating = rating
+                return Slot("rate", found, masked=set(range(r0, len(m.toks))))
+        return None
+
+    def _similar(self, m: Message, core) -> Slot | None:
+        for hit in cues.SIMILAR.finditer(m.text):
+            s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
+            found = self.resolve_list(m, s, len(m.words), strict=False)
+            if not found:
+                continue
+            if found[0].ref is not None and found[0].ref <= 0 and re.search(
+                    r"\bmore\s+like\s+$", m.text[:hit.start("t")]):
+                continue       # "more like this": the next page, not a film
+            if found[0].match is not None and found[0].match.index is None \
+                    and not _FILM_CONTEXT.search(m.text) \
+                    and not any(w in self.genre_words for w in m.words):
+                continue       # "what's the weather like today": not a film request
+            return Slot("similar", found)
+        return None
+
+    def _sentiment(self, m: Message, core) -> Slot | None:
+        found = self._sentiment_mentions(m)
+        return Slot("sentiment", found) if found else None
+
+    def _sentiment_mentions(self, m: Message) -> list[Mention]:
+        """Every film (or reference) the message states an opinion of, in order."""
+        found: list[Mention] = []
+        for score, rx in cues.SENTIMENT_BEFORE:
+            for hit in rx.finditer(m.text):
+                s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
+                for f in self.resolve_list(m, s, len(m.words), strict=True):
+                    f.rating = score
+                    found.append(f)
+        for score, rx in cues.SENTIMENT_AFTER:
+            hit = rx.search(m.text)
+            if hit:
+                s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
+                f = self.resolve_back(m, s, e)
+                if f is not None:
+                    f.rating = score
+                    found.append(f)
+        return _dedupe(sorted(found, key=lambda f: f.start))
+
+    def _seen(self, m: Message, core) -> Slot | None:
+        found = self._seen_mentions(m)
+        return Slot("seen", found) if found else None
+
+    def _seen_mentions(self, m: Message) -> list[Mention]:
+        hit = talk.SEEN.search(m.text)
+        if hit:
+            s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
+            found = self.resolve_list(m, s, len(m.words), strict=True)
+            if found:
+                return found
+        hit = talk.SEEN_AFTER.search(m.text)
+        if hit:
+            s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
+            f = self.resolve_back(m, s, e)
+            return [f] if f else []
+        return []
+
+    def _mention(self, m: Message, core) -> Slot | None:
+        """A title read whole (or quoted) that no cue introduced, or a misspelt title
+        as the whole message."""
+        found = self._sentinels(m)
+        if found:
+            return Slot("mention", found)
+        return self._fuzzy_bare(m, core)
+
+    def _sentinels(self, m: Message) -> list[Mention]:
+        return [Mention(m.titles[n], None, i, i + 1) for i, w in enumerate(m.words)
+                if (n := cues.sentinel_index(w)) is not None]
+
+    def _fuzzy_bare(self, m: Message, core) -> Slot | None:
+        """A short message with no cue at all may be a (misspelt) title."""
+        if core is None or core[1] - core[0] > 7:
+            return None
+        s, e = core
+        words = m.words
+        if any(rx.search(m.text) for rx in (cues.HELP, cues.GREET, cues.MORE, cues.POPULAR,
+                                            cues.REQUEST)):
+            return None
+        if any(w in self.genre_words for w in words[s:e]) or talk.is_thanks(words)[0] \
+                or talk.answer(words[s:e]):
+            return None
+        if all(w in cues.GENERIC or w in cues.SPAN_STOP for w in words[s:e]):
+            return None
+        if words[s] in _QUESTION_WORDS or words[s] in cues.SPAN_STOP or \
+                talk.FEWER.search(m.text) \
+                or all(w in _CHAT_NOISE for w in words[s:e]) \
+                or not m.constraint_tokens.isdisjoint(range(s, e)):
+            return None      # "what's the weather", "lol", "just 3", "from the 80s"
+        if any(w in _PRONOUNS for w in words[s:e]):
+            return None      # "tell me a joke": talk, not a title
+        found = self.resolve(m, s, e, strict=False, pronouns=False)
+        if found is None or found.match is None:
+            return None
+        if found.match.score < STRICT_ACCEPT:      # a guess this weak is a "don't know"
+            found.match = TitleMatch(None, found.match.score, found.match.candidates)
+            if not found.match.candidates and words[s] not in ("the", "a", "an"):
+                return None  # "asdfgh": nothing like a title at all
+        # the title must be the whole message ("star wars episode 4" is fine, "what's
+        # the weather" must not become "What's Eating Gilbert Grape")
+        if any(not w.isdigit() and w not in ("episode", "part", "chapter")
+               for w in words[found.end:e]):
+            return None
+        return Slot("fuzzy", [found])
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    """One mention per film (or reference), first wins."""
+    seen, out = set(), []
+    for f in mentions:
+        key = (f.match.index if f.match is not None else None, f.ref, f.start
+               if f.match is not None and f.match.index is None else None)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
