@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chatrec import __version__, schemas
 from chatrec.errors import KNOWN_ERRORS, NotFound, http_status
-from chatrec.service import ChatService, build_service
+from chatrec.service import UNSET, ChatService, build_service
 from chatrec.sessions import SESSION_ID_PATTERN
 from intents.query import MAX_K, MIN_K
 
@@ -100,15 +100,17 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
-    @app.post("/chat", response_model=schemas.ChatResponse, tags=["chat"], responses={
+    @app.post("/chat", response_model=schemas.ChatResponse, tags=["chat"],
+              response_model_exclude_unset=True, responses={
         400: {"model": schemas.ErrorMessage, "description": "the body is not UTF-8 JSON"}})
     async def chat(body: schemas.ChatRequest, svc: Service) -> dict:
         """One chat turn. Omit `session_id` to start a conversation; pass the returned
         one to continue it (it remembers ratings and what it showed)."""
+        # an explicit "user_id": null forgets the session's user; absent keeps it
+        user = body.user_id if "user_id" in body.model_fields_set else UNSET
         if svc.parser_blocks:  # e.g. the LLM parser: never stall the event loop on it
-            return await run_in_threadpool(svc.turn, body.message, body.session_id,
-                                           body.user_id)
-        return svc.turn(body.message, body.session_id, body.user_id)
+            return await run_in_threadpool(svc.turn, body.message, body.session_id, user)
+        return svc.turn(body.message, body.session_id, user)
 
     @app.get("/health", response_model=schemas.Health, tags=["meta"])
     async def health(svc: Service) -> dict:

@@ -135,6 +135,18 @@ class Query:
         """A copy with some fields changed (dataclasses.replace, re-validated)."""
         return replace(self, **changes)
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Query":
+        """Inverse of to_dict (unknown keys are ignored), e.g. a request kept in a
+        session while a "did you mean" is answered."""
+        known = {f for f in cls.__dataclass_fields__}
+        kw = {k: v for k, v in d.items() if k in known}
+        kw["intent"] = Intent(kw.get("intent", "unknown"))
+        kw["candidates"] = tuple(Candidate(**c) for c in kw.get("candidates") or ())
+        for name in ("genres", "exclude_genres", "titles", "item_ids", "ratings"):
+            kw[name] = tuple(kw.get(name) or ())
+        return cls(**kw)
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["intent"] = self.intent.value

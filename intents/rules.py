@@ -102,8 +102,9 @@ class RuleParser:
 
     def _no_words(self, c: str, words: list[str]) -> Query:
         """Empty text, emoji, punctuation, or digits only."""
-        if words and bare_ref(words) is not None:
-            return Query(Intent.CHOOSE, ref=bare_ref(words), parser=self.name)
+        if words and bare_ref(words) is not None:    # "2": an answer to "did you mean"
+            return Query(Intent.CHOOSE, ref=bare_ref(words), topic="number",
+                         parser=self.name)
         intent = Intent.HELP if c and set(c) <= {"?", " "} else Intent.UNKNOWN
         return Query(intent, parser=self.name)
 
@@ -258,7 +259,7 @@ class RuleParser:
         elif intent is Intent.CHOOSE:
             answer = talk.answer(words)
             fields["ref"] = 1 if answer == "yes" else bare_ref(words)
-            fields["topic"] = "none" if answer == "no" else None
+            fields["topic"] = answer        # "yes" / "no"; None for a position
         elif intent is Intent.THANKS:
             fields["topic"] = "bye" if talk.is_thanks(words)[1] else None
         if intent is Intent.POPULAR:

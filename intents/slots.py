@@ -270,8 +270,9 @@ class SlotFinder:
             if not found:
                 continue
             if found[0].ref is not None and found[0].ref <= 0 and re.search(
-                    r"\bmore\s+like\s+$", m.text[:hit.start("t")]):
-                continue       # "more like this": the next page, not a film
+                    r"\bmore\s+like\s+$", m.text[:hit.start("t")]) and not re.match(
+                    r"(?:it|(?:that|this)\s+(?:one|film|movie))\b", m.text[hit.start("t"):]):
+                continue       # "more like this": the next page; "more like it": a film
             if found[0].match is not None and found[0].match.index is None \
                     and not _FILM_CONTEXT.search(m.text) \
                     and not any(w in self.genre_words for w in m.words):
