@@ -3,6 +3,7 @@ and translates errors into exit codes. Each subcommand lives in chatrec/commands
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 
@@ -11,7 +12,9 @@ from chatrec.errors import KNOWN_ERRORS, exit_code
 
 # module name in chatrec.commands; each defines register(subparsers) which adds its
 # subparser(s) and sets `func=handler(args) -> int`.
-COMMANDS = ("data", "train", "evaluate", "parse", "ask", "chat", "serve")
+COMMANDS = ("data", "train", "evaluate", "parse", "ask", "chat", "serve", "sessions")
+# a file the data home needs cannot be written: one line, exit 3 (like a data error)
+_CANNOT_WRITE = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +53,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:
+        if e.errno not in _CANNOT_WRITE:
+            raise
+        where = f" {e.filename}" if e.filename else ""
+        print(f"chatrec: error: cannot write{where}: {e.strerror} (is $CHATREC_HOME "
+              "writable?)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -95,24 +95,28 @@ def _search_key(title: str) -> str:
 class ChatService:
     """Chat turns and the read-only queries of the HTTP API."""
 
-    def __init__(self, bundle: Bundle, parser, sessions: SessionStore):
+    def __init__(self, bundle: Bundle, parser, sessions: SessionStore,
+                 client_session_ids: bool = False):
         self.bundle, self.parser, self.sessions = bundle, parser, sessions
         self.dispatcher = Dispatcher(bundle)
         self.parser_blocks = parser_blocks(parser)
+        # True: an unknown session id starts a session under that name (the CLI, and
+        # `serve --client-session-ids`); False: only ids this service issued are valid
+        self.client_session_ids = client_session_ids
         self._search_keys = [_search_key(t) for t in self.dispatcher.facts.titles]
 
     # ---- chat ---------------------------------------------------------------------
     def turn(self, message: str, session_id: str | None = None,
-             user_id=UNSET) -> dict:
+             user_id=UNSET, owner: str | None = None) -> dict:
         """One chat turn -> {"session_id", "reply", "query", "items"}.
 
         user_id: a dataset user for personal picks (kept by the session); an explicit
-        None forgets the session's user; leaving it out keeps whatever the session has."""
+        None forgets the session's user; leaving it out keeps whatever the session has.
+        owner: who is asking (the API key's owner id, see chatrec/access.py)."""
         message = validate_message(message)
-        sid = validate_session_id(session_id) if session_id is not None else new_session_id()
         drop_user = user_id is None
         user_id = None if user_id is UNSET else normalize_user_id(user_id)
-        state = self.sessions.load(sid)
+        sid, state = self._session_for_turn(session_id, owner)
         who = None if drop_user else (user_id if user_id is not None else state.user_id)
         ctx = self._context(who, state)
         query = self.parser.parse(message)
@@ -126,7 +130,7 @@ class ChatService:
         effects.transcript = {"message": message, "reply": reply.text,
                               "intent": body["query"]["intent"],
                               "items": jsonable(reply.items)}
-        self.sessions.apply(sid, effects)
+        self.sessions.apply(sid, effects, owner=owner)
         return body
 
     def _context(self, user_id, state: SessionState) -> Context:
@@ -150,11 +154,34 @@ class ChatService:
                     continue
         return ctx
 
+    # ---- session ownership -------------------------------------------------------------
+    def _session_for_turn(self, session_id: str | None, owner) -> tuple[str, SessionState]:
+        """A new server-issued id when none is given. A given id must name a session of
+        this owner; an unknown one is NotFound unless client_session_ids allows creating
+        it (another owner's session is unknown too: its existence is not revealed)."""
+        if session_id is None:
+            sid = new_session_id()  # 128 random bits: nothing stored under it yet
+            return sid, SessionState(id=sid)
+        sid = validate_session_id(session_id)
+        state = self.sessions.load(sid)
+        if (state.exists and state.owner == owner) or \
+                (not state.exists and self.client_session_ids):
+            return sid, state
+        raise NotFound(f"unknown session {sid!r}: leave session_id out to start a new "
+                       "conversation (ids are issued by the server)")
+
+    def _own_session(self, session_id: str, owner, transcript: int = 0) -> SessionState:
+        state = self.sessions.get(validate_session_id(session_id), transcript=transcript)
+        if state.owner != owner:
+            raise NotFound(f"no session {session_id!r}")
+        return state
+
     # ---- sessions ---------------------------------------------------------------------
-    def get_session(self, session_id: str, transcript: int = TRANSCRIPT_SHOWN) -> dict:
+    def get_session(self, session_id: str, transcript: int = TRANSCRIPT_SHOWN,
+                    owner: str | None = None) -> dict:
         """{"session_id", "user_id", "ratings", "seen", "turns", "transcript"}: the
         films rated and seen, and the last `transcript` turns (message, reply, films)."""
-        state = self.sessions.get(validate_session_id(session_id), transcript=transcript)
+        state = self._own_session(session_id, owner, transcript)
         facts = self.dispatcher.facts
 
         def film(item) -> dict:
@@ -170,9 +197,9 @@ class ChatService:
                 "seen": [film(item) for item in sorted(state.seen)],
                 "turns": state.turns, "transcript": state.transcript}
 
-    def delete_session(self, session_id: str) -> bool:
-        """Forget a session; False if there was none."""
-        return self.sessions.delete(validate_session_id(session_id))
+    def delete_session(self, session_id: str, owner: str | None = None) -> bool:
+        """Forget a session of `owner`; False if there was none."""
+        return self.sessions.delete(validate_session_id(session_id), owner=owner)
 
     # ---- direct queries -------------------------------------------------------------------
     def recommend_for_user(self, user_id, k: int = 10) -> dict:
@@ -224,11 +251,17 @@ class ChatService:
                  average=round(float(d.means[i]), 2)) for i in hits]}
 
     def health(self) -> dict:
+        """The models, the parser and the sessions store; status "ok" or
+        "unavailable" (the store cannot be used: the HTTP app answers 503)."""
         b = self.bundle
-        return {"status": "ok", "dataset": b.dataset, "items": len(b.catalog),
+        store = self.sessions.check()
+        return {"status": "ok" if store.ok else "unavailable", "dataset": b.dataset,
+                "items": len(b.catalog),
                 "users": int(b.ratings.n_users), "ratings": len(b.ratings),
                 "models": sorted(b.models), "routes": dict(b.routes),
-                "parser": getattr(self.parser, "name", type(self.parser).__name__)}
+                "parser": getattr(self.parser, "name", type(self.parser).__name__),
+                "sessions": {"ok": store.ok, "backend": store.backend,
+                             "detail": store.detail}}
 
 
 def parser_blocks(parser) -> bool:
@@ -242,7 +275,8 @@ def parser_blocks(parser) -> bool:
 
 
 def build_service(dataset: str | None = None, parser_spec: str | None = None,
-                  progress: Callable | None = None, sessions_path=None) -> ChatService:
+                  progress: Callable | None = None, sessions_path=None,
+                  client_session_ids: bool = False) -> ChatService:
     """Load (on first run: fetch and train, reporting progress) the bundle, build the
     parser, open the sessions database under the data home."""
     from chatrec.home import sessions_db
@@ -252,7 +286,8 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     bundle = load_or_train(dataset=dataset, progress=progress)
     parser = build_parser(parser_spec, bundle.catalog, bundle.ratings)
     single_thread_blas()
-    return ChatService(bundle, parser, open_store(sessions_path or sessions_db()))
+    return ChatService(bundle, parser, open_store(sessions_path or sessions_db()),
+                       client_session_ids=client_session_ids)
 
 
 def single_thread_blas() -> None:

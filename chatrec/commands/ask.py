@@ -43,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
         validate_session_id(args.session)
     if args.user is not None and not args.user.strip():
         raise UsageError("--user needs a non-empty id")
-    service = build_service(parser_spec=args.parser, progress=LazyProgress())
+    # the CLI is the operator: --session NAME continues that session or starts one
+    service = build_service(parser_spec=args.parser, progress=LazyProgress(),
+                            client_session_ids=True)
     user = parse_user_id(args.user) if args.user is not None else None
     body = service.turn(message.strip(), args.session, user)
     if args.json:

@@ -16,6 +16,13 @@ The database is shared by every front door and by several uvicorn worker process
   threads), opened lazily so nothing is inherited across a fork.
 * the schema is created or migrated on open: databases written by an older chatrec
   gain the new columns and tables, and keep their sessions.
+* a bounded busy timeout (CHATREC_SESSIONS_BUSY_TIMEOUT, 1 s): a lock held longer by
+  another process is a typed StoreBusy (HTTP 503 + Retry-After), and inside `no_wait()`
+  (the HTTP app's event loop) a call never waits at all.
+* the file is watched: deleted or replaced while running, read-only, or not a SQLite
+  file is a StoreUnavailable with one clear line, never a write into a deleted inode.
+* expiry: an index on `updated` makes `prune` cheap; new databases use incremental
+  auto-vacuum so a prune gives the space back to the file system.
 """
 from __future__ import annotations
 
@@ -27,8 +34,11 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from chatrec.errors import NotFound
-from chatrec.sessions import TRANSCRIPT_KEEP, SessionState, TurnEffects
+from chatrec.errors import NotFound, StoreBusy, StoreUnavailable
+from chatrec.sessions import (
+    TRANSCRIPT_KEEP, SessionState, StoreHealth, StoreStats, TurnEffects,
+)
+from chatrec.stores.sqlite_file import check_file, file_identity, open_error
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -66,23 +76,39 @@ CREATE TABLE IF NOT EXISTS transcript (
 ) WITHOUT ROWID;
 """
 # columns added to `sessions` after the first release: name -> declaration
-_NEW_COLUMNS = {"last_items": "TEXT", "pending": "TEXT", "focus": "TEXT"}
+_NEW_COLUMNS = {"last_items": "TEXT", "pending": "TEXT", "focus": "TEXT", "owner": "TEXT"}
 _CHILD_TABLES = ("ratings", "shown", "seen", "transcript")
+_PRUNE_BATCH = 200            # sessions deleted per transaction: the lock is held briefly
+_VACUUM_STEP = 2000           # pages given back per incremental-vacuum transaction
+_WAL_LIMIT = 8 * 1024 * 1024  # the -wal file is cut back to this after a checkpoint
 
 
 class SQLiteSessionStore:
     """Sessions in one SQLite file; safe across threads and processes."""
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = 10_000):
+    backend = "sqlite"
+    blocking = False  # local file: inside no_wait() a call never waits (module docstring)
+
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 1_000):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self.fsync_ratings = os.environ.get("CHATREC_SESSIONS_SYNC", "").lower() == "full"
-        self._migrate()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreUnavailable(open_error(self.path, e)) from None
+        with self._errors(check_identity=False):
+            self._migrate()
+        self._identity = file_identity(self.path)
+        problem = check_file(self.path, self._identity)
+        if problem:
+            raise StoreUnavailable(f"the sessions database {self.path} {problem}")
 
     def _migrate(self) -> None:
         conn = self._conn()
+        if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # only takes before any table
         conn.executescript(_SCHEMA)   # IF NOT EXISTS: safe when another process races
         have = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
         for name, decl in _NEW_COLUMNS.items():
@@ -92,8 +118,9 @@ class SQLiteSessionStore:
                 except sqlite3.OperationalError as e:  # another process added it first
                     if "duplicate column" not in str(e):
                         raise
+        conn.execute("CREATE INDEX IF NOT EXISTS sessions_updated ON sessions(updated)")
 
-    # ---- connection --------------------------------------------------------------
+    # ---- connection and errors ---------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
@@ -107,8 +134,33 @@ class SQLiteSessionStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT}")
             self._local.conn = conn
         return conn
+
+    @contextmanager
+    def _errors(self, check_identity: bool = True):
+        """Driver errors -> StoreBusy / StoreUnavailable; and refuse to touch a file
+        that was deleted or replaced since it was opened (a write would go to an
+        unlinked inode and vanish at the next start)."""
+        if check_identity and file_identity(self.path) != self._identity:
+            raise StoreUnavailable(
+                f"the sessions database {self.path} was deleted or replaced while chatrec "
+                "was running; restart it")
+        try:
+            yield
+        except sqlite3.OperationalError as e:
+            text = str(e)
+            if "locked" in text or "busy" in text:
+                waited = 0 if getattr(self._local, "no_wait", False) else \
+                    self.busy_timeout_ms / 1000
+                raise StoreBusy(f"the sessions database is busy: another process held its "
+                                f"lock for more than {waited:g} s; try again") from None
+            raise StoreUnavailable(f"the sessions database {self.path} cannot be used: "
+                                   f"{text}") from None
+        except sqlite3.DatabaseError as e:  # "file is not a database", "malformed", ...
+            raise StoreUnavailable(f"the sessions database {self.path} cannot be used: "
+                                   f"{e}") from None
 
     @contextmanager
     def _transaction(self):
@@ -123,6 +175,20 @@ class SQLiteSessionStore:
             conn.execute("ROLLBACK")
             raise
 
+    @contextmanager
+    def no_wait(self):
+        """Calls on this thread inside the block fail at once with StoreBusy instead
+        of sleeping in SQLite's busy handler."""
+        with self._errors(check_identity=False):
+            conn = self._conn()
+            conn.execute("PRAGMA busy_timeout=0")
+        self._local.no_wait = True
+        try:
+            yield
+        finally:
+            self._local.no_wait = False
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+
     def close(self) -> None:
         """Close this thread's connection (others close when their thread ends)."""
         conn = getattr(self._local, "conn", None)
@@ -133,10 +199,13 @@ class SQLiteSessionStore:
     # ---- reads -------------------------------------------------------------------
     def load(self, session_id: str) -> SessionState:
         """The state of a session; a fresh, not yet stored one if it does not exist."""
-        conn = self._conn()
+        with self._errors():
+            return self._load(self._conn(), session_id)
+
+    def _load(self, conn, session_id: str) -> SessionState:
         row = conn.execute(
             "SELECT user_id, turns, last_query, page, created, updated, last_items, "
-            "pending, focus FROM sessions WHERE id = ?", (session_id,),
+            "pending, focus, owner FROM sessions WHERE id = ?", (session_id,),
         ).fetchone()
         if row is None:
             return SessionState(id=session_id)
@@ -155,7 +224,7 @@ class SQLiteSessionStore:
             last_query=_json(row[2]), page=row[3], turns=row[1],
             created=row[4], updated=row[5],
             last_items=[str(i) for i in (_json(row[6]) or [])],
-            pending=_json(row[7]), focus=row[8], exists=True,
+            pending=_json(row[7]), focus=row[8], exists=True, owner=row[9],
         )
 
     def get(self, session_id: str, transcript: int = 0) -> SessionState:
@@ -165,34 +234,41 @@ class SQLiteSessionStore:
         if not state.exists:
             raise NotFound(f"no session {session_id!r}")
         if transcript > 0:
-            rows = self._conn().execute(
-                "SELECT n, at, turn FROM transcript WHERE session_id = ? "
-                "ORDER BY n DESC LIMIT ?", (session_id, int(transcript))).fetchall()
+            with self._errors():
+                rows = self._conn().execute(
+                    "SELECT n, at, turn FROM transcript WHERE session_id = ? "
+                    "ORDER BY n DESC LIMIT ?", (session_id, int(transcript))).fetchall()
             state.transcript = [dict(json.loads(t), n=n, at=at) for n, at, t in reversed(rows)]
         return state
 
     # ---- writes ------------------------------------------------------------------
-    def apply(self, session_id: str, effects: TurnEffects) -> None:
-        """Record one turn: create the session if needed, count the turn, merge the
-        effects. Returns only after the commit (the turn is then acknowledged)."""
-        conn = self._conn()
-        now = time.time()
-        durable = bool(effects.ratings or effects.seen) and self.fsync_ratings
-        if durable:  # opt-in: survive power loss too, not only a process crash
-            conn.execute("PRAGMA synchronous=FULL")
-        try:
-            with self._transaction():
-                self._write(conn, session_id, effects, now)
-        finally:
-            if durable:
-                conn.execute("PRAGMA synchronous=NORMAL")
+    def apply(self, session_id: str, effects: TurnEffects, owner: str | None = None) -> None:
+        """Record one turn: create the session (for `owner`) if needed, count the turn,
+        merge the effects. Returns only after the commit (the turn is then
+        acknowledged). NotFound, with nothing written, if another owner has it."""
+        with self._errors():
+            conn = self._conn()
+            now = time.time()
+            durable = bool(effects.ratings or effects.seen) and self.fsync_ratings
+            if durable:  # opt-in: survive power loss too, not only a process crash
+                conn.execute("PRAGMA synchronous=FULL")
+            try:
+                with self._transaction():
+                    self._write(conn, session_id, effects, now, owner)
+            finally:
+                if durable:
+                    conn.execute("PRAGMA synchronous=NORMAL")
 
-    def _write(self, conn, sid: str, fx: TurnEffects, now: float) -> None:
-        conn.execute("INSERT OR IGNORE INTO sessions (id, user_id, turns, created, updated) "
-                     "VALUES (?, NULL, 0, ?, ?)", (sid, now, now))
-        turn_no = conn.execute(
-            "UPDATE sessions SET turns = turns + 1, updated = ?, pending = ? WHERE id = ? "
-            "RETURNING turns", (now, _dump(fx.pending), sid)).fetchone()[0]
+    def _write(self, conn, sid: str, fx: TurnEffects, now: float, owner) -> None:
+        conn.execute("INSERT OR IGNORE INTO sessions (id, user_id, turns, created, updated, "
+                     "owner) VALUES (?, NULL, 0, ?, ?, ?)", (sid, now, now, owner))
+        row = conn.execute(
+            "UPDATE sessions SET turns = turns + 1, updated = ?, pending = ? "
+            "WHERE id = ? AND owner IS ? RETURNING turns",
+            (now, _dump(fx.pending), sid, owner)).fetchone()
+        if row is None:  # someone else's session: to this caller it does not exist
+            raise NotFound(f"unknown session {sid!r}")
+        turn_no = row[0]
         if fx.set_user:
             conn.execute("UPDATE sessions SET user_id = ? WHERE id = ?",
                          (_dump(fx.user_id), sid))
@@ -225,17 +301,66 @@ class SQLiteSessionStore:
             conn.execute("DELETE FROM transcript WHERE session_id = ? AND n <= ?",
                          (sid, turn_no - TRANSCRIPT_KEEP))
 
-    def delete(self, session_id: str) -> bool:
-        """Forget a session. True if it existed."""
-        with self._transaction() as conn:
-            # explicit child deletes: correct even if foreign_keys were off elsewhere
-            for table in _CHILD_TABLES:
-                conn.execute(f"DELETE FROM {table} WHERE session_id = ?", (session_id,))
-            cur = conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-        return cur.rowcount > 0
+    def delete(self, session_id: str, owner: str | None = None) -> bool:
+        """Forget a session of `owner`. True if it existed and was theirs."""
+        with self._errors(), self._transaction() as conn:
+            if conn.execute("SELECT 1 FROM sessions WHERE id = ? AND owner IS ?",
+                            (session_id, owner)).fetchone() is None:
+                return False
+            _delete_ids(conn, [session_id])
+        return True
 
     def count(self) -> int:
-        return self._conn().execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+        with self._errors():
+            return self._conn().execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+
+    # ---- expiry, statistics, health ----------------------------------------------
+    def prune(self, idle_seconds: float, now: float | None = None) -> int:
+        """Delete sessions idle for more than `idle_seconds`, _PRUNE_BATCH per
+        transaction, then give the freed pages back to the file system."""
+        cutoff = (time.time() if now is None else now) - idle_seconds
+        total = 0
+        with self._errors():
+            while True:
+                with self._transaction() as conn:
+                    ids = [r[0] for r in conn.execute(
+                        "SELECT id FROM sessions WHERE updated < ? LIMIT ?",
+                        (cutoff, _PRUNE_BATCH))]
+                    _delete_ids(conn, ids)
+                total += len(ids)
+                if len(ids) < _PRUNE_BATCH:
+                    break
+            if total:
+                self._give_space_back()
+        return total
+
+    def _give_space_back(self) -> None:
+        conn = self._conn()
+        if conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:  # incremental
+            while conn.execute("PRAGMA freelist_count").fetchone()[0] > 0:
+                conn.execute(f"PRAGMA incremental_vacuum({_VACUUM_STEP})").fetchall()
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    def stats(self, idle_seconds: float | None = None) -> StoreStats:
+        with self._errors():
+            conn = self._conn()
+            n, oldest, newest = conn.execute(
+                "SELECT COUNT(*), MIN(updated), MAX(updated) FROM sessions").fetchone()
+            expired = 0 if idle_seconds is None else conn.execute(
+                "SELECT COUNT(*) FROM sessions WHERE updated < ?",
+                (time.time() - idle_seconds,)).fetchone()[0]
+            ratings = conn.execute("SELECT COUNT(*) FROM ratings").fetchone()[0]
+            turns = conn.execute("SELECT COUNT(*) FROM transcript").fetchone()[0]
+        size = sum(_size(Path(f"{self.path}{suffix}")) for suffix in ("", "-wal"))
+        return StoreStats(self.backend, str(self.path), n, expired, ratings, turns, size,
+                          oldest, newest)
+
+    def check(self) -> StoreHealth:
+        """File checks only (exists, same file, writable, a SQLite header): no query,
+        so it answers at once even while another process holds the write lock."""
+        problem = check_file(self.path, self._identity)
+        return StoreHealth(ok=problem is None, backend=self.backend,
+                           detail=f"the sessions database {problem}" if problem else "ok")
 
 
 def _json(raw):
@@ -244,3 +369,20 @@ def _json(raw):
 
 def _dump(value) -> str | None:
     return json.dumps(value) if value is not None else None
+
+
+def _delete_ids(conn, ids: list[str]) -> None:
+    if not ids:
+        return
+    marks = ",".join("?" * len(ids))
+    # explicit child deletes: correct even if foreign_keys were off elsewhere
+    for table in _CHILD_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE session_id IN ({marks})", ids)
+    conn.execute(f"DELETE FROM sessions WHERE id IN ({marks})", ids)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

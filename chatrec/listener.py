@@ -1,0 +1,127 @@
+"""How `chatrec serve` listens: the port, slow clients, and running out of files.
+
+* `bind(host, port)`: the listening socket is bound here, before "serving..." is
+  printed, so a busy port is one line and its own exit code (ListenError, 6) instead of
+  uvicorn's log line and exit 1 after the banner.
+* `GuardedH11Protocol`: uvicorn's h11 protocol plus a deadline for the request line
+  and headers. uvicorn only closes a connection that stays silent after a response;
+  one that trickles a header byte a second, or says nothing at all after connecting,
+  would stay open forever. The body has its own deadline (chatrec/limits.py), idle
+  keep-alive connections uvicorn's `timeout_keep_alive`.
+* `raise_file_limit()` and `quiet_accept_errors(loop)`: use the hard limit on open
+  files, and when it is reached anyway, log one line every 10 s instead of asyncio's
+  traceback per failed accept().
+"""
+from __future__ import annotations
+
+import errno
+import logging
+import socket
+import time
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from chatrec.errors import ListenError
+
+log = logging.getLogger("chatrec.listener")
+OUT_OF_FILES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
+LOG_EVERY = 10.0  # seconds between two "out of file descriptors" lines
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A bound TCP socket for uvicorn (which listens on it with its backlog)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        if e.errno == errno.EADDRINUSE:
+            raise ListenError(f"port {port} on {host} is already in use: stop the other "
+                              "server or choose another --port") from None
+        raise ListenError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    sock.set_inheritable(True)  # worker processes serve on it
+    return sock
+
+
+class GuardedH11Protocol(H11Protocol):
+    """H11Protocol that closes a connection whose request headers are not complete
+    `config.header_timeout` seconds after it opened or after the previous response."""
+
+    def __init__(self, config, server_state, app_state, _loop=None):
+        super().__init__(config, server_state, app_state, _loop)
+        self.header_timeout = float(getattr(config, "header_timeout", 5.0))
+        self._header_timer = None
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        self._arm()
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self._header_timer is not None and self.conn.their_state is not h11.IDLE:
+            self._disarm()  # headers complete; the body has its own deadline
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+            self._arm()  # waiting for the next request on this connection
+
+    def connection_lost(self, exc) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._header_timer = self.loop.call_later(self.header_timeout, self._expire)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _expire(self) -> None:
+        self._header_timer = None
+        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+            self.transport.close()
+
+
+def raise_file_limit() -> int:
+    """Raise the soft limit on open files to the hard one; returns the limit."""
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard != resource.RLIM_INFINITY and soft < hard:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        return soft
+    except (ImportError, ValueError, OSError):  # not POSIX, or not allowed: keep it
+        return -1
+
+
+def quiet_accept_errors(loop) -> None:
+    """Route the event loop's out-of-file-descriptor errors to one throttled line."""
+    previous = loop.get_exception_handler()
+    state = {"last": 0.0, "suppressed": 0}
+
+    def handler(loop, context):
+        exc = context.get("exception")
+        if isinstance(exc, OSError) and exc.errno in OUT_OF_FILES:
+            now = time.monotonic()
+            if now - state["last"] >= LOG_EVERY:
+                more = f" ({state['suppressed']} more since the last report)" \
+                    if state["suppressed"] else ""
+                log.error("cannot accept connections: %s; raise the open-files limit "
+                          "(ulimit -n) or lower --limit-concurrency%s", exc.strerror, more)
+                state["last"], state["suppressed"] = now, 0
+            else:
+                state["suppressed"] += 1
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
