@@ -143,7 +143,7 @@ def test_search_items(svc):
 @pytest.fixture
 def real(trained_home):
     from chatrec.service import build_service
-    return build_service()
+    return build_service(client_session_ids=True)  # as the CLI: tests name sessions
 
 
 def titles(body):

@@ -55,9 +55,12 @@ def film_texts(browser: Browser, at_least: int, timeout: float = 20.0) -> list[s
 # ---------------------------------------------------------------- stub server
 
 class StubChat(BaseHTTPRequestHandler):
-    """GET / -> the page; POST /chat -> a fixed film, or 422 for session 'bad id'."""
+    """GET / -> the page; POST /chat -> a fixed film, or 422 for session 'bad id', 404
+    for session 'gone' (expired), 401 without the key 'k1' when `needs_key` is set."""
 
     seen: list[dict] = []
+    auth: list[str | None] = []
+    needs_key = False
 
     def log_message(self, *args):  # keep pytest output clean
         pass
@@ -68,6 +71,12 @@ class StubChat(BaseHTTPRequestHandler):
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.seen.append(body)
+        self.auth.append(self.headers.get("Authorization"))
+        if self.needs_key and self.headers.get("Authorization") != "Bearer k1":
+            return self._send(401, json.dumps({"detail": "this server needs an API key"})
+                              .encode())
+        if body.get("session_id") == "gone":
+            return self._send(404, json.dumps({"detail": "unknown session 'gone'"}).encode())
         if body.get("session_id") == "bad id":
             detail = [{"loc": ["body", "session_id"], "msg": "String should match pattern"}]
             return self._send(422, json.dumps({"detail": detail}).encode())
@@ -87,7 +96,7 @@ class StubChat(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def stub_url():
-    StubChat.seen = []
+    StubChat.seen, StubChat.auth, StubChat.needs_key = [], [], False
     server = ThreadingHTTPServer(("127.0.0.1", 0), StubChat)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -116,6 +125,34 @@ def test_page_shows_films_keeps_session_and_displays_4xx(browser, stub_url):
     error = browser.wait_for("document.querySelector('[data-testid=error]').textContent")
     assert error.startswith("Error 422: session_id: String should match pattern")
     assert browser.eval("localStorage.getItem('chatrec.session_id')") is None
+
+
+def test_an_expired_session_starts_a_new_conversation_with_the_same_message(browser,
+                                                                          stub_url):
+    browser.call("Page.navigate", url=stub_url)
+    browser.wait_for(READY)
+    browser.eval("localStorage.setItem('chatrec.session_id', 'gone')")
+    send(browser, "movies like star wars")
+    film_texts(browser, 1)
+    assert StubChat.seen == [{"message": "movies like star wars", "session_id": "gone"},
+                             {"message": "movies like star wars"}]
+    assert browser.eval("localStorage.getItem('chatrec.session_id')") == "s-1"
+    note = browser.eval("document.querySelector('[data-testid=error]').textContent")
+    assert "new one" in note
+
+
+def test_a_server_with_api_keys_asks_for_one_and_sends_it(browser, stub_url):
+    StubChat.needs_key = True
+    browser.call("Page.navigate", url=stub_url)
+    browser.wait_for(READY)
+    browser.eval("window.prompt = () => ' k1 '")  # what the person types
+    send(browser, "hi")
+    film_texts(browser, 1)
+    assert StubChat.auth == [None, "Bearer k1"]
+    assert browser.eval("localStorage.getItem('chatrec.api_key')") == "k1"
+    send(browser, "more")
+    film_texts(browser, 2)
+    assert StubChat.auth[-1] == "Bearer k1"  # remembered: no second prompt
 
 
 def test_page_sends_user_id_and_is_accessible(browser, stub_url):
