@@ -103,7 +103,7 @@ class SQLiteSessionStore:
         self._identity = file_identity(self.path)
         problem = check_file(self.path, self._identity)
         if problem:
-            raise StoreUnavailable(f"the sessions database {self.path} {problem}")
+            raise StoreUnavailable(f"the sessions database {problem}")
 
     def _migrate(self) -> None:
         conn = self._conn()
@@ -179,6 +179,9 @@ class SQLiteSessionStore:
     def no_wait(self):
         """Calls on this thread inside the block fail at once with StoreBusy instead
         of sleeping in SQLite's busy handler."""
+        if getattr(self._local, "no_wait", False):  # already inside one
+            yield
+            return
         with self._errors(check_identity=False):
             conn = self._conn()
             conn.execute("PRAGMA busy_timeout=0")
@@ -356,9 +359,18 @@ class SQLiteSessionStore:
                           oldest, newest)
 
     def check(self) -> StoreHealth:
-        """File checks only (exists, same file, writable, a SQLite header): no query,
-        so it answers at once even while another process holds the write lock."""
+        """The file (there, the same one, writable; a stat, no open) and its header as
+        SQLite reads it, without waiting: so it answers at once even while another
+        process holds the write lock."""
         problem = check_file(self.path, self._identity)
+        if problem is None:
+            try:
+                with self.no_wait(), self._errors():  # reads page 1: the header
+                    self._conn().execute("PRAGMA schema_version").fetchone()
+            except StoreBusy:
+                pass  # a checkpoint or recovery holds it for a moment: not a fault
+            except StoreUnavailable as e:
+                return StoreHealth(False, self.backend, str(e))
         return StoreHealth(ok=problem is None, backend=self.backend,
                            detail=f"the sessions database {problem}" if problem else "ok")
 
