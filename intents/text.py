@@ -33,11 +33,17 @@ class Token(NamedTuple):
     end: int
 
 
+# NFKC may expand one character up to 18 (U+FDFA is a whole Arabic phrase): keep at
+# most this many characters more than came in, so a message's cost stays bounded by
+# its length whatever it is made of.
+NFKC_SLACK = 64
+
+
 def clean(text: str) -> str:
     """NFKC, straight quotes, '&' as 'and', single spaces, lowercase.
 
     Offsets of `tokens()` refer to this string, so callers clean once and slice it."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = unicodedata.normalize("NFKC", text)[:len(text) + NFKC_SLACK].translate(_QUOTES)
     text = text.replace("&", " and ")
     return " ".join(text.split()).lower()
 
