@@ -107,8 +107,6 @@ class SQLiteSessionStore:
 
     def _migrate(self) -> None:
         conn = self._conn()
-        if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
-            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # only takes before any table
         conn.executescript(_SCHEMA)   # IF NOT EXISTS: safe when another process races
         have = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
         for name, decl in _NEW_COLUMNS.items():
@@ -131,6 +129,8 @@ class SQLiteSessionStore:
                 check_same_thread=True,
             )
             conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+            # takes only on a new file, before WAL mode writes its header; else a no-op
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")

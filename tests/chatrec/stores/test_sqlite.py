@@ -1,10 +1,19 @@
 """What only the SQLite store does: WAL, sharing the file between processes, opt-in
-fsync, and migrating a database written by an older chatrec."""
+fsync, migrating a database written by an older chatrec, watching the file (deleted,
+replaced, read-only, not a database) and giving pruned space back."""
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import pytest
+
+from chatrec.errors import StoreUnavailable
 from chatrec.sessions import TurnEffects
 from chatrec.stores.sqlite import SQLiteSessionStore
 
@@ -70,3 +79,103 @@ def test_a_database_from_the_first_release_is_migrated(tmp_path):
                                                "intent": "seen", "items": []}))
     s = store.get("old", transcript=5)
     assert s.seen == {"1"} and s.focus == "1" and s.transcript[0]["n"] == 4
+
+
+# ---- the file: deleted, replaced, read-only, not a database ---------------------------
+def test_a_database_deleted_while_running_is_refused_not_written_into(tmp_path):
+    path = tmp_path / "s.db"
+    store = SQLiteSessionStore(path)
+    store.apply("a", TurnEffects(ratings=[("1", 5.0)]))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    health = store.check()
+    assert not health.ok and "missing" in health.detail
+    with pytest.raises(StoreUnavailable, match="deleted or replaced"):
+        store.apply("a", TurnEffects(ratings=[("2", 5.0)]))  # would vanish at restart
+    with pytest.raises(StoreUnavailable):
+        store.load("a")
+
+
+def test_a_database_replaced_while_running_is_reported(tmp_path):
+    path = tmp_path / "s.db"
+    store = SQLiteSessionStore(path)
+    store.apply("a", TurnEffects())
+    SQLiteSessionStore(tmp_path / "other.db").apply("b", TurnEffects())
+    os.replace(tmp_path / "other.db", path)
+    assert "replaced" in store.check().detail and not store.check().ok
+    with pytest.raises(StoreUnavailable, match="restart"):
+        store.apply("a", TurnEffects())
+
+
+def test_not_a_database_is_one_clear_error(tmp_path):
+    path = tmp_path / "s.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreUnavailable, match="cannot be used"):
+        SQLiteSessionStore(path)
+
+
+def test_a_read_only_database_is_refused_at_open_and_reported(tmp_path, monkeypatch):
+    path = tmp_path / "s.db"
+    store = SQLiteSessionStore(path)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: mode != os.W_OK and real_access(p, mode))
+    assert "read-only" in store.check().detail
+    with pytest.raises(StoreUnavailable, match="read-only"):
+        SQLiteSessionStore(path)
+
+
+def test_a_folder_that_cannot_be_created_is_one_clear_error(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreUnavailable, match="cannot create"):
+        SQLiteSessionStore(tmp_path / "file" / "home" / "s.db")
+
+
+def test_health_checks_never_drop_sqlites_locks(tmp_path):
+    """Closing any descriptor of a file drops all of the process's POSIX locks on it:
+    a health check that opened the file to read its header let another process's
+    close delete the live -wal file, and later commits went to a deleted inode."""
+    path = tmp_path / "s.db"
+    store = SQLiteSessionStore(path)
+    store.apply("a", TurnEffects())
+    for _ in range(3):
+        assert store.check().ok
+    subprocess.run([sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect("
+                    "sys.argv[1]); c.execute('SELECT COUNT(*) FROM sessions').fetchall(); "
+                    "c.close()", str(path)], check=True)
+    assert Path(f"{path}-wal").exists()  # still ours: the other close did not take it
+    store.apply("a", TurnEffects(ratings=[("1", 4.0)]))
+    assert SQLiteSessionStore(path).get("a").ratings == {"1": 4.0}
+
+
+# ---- schema and space -------------------------------------------------------------------
+def test_new_databases_give_pruned_space_back(tmp_path):
+    path = tmp_path / "s.db"
+    store = SQLiteSessionStore(path)
+    turn = {"message": "x" * 500, "reply": "y" * 500, "intent": "help", "items": []}
+    for n in range(300):
+        store.apply(f"s{n}", TurnEffects(ratings=[(str(i), 4.0) for i in range(20)],
+                                         transcript=turn))
+    store._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = store.stats().bytes
+    assert store.prune(0, now=time.time() + 1) == 300
+    store._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    after = store.stats().bytes
+    assert after < before / 4, (before, after)
+
+
+def test_the_expiry_index_and_owner_column_are_added_to_old_databases(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        CREATE TABLE sessions (id TEXT PRIMARY KEY, user_id TEXT, turns INTEGER NOT NULL
+            DEFAULT 0, last_query TEXT, page INTEGER NOT NULL DEFAULT 0,
+            created REAL NOT NULL, updated REAL NOT NULL);
+        INSERT INTO sessions VALUES ('old', NULL, 1, NULL, 0, 1, 2);
+    """)
+    conn.commit()
+    conn.close()
+    store = SQLiteSessionStore(path)
+    assert store.get("old").owner is None
+    indexes = {r[1] for r in store._conn().execute("PRAGMA index_list(sessions)")}
+    assert "sessions_updated" in indexes
+    assert store.prune(10) == 1  # updated at t=2 (1970): long expired
