@@ -31,7 +31,7 @@ import os
 import sqlite3
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from chatrec.errors import NotFound, StoreBusy, StoreUnavailable
@@ -342,7 +342,10 @@ class SQLiteSessionStore:
         if conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:  # incremental
             while conn.execute("PRAGMA freelist_count").fetchone()[0] > 0:
                 conn.execute(f"PRAGMA incremental_vacuum({_VACUUM_STEP})").fetchall()
-        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        # copy the WAL back and cut it to zero if nobody is using it right now;
+        # never wait for that (no_wait): busy readers just mean "next time"
+        with self.no_wait(), suppress(sqlite3.OperationalError):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def stats(self, idle_seconds: float | None = None) -> StoreStats:
         with self._errors():
