@@ -50,11 +50,12 @@ def scratch_home() -> str:
     return tmp
 
 
-def start_server(port: int, workers: int, home: str) -> subprocess.Popen:
+def start_server(port: int, workers: int, home: str, extra_args=(),
+                 extra_env=None) -> subprocess.Popen:
     """`chatrec serve` in its own process group; waits for /health (training if cold)."""
-    env = dict(os.environ, CHATREC_HOME=home)
+    env = dict(os.environ, CHATREC_HOME=home, **(extra_env or {}))
     cmd = [sys.executable, "-m", "chatrec.cli", "serve", "--host", "127.0.0.1",
-           "--port", str(port), "--workers", str(workers)]
+           "--port", str(port), "--workers", str(workers), *extra_args]
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
