@@ -74,6 +74,9 @@ def test_a_database_from_the_first_release_is_migrated(tmp_path):
     s = store.get("old")
     assert (s.user_id, s.turns, s.ratings, s.last_items, s.focus) == (7, 3, {"50": 5.0}, [],
                                                                       None)
+    assert s.owner is None  # and the expiry index came with the new columns:
+    assert "sessions_updated" in {r[1] for r in store._conn().execute(
+        "PRAGMA index_list(sessions)")}
     store.apply("old", TurnEffects(seen=["1"], focus="1", set_focus=True,
                                    transcript={"message": "m", "reply": "r",
                                                "intent": "seen", "items": []}))
@@ -161,21 +164,3 @@ def test_new_databases_give_pruned_space_back(tmp_path):
     store._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
     after = store.stats().bytes
     assert after < before / 4, (before, after)
-
-
-def test_the_expiry_index_and_owner_column_are_added_to_old_databases(tmp_path):
-    path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    conn.executescript("""
-        CREATE TABLE sessions (id TEXT PRIMARY KEY, user_id TEXT, turns INTEGER NOT NULL
-            DEFAULT 0, last_query TEXT, page INTEGER NOT NULL DEFAULT 0,
-            created REAL NOT NULL, updated REAL NOT NULL);
-        INSERT INTO sessions VALUES ('old', NULL, 1, NULL, 0, 1, 2);
-    """)
-    conn.commit()
-    conn.close()
-    store = SQLiteSessionStore(path)
-    assert store.get("old").owner is None
-    indexes = {r[1] for r in store._conn().execute("PRAGMA index_list(sessions)")}
-    assert "sessions_updated" in indexes
-    assert store.prune(10) == 1  # updated at t=2 (1970): long expired
