@@ -31,14 +31,14 @@ import os
 import sqlite3
 import threading
 import time
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 from chatrec.errors import NotFound, StoreBusy, StoreUnavailable
-from chatrec.sessions import (
-    TRANSCRIPT_KEEP, SessionState, StoreHealth, StoreStats, TurnEffects,
+from chatrec.sessions import TRANSCRIPT_KEEP, SessionState, TurnEffects
+from chatrec.stores.sqlite_upkeep import (
+    SQLiteUpkeep, check_file, delete_ids, file_identity, open_error,
 )
-from chatrec.stores.sqlite_file import check_file, file_identity, open_error
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -77,13 +77,10 @@ CREATE TABLE IF NOT EXISTS transcript (
 """
 # columns added to `sessions` after the first release: name -> declaration
 _NEW_COLUMNS = {"last_items": "TEXT", "pending": "TEXT", "focus": "TEXT", "owner": "TEXT"}
-_CHILD_TABLES = ("ratings", "shown", "seen", "transcript")
-_PRUNE_BATCH = 200            # sessions deleted per transaction: the lock is held briefly
-_VACUUM_STEP = 2000           # pages given back per incremental-vacuum transaction
 _WAL_LIMIT = 8 * 1024 * 1024  # the -wal file is cut back to this after a checkpoint
 
 
-class SQLiteSessionStore:
+class SQLiteSessionStore(SQLiteUpkeep):
     """Sessions in one SQLite file; safe across threads and processes."""
 
     backend = "sqlite"
@@ -310,72 +307,12 @@ class SQLiteSessionStore:
             if conn.execute("SELECT 1 FROM sessions WHERE id = ? AND owner IS ?",
                             (session_id, owner)).fetchone() is None:
                 return False
-            _delete_ids(conn, [session_id])
+            delete_ids(conn, [session_id])
         return True
 
     def count(self) -> int:
         with self._errors():
             return self._conn().execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
-
-    # ---- expiry, statistics, health ----------------------------------------------
-    def prune(self, idle_seconds: float, now: float | None = None) -> int:
-        """Delete sessions idle for more than `idle_seconds`, _PRUNE_BATCH per
-        transaction, then give the freed pages back to the file system."""
-        cutoff = (time.time() if now is None else now) - idle_seconds
-        total = 0
-        with self._errors():
-            while True:
-                with self._transaction() as conn:
-                    ids = [r[0] for r in conn.execute(
-                        "SELECT id FROM sessions WHERE updated < ? LIMIT ?",
-                        (cutoff, _PRUNE_BATCH))]
-                    _delete_ids(conn, ids)
-                total += len(ids)
-                if len(ids) < _PRUNE_BATCH:
-                    break
-            if total:
-                self._give_space_back()
-        return total
-
-    def _give_space_back(self) -> None:
-        conn = self._conn()
-        if conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:  # incremental
-            while conn.execute("PRAGMA freelist_count").fetchone()[0] > 0:
-                conn.execute(f"PRAGMA incremental_vacuum({_VACUUM_STEP})").fetchall()
-        # copy the WAL back and cut it to zero if nobody is using it right now;
-        # never wait for that (no_wait): busy readers just mean "next time"
-        with self.no_wait(), suppress(sqlite3.OperationalError):
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-
-    def stats(self, idle_seconds: float | None = None) -> StoreStats:
-        with self._errors():
-            conn = self._conn()
-            n, oldest, newest = conn.execute(
-                "SELECT COUNT(*), MIN(updated), MAX(updated) FROM sessions").fetchone()
-            expired = 0 if idle_seconds is None else conn.execute(
-                "SELECT COUNT(*) FROM sessions WHERE updated < ?",
-                (time.time() - idle_seconds,)).fetchone()[0]
-            ratings = conn.execute("SELECT COUNT(*) FROM ratings").fetchone()[0]
-            turns = conn.execute("SELECT COUNT(*) FROM transcript").fetchone()[0]
-        size = sum(_size(Path(f"{self.path}{suffix}")) for suffix in ("", "-wal"))
-        return StoreStats(self.backend, str(self.path), n, expired, ratings, turns, size,
-                          oldest, newest)
-
-    def check(self) -> StoreHealth:
-        """The file (there, the same one, writable; a stat, no open) and its header as
-        SQLite reads it, without waiting: so it answers at once even while another
-        process holds the write lock."""
-        problem = check_file(self.path, self._identity)
-        if problem is None:
-            try:
-                with self.no_wait(), self._errors():  # reads page 1: the header
-                    self._conn().execute("PRAGMA schema_version").fetchone()
-            except StoreBusy:
-                pass  # a checkpoint or recovery holds it for a moment: not a fault
-            except StoreUnavailable as e:
-                return StoreHealth(False, self.backend, str(e))
-        return StoreHealth(ok=problem is None, backend=self.backend,
-                           detail=f"the sessions database {problem}" if problem else "ok")
 
 
 def _json(raw):
@@ -384,20 +321,3 @@ def _json(raw):
 
 def _dump(value) -> str | None:
     return json.dumps(value) if value is not None else None
-
-
-def _delete_ids(conn, ids: list[str]) -> None:
-    if not ids:
-        return
-    marks = ",".join("?" * len(ids))
-    # explicit child deletes: correct even if foreign_keys were off elsewhere
-    for table in _CHILD_TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE session_id IN ({marks})", ids)
-    conn.execute(f"DELETE FROM sessions WHERE id IN ({marks})", ids)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -70,16 +69,3 @@ class Server:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
         self.log.close()
-
-
-@pytest.fixture
-def servers():
-    """start(home, workers=1, *flags, **env) -> Server; all stopped at the end."""
-    started = []
-
-    def start(home, workers=1, *args, **env):
-        started.append(Server(home, workers, *args, **env))
-        return started[-1]
-    yield start
-    for s in started:
-        s.stop()

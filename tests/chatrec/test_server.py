@@ -5,8 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.chatrec.serving import servers  # noqa: F401 - the fixture
-
 pytestmark = pytest.mark.movielens
 
 

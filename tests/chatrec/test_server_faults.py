@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.chatrec.serving import REPO, free_port, servers  # noqa: F401 - the fixture
+from tests.chatrec.serving import REPO
 
 pytestmark = pytest.mark.movielens
 JSON = b"Content-Type: application/json\r\n"
