@@ -95,7 +95,7 @@ class SQLiteSessionStore(SQLiteUpkeep):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise StoreUnavailable(open_error(self.path, e)) from None
-        with self._errors(check_identity=False):
+        with self._errors():
             self._migrate()
         self._identity = file_identity(self.path)
         problem = check_file(self.path, self._identity)
@@ -117,47 +117,41 @@ class SQLiteSessionStore(SQLiteUpkeep):
 
     # ---- connection and errors ---------------------------------------------------
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
+        """This thread's connection: inside no_wait() a second one whose busy timeout
+        is 0 (two connections, so no PRAGMA has to flip the timeout on every call)."""
+        local = self._local
+        name = "nowait_conn" if getattr(local, "no_wait", False) else "conn"
+        conn = getattr(local, name, None)
         if conn is None:
-            # isolation_level=None: we issue BEGIN ourselves, so reads run outside
-            # any transaction and writes take the lock only for their few statements.
-            conn = sqlite3.connect(
-                self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None,
-                check_same_thread=True,
-            )
-            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
-            # takes only on a new file, before WAL mode writes its header; else a no-op
-            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT}")
-            self._local.conn = conn
+            conn = self._open(0 if name == "nowait_conn" else self.busy_timeout_ms)
+            setattr(local, name, conn)
         return conn
 
-    @contextmanager
-    def _errors(self, check_identity: bool = True):
-        """Driver errors -> StoreBusy / StoreUnavailable; and refuse to touch a file
-        that was deleted or replaced since it was opened (a write would go to an
+    def _open(self, busy_timeout_ms: int) -> sqlite3.Connection:
+        # isolation_level=None: we issue BEGIN ourselves, so reads run outside
+        # any transaction and writes take the lock only for their few statements.
+        new = not self.path.exists() or self.path.stat().st_size == 0
+        # set up with the normal timeout: switching to WAL may wait for a lock
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000,
+                               isolation_level=None, check_same_thread=True)
+        if new:  # only takes before WAL mode writes the file's header
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT}")
+        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        return conn
+
+    def _errors(self, write: bool = False) -> "_Guard":
+        """Driver errors -> StoreBusy / StoreUnavailable. For a write, first refuse a
+        file that was deleted or replaced since it was opened (the write would go to an
         unlinked inode and vanish at the next start)."""
-        if check_identity and file_identity(self.path) != self._identity:
+        if write and file_identity(self.path) != self._identity:
             raise StoreUnavailable(
                 f"the sessions database {self.path} was deleted or replaced while chatrec "
                 "was running; restart it")
-        try:
-            yield
-        except sqlite3.OperationalError as e:
-            text = str(e)
-            if "locked" in text or "busy" in text:
-                waited = 0 if getattr(self._local, "no_wait", False) else \
-                    self.busy_timeout_ms / 1000
-                raise StoreBusy(f"the sessions database is busy: another process held its "
-                                f"lock for more than {waited:g} s; try again") from None
-            raise StoreUnavailable(f"the sessions database {self.path} cannot be used: "
-                                   f"{text}") from None
-        except sqlite3.DatabaseError as e:  # "file is not a database", "malformed", ...
-            raise StoreUnavailable(f"the sessions database {self.path} cannot be used: "
-                                   f"{e}") from None
+        return _Guard(self)
 
     @contextmanager
     def _transaction(self):
@@ -176,25 +170,20 @@ class SQLiteSessionStore(SQLiteUpkeep):
     def no_wait(self):
         """Calls on this thread inside the block fail at once with StoreBusy instead
         of sleeping in SQLite's busy handler."""
-        if getattr(self._local, "no_wait", False):  # already inside one
-            yield
-            return
-        with self._errors(check_identity=False):
-            conn = self._conn()
-            conn.execute("PRAGMA busy_timeout=0")
+        before = getattr(self._local, "no_wait", False)
         self._local.no_wait = True
         try:
             yield
         finally:
-            self._local.no_wait = False
-            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+            self._local.no_wait = before
 
     def close(self) -> None:
-        """Close this thread's connection (others close when their thread ends)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        """Close this thread's connections (others close when their thread ends)."""
+        for name in ("conn", "nowait_conn"):
+            conn = getattr(self._local, name, None)
+            if conn is not None:
+                conn.close()
+                setattr(self._local, name, None)
 
     # ---- reads -------------------------------------------------------------------
     def load(self, session_id: str) -> SessionState:
@@ -246,7 +235,7 @@ class SQLiteSessionStore(SQLiteUpkeep):
         """Record one turn: create the session (for `owner`) if needed, count the turn,
         merge the effects. Returns only after the commit (the turn is then
         acknowledged). NotFound, with nothing written, if another owner has it."""
-        with self._errors():
+        with self._errors(write=True):
             conn = self._conn()
             now = time.time()
             durable = bool(effects.ratings or effects.seen) and self.fsync_ratings
@@ -303,7 +292,7 @@ class SQLiteSessionStore(SQLiteUpkeep):
 
     def delete(self, session_id: str, owner: str | None = None) -> bool:
         """Forget a session of `owner`. True if it existed and was theirs."""
-        with self._errors(), self._transaction() as conn:
+        with self._errors(write=True), self._transaction() as conn:
             if conn.execute("SELECT 1 FROM sessions WHERE id = ? AND owner IS ?",
                             (session_id, owner)).fetchone() is None:
                 return False
@@ -321,3 +310,31 @@ def _json(raw):
 
 def _dump(value) -> str | None:
     return json.dumps(value) if value is not None else None
+
+
+class _Guard:
+    """The context of every store call: sqlite3 errors become the typed ones."""
+
+    __slots__ = ("store",)
+
+    def __init__(self, store: SQLiteSessionStore):
+        self.store = store
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        store = self.store
+        if isinstance(exc, sqlite3.OperationalError):
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                waited = 0 if getattr(store._local, "no_wait", False) else \
+                    store.busy_timeout_ms / 1000
+                raise StoreBusy(f"the sessions database is busy: another process held its "
+                                f"lock for more than {waited:g} s; try again") from None
+            raise StoreUnavailable(f"the sessions database {store.path} cannot be used: "
+                                   f"{text}") from None
+        if isinstance(exc, sqlite3.DatabaseError):  # "not a database", "malformed", ...
+            raise StoreUnavailable(f"the sessions database {store.path} cannot be used: "
+                                   f"{exc}") from None
+        return False

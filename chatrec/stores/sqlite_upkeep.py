@@ -33,7 +33,7 @@ class SQLiteUpkeep:
         transaction, then give the freed pages back to the file system."""
         cutoff = (time.time() if now is None else now) - idle_seconds
         total = 0
-        with self._errors():
+        with self._errors(write=True):
             while True:
                 with self._transaction() as conn:
                     ids = [r[0] for r in conn.execute(

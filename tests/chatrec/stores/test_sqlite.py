@@ -96,7 +96,8 @@ def test_a_database_deleted_while_running_is_refused_not_written_into(tmp_path):
     with pytest.raises(StoreUnavailable, match="deleted or replaced"):
         store.apply("a", TurnEffects(ratings=[("2", 5.0)]))  # would vanish at restart
     with pytest.raises(StoreUnavailable):
-        store.load("a")
+        store.delete("a")
+    assert store.load("a").ratings == {"1": 5.0}  # reads still see what was there
 
 
 def test_a_database_replaced_while_running_is_reported(tmp_path):
