@@ -86,12 +86,17 @@ async def _service(request: Request) -> ChatService:
 Service = Annotated[ChatService, Depends(_service)]
 
 
-async def _owner(request: Request) -> str | None:
-    """Who is asking: the owner id of the request's API key (None without keys)."""
-    return request.app.state.keys.owner(request.headers.get("authorization"))
+def _owner(request: Request) -> str | None:
+    """Who is asking: the owner id of the request's API key (None without keys).
+    Called in the handlers rather than as a Depends: the hot path skips FastAPI's
+    dependency machinery when no keys are configured."""
+    keys = request.app.state.keys
+    return keys.owner(request.headers.get("authorization")) if keys.enabled else None
 
 
-Owner = Annotated[str | None, Depends(_owner)]
+async def _require_key(request: Request) -> None:
+    """The same check as a dependency (async: FastAPI runs sync ones in a thread)."""
+    _owner(request)
 
 
 async def _run(request: Request, svc: ChatService, call):
@@ -209,15 +214,14 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
         404: {"model": schemas.ErrorMessage, "description": "unknown session"},
         413: {"model": schemas.ErrorMessage, "description": "the body is over --max-body"},
         **{k: v for k, v in ERRORS.items() if k != 404}, **BUSY})
-    async def chat(request: Request, body: schemas.ChatRequest, svc: Service,
-                   owner: Owner) -> dict:
+    async def chat(request: Request, body: schemas.ChatRequest, svc: Service) -> dict:
         """One chat turn. Omit `session_id` to start a conversation; pass the returned
         one to continue it (it remembers ratings and what it showed). An id the server
         did not issue (or that expired) is a 404."""
         # an explicit "user_id": null forgets the session's user; absent keeps it
         user = body.user_id if "user_id" in body.model_fields_set else UNSET
         return await _run(request, svc, partial(
-            svc.turn, body.message, body.session_id, user, owner))
+            svc.turn, body.message, body.session_id, user, _owner(request)))
 
     @app.get("/health", response_model=schemas.Health, tags=["meta"],
              responses={503: {"model": schemas.Health, "description": "the sessions "
@@ -229,7 +233,7 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
             return JSONResponse(report, status_code=503)
         return report
 
-    keyed = [Depends(_owner)]  # API keys, when configured, guard every data route
+    keyed = [Depends(_require_key)]  # API keys, when configured, guard these routes too
 
     @app.get("/users/{user_id}/recommendations", response_model=schemas.Recommendations,
              responses=ERRORS, tags=["recommend"], dependencies=keyed)
@@ -252,14 +256,15 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
 
     @app.get("/sessions/{session_id}", response_model=schemas.SessionOut,
              responses={**ERRORS, **BUSY}, tags=["sessions"])
-    async def get_session(request: Request, session_id: SessionIdPath, svc: Service,
-                          owner: Owner) -> dict:
-        return await _run(request, svc, partial(svc.get_session, session_id, owner=owner))
+    async def get_session(request: Request, session_id: SessionIdPath, svc: Service) -> dict:
+        return await _run(request, svc, partial(svc.get_session, session_id,
+                                                owner=_owner(request)))
 
     @app.delete("/sessions/{session_id}", response_model=schemas.Deleted,
                 responses={**ERRORS, **BUSY}, tags=["sessions"])
-    async def delete_session(request: Request, session_id: SessionIdPath, svc: Service,
-                             owner: Owner) -> dict:
+    async def delete_session(request: Request, session_id: SessionIdPath,
+                             svc: Service) -> dict:
+        owner = _owner(request)
         if not await _run(request, svc, partial(svc.delete_session, session_id, owner)):
             raise NotFound(f"no session {session_id!r}")
         return {"session_id": session_id, "deleted": True}
