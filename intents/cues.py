@@ -84,7 +84,13 @@ SENTIMENT_AFTER = [
 ] + [
     (1.0, re.compile(_CLAUSE_SPAN + r"\s+(?:sucked|sucks|stank|stinks|blows)\b")),
     (5.0, re.compile(_CLAUSE_SPAN + r"\s+(?:rocked|rocks|rules|blew my mind)\b")),
+    (2.0, re.compile(_CLAUSE_SPAN + r"(?:\s+(?:is|was|isn't|wasn't|is just|was just)|'s)\s+"
+                     r"(?:really\s+|just\s+|so\s+)?(?:not\s+)?(?:for\s+me|my\s+thing|my\s+cup"
+                     r"\s+of\s+tea|my\s+kind\s+of\s+(?:movie|film))\b")),
 ]
+#: "not for me" with no film named: a dislike of the film just talked about
+NOT_FOR_ME = re.compile(r"^\W*(?:(?:nah|no|hmm+|meh)\W+)?(?:just\s+|really\s+)?not\s+(?:really\s+)?"
+                        r"(?:for\s+me|my\s+thing|my\s+cup\s+of\s+tea)\W*$")
 
 # -- explicit ratings: "rate X 4 stars", "X 4/5", "5 stars for X" ---------------------
 _NUM = r"(?P<r>\d+(?:\.\d+)?|one|two|three|four|five|ten)"

@@ -23,7 +23,8 @@ entry item""".split())
 _NUMBER_LEAD = frozenset("number no num option pick film movie item choice".split())
 _PRONOUNS = {("that", "one"): FOCUS, ("this", "one"): FOCUS, ("that", "film"): FOCUS,
              ("that", "movie"): FOCUS, ("this", "film"): FOCUS, ("this", "movie"): FOCUS,
-             ("it",): FOCUS, ("that",): FOCUS, ("this",): FOCUS, ("them", "all"): ALL,
+             ("it",): FOCUS, ("its",): FOCUS, ("thats",): FOCUS, ("that",): FOCUS,
+             ("this",): FOCUS, ("them", "all"): ALL,
              ("all", "of", "them"): ALL, ("all", "of", "those"): ALL,
              ("all", "of", "these"): ALL, ("all", "those"): ALL, ("all", "these"): ALL,
              ("those",): ALL, ("these",): ALL, ("them",): ALL, ("all", "three"): ALL,

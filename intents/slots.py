@@ -301,6 +301,8 @@ class SlotFinder:
                 if f is not None:
                     f.rating = score
                     found.append(f)
+        if not found and cues.NOT_FOR_ME.search(m.text):
+            found.append(Mention(None, FOCUS, 0, len(m.words), 2.0))
         return _dedupe(sorted(found, key=lambda f: f.start))
 
     def _seen(self, m: Message, core) -> Slot | None:
