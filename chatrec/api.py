@@ -131,7 +131,8 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
     @app.get("/items", response_model=schemas.SearchResult, tags=["catalog"])
     async def items(svc: Service, search: Annotated[str, Query(max_length=200)] = "",
               limit: K = 20) -> dict:
-        """Search titles (substring, then fuzzy); most-rated first."""
+        """Search titles as the chat matches them (whole titles, typos), plus titles
+        containing the typed text (completion); most-rated first."""
         return svc.search_items(search, limit)
 
     @app.get("/sessions/{session_id}", response_model=schemas.SessionOut, responses=ERRORS,
