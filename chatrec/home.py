@@ -28,6 +28,13 @@ def artifacts_dir(dataset: str) -> Path:
     return d
 
 
+def eval_results(dataset: str) -> Path:
+    """The latest `chatrec eval` results for a dataset (what `chatrec report` draws)."""
+    d = data_home() / "eval"
+    d.mkdir(parents=True, exist_ok=True)
+    return d / f"{dataset}.json"
+
+
 def sessions_db() -> Path:
     return data_home() / "sessions.sqlite3"
 
