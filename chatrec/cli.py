@@ -11,7 +11,7 @@ from chatrec.errors import KNOWN_ERRORS, exit_code
 
 # module name in chatrec.commands; each defines register(subparsers) which adds its
 # subparser(s) and sets `func=handler(args) -> int`.
-COMMANDS = ("data", "train", "evaluate", "parse", "ask", "chat", "serve")
+COMMANDS = ("data", "train", "evaluate", "parse", "ask", "chat", "serve", "report")
 
 
 class HelpFormatter(argparse.HelpFormatter):
