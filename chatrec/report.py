@@ -1,6 +1,7 @@
 """Pictures of the data and the models: one self-contained HTML page.
 
-    path = write_report("ml-100k", out_dir)          # `chatrec report`, GET /report
+    path = write_report("ml-100k", out_dir, results)    # `chatrec report`
+    path = current_report(bundle)                        # GET /report (rebuilt if stale)
 
 The page holds the dataset's rating histogram, ratings per user and per film (long
 tail), films per genre and per year, and RMSE and NDCG@10 per model beside the peers
@@ -128,14 +129,34 @@ def _metrics_table(results: dict) -> str:
 def write_report(dataset: str, out_dir: Path, results: dict | None) -> Path:
     """Render the report for `dataset` into out_dir/DATASET.html; returns the path."""
     from chatrec import datasets
-    from chatrec.home import write_text_atomic
 
     catalog, ratings = datasets.load(dataset)
-    page = render(dataset, catalog, ratings, results)
-    out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{dataset}.html"
-    write_text_atomic(path, page)
+    _write(path, render(dataset, catalog, ratings, results))
     return path
+
+
+def current_report(bundle) -> Path:
+    """For GET /report: the report file of the served dataset, (re)built from the
+    bundle's data when missing or older than the latest eval results."""
+    from chatrec.charts import require_matplotlib
+    from chatrec.home import eval_results, reports_dir
+
+    path = reports_dir() / f"{bundle.dataset}.html"
+    saved = eval_results(bundle.dataset)
+    fresh = path.is_file() and (not saved.is_file()
+                                or path.stat().st_mtime >= saved.stat().st_mtime)
+    if not fresh:
+        require_matplotlib()
+        results = load_results(saved) if saved.is_file() else None
+        _write(path, render(bundle.dataset, bundle.catalog, bundle.ratings, results))
+    return path
+
+
+def _write(path: Path, page: str) -> None:
+    from chatrec.home import write_text_atomic
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, page)
 
 
 _PAGE = """<!doctype html>
