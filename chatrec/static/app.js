@@ -172,11 +172,14 @@ function clearError() { errorBox.hidden = true; errorText.textContent = ""; last
 
 // Plain words for what went wrong; the detail only where it helps the person.
 function explain(status, body) {
-  let detail = body && body.detail;
-  if (Array.isArray(detail)) detail = detail.map((e) => e.msg).filter(Boolean).join("; ");
+  let detail = body && body.detail, about = String(detail);
+  if (Array.isArray(detail)) {   // FastAPI's [{loc: ["body", "user_id"], msg}]
+    about = detail.map((e) => (e.loc || []).join(".") + " " + e.msg).join("; ");
+    detail = detail.map((e) => e.msg).filter(Boolean).join("; ");
+  }
   if (status === 422 || status === 400) {
-    if (/user/i.test(String(detail))) return "That user id was not accepted: use a number such as 42, or leave it empty.";
-    if (/too long/i.test(String(detail))) return "That message is too long: at most 2,000 characters.";
+    if (/user/i.test(about)) return "That user id was not accepted: use a number such as 42, or leave it empty.";
+    if (/too long|at most/i.test(about)) return "That message is too long: at most 2,000 characters.";
     return "chatrec could not read that message" + (detail ? " (" + detail + ")" : "") + ". Try wording it differently.";
   }
   if (status === 429) return "Too many messages at once. Wait a moment, then try again.";
