@@ -246,16 +246,17 @@ class RuleParser:
                     for i, sc in first.match.candidates[:3])
                 fields["unknown_title"] = " ".join(words[first.start:first.end])
             if refs:
-                fields["ref"] = refs[0]
+                fields["refs"] = tuple(refs)
             if intent in (Intent.RATE, Intent.RECOMMEND, Intent.SIMILAR, Intent.SEEN):
-                rated = [f.rating for f in slot.mentions if f.rating is not None]
+                ordered = matched + [f for f in slot.mentions if f.ref is not None]
+                rated = [f.rating for f in ordered if f.rating is not None]
                 if rated:
                     fields["rating"] = rated[0]
-                    if len(set(rated)) > 1 and len(rated) == len(slot.mentions):
+                    if len(set(rated)) > 1 and len(rated) == len(ordered):
                         fields["ratings"] = tuple(rated)
             fields["topic"] = slot.topic
             if slot.kind == "bare" and intent is Intent.CHOOSE:
-                fields["ref"] = slot.mentions[0].ref
+                fields["refs"] = (slot.mentions[0].ref,)
         elif intent is Intent.CHOOSE:
             answer = talk.answer(words)
             fields["ref"] = 1 if answer == "yes" else bare_ref(words)

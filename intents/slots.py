@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from intents import cues, talk
 from intents.entities import rating_value
 from intents.query import FOCUS
-from intents.refs import ref_at
+from intents.refs import range_at, ref_at
 from intents.spans import cut, token_range
 from intents.text import Token
 from intents.titles import TitleMatch, split_year
@@ -145,6 +145,9 @@ class SlotFinder:
     def resolve_list(self, m: Message, s: int, e: int, strict: bool,
                      pronouns: bool = True) -> list[Mention]:
         """A film at s, then every "and Y" / ", Y" / "or Y" after it."""
+        span = range_at(m.words, s)
+        if span is not None and span[1] <= e:      # "the first two"
+            return [Mention(None, ref, s, span[1]) for ref in span[0]]
         first = self.resolve(m, s, e, strict, pronouns)
         if first is None:
             return []
@@ -179,8 +182,16 @@ class SlotFinder:
         """"I saw Fargo and loved it", "I loved The Birds, what else is like it?":
         'it' is the film the same message names."""
         focus = slot.mentions[0]
+        positions = [Mention(None, r[0], i, r[1]) for i in range(len(m.words))
+                     if (r := ref_at(m.words, i, pronouns=False)) is not None]
         for other in self._sentinels(m) + self._sentiment_mentions(m) \
-                + self._seen_mentions(m):
+                + self._seen_mentions(m) + positions:
+            if other.ref is not None and other.ref != FOCUS \
+                    and not (focus.start <= other.start < focus.end):
+                slot.mentions[0] = Mention(None, other.ref, other.start, other.end,
+                                           focus.rating)
+                slot.masked.update(range(focus.start, focus.end))
+                return
             if other.match is not None and other.match.index is not None \
                     and not (focus.start <= other.start < focus.end):
                 rating = focus.rating if focus.rating is not None else other.rating
