@@ -57,7 +57,7 @@ class RuleParser:
         self.catalog = catalog
         self.titles = catalog.titles_matcher
         self.genres = catalog.genres_matcher
-        self._genre_words = frozenset(p[0] for p in self.genres.phrases)
+        self._genre_words = frozenset(p[0] for p in self.genres.phrases if len(p) == 1)
         self.slots = SlotFinder(self.titles, self._genre_words)
         years = [y for y in catalog.years if y]
         self.newest = max(years) if years else None
@@ -80,11 +80,11 @@ class RuleParser:
         toks = tokens(c)
         words = [t.word for t in toks]
         if not any(cues.sentinel_index(w) is not None or not w.isdigit() for w in words):
-            return self._no_words(c, words)
+            return self._no_words(c, words, titles)
         breaks = frozenset(i for i in range(1, len(toks))
                            if _BREAK.search(c[toks[i - 1].end:toks[i].start]))
         plain = read_constraints(words, self.genres, self.newest, breaks)
-        m = Message(c, toks, words, titles, breaks, plain.used)
+        m = Message(text[:MAX_CHARS], c, toks, words, titles, breaks, plain.used)
         core = self._core(c, toks)
         slot = self.slots.find(m, core)
         masked = set(slot.masked) if slot else set()
@@ -100,10 +100,16 @@ class RuleParser:
         intent = self._intent(slot, rest, words, cons, count)
         return self._query(intent, slot, cons, count, c, words)
 
-    def _no_words(self, c: str, words: list[str]) -> Query:
+    def _no_words(self, c: str, words: list[str], titles: dict) -> Query:
         """Empty text, emoji, punctuation, or digits only."""
         if words and bare_ref(words) is not None:    # "2": an answer to "did you mean"
             return Query(Intent.CHOOSE, ref=bare_ref(words), topic="number",
+                         parser=self.name)
+        hit = self.titles.exact(" ".join(words)) if words else None
+        if hit is not None:                           # "187", "1941": films too
+            i = hit.index
+            return Query(Intent.SIMILAR, titles=(self.catalog.titles[i],),
+                         item_ids=(self.catalog.item_ids[i],), confidence=hit.score,
                          parser=self.name)
         intent = Intent.HELP if c and set(c) <= {"?", " "} else Intent.UNKNOWN
         return Query(intent, parser=self.name)

@@ -31,6 +31,9 @@ _FILM_CONTEXT = re.compile(
     r"\b(?:movies?|films?|flicks?|something|anything|recommend\w*|suggest\w*|similar|vein|"
     r"watch|ones?)\b")
 _PRONOUNS = frozenset("i me my you your we us our".split())
+# words that may follow a title that starts with a common word ("I loved My Family too")
+_AFTER_TITLE = frozenset("""and or but too also a lot so much was is please though
+very""".split())
 _QUESTION_WORDS = frozenset("""what whats how why where when who which whose is are do does
 did can could would should will shall am was were may might""".split())
 _CHAT_NOISE = frozenset("""lol lmao haha hahaha hmm hm hmmm k kk test testing asdf ugh meh
@@ -65,6 +68,7 @@ class Slot:
 class Message:
     """A cleaned message: its text, tokens, words and the titles read so far."""
 
+    raw: str                            # as typed (capitals tell a title from a word)
     text: str
     toks: list[Token]
     words: list[str]
@@ -96,9 +100,14 @@ class SlotFinder:
         ref = ref_at(words, s, pronouns=pronouns)
         if ref is not None and ref[1] <= e:
             return Mention(None, ref[0], s, ref[1])
-        if words[s] in cues.GENERIC and words[s] not in ("the", "a", "an"):
-            return None
         top = min(e, s + MAX_SPAN)
+        if words[s] in cues.GENERIC and words[s] not in ("the", "a", "an"):
+            # only a whole title may start with "my", "good", "this"... ("My Family")
+            for j in range(top, s + 1, -1):
+                hit = self.titles.exact(" ".join(words[s:j]))
+                if hit and (j == e or j in m.breaks or words[j] in _AFTER_TITLE):
+                    return Mention(hit, None, s, j)
+            return None
         end = cut(m.text, m.toks, words, s, top)
         # longest span first; at equal length an exact title beats a title prefix, but
         # a longer prefix beats a shorter exact ("terminator 2" is not "Terminator, The")
@@ -209,7 +218,7 @@ class SlotFinder:
             return Slot("bare", [Mention(m.titles[cues.sentinel_index(words[0])], None, s, e)])
         span, year = split_year(" ".join(words))
         hit = self.titles.exact(" ".join(words)) or self.titles.exact(span, year)
-        if hit and not self._is_vocabulary(m.text, words):
+        if hit and (not self._is_vocabulary(m.text, words) or _written_as_title(m, words)):
             return Slot("bare", [Mention(hit, None, s, e)])
         return None
 
@@ -380,6 +389,17 @@ class SlotFinder:
                for w in words[found.end:e]):
             return None
         return Slot("fuzzy", [found])
+
+
+def _written_as_title(m: Message, words: list[str]) -> bool:
+    """A title made of everyday words ("Kids", "The War", "My Family") counts as the
+    film when typed like one: with its leading article, or capitalised and asked
+    about ("Kids?"), rather than as a request ("kids movies", "war").
+    """
+    if len(words) > 1 and words[0] in ("the", "a", "an"):
+        return True
+    raw = m.raw.strip()
+    return raw.endswith("?") and raw[:1].isupper()
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
