@@ -23,7 +23,8 @@ from intents.constraints import Constraints, read_constraints
 from intents.entities import extract_count
 from intents.query import DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.refs import bare_ref
-from intents.slots import Message, Slot, SlotFinder
+from intents.linking import Message
+from intents.slots import Slot, SlotFinder
 from intents.spans import blank, sequel_number, token_range
 from intents.text import clean, tokens
 from intents.titles import split_year
