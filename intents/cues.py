@@ -93,7 +93,7 @@ NOT_FOR_ME = re.compile(r"^\W*(?:(?:nah|no|hmm+|meh)\W+)?(?:just\s+|really\s+)?n
                         r"(?:for\s+me|my\s+thing|my\s+cup\s+of\s+tea)\W*$")
 
 # -- explicit ratings: "rate X 4 stars", "X 4/5", "5 stars for X" ---------------------
-_NUM = r"(?P<r>\d+(?:\.\d+)?|one|two|three|four|five|ten)"
+_NUM = r"(?P<r>(?:neg)?\d+(?:\.\d+)?|one|two|three|four|five|ten)"
 _SCALE = r"(?P<scale>\s*/\s*(?:5|10)|\s+out\s+of\s+(?:5|five|10|ten))?"
 RATE = [
     re.compile(r"^(?:(?:actually|ok|okay|no|hmm+|well|then|and|also|oh|wait)\W+)*"

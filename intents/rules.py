@@ -28,6 +28,7 @@ from intents.slots import Slot, SlotFinder
 from intents.spans import blank, sequel_number, token_range
 from intents.text import clean, tokens
 from intents.titles import split_year
+from intents.years import NEGATIVE
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ MIN_WHOLE_TITLE = 2      # words a title needs to be read whole before any cue
 MAX_SPAN = 12
 _QUOTED = re.compile(r'"([^"]{1,200})"|(?:^|(?<=\s))\'([^\']{2,200})\'(?=$|[\s?.!,;:])')
 _HASH_NUMBER = re.compile(r"#\s?(\d{1,3})\b")
+_MINUS_NUMBER = re.compile(r"(^|\s)-(\d{1,4})\b")
 _BREAK = re.compile(r"[,.;!?]")
 # asking for films outright: never a refinement of the last list
 _STRONG_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+"
@@ -75,6 +77,7 @@ class RuleParser:
     def _parse(self, text: str) -> Query:
         c = clean(text[:MAX_CHARS])[:2 * MAX_CHARS]
         c = _HASH_NUMBER.sub(r" number \1", c).strip()
+        c = _MINUS_NUMBER.sub(rf"\1{NEGATIVE}\2", c)     # "-5" stays a (negative) number
         titles: dict = {}
         c = self._read_quotes(c, titles)
         c = self._read_whole_titles(c, titles)
