@@ -35,7 +35,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from chatrec.replies import render_text
-    from chatrec.service import build_service, parse_user_id, validate_message
+    from chatrec.service import UNSET, build_service, parse_user_id, validate_message
     from models.progress import LazyProgress
     from chatrec.sessions import validate_session_id
 
@@ -46,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
     if args.user is not None and not args.user.strip():
         raise UsageError("--user needs a non-empty id")
     service = build_service(args.dataset, args.parser, LazyProgress())
-    user = parse_user_id(args.user) if args.user is not None else None
-    if user is not None:  # an unknown user is exit 4, as for `chat --user`
+    user = parse_user_id(args.user) if args.user is not None else UNSET  # keep the session's
+    if user is not UNSET:  # an unknown user is exit 4, as for `chat --user`
         service.bundle.ratings.index_of(user)
     body = service.turn(message.strip(), args.session, user)
     if args.json:
