@@ -193,8 +193,7 @@ function setBusy(on) {
   busy = on;
   send.setAttribute("aria-disabled", String(on));
   log.toggleAttribute("aria-busy", on);
-  document.querySelectorAll(".action, .chip, .title-link")
-    .forEach((b) => b.setAttribute("aria-disabled", String(on)));
+  document.body.classList.toggle("busy", on);   // one class, not an attribute per button
 }
 
 async function post(message) {
