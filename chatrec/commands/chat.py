@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.session is not None:
         validate_session_id(args.session)  # fail before loading the models
-    service = build_service(args.dataset, args.parser, LazyProgress())
+    service = build_service(dataset=args.dataset, parser_spec=args.parser,
+                            progress=LazyProgress())
     state = repl.Repl(service, session_id=args.session)
     if args.user is not None:
         outcome = state.handle(f"/user {args.user}")
