@@ -107,3 +107,29 @@ def test_report_on_ml100k_carries_eval_numbers(chatrec_home, tmp_path):
     assert "rmse-peer-Surprise SVD" in bar_ids(figs["rmse"])
     assert "1,682 films" in path.read_text() and "1922–1998" in path.read_text()
     assert seconds < 20, seconds   # the target, with eval results present
+
+
+@pytest.mark.movielens
+def test_server_shows_the_report_and_rebuilds_it_for_newer_results(trained_home, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from chatrec.api import create_app
+    from chatrec.home import eval_results
+    from chatrec.service import build_service
+
+    client = TestClient(create_app(build_service()))
+    page = client.get("/report")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "run <code>chatrec eval</code>" in page.text        # no results yet
+    eval_results("ml-100k").write_text(json.dumps(RESULTS))
+    later = time.time() + 5                                     # newer than the page
+    __import__("os").utime(eval_results("ml-100k"), (later, later))
+    figs = figures(client.get("/report").text)
+    assert "0.9123" in texts(figs["rmse"])                      # rebuilt with them
+    assert "Surprise SVD" in " ".join(texts(figs["rmse"]))      # ML-100K's peers
+    # without the plotting extra: a page that says how to get it, not a 500
+    (trained_home / "reports" / "ml-100k.html").unlink()
+    import sys
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    missing = client.get("/report")
+    assert missing.status_code == 503 and "pip install 'chatrec[report]'" in missing.text
