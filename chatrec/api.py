@@ -169,7 +169,8 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
         try:
             path = await run_in_threadpool(current_report, svc.bundle)
         except MissingExtra as e:
-            return HTMLResponse(REPORT_MISSING.format(html.escape(str(e), quote=False)), status_code=503)
+            return HTMLResponse(REPORT_MISSING.format(html.escape(str(e), quote=False)),
+                                status_code=503)
         return FileResponse(path, media_type="text/html")
 
     return app
