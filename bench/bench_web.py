@@ -99,7 +99,8 @@ ACTION_LOOP = """(async (n) => {
     const before = document.querySelectorAll('.msg.bot').length;
     window.chatrecLastTurnMs = null;
     button.click();
-    while (document.querySelectorAll('.msg.bot').length === before || window.chatrecLastTurnMs === null)
+    while (document.querySelectorAll('.msg.bot').length === before
+           || window.chatrecLastTurnMs === null)
       await new Promise((r) => setTimeout(r, 1));
     out.push(window.chatrecLastTurnMs);
   }

@@ -99,7 +99,8 @@ def render(dataset: str, catalog, ratings, results: dict | None) -> str:
         runs = results.get("runs") or {}
         when = "; ".join(f"{p} run {str(t)[:16].replace('T', ' ')}"
                          for p, t in sorted(runs.items()))
-        models_html = ((f"<p class=note>From <code>chatrec eval</code>{': ' + when if when else ''}."
+        since = f": {when}" if when else ""
+        models_html = ((f"<p class=note>From <code>chatrec eval</code>{since}."
                         "</p>") + '<div class="grid">' + "".join(_figure(c) for c in model_part)
                        + "</div>" + _metrics_table(results))
     return _PAGE.format(

@@ -253,7 +253,8 @@ def test_each_card_action_is_a_durable_turn(browser, server):
     send(browser, "movies like star wars")
     wait_count(browser, FILMS, 5)
     films = film_titles(browser)
-    ids = browser.eval(f"[...document.querySelectorAll('{FILMS}')].map(e => Number(e.dataset.itemId))")
+    ids = browser.eval(f"[...document.querySelectorAll('{FILMS}')]"
+                       ".map(e => Number(e.dataset.itemId))")
     expected = {"loved": ("rate", 0), "seen": ("seen", 1), "dislike": ("rate", 2),
                 "why": ("why", 3), "similar": ("similar", 4)}
     for key, (intent, card) in expected.items():
