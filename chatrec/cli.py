@@ -39,13 +39,13 @@ class Parser(argparse.ArgumentParser):
 
 
 EXIT_CODES = ("Exit codes: 0 done; 1 some models failed to train; 2 bad usage; 3 data, "
-              "artifact or install problem; 4 unknown user or session; 130 interrupted.")
+              "artifact or install problem; 4 unknown user; 130 interrupted (see README.md).")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="chatrec",
-        description="A conversational movie recommender: chat, ask, serve, train, evaluate.",
+        description="A conversational movie recommender: chat, ask, serve, train, evaluate, report.",
         epilog="Data lives in $CHATREC_HOME (default ~/.local/share/chatrec). "
         "Run 'chatrec COMMAND --help' for details.\n\n" + EXIT_CODES,
     )
