@@ -133,3 +133,19 @@ def test_server_shows_the_report_and_rebuilds_it_for_newer_results(trained_home,
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     missing = client.get("/report")
     assert missing.status_code == 503 and "pip install 'chatrec[report]'" in missing.text
+
+
+def test_eval_runs_merge_into_the_saved_results(tmp_path, monkeypatch):
+    from chatrec.commands.evaluate import save_results
+    from chatrec.home import eval_results
+
+    monkeypatch.setenv("CHATREC_HOME", str(tmp_path))
+    routes = {"recommend": "mf-rank"}
+    save_results("tiny", {"protocol": "timesplit", "routes": routes,
+                          "models": {"mf": {"rmse": None, "ndcg@10": 0.03}}})
+    save_results("tiny", {"protocol": "kfold", "routes": routes,
+                          "models": {"mf": {"rmse": 0.91, "ndcg@10": None}}})
+    saved = json.loads(eval_results("tiny").read_text())
+    assert saved["models"]["mf"]["rmse"] == 0.91        # from the kfold run
+    assert saved["models"]["mf"]["ndcg@10"] == 0.03     # kept from the timesplit run
+    assert set(saved["runs"]) == {"kfold", "timesplit"} and saved["dataset"] == "tiny"
