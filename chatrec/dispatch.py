@@ -203,8 +203,12 @@ class Dispatcher:
         if films.problem or not films.items:
             return Reply(films.problem or "Which film? e.g. 'why the first one?'.")
         i = films.items[0]
-        text = self.explain.why(i, state.last_query, self._profile(ctx),
-                                self.lists.liked_at, (films.positions or [None])[0])
+        position = (films.positions or [None])[0]
+        if position is None:        # not in the last list: what did I say when I showed it?
+            text = self.explain.why_earlier(i, state.transcript)
+        else:
+            text = self.explain.why(i, state.last_query, self._profile(ctx),
+                                    self.lists.liked_at, position)
         return Reply(text, [], TurnEffects(focus=str(self.facts.item_ids[i]),
                                            set_focus=True))
 

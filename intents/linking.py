@@ -15,7 +15,7 @@ from intents.spans import cut
 from intents.text import Token
 from intents.titles import TitleMatch, split_year
 
-MAX_SPAN = 12            # a title is at most this many words
+MAX_SPAN = 20            # a title is at most this many words
 STRICT_ACCEPT = 88.0     # fuzzy score needed when only a weak cue says "this is a title"
 _LIST_JOIN = frozenset({"and", "or", "plus", "nor"})
 _FRAMING = ("movie", "film", "watching", "seeing")
