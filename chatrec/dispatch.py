@@ -111,6 +111,8 @@ class Dispatcher:
         if query.rating is not None and query.item_ids:     # "I loved X, what next?"
             note, fx = record_opinions(query, [self.catalog.index_of(i)
                                                for i in query.item_ids], self.facts, ctx)
+        if query.topic in ("cast", "director"):    # "comedies with Tom Hanks": say what's ignored
+            note = (note + " " + replies.people_ignored(query.topic)).strip()
         req = {"intent": query.intent.value, "k": int(query.k), "rank_by": query.rank_by,
                "item_ids": [self.facts.item_ids[i] for i in seeds],
                "filter": Filter.of(query).to_dict()}
@@ -181,6 +183,9 @@ class Dispatcher:
         if films.problem:
             return Reply(films.problem)
         if not films.items:
+            if query.topic in replies.NO_DATA_WORDS:    # "any with Tom Hanks?"
+                return Reply(replies.no_people_search(self.facts.catalog_name,
+                                                      self.facts.example_titles))
             return Reply("Which film? e.g. 'tell me about "
                          f"{self.facts.example_titles[0]}'.")
         texts, items = [], []

@@ -104,7 +104,22 @@ class RuleParser:
         count = extract_count(count_words, self._genre_words)
         rest = blank(c, toks, masked)
         intent = self._intent(slot, rest, words, cons, count)
-        return self._query(intent, slot, cons, count, c, words)
+        query = self._query(intent, slot, cons, count, c, words)
+        return self._people(query, text[:MAX_CHARS], slot)
+
+    def _people(self, query: Query, raw: str, slot: Slot | None) -> Query:
+        """"any with Tom Hanks?", "comedies directed by Woody Allen": the catalog has
+        no cast or crew, so say the topic and let the service explain (a message
+        that asks nothing else becomes a question about that missing data)."""
+        hit = talk.PERSON.search(raw)
+        if hit is None or query.topic is not None or (slot and slot.mentions and any(
+                f.match is not None and f.match.index is not None for f in slot.mentions)
+                and query.intent is not Intent.SIMILAR):
+            return query
+        topic = "director" if re.search(r"direct", hit.group(0), re.I) else "cast"
+        if query.intent in (Intent.UNKNOWN, Intent.GREET, Intent.HELP):
+            return query.with_(intent=Intent.INFO, topic=topic)
+        return query.with_(topic=topic)
 
     def _no_words(self, c: str, words: list[str], titles: dict) -> Query:
         """Empty text, emoji, punctuation, or digits only."""

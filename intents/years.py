@@ -202,8 +202,9 @@ def _relative(words, i, newest, genre_words=frozenset()) -> YearSpan | None:
         return None
     nxt = words[i + 1] if i + 1 < len(words) else ""
     if w in ("new", "old", "older", "newer") and nxt not in _FILM_WORDS \
-            and nxt not in genre_words and not _genre_like(nxt):
-        return None
+            and nxt not in genre_words and not _genre_like(nxt) \
+            and not (w in ("older", "newer") and nxt in ("", "please", "instead")):
+        return None            # "older" alone ends a request: "something older"
     if w in _RECENT:
         return YearSpan(newest - RECENT_YEARS + 1, newest, frozenset({i}), "recent")
     return YearSpan(None, newest - OLD_GAP, frozenset({i}), "classic" if "classic" in w
