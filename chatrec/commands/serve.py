@@ -15,6 +15,7 @@ import os
 import sys
 from dataclasses import replace
 
+from chatrec.commands.options import add_dataset
 from chatrec.errors import UsageError
 from chatrec.settings import ServerSettings
 
@@ -54,6 +55,7 @@ def register(subparsers) -> None:
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--parser", metavar="SPEC", default=None,
                    help="regex | llm | pkg.module:factory (default: $CHATREC_PARSER or regex)")
+    add_dataset(p, "to serve")
     p.add_argument("--log-level", default="warning",
                    choices=("critical", "error", "warning", "info", "debug"),
                    help="uvicorn log level (default warning)")
@@ -91,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     sock = bind(args.host, args.port)  # ListenError (exit 6) before any work
     raise_file_limit()
-    dataset = active_dataset()
+    dataset = args.dataset or active_dataset()
     # fetch/train and build the parser here, once: a bad --parser fails before listening
     service = build_service(dataset, args.parser, StderrProgress("chatrec: preparing models"),
                             client_session_ids=settings.client_session_ids)
