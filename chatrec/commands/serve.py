@@ -97,11 +97,6 @@ def run(args: argparse.Namespace) -> int:
     # fetch/train and build the parser here, once: a bad --parser fails before listening
     service = build_service(dataset, args.parser, StderrProgress("chatrec: preparing models"),
                             client_session_ids=settings.client_session_ids)
-    # what each worker's app_factory() reads
-    os.environ["CHATREC_DATASET"] = dataset
-    os.environ.update(settings.to_env())
-    if args.parser:
-        os.environ["CHATREC_PARSER"] = args.parser
     port = sock.getsockname()[1]
     print(f"chatrec: serving {dataset} on http://{args.host}:{port} "
           f"({args.workers} worker{'s' if args.workers > 1 else ''}; API docs at /docs)",
@@ -118,5 +113,11 @@ def run(args: argparse.Namespace) -> int:
         uvicorn.Server(config).run(sockets=[sock])
     else:
         del service  # the workers load their own copies
+        # what each worker's app_factory() reads (set only here: an in-process
+        # `serve` of one worker leaves the caller's environment alone)
+        os.environ["CHATREC_DATASET"] = dataset
+        os.environ.update(settings.to_env())
+        if args.parser:
+            os.environ["CHATREC_PARSER"] = args.parser
         Multiprocess(config, sockets=[sock]).run()
     return 0

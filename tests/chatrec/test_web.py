@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from tests.chatrec.cdp import Browser, find_chromium
-from tests.chatrec.test_server import Server
+from tests.chatrec.serving import Server
 
 STATIC = Path(__file__).resolve().parents[2] / "chatrec" / "static"
 CARDS = json.loads((STATIC / "index.html").read_text().split(
