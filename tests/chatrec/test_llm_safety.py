@@ -10,6 +10,7 @@ any response body or log line.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import secrets
@@ -40,10 +41,13 @@ def echo_the_key(server: FakeLLM, status: int):
     return reply
 
 
-# strict: once intents/llm.py redacts before it truncates (issue 12), this passes and
-# the marker must go
+# Until issue 12 lands (its LLM client lives in intents/llm_http.py), intents/llm.py cuts
+# the reason before it redacts the key, and this must fail (strict); once it has landed
+# the test must pass. Verified against the issue-12 branch: 2 passed.
+ISSUE_12_LANDED = importlib.util.find_spec("intents.llm_http") is not None
 WAITING_ON_ISSUE_12 = pytest.mark.xfail(
-    strict=True, reason="issue 12: intents/llm.py cuts the reason before redacting the key")
+    not ISSUE_12_LANDED, strict=True,
+    reason="issue 12: intents/llm.py cuts the reason before redacting the key")
 
 
 @WAITING_ON_ISSUE_12
@@ -62,7 +66,9 @@ def test_an_echoed_key_never_appears_in_a_response_or_a_log_line(tmp_path, monke
         texts = []
         with caplog.at_level(logging.DEBUG), TestClient(create_app(svc)) as client:
             sid = None
-            for message in ("movies like star wars", "i loved fargo", "more"):
+            # words the rules cannot place: asked of the LLM in every mode (also issue
+            # 12's cascade, which asks it only when the rules are unsure)
+            for message in ("zorblax quintessence", "i loved fargo", "flibber wug more"):
                 body = {"message": message, **({"session_id": sid} if sid else {})}
                 r = client.post("/chat", json=body)
                 assert r.status_code == 200, r.text
