@@ -322,8 +322,11 @@ def drip(home: str, seconds: float = 40.0) -> dict:
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     env = {"CHATREC_LLM_BASE_URL": f"http://127.0.0.1:{upstream.server_address[1]}/v1",
            "CHATREC_LLM_MODEL": "drip", "CHATREC_LLM_API_KEY": "k" * 200}
+    from chatrec.parsers import BUILTIN
+    # every turn must ask the LLM: issue 12's "llm" asks only when the rules are unsure
+    parser = "llm-only" if "llm-only" in BUILTIN else "llm"
     try:
-        with Server(home, "--parser", "llm", **env) as srv:
+        with Server(home, "--parser", parser, **env) as srv:
             with Traffic(srv.url, rate=8.0) as traffic:
                 time.sleep(seconds)
             report = traffic.report(srv.url)
@@ -334,7 +337,7 @@ def drip(home: str, seconds: float = 40.0) -> dict:
     finally:
         upstream.shutdown()
     chat = [t for k, s, t in traffic.samples if k == "chat" and s == 200]
-    return {"llm_calls": _Drip.calls, "chat_turns": len(chat),
+    return {"parser": parser, "llm_calls": _Drip.calls, "chat_turns": len(chat),
             "chat_p50_ms": pct(chat, 0.5), "fallback_reason": reasons[0],
             "traffic": report, "peak_rss_mb": srv.peak_rss_mb}
 
