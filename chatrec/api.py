@@ -177,8 +177,7 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
     app.state.settings, app.state.lock_waiters = settings, 0
     app.state.keys = keys if keys is not None else ApiKeys.from_env()
     # add_middleware puts the last one outermost: the Host check runs first
-    app.add_middleware(RequestLimits, max_body=settings.max_body,
-                       body_timeout=settings.body_timeout)
+    app.add_middleware(RequestLimits, max_body=settings.max_body)
     if settings.trusted_hosts and "*" not in settings.trusted_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts))
 
@@ -298,7 +297,18 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
                                 status_code=503)
         return FileResponse(path, media_type="text/html")
 
+    _docs_last(app)
     return app
+
+
+def _docs_last(app: FastAPI) -> None:
+    """Move the docs routes (added first by FastAPIOffline) behind the API's own: the
+    router tries routes in order, and /chat should not be compared with five others."""
+    docs = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
+            "/static-offline-docs"}
+    routes = app.router.routes
+    routes[:] = [r for r in routes if getattr(r, "path", None) not in docs] + \
+        [r for r in routes if getattr(r, "path", None) in docs]
 
 
 def app_factory() -> "FastAPI":

@@ -5,24 +5,22 @@
 * a body larger than `max_body` is refused as soon as that is known: at once from
   `Content-Length`, or when a chunked body passes the cap, never after buffering it
   all -> 413, and the connection is closed rather than drained;
-* a body that does not arrive within `body_timeout` seconds (a client trickling a
-  byte a second) -> 408, connection closed;
 * JSON that nests deeper than MAX_DEPTH or spells a number longer than MAX_NUMBER
   characters -> 400 saying so (Python's decoder would recurse, or parse a 4,000-digit
   integer, before any schema looks at it).
 
 uvicorn has no body limit; FastAPI's own `max_body_size` (recent versions) answers in
-plain text and keeps reading the rest of the body, and the timeout has to live in the
-same reader anyway. Header-read timeouts are a connection-level matter: see
+plain text and keeps reading the rest of the body. Time limits on headers and bodies
+are a connection-level matter (a timer per request here would cost every request;
+there it is armed only for a body that did not come with its headers): see
 chatrec/listener.py.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 
-from chatrec.errors import BadJson, BodyTimeout, BodyTooLarge, RequestRejected, http_status
+from chatrec.errors import BadJson, BodyTooLarge, RequestRejected, http_status
 
 MAX_DEPTH = 32          # nested arrays/objects; a chat request has 1
 MAX_NUMBER = 40         # characters of one number literal; ids have at most 20
@@ -56,8 +54,8 @@ def json_problem(body: bytes) -> str | None:
 class RequestLimits:
     """ASGI middleware enforcing the module docstring's limits on HTTP requests."""
 
-    def __init__(self, app, max_body: int, body_timeout: float):
-        self.app, self.max_body, self.body_timeout = app, max_body, body_timeout
+    def __init__(self, app, max_body: int):
+        self.app, self.max_body = app, max_body
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -88,22 +86,17 @@ class RequestLimits:
 
     async def _read(self, receive) -> bytes | None:
         chunks, size = [], 0
-        try:
-            async with asyncio.timeout(self.body_timeout):
-                while True:
-                    message = await receive()
-                    if message["type"] == "http.disconnect":
-                        return None
-                    chunk = message.get("body", b"")
-                    size += len(chunk)
-                    if size > self.max_body:
-                        raise BodyTooLarge(self._too_large())
-                    chunks.append(chunk)
-                    if not message.get("more_body", False):
-                        return b"".join(chunks)
-        except TimeoutError:
-            raise BodyTimeout(f"the request body did not arrive within "
-                              f"{self.body_timeout:g} s") from None
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None  # gone, or cut off by the body deadline (listener.py)
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                raise BodyTooLarge(self._too_large())
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return chunk if len(chunks) == 1 else b"".join(chunks)
 
     def _too_large(self) -> str:
         return f"the request body is larger than {self.max_body:,} bytes (--max-body)"

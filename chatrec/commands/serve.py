@@ -109,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         limit_concurrency=settings.limit_concurrency, backlog=settings.backlog,
         timeout_graceful_shutdown=5)
     config.header_timeout = settings.header_timeout  # read by GuardedH11Protocol
+    config.body_timeout = settings.body_timeout
     if single:
         uvicorn.Server(config).run(sockets=[sock])
     else:

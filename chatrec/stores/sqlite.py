@@ -166,16 +166,10 @@ class SQLiteSessionStore(SQLiteUpkeep):
             conn.execute("ROLLBACK")
             raise
 
-    @contextmanager
-    def no_wait(self):
+    def no_wait(self) -> "_NoWait":
         """Calls on this thread inside the block fail at once with StoreBusy instead
         of sleeping in SQLite's busy handler."""
-        before = getattr(self._local, "no_wait", False)
-        self._local.no_wait = True
-        try:
-            yield
-        finally:
-            self._local.no_wait = before
+        return _NoWait(self._local)
 
     def close(self) -> None:
         """Close this thread's connections (others close when their thread ends)."""
@@ -337,4 +331,22 @@ class _Guard:
         if isinstance(exc, sqlite3.DatabaseError):  # "not a database", "malformed", ...
             raise StoreUnavailable(f"the sessions database {store.path} cannot be used: "
                                    f"{exc}") from None
+        return False
+
+
+class _NoWait:
+    """The block of `no_wait()` (a class: it runs on every turn)."""
+
+    __slots__ = ("local", "before")
+
+    def __init__(self, local):
+        self.local = local
+
+    def __enter__(self):
+        self.before = getattr(self.local, "no_wait", False)
+        self.local.no_wait = True
+        return self
+
+    def __exit__(self, *exc):
+        self.local.no_wait = self.before
         return False
