@@ -26,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from models.als import single_thread_blas, solve_rows, transpose_csr
+from models.cg import cg_rows
 from models.base import Recommender
 from models.data import Catalog, Ratings
 from models.ease import feasible, fit_ease
@@ -41,13 +42,13 @@ class RankingMF(Recommender):
     _arrays = ("user_factors", "item_factors", "item_prior", "ease_weights", "seen_indptr",
                "seen_items", "seen_values")
     _params = ("factors", "alpha", "reg", "reg_exponent", "rating_weight", "n_iter",
-               "pop_weight", "ease_weight", "ease_reg", "seed")
+               "pop_weight", "ease_weight", "ease_reg", "cg_steps", "seed")
 
     # defaults tuned on ML-100K, time split of the training part (see docs/benchmarks)
     def __init__(self, factors: int = 64, alpha: float = 2.0, reg: float = 0.4,
                  reg_exponent: float = 1.0, rating_weight: float = 2.0, n_iter: int = 10,
                  pop_weight: float = 0.0, ease_weight: float = 0.3, ease_reg: float = 5000.0,
-                 seed: int = 0, progress: Progress | None = None):
+                 cg_steps: int = 3, seed: int = 0, progress: Progress | None = None):
         """alpha: confidence of an observed rating; rating_weight: extra confidence per
         star above 3 (0 = every rating counts the same); pop_weight: weight of a
         log-popularity prior added to the scores (0 = none)."""
@@ -55,6 +56,7 @@ class RankingMF(Recommender):
         self.reg_exponent, self.rating_weight = float(reg_exponent), float(rating_weight)
         self.n_iter, self.pop_weight, self.seed = int(n_iter), float(pop_weight), int(seed)
         self.ease_weight, self.ease_reg = float(ease_weight), float(ease_reg)
+        self.cg_steps = int(cg_steps)
         self.progress = progress or silent
 
     def _confidence(self, values: np.ndarray) -> np.ndarray:
@@ -84,12 +86,20 @@ class RankingMF(Recommender):
         reg_i = self._row_reg(np.diff(it_ptr).astype(np.float64))
         for it in range(self.n_iter):
             # p = 1 on observed cells: rhs coefficient is the full confidence 1 + w
-            X = solve_rows(indptr, indices, w, 1.0 + w, Y, reg_u, G0=Y.T @ Y)
-            Y = solve_rows(it_ptr, it_users, it_w, 1.0 + it_w, X, reg_i, G0=X.T @ X)
+            X = self._half_step(indptr, indices, w, Y, reg_u, X)
+            Y = self._half_step(it_ptr, it_users, it_w, X, reg_i, Y)
             self.progress(it + 1, self.n_iter, "mf-rank ALS sweep")
         self.user_factors, self.item_factors = X, Y
         counts = ratings.item_counts().astype(np.float64)
         self.item_prior = np.log1p(counts) / max(np.log1p(counts).max(), 1e-9)
+
+    def _half_step(self, indptr, indices, w, fixed, reg, current):
+        """New factors for one side: `cg_steps` warm-started CG steps (models/cg.py),
+        or the exact per-row solve (models/als.py) when cg_steps is 0."""
+        if self.cg_steps > 0:
+            return cg_rows(indptr, indices, w, 1.0 + w, fixed, reg, current, self.cg_steps,
+                           G0=fixed.T @ fixed)
+        return solve_rows(indptr, indices, w, 1.0 + w, fixed, reg, G0=fixed.T @ fixed)
 
     def _fit_ease(self, ratings: Ratings) -> None:
         m = ratings.csr()
