@@ -10,7 +10,7 @@ from models.data import Catalog, Ratings
 from models.errors import NotFitted
 
 #: route -> model name used when the bundle does not say otherwise
-DEFAULT_ROUTES = {"recommend": "mf-rank", "similar": "hybrid", "popular": "popularity"}
+DEFAULT_ROUTES = {"recommend": "rank-blend", "similar": "hybrid", "popular": "popularity"}
 
 
 @dataclass

@@ -43,7 +43,7 @@ MANIFEST = "manifest.json"
 FORMAT = 1
 #: preference order when a route's default model is unavailable
 ROUTE_FALLBACKS = {
-    "recommend": ("mf-rank", "item-knn", "user-knn", "mf", "popularity"),
+    "recommend": ("rank-blend", "mf-rank", "item-knn", "user-knn", "mf", "popularity"),
     "similar": ("hybrid", "content", "item-knn"),
     "popular": ("popularity",),
 }

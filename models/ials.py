@@ -12,24 +12,21 @@ G0 = YᵀY (the "all unrated are zero" part costs one k×k product, not n_items 
 Regularization grows with the row's count, λ·(n + 1)^ν, which (Rendle et al. 2022,
 "Revisiting the performance of iALS") matters more than anything else for tuning.
 
-Where the catalog is small enough (models/ease.py), the factor scores are blended with
-EASE item-item scores on the rating values: both are z-scored per user and mixed with
-weight `ease_weight` (tuned on a time split inside the training data: NDCG@10 0.163
-→ 0.168 on the validation split). Beyond `ease.MAX_ITEMS` it is the factor model alone.
+Each half-step is a few conjugate-gradient steps warm-started from the previous sweep
+(models/cg.py, as benfred/implicit does) instead of an exact k×k solve per row.
 
-Fold-in of a session user is one (k × k) solve against the fixed item factors (plus one
-row-vector × matrix product for the EASE part).
+The `recommend` route blends this model with EASE on recency-weighted histories
+(models/rankblend.py). Fold-in of a session user is one (k × k) solve against the fixed
+item factors.
 """
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from models.als import single_thread_blas, solve_rows, transpose_csr
 from models.cg import cg_rows
 from models.base import Recommender
 from models.data import Catalog, Ratings
-from models.ease import feasible, fit_ease
 from models.errors import PredictionImpossible
 from models.progress import Progress, silent
 
@@ -39,23 +36,21 @@ class RankingMF(Recommender):
 
     name = "mf-rank"
     predicts_ratings = False
-    _arrays = ("user_factors", "item_factors", "item_prior", "ease_weights", "seen_indptr",
-               "seen_items", "seen_values")
+    _arrays = ("user_factors", "item_factors", "item_prior")
     _params = ("factors", "alpha", "reg", "reg_exponent", "rating_weight", "n_iter",
-               "pop_weight", "ease_weight", "ease_reg", "cg_steps", "seed")
+               "pop_weight", "cg_steps", "seed")
 
     # defaults tuned on ML-100K, time split of the training part (see docs/benchmarks)
     def __init__(self, factors: int = 64, alpha: float = 2.0, reg: float = 0.4,
                  reg_exponent: float = 1.0, rating_weight: float = 2.0, n_iter: int = 10,
-                 pop_weight: float = 0.0, ease_weight: float = 0.3, ease_reg: float = 5000.0,
-                 cg_steps: int = 3, seed: int = 0, progress: Progress | None = None):
+                 pop_weight: float = 0.0, cg_steps: int = 3, seed: int = 0,
+                 progress: Progress | None = None):
         """alpha: confidence of an observed rating; rating_weight: extra confidence per
         star above 3 (0 = every rating counts the same); pop_weight: weight of a
         log-popularity prior added to the scores (0 = none)."""
         self.factors, self.alpha, self.reg = int(factors), float(alpha), float(reg)
         self.reg_exponent, self.rating_weight = float(reg_exponent), float(rating_weight)
         self.n_iter, self.pop_weight, self.seed = int(n_iter), float(pop_weight), int(seed)
-        self.ease_weight, self.ease_reg = float(ease_weight), float(ease_reg)
         self.cg_steps = int(cg_steps)
         self.progress = progress or silent
 
@@ -70,7 +65,6 @@ class RankingMF(Recommender):
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
         with single_thread_blas():  # see models/als.py: small products, no pool
             self._fit_factors(ratings)
-        self._fit_ease(ratings)  # one big inverse: let BLAS use its threads
         self._after_load()
 
     def _fit_factors(self, ratings: Ratings) -> None:
@@ -101,41 +95,19 @@ class RankingMF(Recommender):
                            G0=fixed.T @ fixed)
         return solve_rows(indptr, indices, w, 1.0 + w, fixed, reg, G0=fixed.T @ fixed)
 
-    def _fit_ease(self, ratings: Ratings) -> None:
-        m = ratings.csr()
-        indptr, indices = m.indptr.astype(np.int64), m.indices
-        if self.ease_weight > 0 and feasible(ratings.n_items):
-            self.ease_weights = fit_ease(m, self.ease_reg)  # on rating values, not 0/1
-            # EASE scores a known user from their rating row: keep the training matrix
-            self.seen_indptr, self.seen_items, self.seen_values = indptr, indices, m.data
-        else:
-            self.ease_weights = np.zeros((0, 0), np.float32)
-            self.seen_indptr = np.zeros(1, np.int64)
-            self.seen_items, self.seen_values = np.zeros(0, np.int32), np.zeros(0, np.float32)
-
     def _after_load(self) -> None:
         Y = self.item_factors.astype(np.float64)
         self._gram = Y.T @ Y
         n = np.linalg.norm(Y, axis=1, keepdims=True)
         self._y_unit = Y / np.where(n > 0, n, 1.0)
-        if self.ease_weights.size:
-            self._seen = sp.csr_matrix((self.seen_values, self.seen_items, self.seen_indptr),
-                                       shape=(len(self.seen_indptr) - 1, self.n_items))
 
-    def _blend(self, factor_scores: np.ndarray, ease_scores: np.ndarray | None) -> np.ndarray:
-        """Per-user z-scores of both components mixed; the scales differ, the ranks count."""
-        s = factor_scores
-        if ease_scores is not None:
-            b = self.ease_weight
-            s = (1 - b) * _zscore(s) + b * _zscore(np.asarray(ease_scores, np.float64))
+    def _with_prior(self, s: np.ndarray) -> np.ndarray:
         return s + self.pop_weight * self.item_prior if self.pop_weight else s
 
     def score_users(self, users: np.ndarray) -> np.ndarray:
         self._check()
         users = np.asarray(users)
-        s = self.user_factors[users] @ self.item_factors.T
-        ease = self._seen[users] @ self.ease_weights if self.ease_weights.size else None
-        return self._blend(s, ease)
+        return self._with_prior(self.user_factors[users] @ self.item_factors.T)
 
     def fold_in(self, items: np.ndarray, values: np.ndarray) -> np.ndarray:
         """x_u for an unseen user from (items, ratings): one k×k solve."""
@@ -154,16 +126,9 @@ class RankingMF(Recommender):
         if items.size == 0:
             return self.item_prior.copy()
         s = self.item_factors @ self.fold_in(items, values).astype(np.float32)
-        ease = None
-        if self.ease_weights.size:
-            ease = np.asarray(values, np.float32) @ self.ease_weights[items]
-        return self._blend(s[None, :].astype(np.float64), None if ease is None else ease[None, :])[0]
+        return self._with_prior(s.astype(np.float64))
 
     def item_similarity(self, item: int) -> np.ndarray:
         self._check()
         return self._y_unit @ self._y_unit[item]
 
-
-def _zscore(s: np.ndarray) -> np.ndarray:
-    s = np.asarray(s, np.float64)
-    return (s - s.mean(axis=1, keepdims=True)) / (s.std(axis=1, keepdims=True) + 1e-12)
