@@ -17,6 +17,7 @@ MODELS: dict[str, str] = {
     "item-knn": "models.knn:ItemKNN",
     "user-knn": "models.knn:UserKNN",
     "hybrid": "models.hybrid:HybridSimilar",
+    "blend": "models.blend:RatingBlend",
 }
 
 

@@ -5,10 +5,11 @@ import numpy as np
 import pytest
 
 from models.data.splits import time_split
-from models.eval.protocols import topn_metrics
+from models.eval.protocols import evaluate_split, topn_metrics
 from models.tuning import (Choice, RankingValidation, TooSmallToTune, choose, grid,
                            inner_split)
-from tests.factories import make_ratings
+from tests.factories import make_catalog, make_ratings
+from tests.models.test_blend import low_rank
 
 
 def test_grid_is_every_combination_in_order():
@@ -72,3 +73,19 @@ def ml100k_small():
     rows = [(u, i, float(rng.integers(1, 6)), int(rng.integers(0, 10**6)))
             for u in range(40) for i in rng.choice(30, 12, replace=False)]
     return make_ratings(rows, 30)
+
+
+@pytest.mark.parametrize("name", ["rank-blend", "blend"])
+def test_the_test_split_cannot_change_a_chosen_setting(name):
+    """Same training part, two very different test parts: the same choice. (Models
+    tune inside `fit`, which only ever receives the training part.)"""
+    data = low_rank()
+    train, test = time_split(data)
+    flipped = make_ratings(zip(test.users, (test.items + 7) % data.n_items, 6 - test.values,
+                               test.timestamps), data.n_items)
+    cat = make_catalog([f"m{i}" for i in range(data.n_items)])
+    kept = [{}, {}]
+    for store, t in zip(kept, (test, flipped)):
+        evaluate_split([name], train, t, cat, keep_models=store)
+    first, second = kept[0][name].describe(), kept[1][name].describe()
+    assert first == second and not first.get("fallback")
