@@ -117,26 +117,43 @@ class RankingValidation:
         self.seen = fit.csr()[self.users]
         self.absent = fit.item_counts() == 0
 
-    def ndcg(self, scores: np.ndarray) -> float:
-        """Mean NDCG@k; `scores` has one row per user in `self.users`."""
+    def top(self, scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(items, scores) of each user's n best candidates, best first (ties by item
+        index); slots beyond the candidates hold -1 and -inf."""
         s = np.array(scores, dtype=np.float64, copy=True)
         s[~np.isfinite(s)] = -np.inf
         s[self.seen.nonzero()] = -np.inf
         s[:, self.absent] = -np.inf
-        k = self.k
-        top = np.argpartition(-s, k - 1, axis=1)[:, :k]
+        n = min(n, s.shape[1])
+        top = np.argpartition(-s, n - 1, axis=1)[:, :n]
         top_s = np.take_along_axis(s, top, axis=1)
-        # rows where the k-th score is tied beyond the list: redo them exactly (rare)
-        kth = top_s.min(axis=1, keepdims=True)
-        tied = ((s == kth).sum(axis=1) > (top_s == kth).sum(axis=1)) & np.isfinite(kth[:, 0])
+        # rows where the n-th score is tied beyond the list: redo them exactly (rare)
+        nth = top_s.min(axis=1, keepdims=True)
+        tied = ((s == nth).sum(axis=1) > (top_s == nth).sum(axis=1)) & np.isfinite(nth[:, 0])
         for r in np.flatnonzero(tied):
-            top[r] = top_k(s[r], k)[0]
+            top[r] = top_k(s[r], n)[0]
             top_s[r] = s[r, top[r]]
         order = np.lexsort((top, -top_s), axis=1)       # by score, ties by item index
         top = np.take_along_axis(top, order, axis=1)
-        finite = np.isfinite(np.take_along_axis(top_s, order, axis=1))
+        top_s = np.take_along_axis(top_s, order, axis=1)
+        return np.where(np.isfinite(top_s), top, -1), top_s
+
+    def ndcg(self, scores: np.ndarray) -> float:
+        """Mean NDCG@k; `scores` has one row per user in `self.users`."""
+        return self.ndcg_lists(self.top(scores, self.k)[0])
+
+    def ndcg_lists(self, lists) -> float:
+        """Mean NDCG@k of ranked lists (one per user in `self.users`; -1 = empty slot)."""
+        k = self.k
+        if isinstance(lists, np.ndarray) and lists.ndim == 2:
+            top = lists[:, :k]
+        else:
+            top = np.full((len(self.users), k), -1, dtype=np.int64)
+            for r, items in enumerate(lists):
+                items = np.asarray(items)[:k]
+                top[r, :len(items)] = items
         keys = self.users[:, None] * self.n_items + top
-        hits = np.isin(keys, self.relevant_keys) & finite
+        hits = np.isin(keys, self.relevant_keys) & (top >= 0)
         disc = 1.0 / np.log2(np.arange(2, k + 2))
         idcg = np.cumsum(disc)[np.minimum(self.n_relevant, k) - 1]
         return float(np.mean((hits * disc).sum(axis=1) / idcg))
