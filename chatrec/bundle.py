@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from models.base import Recommender
 from models.data import Catalog, Ratings
 from models.errors import NotFitted
 
 #: route -> model name used when the bundle does not say otherwise
 DEFAULT_ROUTES = {"recommend": "rank-blend", "similar": "hybrid", "popular": "popularity"}
+#: routes whose lists pass the diversity stage -> keep_order (MMR picks the set; a
+#: "top-rated" list stays in score order so it agrees with the averages it shows)
+DIVERSIFIED = {"recommend": False, "popular": True}
 
 
 @dataclass
@@ -20,6 +25,8 @@ class Bundle:
     ratings: Ratings
     models: dict[str, Recommender]
     routes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
+    #: route -> diversity re-rank weight chosen at training (0 or absent: no re-rank)
+    diversity: dict[str, float] = field(default_factory=dict)
 
     def route(self, name: str) -> Recommender:
         """The model serving route `name` ('recommend', 'similar', 'popular').
@@ -30,3 +37,19 @@ class Bundle:
             raise NotFitted(f"no trained model serves the {name!r} route; run "
                             "'chatrec train' and check its report for failures")
         return model
+
+    def diversify(self, route: str, candidates: np.ndarray, scores: np.ndarray, k: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """The k items to show out of a longer best-first candidate list (fetch
+        `models.diversity.pool_size(k)` of them), after the route's diversity stage
+        (MMR on the similar route's item vectors); (items, their scores)."""
+        from models.diversity import rerank
+        candidates, scores = np.asarray(candidates), np.asarray(scores)
+        weight = self.diversity.get(route, 0.0)
+        vectors = getattr(self.models.get(self.routes.get("similar", "")), "item_vectors", None)
+        if weight <= 0 or vectors is None or len(candidates) <= 1:
+            return candidates[:k], scores[:k]
+        picked = rerank(candidates, scores, vectors(candidates), k, weight,
+                        keep_order=DIVERSIFIED.get(route, False))
+        position = {int(item): p for p, item in enumerate(candidates.tolist())}
+        return picked, scores[[position[int(i)] for i in picked.tolist()]]

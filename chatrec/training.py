@@ -29,7 +29,7 @@ from typing import Iterable
 import numpy as np
 
 from chatrec import __version__
-from chatrec.bundle import DEFAULT_ROUTES, Bundle
+from chatrec.bundle import DEFAULT_ROUTES, DIVERSIFIED, Bundle
 from chatrec.home import active_dataset, artifacts_dir, write_json_atomic
 from models.base import Recommender
 from models.data import Catalog, Ratings
@@ -218,12 +218,15 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
             status[name] = "up to date"
     entries = {n: e for n, e in entries.items() if n in fitted}
     routes = choose_routes(fitted)
+    previous = old.get("diversity", {}) if same_data else {}
+    diversity = diversity_weights(fitted, routes, status, previous, catalog, ratings, progress)
     manifest = {
         "format": FORMAT, "dataset": dataset, "fingerprint": fingerprint,
         "dataset_fingerprint": _dataset_fingerprint(dataset) if data is None else None,
         "ratings": len(ratings), "users": ratings.n_users, "items": len(catalog),
         "versions": _versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "models": entries, "skipped": missing, "failed": failed, "routes": routes,
+        "diversity": diversity,
     }
     # a start that reused every artifact changes nothing but the timestamp: leave the
     # file alone (N serve workers would otherwise all rewrite it at once)
@@ -232,7 +235,37 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
     report = {**manifest, "artifacts": str(directory),
               "models": {n: {**e, "status": status.get(n, "up to date")}
                          for n, e in entries.items()}}
-    return Bundle(dataset, catalog, ratings, fitted, routes), report
+    weights = {r: float(d.get("weight", 0.0)) for r, d in diversity.items()}
+    return Bundle(dataset, catalog, ratings, fitted, routes, weights), report
+
+
+def diversity_weights(fitted: dict, routes: dict, status: dict, previous: dict,
+                      catalog: Catalog, ratings: Ratings, progress: Progress) -> dict:
+    """Each diversified route's re-rank weight (models/diversity.py), chosen on an inner
+    time split of the ratings; kept from the last manifest while the route's model and
+    the similar route's model are unchanged. A failure means no re-rank, not no bundle."""
+    from models.diversity import validation_weight
+    similar = routes.get("similar")
+    out = {}
+    for route, keep_order in DIVERSIFIED.items():
+        name = routes.get(route)
+        if name is None or not hasattr(fitted.get(similar), "item_vectors"):
+            continue
+        old = previous.get(route) or {}
+        unchanged = {status.get(name), status.get(similar)} == {"up to date"}
+        if old.get("model") == name and old.get("vectors") == similar and unchanged:
+            out[route] = old
+            continue
+        progress(0, 1, f"choosing the {route} route's diversity weight")
+        try:
+            choice = validation_weight(lambda d: type(fitted[name])().fit(d, catalog),
+                                       lambda d: type(fitted[similar])().fit(d, catalog),
+                                       ratings, keep_order=keep_order)
+        except Exception as e:  # noqa: BLE001 - an optional stage
+            log.warning("diversity weight for %s failed (%s); no re-rank", route, e)
+            choice = {"weight": 0.0, "fallback": f"{type(e).__name__}: {e}"}
+        out[route] = {"model": name, "vectors": similar, **choice}
+    return out
 
 
 def _dataset_fingerprint(dataset: str):

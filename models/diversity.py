@@ -37,18 +37,22 @@ def unit_rows(vectors) -> np.ndarray:
     return v / np.where(n > 0, n, 1.0)
 
 
-def rerank(candidates, scores, vectors, k: int, weight: float) -> np.ndarray:
-    """The first k of `candidates` (best first) re-ordered by MMR.
+def rerank(candidates, scores, vectors, k: int, weight: float, keep_order: bool = False
+           ) -> np.ndarray:
+    """k of `candidates` (best first) picked and ordered by MMR.
 
     candidates: (n,) item indices, best first; scores: (n,) their scores; vectors:
     (n, d) rows for the same items (dense or sparse; cosine similarity); weight in
     [0, 1]. Returns k (or fewer, if fewer candidates) item indices. Ties go to the
-    earlier candidate, so weight 0 keeps the input order."""
+    earlier candidate, so weight 0 keeps the input order. keep_order: MMR only picks
+    the set, shown in the candidates' order (a "top-rated" list whose order must
+    agree with the averages it shows)."""
     candidates = np.asarray(candidates)
     k = min(int(k), len(candidates))
     if weight <= 0 or k <= 1:
         return candidates[:k].copy()
-    return candidates[mmr_order(relevance(scores), cosines(vectors), k, weight)]
+    picks = mmr_order(relevance(scores), cosines(vectors), k, weight)
+    return candidates[np.sort(picks) if keep_order else picks]
 
 
 def relevance(scores) -> np.ndarray:
@@ -118,12 +122,13 @@ def choose_weight(ndcg_at: Callable[[float], float], max_drop: float = 0.01,
 
 
 def validation_weight(fit_route: Callable, fit_vectors: Callable, train, k: int = 10,
-                      max_drop: float = 0.01, weights=WEIGHTS) -> dict:
+                      max_drop: float = 0.01, weights=WEIGHTS, keep_order: bool = False
+                      ) -> dict:
     """`choose_weight` for one route on an inner time split of `train` (never test data).
 
     fit_route(ratings) -> the route's model fitted on them; fit_vectors(ratings) -> a
     model with `item_vectors(items)` (the similar route's). Data too small to split
-    gives weight 0 (no re-rank) with a warning."""
+    gives weight 0 (no re-rank) with a warning. keep_order: see `rerank`."""
     from models.tuning import RankingValidation, TooSmallToTune, fallback, inner_split
     try:
         fit, val = inner_split(train, "time")
@@ -132,10 +137,15 @@ def validation_weight(fit_route: Callable, fit_vectors: Callable, train, k: int 
     check = RankingValidation(fit, val, k=k)
     items, scores = check.top(fit_route(fit).score_users(check.users), pool_size(k))
     vectors = fit_vectors(fit)
-    cases = [(row, relevance(sc), cosines(vectors.item_vectors(row)))
+    cases = [(row[row >= 0], relevance(sc[row >= 0]), cosines(vectors.item_vectors(row[row >= 0])))
              for row, sc in zip(items, scores)]
 
+    def pick(row, rel, sim, w):
+        if w <= 0:
+            return row[:k]
+        picks = mmr_order(rel, sim, k, w)
+        return row[np.sort(picks) if keep_order else picks]
+
     def ndcg_at(w: float) -> float:
-        return check.ndcg_lists([row[mmr_order(rel, sim, k, w)] if w > 0 else row[:k]
-                                 for row, rel, sim in cases])
+        return check.ndcg_lists([pick(row, rel, sim, w) for row, rel, sim in cases])
     return choose_weight(ndcg_at, max_drop, weights)

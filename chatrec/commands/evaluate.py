@@ -72,7 +72,7 @@ def _load(dataset: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    from chatrec.bundle import DEFAULT_ROUTES
+    from chatrec.bundle import DEFAULT_ROUTES, DIVERSIFIED
     from chatrec.home import active_dataset
     from models.eval import protocols as ev
     from models.eval import results_io as eio
@@ -88,9 +88,9 @@ def run(args: argparse.Namespace) -> int:
     results: dict[str, dict] = {n: dict.fromkeys(ev.ALL_KEYS) for n in names}
     fitted: dict = {}
     # intra-list diversity on the similar route's vectors; the MMR stage for the
-    # routes that re-rank (recommend, popular)
+    # routes that re-rank (recommend, popular), as the service applies it
     diversity = {"vectors_model": DEFAULT_ROUTES["similar"],
-                 "diversify": tuple(DEFAULT_ROUTES[r] for r in ("recommend", "popular"))}
+                 "diversify": {DEFAULT_ROUTES[r]: keep for r, keep in DIVERSIFIED.items()}}
 
     if args.train is not None:
         protocol = "split"

@@ -209,16 +209,17 @@ def evaluate_kfold(names: list[str], ratings: Ratings, catalog: Catalog, n_folds
 def evaluate_split(names: list[str], train: Ratings, test: Ratings, catalog: Catalog,
                    rating: bool = True, params: dict | None = None,
                    progress: Progress = silent, keep_models: dict | None = None,
-                   vectors_model: str | None = None, diversify: tuple[str, ...] = ()
+                   vectors_model: str | None = None, diversify: dict[str, bool] | None = None
                    ) -> dict[str, dict]:
     """Top-N (and, if `rating`, RMSE/MAE) on one given (train, test) split.
 
     keep_models: optional dict filled with the fitted models (for the CSV writers).
     vectors_model: a model with `item_vectors` (the similar route's), fitted on train,
-    whose vectors give every model's intra-list diversity. diversify: models also
-    reported as "NAME+mmr", their lists re-ranked by models/diversity.py with the
-    weight an inner split of train picks (NDCG@10 within 1% of the plain lists)."""
-    params = params or {}
+    whose vectors give every model's intra-list diversity. diversify: {name: keep_order}
+    of models also reported as "NAME+mmr", their lists re-ranked by models/diversity.py
+    with the weight an inner split of train picks (NDCG@10 within 1% of the plain
+    lists); keep_order: MMR picks the set, shown in score order (see `rerank`)."""
+    params, diversify = params or {}, diversify or {}
     vectors = fit_timed(vectors_model, train, catalog)[0] if vectors_model else None
     item_vectors = vectors.item_vectors if vectors is not None else None
     out = {}
@@ -232,20 +233,22 @@ def evaluate_split(names: list[str], train: Ratings, test: Ratings, catalog: Cat
             keep_models[n] = model
         if n in diversify and vectors is not None:
             out[f"{n}+mmr"] = _diversified(n, model, train, test, catalog, params.get(n),
-                                           vectors_model, vectors)
+                                           vectors_model, vectors, diversify[n])
         progress(j + 1, len(names), f"split {n}")
     return out
 
 
-def _diversified(name, model, train, test, catalog, params, vectors_model, vectors) -> dict:
+def _diversified(name, model, train, test, catalog, params, vectors_model, vectors,
+                 keep_order: bool) -> dict:
     """Top-N metrics of `model`'s lists after the MMR stage, its weight chosen on an
     inner split of `train` (models.diversity.validation_weight)."""
     choice = validation_weight(lambda d: build(name, params).fit(d, catalog),
-                               lambda d: build(vectors_model).fit(d, catalog), train)
+                               lambda d: build(vectors_model).fit(d, catalog), train,
+                               keep_order=keep_order)
     weight = choice["weight"]
 
     def diversify(items, scores):
-        return rerank(items, scores, vectors.item_vectors(items), 10, weight)
+        return rerank(items, scores, vectors.item_vectors(items), 10, weight, keep_order)
     res = dict.fromkeys(RATING_KEYS)
     res.update(topn_metrics(model, train, test, vectors=vectors.item_vectors,
                             rerank=diversify)[0])
