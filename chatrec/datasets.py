@@ -38,6 +38,18 @@ if TYPE_CHECKING:  # the loaders import pandas: only where a file is parsed
     from models.data.tables import LoadReport
 
 MANIFEST = "manifest.json"
+
+
+def __getattr__(name: str):
+    """CsvColumns / LoadReport on first use: their modules import pandas."""
+    if name == "CsvColumns":
+        from models.data.loaders import CsvColumns
+        return CsvColumns
+    if name == "LoadReport":
+        from models.data.tables import LoadReport
+        return LoadReport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 _GROUPLENS = "https://files.grouplens.org/datasets/movielens/"
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 

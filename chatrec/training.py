@@ -258,14 +258,23 @@ def diversity_weights(fitted: dict, routes: dict, status: dict, previous: dict,
             continue
         progress(0, 1, f"choosing the {route} route's diversity weight")
         try:
-            choice = validation_weight(lambda d: type(fitted[name])().fit(d, catalog),
-                                       lambda d: type(fitted[similar])().fit(d, catalog),
+            choice = validation_weight(lambda d: _same_settings(fitted[name]).fit(d, catalog),
+                                       lambda d: _same_settings(fitted[similar]).fit(d, catalog),
                                        ratings, keep_order=keep_order)
         except Exception as e:  # noqa: BLE001 - an optional stage
             log.warning("diversity weight for %s failed (%s); no re-rank", route, e)
             choice = {"weight": 0.0, "fallback": f"{type(e).__name__}: {e}"}
         out[route] = {"model": name, "vectors": similar, **choice}
     return out
+
+
+def _same_settings(model: Recommender) -> Recommender:
+    """An unfitted model with `model`'s hyperparameters, its own tuning switched off
+    (the settings it chose are kept: no second search inside the inner split)."""
+    params = {p: getattr(model, p) for p in type(model)._params}
+    if "tune" in params:
+        params["tune"] = False
+    return type(model)(**params)
 
 
 def _dataset_fingerprint(dataset: str):
