@@ -35,8 +35,8 @@ from models.tuning import grid, inner_split  # noqa: E402
 
 GRIDS = {  # 12 candidates each (bench/_tuning.BUDGET)
     "mf": grid(factors=[32, 64], reg=[1.0, 1.5, 2.5], reg_exponent=[0.5, 0.75]),
-    "svd": grid(n_epochs=[25, 50], lr_all=[0.005, 0.01], reg_all=[0.04, 0.08, 0.12]),
-    "svdpp": grid(n_epochs=[20, 30], lr_all=[0.005, 0.01], reg_all=[0.02, 0.05, 0.1]),
+    "svd": grid(n_epochs=[30, 60], lr_all=[0.007, 0.014], reg_all=[0.08, 0.12, 0.16]),
+    "svdpp": grid(n_epochs=[30, 50], lr_all=[0.007, 0.01], reg_all=[0.1, 0.15, 0.2]),
 }
 
 

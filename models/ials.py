@@ -43,11 +43,13 @@ class RankingMF(Recommender):
     # defaults tuned on ML-100K, time split of the training part (see docs/benchmarks)
     def __init__(self, factors: int = 64, alpha: float = 2.0, reg: float = 0.4,
                  reg_exponent: float = 1.0, rating_weight: float = 2.0, n_iter: int = 10,
-                 pop_weight: float = 0.0, cg_steps: int = 3, seed: int = 0,
+                 pop_weight: float = 0.0, cg_steps: int = 2, seed: int = 0,
                  progress: Progress | None = None):
         """alpha: confidence of an observed rating; rating_weight: extra confidence per
         star above 3 (0 = every rating counts the same); pop_weight: weight of a
-        log-popularity prior added to the scores (0 = none)."""
+        log-popularity prior added to the scores (0 = none); cg_steps: conjugate-gradient
+        steps per half-sweep, 0 = exact solves (2 is what an inner time split picks:
+        validation NDCG@10 0.1622 over 3 seeds, 0.1620 at 3 steps, 0.1517 at 1)."""
         self.factors, self.alpha, self.reg = int(factors), float(alpha), float(reg)
         self.reg_exponent, self.rating_weight = float(reg_exponent), float(rating_weight)
         self.n_iter, self.pop_weight, self.seed = int(n_iter), float(pop_weight), int(seed)

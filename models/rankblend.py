@@ -27,23 +27,26 @@ import scipy.sparse as sp
 
 from models.base import Recommender
 from models.data import Catalog, Ratings
-from models.ease import feasible, fit_ease
+from models.ease import ease_from_gram, feasible, fit_ease, gram
 from models.ials import RankingMF
 from models.progress import Progress, silent
 from models.tuning import RankingValidation, TooSmallToTune, choose, fallback, inner_split
 
 
-def recency_weights(ratings: Ratings, tau: float, boost: float) -> np.ndarray:
-    """Per rating (aligned with `ratings`): 1 + boost * exp(-age / tau), where age counts
-    the user's later ratings (by timestamp, then item index)."""
+def recency_age(ratings: Ratings) -> np.ndarray:
+    """Per rating (aligned with `ratings`): how many of the user's ratings came later
+    (by timestamp, then item index); 0 for each user's latest."""
     order = np.lexsort((ratings.items, ratings.timestamps, ratings.users))
     users = ratings.users[order]
-    counts = np.bincount(users, minlength=ratings.n_users)
-    ends = np.cumsum(counts)
-    age = ends[users] - 1 - np.arange(len(order))
-    w = np.empty(len(order))
-    w[order] = 1.0 + boost * np.exp(-age / max(tau, 1e-9))
-    return w
+    ends = np.cumsum(np.bincount(users, minlength=ratings.n_users))
+    age = np.empty(len(order))
+    age[order] = ends[users] - 1 - np.arange(len(order))
+    return age
+
+
+def recency_weights(age: np.ndarray, tau: float, boost: float) -> np.ndarray:
+    """1 + boost * exp(-age / tau) per rating (`recency_age`)."""
+    return 1.0 + boost * np.exp(-np.asarray(age) / max(tau, 1e-9))
 
 
 def history(ratings: Ratings, weights: np.ndarray) -> sp.csr_matrix:
@@ -91,7 +94,8 @@ class RankBlend(Recommender):
         self.item_prior = ials.item_prior
         if feasible(ratings.n_items):
             self.ease_weights = fit_ease(ratings.csr(), self.ease_reg)
-            h = history(ratings, recency_weights(ratings, self.recency_tau, self.recency_boost))
+            h = history(ratings, recency_weights(recency_age(ratings), self.recency_tau,
+                                                 self.recency_boost))
         else:  # too many items for the n^2 EASE matrix: the factor model alone
             self.ease_weights = np.zeros((0, 0), np.float32)
             h = sp.csr_matrix((ratings.n_users, ratings.n_items), dtype=np.float32)
@@ -113,14 +117,15 @@ class RankBlend(Recommender):
         check = RankingValidation(fit, val)
         users = check.users
         ials = RankingMF().fit(fit, catalog).score_users(users)
-        X = fit.csr()
+        G = gram(fit.csr())  # one Gram matrix for every lambda
+        age = recency_age(fit)
         eases, current = {}, dict(defaults)
 
         def score(p: dict) -> float:
             B = eases.get(p["ease_reg"])
             if B is None:
-                B = eases[p["ease_reg"]] = fit_ease(X, p["ease_reg"])
-            h = history(fit, recency_weights(fit, p["recency_tau"], p["recency_boost"]))
+                B = eases[p["ease_reg"]] = ease_from_gram(G, p["ease_reg"])
+            h = history(fit, recency_weights(age, p["recency_tau"], p["recency_boost"]))
             s = zscore(np.asarray(h[users] @ B))
             return check.ndcg(s + p["ials_weight"] * zscore(ials) if p["ials_weight"] else s)
 

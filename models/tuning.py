@@ -29,6 +29,9 @@ log = logging.getLogger("models.tuning")
 MIN_VALIDATION_USERS = 5
 #: ... or this many validation ratings (rating prediction)
 MIN_VALIDATION_RATINGS = 50
+#: ranking validation scores at most this many users (a fixed random sample): every
+#: candidate costs one score matrix of users x items
+MAX_VALIDATION_USERS = 1000
 
 
 class TooSmallToTune(ModelsError):
@@ -107,11 +110,15 @@ class RankingValidation:
     loops; the §7 definition: relevant = validation items rated >= threshold,
     candidates = items in the fit part the user did not rate there."""
 
-    def __init__(self, fit: Ratings, val: Ratings, threshold: float = 4.0, k: int = 10):
+    def __init__(self, fit: Ratings, val: Ratings, threshold: float = 4.0, k: int = 10,
+                 max_users: int | None = MAX_VALIDATION_USERS):
         rel = val.values >= threshold
         ru, ri = val.users[rel].astype(np.int64), val.items[rel].astype(np.int64)
         self.n_items, self.k = fit.n_items, min(k, fit.n_items)
         self.users = np.unique(ru)
+        if max_users is not None and len(self.users) > max_users:  # a fixed sample
+            pick = np.random.default_rng(0).choice(len(self.users), max_users, replace=False)
+            self.users = self.users[np.sort(pick)]
         self.n_relevant = np.bincount(ru, minlength=fit.n_users)[self.users]
         self.relevant_keys = np.unique(ru * self.n_items + ri)
         self.seen = fit.csr()[self.users]

@@ -4,7 +4,7 @@ import logging
 import numpy as np
 import pytest
 
-from models.rankblend import RankBlend, recency_weights
+from models.rankblend import RankBlend, recency_age, recency_weights
 from tests.factories import make_catalog, make_ratings
 
 N_ITEMS = 24
@@ -34,7 +34,7 @@ def two_phase(n_users=72, seed=0):
 
 def test_recency_weights_favour_the_latest_ratings():
     r = make_ratings([(0, 0, 5, 30), (0, 1, 5, 10), (0, 2, 5, 20), (1, 0, 3, 5)], 3)
-    w = recency_weights(r, tau=1.0, boost=2.0)
+    w = recency_weights(recency_age(r), tau=1.0, boost=2.0)
     np.testing.assert_allclose(w, [3.0, 1 + 2 * np.exp(-2), 1 + 2 * np.exp(-1), 3.0])
 
 
