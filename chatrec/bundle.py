@@ -3,7 +3,9 @@
 Built or loaded by `chatrec.training.load_or_train`; used read-only by dispatch."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -18,12 +20,45 @@ DEFAULT_ROUTES = {"recommend": "rank-blend", "similar": "hybrid", "popular": "po
 DIVERSIFIED = {"recommend": False, "popular": True}
 
 
+class LazyModels(Mapping):
+    """name -> fitted model, where some models are loaded from their artifact on first
+    access: a chat start needs the three route models, not all ten (each load is a
+    file read plus rebuilt sparse indexes)."""
+
+    def __init__(self, models: dict[str, Recommender] | None = None):
+        self._models: dict[str, Recommender] = dict(models or {})
+        self._loaders: dict[str, Callable[[], Recommender]] = {}
+
+    def __setitem__(self, name: str, model: Recommender) -> None:
+        self._loaders.pop(name, None)
+        self._models[name] = model
+
+    def defer(self, name: str, load: Callable[[], Recommender]) -> None:
+        """Register `name`, loaded by `load()` when first used (ArtifactError then)."""
+        self._models.pop(name, None)
+        self._loaders[name] = load
+
+    def __getitem__(self, name: str) -> Recommender:
+        if name not in self._models and name in self._loaders:
+            self._models[name] = self._loaders.pop(name)()
+        return self._models[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._models, *self._loaders])
+
+    def __len__(self) -> int:
+        return len(self._models) + len(self._loaders)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._models or name in self._loaders
+
+
 @dataclass
 class Bundle:
     dataset: str
     catalog: Catalog
     ratings: Ratings
-    models: dict[str, Recommender]
+    models: Mapping[str, Recommender]
     routes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
     #: route -> diversity re-rank weight chosen at training (0 or absent: no re-rank)
     diversity: dict[str, float] = field(default_factory=dict)

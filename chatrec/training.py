@@ -15,6 +15,7 @@ are skipped with a note in the manifest and picked up automatically when they la
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import sys
@@ -29,7 +30,7 @@ from typing import Iterable
 import numpy as np
 
 from chatrec import __version__
-from chatrec.bundle import DEFAULT_ROUTES, DIVERSIFIED, Bundle
+from chatrec.bundle import DEFAULT_ROUTES, DIVERSIFIED, Bundle, LazyModels
 from chatrec.home import active_dataset, artifacts_dir, write_json_atomic
 from models.base import Recommender
 from models.data import Catalog, Ratings
@@ -83,12 +84,18 @@ def model_signature(cls: type[Recommender]) -> dict:
     try:
         h = hashlib.sha256()
         for f in _model_sources(sys.modules[cls.__module__]):
-            h.update(f.read_bytes())
+            h.update(_file_digest(f, f.stat().st_mtime_ns))
         code = h.hexdigest()[:16]
     except (OSError, TypeError, KeyError):
         code = "unknown"
     return {"class": f"{cls.__module__}:{cls.__qualname__}",
             "params": json.loads(json.dumps(params, default=str)), "code": code}
+
+
+@functools.lru_cache(maxsize=256)
+def _file_digest(path: Path, mtime_ns: int) -> bytes:
+    """sha256 of a source file, read once per process (per modification time)."""
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def _model_sources(module: ModuleType) -> list[Path]:
@@ -188,12 +195,19 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
     old = read_manifest(directory) or {}
     same_data = old.get("fingerprint") == fingerprint
     entries = dict(old.get("models", {})) if same_data else {}
-    fitted: dict[str, Recommender] = {}
+    fitted = LazyModels()
     failed: dict[str, str] = {}
     status: dict[str, str] = {}
     total = len(classes)
+    eager = set(DEFAULT_ROUTES.values())  # the rest loads on first use
     for done, (name, cls) in enumerate(classes.items()):
-        if not force and (model := _reuse(name, cls, entries.get(name), directory)) is not None:
+        entry = entries.get(name)
+        if not force and name not in eager and _valid(cls, entry, directory):
+            fitted.defer(name, lambda cls=cls, f=directory / entry["file"]: cls.load(f))
+            status[name] = "up to date"
+            progress(done + 1, total, f"{name} up to date")
+            continue
+        if not force and (model := _reuse(name, cls, entry, directory)) is not None:
             fitted[name] = model
             status[name] = "up to date"
             progress(done + 1, total, f"{name} up to date")
@@ -284,6 +298,14 @@ def _dataset_fingerprint(dataset: str):
         return datasets.dataset_fingerprint(dataset)
     except Exception:  # noqa: BLE001 - optional metadata
         return None
+
+
+def _valid(cls: type[Recommender], entry: dict | None, directory: Path) -> bool:
+    """The manifest entry matches the code and its file exists (not yet read)."""
+    if not entry or not (directory / entry.get("file", "")).is_file():
+        return False
+    sig = model_signature(cls)
+    return all(entry.get(k) == sig[k] for k in ("class", "params", "code"))
 
 
 def _reuse(name: str, cls: type[Recommender], entry: dict | None,

@@ -48,3 +48,15 @@ def test_diversify_re_ranks_with_the_similar_routes_vectors():
     # the popular route keeps score order among the picked items
     items, _ = b.diversify("popular", np.array([2, 0, 1]), np.array([1.0, 0.9, 0.8]), 2)
     assert items.tolist() == [2, 0]
+
+
+def test_lazy_models_load_on_first_use_only():
+    from chatrec.bundle import LazyModels
+    calls = []
+    models = LazyModels({"a": "model-a"})
+    models.defer("b", lambda: calls.append("b") or "model-b")
+    assert set(models) == {"a", "b"} and len(models) == 2 and "b" in models
+    assert calls == []                     # listing and membership do not load
+    assert models["b"] == "model-b" and models.get("b") == "model-b"
+    assert calls == ["b"]                  # loaded once
+    assert models.get("c") is None and "c" not in models
