@@ -29,12 +29,19 @@ def pool_size(k: int) -> int:
     return max(POOL_MIN, POOL_FACTOR * k)
 
 
-def unit_rows(vectors) -> np.ndarray:
-    """Dense rows scaled to unit length (zero rows stay zero)."""
-    v = vectors.toarray() if sp.issparse(vectors) else np.asarray(vectors, np.float64)
-    v = np.asarray(v, np.float64)
-    n = np.linalg.norm(v, axis=1, keepdims=True)
-    return v / np.where(n > 0, n, 1.0)
+def cosines(vectors) -> np.ndarray:
+    """Pairwise cosine similarity of the rows (dense or sparse; zero rows give 0).
+
+    Sparse rows stay sparse: densifying thousands of feature columns per list, and a
+    threaded BLAS call per list, cost far more than the n x n result."""
+    if sp.issparse(vectors):
+        g = np.asarray((vectors @ vectors.T).toarray(), np.float64)
+    else:
+        v = np.asarray(vectors, np.float64)
+        g = v @ v.T
+    norm = np.sqrt(np.clip(np.diag(g), 0.0, None))
+    norm[norm == 0] = 1.0
+    return g / norm[:, None] / norm[None, :]
 
 
 def rerank(candidates, scores, vectors, k: int, weight: float, keep_order: bool = False
@@ -65,11 +72,6 @@ def relevance(scores) -> np.ndarray:
     return np.nan_to_num((s - lo) / (hi - lo) if hi > lo else np.ones_like(s), nan=0.0)
 
 
-def cosines(vectors) -> np.ndarray:
-    v = unit_rows(vectors)
-    return v @ v.T
-
-
 def mmr_order(rel: np.ndarray, sim: np.ndarray, k: int, weight: float) -> np.ndarray:
     """Positions of the k picks, in order (the MMR loop; see the module docstring)."""
     picked = np.zeros(len(rel), bool)
@@ -97,8 +99,7 @@ def intra_list_diversity(lists: list[np.ndarray], vectors: Callable[[np.ndarray]
         items = items[items >= 0]
         if len(items) < 2:
             continue
-        v = unit_rows(vectors(items))
-        sim = v @ v.T
+        sim = cosines(vectors(items))
         n = len(items)
         per_list.append(1.0 - (sim.sum() - np.trace(sim)) / (n * (n - 1)))
     return float(np.mean(per_list)) if per_list else float("nan")
