@@ -98,10 +98,24 @@ class RankingMF(Recommender):
         return solve_rows(indptr, indices, w, 1.0 + w, fixed, reg, G0=fixed.T @ fixed)
 
     def _after_load(self) -> None:
-        Y = self.item_factors.astype(np.float64)
-        self._gram = Y.T @ Y
-        n = np.linalg.norm(Y, axis=1, keepdims=True)
-        self._y_unit = Y / np.where(n > 0, n, 1.0)
+        self._derived = {}  # built on first use: a chat start needs neither
+
+    @property
+    def _gram(self) -> np.ndarray:
+        """YᵀY, for fold-in."""
+        if "gram" not in self._derived:
+            Y = self.item_factors.astype(np.float64)
+            self._derived["gram"] = Y.T @ Y
+        return self._derived["gram"]
+
+    @property
+    def _y_unit(self) -> np.ndarray:
+        """Unit-length item factors, for item similarity."""
+        if "unit" not in self._derived:
+            Y = self.item_factors.astype(np.float64)
+            n = np.linalg.norm(Y, axis=1, keepdims=True)
+            self._derived["unit"] = Y / np.where(n > 0, n, 1.0)
+        return self._derived["unit"]
 
     def _with_prior(self, s: np.ndarray) -> np.ndarray:
         return s + self.pop_weight * self.item_prior if self.pop_weight else s
