@@ -1,14 +1,16 @@
 """Query -> route table (DESIGN §3) -> Reply.
 
-`Dispatcher(bundle)` precomputes at build time everything a turn would otherwise
-redo (item metadata as plain Python, popularity scores, mean/count per item, a
-"liked" item x user matrix for co-like reasons), so a turn is a few vector
-operations. It is pure with respect to storage: it reads a `SessionState` and
-returns the `TurnEffects` the service then commits.
+`Dispatcher(bundle)` precomputes at build time what a turn would otherwise redo
+(catalog facts, weighted averages, the "liked" matrix behind reasons), so a turn is
+a few vector operations. It is pure with respect to storage: it reads a
+`SessionState` and returns the `TurnEffects` the service then commits.
+
+Order of a turn: an open "did you mean" is answered first; a title the catalog does
+not know is said so (with close candidates as a new "did you mean"); then the intent's
+route. Every list route goes through `ListMaker` (constraints, exclusions, reasons).
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -16,14 +18,17 @@ import numpy as np
 
 from chatrec import replies
 from chatrec.bundle import Bundle
-from chatrec.reasons import Reasons
+from chatrec.constraints import Filter
+from chatrec.explain import Explainer
+from chatrec.facts import CatalogFacts
+from chatrec.feedback import record_opinions, record_seen
+from chatrec.followups import answer_pending, offer, pending_for, resolve_films
+from chatrec.lists import Context, ListMaker
 from chatrec.sessions import SessionState, TurnEffects
-from intents.query import DEFAULT_K, MAX_K, MIN_K, Intent, Query
-from models.errors import PredictionImpossible, UnknownItem
-from models.ranking import top_k
+from intents.query import FOCUS, MAX_K, MIN_K, Intent, Query
 
-LIKED = 4.0            # a rating at or above this counts as "liked"
-LIST_INTENTS = ("similar", "recommend", "popular")
+__all__ = ["Context", "Dispatcher", "Reply"]
+LIST_ROUTES = (Intent.SIMILAR, Intent.RECOMMEND, Intent.POPULAR)
 
 
 @dataclass
@@ -33,54 +38,19 @@ class Reply:
     effects: TurnEffects = field(default_factory=TurnEffects)
 
 
-@dataclass
-class Context:
-    """Who is asking: a dataset user index and/or the session's ratings (indices)."""
-
-    user_index: int | None = None
-    user_label: object = None          # the user id as given, for messages
-    unknown_user: bool = False          # a user id was given but is not in the data
-    profile: dict[int, float] = field(default_factory=dict)  # session ratings
-    shown: set[int] = field(default_factory=set)
-
-
-def _sentence(text: str) -> str:
-    """Upper-case the first letter only ('sci-Fi' stays 'Sci-Fi', not 'Sci-fi')."""
-    return text[:1].upper() + text[1:]
-
-
-def _native(x):
-    """numpy scalar -> Python scalar so replies serialise as JSON."""
-    return x.item() if isinstance(x, np.generic) else x
-
-
 class Dispatcher:
     """Routes a Query to the bundle's models and words the reply."""
 
     def __init__(self, bundle: Bundle):
         self.bundle = bundle
-        cat, rat = bundle.catalog, bundle.ratings
-        self.catalog, self.ratings = cat, rat
-        n = len(cat)
-        self.item_ids = [_native(x) for x in cat.item_ids.tolist()]
-        self.titles = [str(t) for t in cat.titles.tolist()]
-        self.years = [int(y) or None for y in cat.years.tolist()]
-        self.genres = [[g for g in gs if g != "unknown"] for gs in cat.genres]
-        self.display = [cat.display(i) for i in range(n)]
-        # the popular route's model: its scores, and the mean/count behind each reason
-        self.popular = bundle.route("popular")
-        self.pop_scores = self.popular.score_profile(np.empty(0, np.int64), np.empty(0))
-        self.counts = np.asarray(self.popular.counts, dtype=np.int64)
-        self.means = self.popular.means
-        self.reasons = Reasons(cat, rat, self.display, self.genres, LIKED)
-        # the similar-route model's vectors cost milliseconds each; `more`, repeated
-        # seeds and reasons reuse them (lru_cache is thread-safe)
-        self.similarity = lru_cache(maxsize=256)(self._similarity)
-        order = np.lexsort((np.arange(n), -self.counts))
-        self.example_titles = [self.titles[i] for i in order[:2]]
-        self.genre_names = list(cat.genre_names)
+        self.catalog, self.ratings = bundle.catalog, bundle.ratings
+        self.facts = CatalogFacts(bundle)
+        # the similar-route model's vectors cost about a millisecond each; lists,
+        # reasons, `more` and repeated seeds reuse them (lru_cache is thread-safe)
+        self.similarity = lru_cache(maxsize=2048)(self._similarity)
+        self.lists = ListMaker(bundle, self.facts, self.similarity)
+        self.explain = Explainer(self.facts, self.similarity, self.catalog.links is not None)
 
-    # ---- precomputation ------------------------------------------------------------
     def _similarity(self, item: int) -> np.ndarray:
         v = np.asarray(self.bundle.route("similar").item_similarity(item), dtype=np.float64)
         v.flags.writeable = False  # shared by the cache: nobody may modify it
@@ -88,155 +58,204 @@ class Dispatcher:
 
     # ---- entry point -----------------------------------------------------------------
     def handle(self, query: Query, state: SessionState, ctx: Context) -> Reply:
-        intent = query.intent.value if isinstance(query.intent, Intent) else str(query.intent)
-        if (query.item_id is None and query.candidates
-                and intent not in ("more", "help", "greet")):
-            return Reply(self._did_you_mean(query))
-        if intent in LIST_INTENTS:
-            req = {"intent": intent, "item_id": _native(query.item_id),
-                   "genre": query.genre, "k": int(query.k)}
-            reply = self.ranked_list(req, ctx, exclude_shown=False)
-            if reply.items:
-                reply.effects.set_last_query = True
-                reply.effects.last_query, reply.effects.page = req, 1
-        elif intent == "more":
-            reply = self._more(query, state, ctx)
-        elif intent == "rate":
-            reply = self._rate(query)
-        elif intent == "help":
-            reply = Reply(replies.help_text(self.example_titles, self.genre_names))
-        elif intent == "greet":
-            reply = Reply(replies.greet_text(self.example_titles))
+        resolved, said = answer_pending(query, state, self.facts)
+        if said:
+            return Reply(said)
+        if resolved is not None:
+            query = resolved
+        elif query.intent is Intent.CHOOSE:
+            return self._choose_without_question(query, state)
+        if query.unknown_title is not None or (query.candidates and not query.item_ids):
+            reply = self._unknown_title(query, ctx)
         else:
-            reply = Reply(replies.unknown_text(self.example_titles))
-        if query.k_requested is not None and reply.items:
-            reply.text = replies.clamp_note(query.k_requested, MIN_K, MAX_K) + " " \
-                + reply.text
-        reply.effects.shown = [str(it["item_id"]) for it in reply.items]
+            reply = self._route(query, state, ctx)
+        if query.k_requested is not None and query.k != query.k_requested and reply.items:
+            reply.text = replies.clamp_note(query.k_requested, MIN_K, MAX_K) + " " + reply.text
         return reply
 
-    # ---- intents -----------------------------------------------------------------------
-    def _did_you_mean(self, query: Query) -> str:
-        names = []
-        for c in query.candidates[:3]:
-            try:
-                names.append(self.display[self.catalog.index_of(c.item_id)])
-            except UnknownItem:
-                names.append(str(c.title))
-        return replies.did_you_mean(names)
+    def _route(self, query: Query, state: SessionState, ctx: Context) -> Reply:
+        intent = query.intent
+        if intent in LIST_ROUTES:
+            return self._new_list(query, state, ctx)
+        if intent is Intent.MORE:
+            return self._more(query, state, ctx)
+        if intent is Intent.REFINE:
+            return self._refine(query, state, ctx)
+        if intent in (Intent.RATE, Intent.SEEN):
+            return self._feedback(query, state)
+        if intent is Intent.INFO:
+            return self._info(query, state, ctx)
+        if intent is Intent.WHY:
+            return self._why(query, state, ctx)
+        f = self.facts
+        if intent is Intent.HELP:
+            return Reply(replies.help_text(f.example_titles, f.genre_names))
+        if intent is Intent.GREET:
+            return Reply(replies.greet_text(f.example_titles))
+        if intent is Intent.THANKS:
+            return Reply(replies.thanks_text(query.topic == "bye"))
+        return Reply(replies.unknown_text(f.example_titles))
+
+    # ---- lists --------------------------------------------------------------------------
+    def _new_list(self, query: Query, state: SessionState, ctx: Context) -> Reply:
+        note, fx = "", TurnEffects()
+        if query.intent is Intent.SIMILAR:
+            films = resolve_films(query, state, self.facts)
+            if query.ref == FOCUS and not films.items and state.last_query:
+                return self._more(query.with_(refs=(), ref=None), state, ctx)  # "more like that"
+            if films.problem:
+                return Reply(films.problem)
+            seeds = films.items
+        else:
+            seeds = []
+        if query.rating is not None and query.item_ids:     # "I loved X, what next?"
+            note, fx = record_opinions(query, [self.catalog.index_of(i)
+                                               for i in query.item_ids], self.facts, ctx)
+        if query.topic in ("cast", "director"):    # "comedies with Tom Hanks": say what's ignored
+            note = (note + " " + replies.people_ignored(query.topic)).strip()
+        req = {"intent": query.intent.value, "k": int(query.k), "rank_by": query.rank_by,
+               "item_ids": [self.facts.item_ids[i] for i in seeds],
+               "filter": Filter.of(query).to_dict()}
+        # "it" after "movies like Casino" is Casino
+        return self._show(req, ctx, fx, note, page=1, focus=seeds[0] if len(seeds) == 1
+                          else None)
 
     def _more(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         last = state.last_query
-        if not last or last.get("intent") not in LIST_INTENTS:
+        if not last or last.get("intent") not in ("similar", "recommend", "popular"):
             return Reply("There is no list to continue yet. Try: "
-                         + replies.examples(self.example_titles) + ".")
+                         + replies.examples(self.facts.example_titles) + ".")
         # "show me more" keeps the last list's size; "3 more" asks for 3
-        k = int(query.k) if query.k != DEFAULT_K or query.k_requested else int(last["k"])
-        reply = self.ranked_list(dict(last, k=k), ctx, exclude_shown=True, more=True)
-        if reply.items:
-            reply.effects.page = state.page + 1
+        k = int(query.k) if query.k_requested is not None else int(last["k"])
+        req = dict(last, k=k)
+        if query.has_constraints:         # "more from the 90s": refine, then page on
+            req["filter"] = Filter.from_dict(last.get("filter")).refined(
+                Filter.of(query)).to_dict()
+        return self._show(req, ctx, TurnEffects(), "", page=state.page + 1, more=True)
+
+    def _refine(self, query: Query, state: SessionState, ctx: Context) -> Reply:
+        last = state.last_query
+        if not last:
+            if query.has_constraints:     # nothing to narrow: a fresh list under them
+                return self._new_list(query.with_(intent=Intent.RECOMMEND), state, ctx)
+            return Reply("There's no list to narrow down yet. Ask me for films first, "
+                         "e.g. " + replies.examples(self.facts.example_titles) + ".")
+        k = int(last["k"])
+        if query.k_requested is not None:
+            k = int(query.k)
+        elif query.fewer:
+            k = max(1, k // 2)
+        flt = Filter.from_dict(last.get("filter")).refined(Filter.of(query))
+        req = dict(last, k=k, filter=flt.to_dict())
+        return self._show(req, ctx, TurnEffects(), "", page=1)
+
+    def _show(self, req: dict, ctx: Context, fx: TurnEffects, note: str, page: int,
+              more: bool = False, focus: int | None = None) -> Reply:
+        made = self.lists.make(req, ctx, more=more)
+        reply = Reply((note + " " + made.text).strip(), made.items, fx)
+        if made.items:
+            fx.last_query, fx.set_last_query, fx.page = req, True, page
+            fx.last_items = [str(it["item_id"]) for it in made.items]
+            fx.shown = list(fx.last_items)
+            if focus is None and len(made.items) == 1:
+                focus = self.catalog.index_of(made.items[0]["item_id"])
+            fx.focus, fx.set_focus = (None if focus is None
+                                      else str(self.facts.item_ids[focus])), True
         return reply
 
-    def _rate(self, query: Query) -> Reply:
-        if query.item_id is None:
-            return Reply("Which film? Tell me like this: 'I loved "
-                         f"{self.example_titles[-1] if self.example_titles else 'Fargo'}' "
-                         "or 'rate Fargo 4 stars'.")
-        i = self.catalog.index_of(query.item_id)
-        lo, hi = self.ratings.scale
-        value = float(query.rating) if query.rating is not None else LIKED
-        value = min(hi, max(lo, value))
-        reply = Reply(f"Noted: you rated {self.display[i]} {value:g}/{hi:g}. "
-                      "Ask 'recommend something' for picks that use it.")
-        reply.effects.rating = (str(self.item_ids[i]), value)
-        return reply
-
-    # ---- lists -----------------------------------------------------------------------------
-    def ranked_list(self, req: dict, ctx: Context, exclude_shown: bool,
-                    more: bool = False) -> Reply:
-        """A similar / recommend / popular list for `req` ({"intent", "k", "genre"?,
-        "item_id"?}); with exclude_shown, never a film the session was already shown."""
-        k, genre = int(req["k"]), req.get("genre")
-        allowed = self.catalog.genre_mask(genre)
-        shown = np.fromiter(ctx.shown, dtype=np.int64) if exclude_shown else None
-        what = f"{genre} films" if genre else "films"
-        lead = "more " if more else ""
-        intent = req["intent"]
-        if intent == "similar":
-            if req.get("item_id") is None:
-                return Reply("Which film should I match? e.g. 'movies like "
-                             f"{self.example_titles[0] if self.example_titles else 'Alien'}'.")
-            seed = self.catalog.index_of(req["item_id"])
-            mask = np.ones(len(self.catalog), bool) if allowed is None else allowed.copy()
-            if shown is not None and shown.size:
-                mask[shown] = False
-            mask[seed] = False
-            idx, scores = top_k(self.similarity(seed), k, allowed=mask)
-            reasons = self.reasons.similar(seed, idx)
-            text = _sentence(f"{lead}{what} like {self.display[seed]}:")
-            return self._items(idx, scores, reasons, text, f"No more {what} like "
-                               f"{self.display[seed]}.")
-        if intent == "recommend" and (ctx.user_index is not None or ctx.profile):
-            return self._personal(k, allowed, shown, ctx, what, lead)
-        idx, scores = self._popular(k, allowed, shown)
-        reasons = [self.popular.reason(i) for i in idx.tolist()]
-        if intent == "recommend":
-            who = (f"User {ctx.user_label} is not in the ratings. " if ctx.unknown_user else "")
-            hint = replies.PERSONAL_HINT.format(
-                example=self.example_titles[-1] if self.example_titles else "Fargo")
-            text = f"{who}{_sentence(lead + 'popular ' + what)} to start with. {hint}"
+    # ---- feedback, facts, explanations ------------------------------------------------------
+    def _feedback(self, query: Query, state: SessionState) -> Reply:
+        films = resolve_films(query, state, self.facts)
+        if films.problem:
+            return Reply(films.problem)
+        if not films.items:
+            example = self.facts.example_titles[-1]
+            return Reply(f"Which film? Tell me like this: 'I loved {example}', 'rate "
+                         f"{example} 4 stars' or 'I've seen {example}'.")
+        if query.intent is Intent.SEEN:
+            text, fx = record_seen(films.items, self.facts)
         else:
-            text = _sentence(f"{lead}top-rated {what}:")
-        return self._items(idx, scores, reasons, text, f"No more {what} to show.")
+            text, fx = record_opinions(query, films.items, self.facts, None)
+        return Reply(text, [], fx)
 
-    def _popular(self, k, allowed, exclude):
-        return top_k(self.pop_scores, k, exclude=exclude, allowed=allowed)
+    def _info(self, query: Query, state: SessionState, ctx: Context) -> Reply:
+        films = resolve_films(query, state, self.facts)
+        if films.problem:
+            return Reply(films.problem)
+        if not films.items:
+            if query.topic in replies.NO_DATA_WORDS:    # "any with Tom Hanks?"
+                return Reply(replies.no_people_search(self.facts.catalog_name,
+                                                      self.facts.example_titles))
+            return Reply("Which film? e.g. 'tell me about "
+                         f"{self.facts.example_titles[0]}'.")
+        texts, items = [], []
+        rated = set(ctx.profile) | set(ctx.seen)
+        for i in films.items[:3]:
+            text, item = self.explain.info(i, query.topic, exclude=rated,
+                                           asked_genres=query.genres)
+            texts.append(text)
+            items.append(item)
+        fx = TurnEffects(focus=str(self.facts.item_ids[films.items[0]]), set_focus=True)
+        return Reply(" ".join(texts), items, fx)
 
-    def _personal(self, k, allowed, shown, ctx: Context, what: str, lead: str) -> Reply:
-        """MF ranking for a dataset user; fold-in of the session's ratings (merged with
-        the user's own when both exist); excludes everything the user rated."""
-        model = self.bundle.route("recommend")
+    def _why(self, query: Query, state: SessionState, ctx: Context) -> Reply:
+        if not state.last_query:
+            return Reply("I haven't recommended anything in this conversation yet. Ask me "
+                         "for films, then 'why the first one?'.")
+        if query.ref is None and not query.item_ids:
+            query = query.with_(refs=(1,), ref=1)          # "why?": the first film of the list
+        films = resolve_films(query, state, self.facts, default_first=True)
+        if films.problem or not films.items:
+            return Reply(films.problem or "Which film? e.g. 'why the first one?'.")
+        i = films.items[0]
+        position = (films.positions or [None])[0]
+        if position is None:        # not in the last list: what did I say when I showed it?
+            text = self.explain.why_earlier(i, state.transcript)
+        else:
+            text = self.explain.why(i, state.last_query, self._profile(ctx),
+                                    self.lists.liked_at, position)
+        return Reply(text, [], TurnEffects(focus=str(self.facts.item_ids[i]),
+                                           set_focus=True))
+
+    def _profile(self, ctx: Context) -> dict[int, float]:
         profile: dict[int, float] = {}
         if ctx.user_index is not None:
             items, values = self.ratings.user_items(ctx.user_index)
             profile.update(zip(items.tolist(), values.tolist()))
-        profile.update(ctx.profile)  # the session's word wins over the dataset's
-        items = np.fromiter(profile.keys(), dtype=np.int64, count=len(profile))
-        exclude = items if shown is None or not shown.size else np.concatenate([items, shown])
-        values = np.fromiter(profile.values(), dtype=np.float64, count=len(profile))
-        try:
-            if ctx.profile or ctx.user_index is None:
-                idx, scores = model.recommend(k=k, exclude=exclude, allowed=allowed,
-                                              profile=(items, values))
-            else:
-                idx, scores = model.recommend(ctx.user_index, k=k, exclude=exclude,
-                                              allowed=allowed)
-        except PredictionImpossible:
-            if ctx.user_index is not None and not ctx.profile:
-                raise
-            idx, scores = self._content_fold_in(items, values, k, exclude, allowed)
-        reasons = self.reasons.because(idx, items, values)
-        who = f"user {ctx.user_label}" if ctx.user_index is not None else "you"
-        text = _sentence(f"{lead}picks for {who}" + (f" ({what})" if what != "films" else "") + ":")
-        return self._items(idx, scores, reasons, text, f"No more {what} to recommend.")
+        profile.update(ctx.profile)
+        return profile
 
-    def _content_fold_in(self, items, values, k, exclude, allowed):
-        """Fallback when the recommend model cannot fold in: similarity to liked films
-        minus similarity to disliked ones."""
-        scores = np.zeros(len(self.catalog))
-        centre = (self.ratings.scale[0] + self.ratings.scale[1]) / 2
-        for i, v in zip(items.tolist(), values.tolist()):
-            scores += (v - centre) * self.similarity(int(i))
-        return top_k(scores, k, exclude=exclude, allowed=allowed)
+    # ---- titles the catalog does not know; answers with nothing to answer ----------------------
+    def _unknown_title(self, query: Query, ctx: Context) -> Reply:
+        f = self.facts
+        options = offer(query, f)
+        words = query.unknown_title or (query.candidates[0].title if query.candidates else "")
+        if options and query.intent is not Intent.UNKNOWN:
+            fx = TurnEffects(pending=pending_for(query, options, f))
+            return Reply(replies.did_you_mean([f.display[i] for i in options]), [], fx)
+        text = replies.unknown_title(words, f.catalog_line(), [])
+        if query.has_constraints and query.intent in (Intent.SIMILAR, Intent.RECOMMEND):
+            plain = query.with_(intent=Intent.RECOMMEND, item_ids=(), titles=(),
+                                unknown_title=None, candidates=())
+            reply = self._new_list(plain, _NO_STATE, ctx)
+            reply.text = f"{text} Here are {Filter.of(query).describe()} instead. " \
+                + reply.text
+            return reply
+        return Reply(text + " Try: " + replies.examples(f.example_titles) + ".")
 
-    # ---- reasons and items ---------------------------------------------------------------
-    def _items(self, idx, scores, reasons, text: str, empty_text: str) -> Reply:
-        items = [self.item_dict(i) | {"score": round(float(s), 4) if math.isfinite(s) else 0.0,
-                                      "reason": why}
-                 for i, s, why in zip(idx.tolist(), np.asarray(scores).tolist(), reasons)]
-        return Reply(text if items else empty_text, items)
+    def _choose_without_question(self, query: Query, state: SessionState) -> Reply:
+        """"yes", "2", "the second one" with no "did you mean" open."""
+        if query.topic == "number":      # digits alone, nothing asked (DESIGN §2)
+            return Reply(replies.unknown_text(self.facts.example_titles)
+                         + f" (To ask about film {query.ref} of the last list, say 'tell "
+                         f"me about number {query.ref}'.)")
+        if query.topic in ("yes", "no") or query.ref is None:
+            return Reply("OK. " + replies.examples(self.facts.example_titles).join(
+                ("Ask me for films whenever you like, e.g. ", ".")))
+        if not state.last_items:
+            films = resolve_films(query, state, self.facts)
+            return Reply(films.problem or replies.unknown_text(self.facts.example_titles))
+        return self._info(query.with_(intent=Intent.INFO), state, Context())
 
-    def item_dict(self, i: int) -> dict:
-        """Metadata of item index i (used by search and session views)."""
-        return {"item_id": self.item_ids[i], "title": self.titles[i], "year": self.years[i],
-                "genres": list(self.genres[i])}
+
+_NO_STATE = SessionState(id="")

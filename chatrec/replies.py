@@ -63,6 +63,16 @@ def similar_reason(roles: Sequence[str], genres: Sequence[str], co_liked: bool,
     return "; ".join(parts) if parts else f"similar audience to {seed_title}"
 
 
+def stats_reason(stats: tuple[float, int]) -> str:
+    mean, n = stats
+    return f"{mean:.2f} average from {n} rating{'s' if n != 1 else ''}" if n else \
+        "no ratings yet"
+
+
+def taste_reason(stats: tuple[float, int]) -> str:
+    return f"people with your taste rate it highly; {stats_reason(stats)}"
+
+
 def because_reason(liked_display: str | None) -> str:
     return f"because you liked {liked_display}" if liked_display else "matches your ratings"
 
@@ -76,14 +86,38 @@ def examples(titles: Sequence[str], genre: str | None = None) -> str:
             f"'I loved {b}', 'show me more'")
 
 
+NO_DATA_WORDS = {"director": "director or crew", "cast": "cast", "writer": "writer or crew",
+                 "plot": "plot", "runtime": "running-time", "awards": "awards"}
+
+
+def no_people_search(catalog_name: str, titles: Sequence[str]) -> str:
+    return (f"I have no cast or crew data for this catalog ({catalog_name} lists titles, "
+            "years, genres and ratings), so I can't find films by actor or director. Try "
+            f"a genre or a film you liked: {examples(titles)}.")
+
+
+def people_ignored(topic: str) -> str:
+    who = "director" if topic == "director" else "actor"
+    return (f"I have no cast or crew data, so I can't pick by {who}; here is the rest of "
+            "what you asked for.")
+
+
 def help_text(titles: Sequence[str], genres: Sequence[str]) -> str:
-    g = ", ".join(genres[:6]) + (", ..." if len(genres) > 6 else "")
     return (f"I recommend films. Try: {examples(titles)}. "
-            f"Genres I know: {g}. Add a number for more or fewer picks (1-50).")
+            f"Genres I know: {', '.join(genres)}. "
+            "Add a number for more or fewer picks (1-50), a decade ('from the 80s') or "
+            "'without horror'. About the last list: 'tell me about the second one', "
+            "'why the first one?', 'I've seen it', 'I loved the third one', 'only comedies'.")
 
 
 def greet_text(titles: Sequence[str]) -> str:
     return f"Hi! Ask me for films. Try: {examples(titles)}."
+
+
+def thanks_text(bye: bool) -> str:
+    if bye:
+        return "Bye - enjoy the films! Come back any time for more."
+    return "You're welcome - enjoy the films! Ask for more whenever you like."
 
 
 def unknown_text(titles: Sequence[str]) -> str:
@@ -91,7 +125,17 @@ def unknown_text(titles: Sequence[str]) -> str:
 
 
 def did_you_mean(options: Sequence[str]) -> str:
-    return f"I'm not sure which film you mean. Did you mean: {join_words(options, 'or')}?"
+    numbered = [f"{n}. {o}" for n, o in enumerate(options, 1)]
+    return (f"I'm not sure which film you mean. Did you mean {join_words(numbered, 'or')}? "
+            "Answer with the number, 'yes' for the first, or the title.")
+
+
+def unknown_title(words: str, catalog_line: str, options: Sequence[str]) -> str:
+    text = f"I don't know '{words}' - it isn't in my catalog ({catalog_line})."
+    if options:
+        text += (f" The closest titles I have: {join_words(options, 'or')}. Say the number "
+                 "or the title if you meant one of them.")
+    return text
 
 
 def clamp_note(requested: int, lo: int = 1, hi: int = 50) -> str:

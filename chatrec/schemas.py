@@ -26,7 +26,8 @@ class ChatRequest(BaseModel):
                                   examples=["movies like Star Wars"])]
     session_id: SessionId | None = None
     user_id: Annotated[UserId | None, Field(
-        description="a user id of the ratings data for personal picks", examples=[42])] = None
+        description="a user id of the ratings data for personal picks; null forgets the "
+        "session's user, leaving it out keeps it", examples=[42])] = None
 
     @field_validator("message")
     @classmethod
@@ -46,6 +47,9 @@ class Item(BaseModel):
 class ScoredItem(Item):
     score: float = Field(description="the model's score; higher is better")
     reason: str = Field(examples=["4.36 average from 583 ratings"])
+    rating_counts: list[int] | None = Field(
+        default=None, description="in `info` answers: how many ratings of each star, "
+        "lowest first")
 
 
 class CandidateOut(BaseModel):
@@ -114,11 +118,27 @@ class SessionRating(BaseModel):
     rating: float
 
 
+class SessionFilm(BaseModel):
+    item_id: ItemId
+    title: str | None
+
+
+class TranscriptTurn(BaseModel):
+    n: int = Field(description="the turn's number in the session")
+    at: float = Field(description="when (Unix time)")
+    message: str
+    reply: str
+    intent: str
+    items: list[ScoredItem]
+
+
 class SessionOut(BaseModel):
     session_id: str
     user_id: ItemId | None
     ratings: list[SessionRating]
-    turns: int
+    seen: list[SessionFilm] = Field(description="films marked as seen; never offered again")
+    turns: int = Field(description="how many turns the session has had")
+    transcript: list[TranscriptTurn] = Field(description="the most recent turns, oldest first")
 
 
 class Deleted(BaseModel):

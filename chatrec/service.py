@@ -15,18 +15,20 @@ import numpy as np
 from chatrec.bundle import Bundle
 from chatrec.dispatch import Context, Dispatcher
 from chatrec.errors import NotFound, UsageError
+from chatrec.search import TitleSearch
 from chatrec.sessions import (
-    SessionState, SessionStore, TurnEffects, new_session_id, validate_session_id,
+    SessionState, SessionStore, TurnEffects, new_session_id, open_store,
+    validate_session_id,
 )
-from intents.query import MAX_K, MIN_K
+from intents.query import MAX_K, MIN_K, Intent
 from intents.rules import RuleParser
-from intents.text import norm
-from models.data import natural_title
 from models.errors import UnknownItem, UnknownUser
 
 MAX_MESSAGE = 2000
 MAX_USER_ID = 64
 SEARCH_LIMIT = 20
+TRANSCRIPT_SHOWN = 20      # turns of transcript GET /sessions/{id} returns
+UNSET = object()           # "no user_id given" as opposed to an explicit None
 
 
 def validate_message(message) -> str:
@@ -83,12 +85,6 @@ def jsonable(x):
     return str(x)
 
 
-def _search_key(title: str) -> str:
-    """'Godfather, The' -> 'the godfather': article first, then the parser's own
-    normalisation (case, punctuation, accents), applied to titles and queries alike."""
-    return norm(natural_title(title))
-
-
 class ChatService:
     """Chat turns and the read-only queries of the HTTP API."""
 
@@ -96,25 +92,37 @@ class ChatService:
         self.bundle, self.parser, self.sessions = bundle, parser, sessions
         self.dispatcher = Dispatcher(bundle)
         self.parser_blocks = parser_blocks(parser)
-        self._search_keys = [_search_key(t) for t in self.dispatcher.titles]
+        self._search: TitleSearch | None = None     # built on the first search
 
     # ---- chat ---------------------------------------------------------------------
     def turn(self, message: str, session_id: str | None = None,
-             user_id: int | str | None = None) -> dict:
-        """One chat turn -> {"session_id", "reply", "query", "items"}."""
+             user_id=UNSET) -> dict:
+        """One chat turn -> {"session_id", "reply", "query", "items"}.
+
+        user_id: a dataset user for personal picks (kept by the session); an explicit
+        None forgets the session's user; leaving it out keeps whatever the session has."""
         message = validate_message(message)
         sid = validate_session_id(session_id) if session_id is not None else new_session_id()
-        user_id = normalize_user_id(user_id)
+        drop_user = user_id is None
+        user_id = None if user_id is UNSET else normalize_user_id(user_id)
         state = self.sessions.load(sid)
-        ctx = self._context(user_id if user_id is not None else state.user_id, state)
+        who = None if drop_user else (user_id if user_id is not None else state.user_id)
+        ctx = self._context(who, state)
         query = self.parser.parse(message)
+        if query.intent is Intent.WHY and state.exists:   # may be about an earlier list
+            state.transcript = self.sessions.get(sid, transcript=TRANSCRIPT_SHOWN).transcript
         reply = self.dispatcher.handle(query, state, ctx)
         effects: TurnEffects = reply.effects
-        if user_id is not None and user_id != state.user_id:
+        if (user_id is not None and user_id != state.user_id) or \
+                (drop_user and state.user_id is not None):
             effects.user_id, effects.set_user = user_id, True
-        self.sessions.apply(sid, effects)
-        return {"session_id": sid, "reply": reply.text,
+        body = {"session_id": sid, "reply": reply.text,
                 "query": jsonable(query.to_dict()), "items": reply.items}
+        effects.transcript = {"message": message, "reply": reply.text,
+                              "intent": body["query"]["intent"],
+                              "items": jsonable(reply.items)}
+        self.sessions.apply(sid, effects)
+        return body
 
     def _context(self, user_id, state: SessionState) -> Context:
         ctx = Context(user_label=user_id)
@@ -129,27 +137,33 @@ class ChatService:
                 ctx.profile[cat.index_of(item)] = value
             except UnknownItem:
                 continue  # rated under another dataset: not usable here
-        for item in state.shown:
-            try:
-                ctx.shown.add(cat.index_of(item))
-            except UnknownItem:
-                continue
+        for source, target in ((state.shown, ctx.shown), (state.seen, ctx.seen)):
+            for item in source:
+                try:
+                    target.add(cat.index_of(item))
+                except UnknownItem:
+                    continue
         return ctx
 
     # ---- sessions ---------------------------------------------------------------------
-    def get_session(self, session_id: str) -> dict:
-        """{"session_id", "user_id", "ratings": [{"item_id", "title", "rating"}], "turns"}."""
-        state = self.sessions.get(validate_session_id(session_id))
-        ratings = []
-        for item, value in state.ratings.items():
+    def get_session(self, session_id: str, transcript: int = TRANSCRIPT_SHOWN) -> dict:
+        """{"session_id", "user_id", "ratings", "seen", "turns", "transcript"}: the
+        films rated and seen, and the last `transcript` turns (message, reply, films)."""
+        state = self.sessions.get(validate_session_id(session_id), transcript=transcript)
+        facts = self.dispatcher.facts
+
+        def film(item) -> dict:
             try:
                 i = self.bundle.catalog.index_of(item)
-                ratings.append({"item_id": self.dispatcher.item_ids[i],
-                                "title": self.dispatcher.titles[i], "rating": value})
+                return {"item_id": facts.item_ids[i], "title": facts.titles[i]}
             except UnknownItem:
-                ratings.append({"item_id": item, "title": None, "rating": value})
-        return {"session_id": state.id, "user_id": state.user_id, "ratings": ratings,
-                "turns": state.turns}
+                return {"item_id": item, "title": None}
+
+        return {"session_id": state.id, "user_id": state.user_id,
+                "ratings": [film(item) | {"rating": value}
+                            for item, value in state.ratings.items()],
+                "seen": [film(item) for item in sorted(state.seen)],
+                "turns": state.turns, "transcript": state.transcript}
 
     def delete_session(self, session_id: str) -> bool:
         """Forget a session; False if there was none."""
@@ -164,7 +178,7 @@ class ChatService:
             raise UsageError("a user id is required")
         u = self.bundle.ratings.index_of(user_id)
         ctx = Context(user_index=u, user_label=user_id)
-        reply = self.dispatcher.ranked_list({"intent": "recommend", "k": k}, ctx, False)
+        reply = self.dispatcher.lists.make({"intent": "recommend", "k": k}, ctx)
         return {"user_id": jsonable(self.bundle.ratings.user_ids[u]),
                 "items": reply.items}
 
@@ -172,37 +186,25 @@ class ChatService:
         """Films like one item. Raises UnknownItem, UsageError."""
         k = validate_k(k)
         i = self.bundle.catalog.index_of(item_id)
-        reply = self.dispatcher.ranked_list(
-            {"intent": "similar", "item_id": self.dispatcher.item_ids[i], "k": k},
-            Context(), False)
-        return {"item": self.dispatcher.item_dict(i), "items": reply.items}
+        facts = self.dispatcher.facts
+        reply = self.dispatcher.lists.make(
+            {"intent": "similar", "item_ids": [facts.item_ids[i]], "k": k}, Context())
+        return {"item": facts.item(i), "items": reply.items}
 
     def search_items(self, text: str | None, limit: int = SEARCH_LIMIT) -> dict:
-        """Catalog items whose title matches `text` (substring first, then fuzzy),
-        most-rated first; with no text, the most-rated items."""
+        """Catalog items whose title matches `text` as the chat would match it, plus
+        titles that contain what was typed so far (chatrec/search.py); with no text,
+        the most-rated items."""
         limit = validate_k(limit)
         if len(text or "") > MAX_MESSAGE:
             raise UsageError(f"search text is too long (at most {MAX_MESSAGE} characters)")
-        d = self.dispatcher
-        q = _search_key(text or "")
-        counts = d.counts
-        if not q:
-            hits = list(np.lexsort((np.arange(len(counts)), -counts))[:limit])
-        else:
-            hits = [i for i, key in enumerate(self._search_keys) if q in key]
-            hits.sort(key=lambda i: (-counts[i], i))
-            hits = hits[:limit]
-            if len(hits) < limit:
-                from rapidfuzz import fuzz, process
-                seen = set(hits)
-                for _, score, i in process.extract(q, self._search_keys, scorer=fuzz.ratio,
-                                                   limit=limit * 2, score_cutoff=75):
-                    if i not in seen and len(hits) < limit:
-                        hits.append(i)
-                        seen.add(i)
+        if self._search is None:
+            from chatrec.parsers import title_catalog
+            self._search = TitleSearch(title_catalog(self.bundle.catalog, self.bundle.ratings))
+        d = self.dispatcher.facts
         return {"search": text or "", "items": [
-            dict(d.item_dict(int(i)), ratings=int(counts[i]),
-                 average=round(float(d.means[i]), 2)) for i in hits]}
+            dict(d.item(i), ratings=int(d.counts[i]), average=round(float(d.means[i]), 2))
+            for i in self._search.find(text or "", limit)]}
 
     def health(self) -> dict:
         b = self.bundle
@@ -233,7 +235,7 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     bundle = load_or_train(dataset=dataset, progress=progress)
     parser = build_parser(parser_spec, bundle.catalog, bundle.ratings)
     single_thread_blas()
-    return ChatService(bundle, parser, SessionStore(sessions_path or sessions_db()))
+    return ChatService(bundle, parser, open_store(sessions_path or sessions_db()))
 
 
 def single_thread_blas() -> None:

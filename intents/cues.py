@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import re
 
-#: stands for a quoted title inside the text once the quotes have been read
-SENTINEL = "qqtitleqq"
+#: stands for a title inside the text once it has been read (a quoted title, or a
+#: catalog title found whole): "qqtitle0qq", "qqtitle1qq", ...
+SENTINEL_RE = re.compile(r"^qqtitle(\d+)qq$")
+
+
+def sentinel(n: int) -> str:
+    return f"qqtitle{n}qq"
+
+
+def sentinel_index(word: str) -> int | None:
+    m = SENTINEL_RE.match(word)
+    return int(m.group(1)) if m else None
 
 _ADV = r"(?:(?:really|absolutely|totally|just|truly|kinda|kind of|so|also|honestly|" \
        r"genuinely|actually|simply|completely|thoroughly|very much|sort of)\s+)*"
@@ -43,13 +53,12 @@ _LIKE_VERBS = {
     2.0: r"didn't like|did not like|didn't enjoy|did not enjoy|don't like|do not like|"
          r"didn't love|dislike|disliked|wasn't a fan of|am not a fan of|not a fan of|"
          r"wasn't into|was not into|didn't get",
-    0.0: r"watched|saw|just watched|just saw|have seen|'ve seen|finished|rewatched",
     1.0: r"hated|hate|despised|despise|can't stand|cannot stand|couldn't stand|"
          r"loathed|loathe|detested|detest",
 }
 SENTIMENT_BEFORE = [
-    (score, re.compile(r"(?:^|\b(?:i|we|i've|i've always|we've)\s+|[.!?,;]\s*|\b(?:really|"
-                       r"totally|absolutely)\s+)" + _ADV +
+    (score, re.compile(r"(?:^|\b(?:i|we|i've|i've always|we've|but|and|though|also)\s+|"
+                       r"[.!?,;]\s*|\b(?:really|totally|absolutely)\s+)" + _ADV +
                        r"(?:" + verbs + r")\s+(?:watching\s+|seeing\s+|the\s+movie\s+|"
                        r"the\s+film\s+)?(?P<t>\S)"))
     for score, verbs in _LIKE_VERBS.items()
@@ -75,13 +84,20 @@ SENTIMENT_AFTER = [
 ] + [
     (1.0, re.compile(_CLAUSE_SPAN + r"\s+(?:sucked|sucks|stank|stinks|blows)\b")),
     (5.0, re.compile(_CLAUSE_SPAN + r"\s+(?:rocked|rocks|rules|blew my mind)\b")),
+    (2.0, re.compile(_CLAUSE_SPAN + r"(?:\s+(?:is|was|isn't|wasn't|is just|was just)|'s)\s+"
+                     r"(?:really\s+|just\s+|so\s+)?(?:not\s+)?(?:for\s+me|my\s+thing|my\s+cup"
+                     r"\s+of\s+tea|my\s+kind\s+of\s+(?:movie|film))\b")),
 ]
+#: "not for me" with no film named: a dislike of the film just talked about
+NOT_FOR_ME = re.compile(r"^\W*(?:(?:nah|no|hmm+|meh)\W+)?(?:just\s+|really\s+)?not\s+(?:really\s+)?"
+                        r"(?:for\s+me|my\s+thing|my\s+cup\s+of\s+tea)\W*$")
 
 # -- explicit ratings: "rate X 4 stars", "X 4/5", "5 stars for X" ---------------------
-_NUM = r"(?P<r>\d+(?:\.\d+)?|one|two|three|four|five|ten)"
+_NUM = r"(?P<r>(?:neg)?\d+(?:\.\d+)?|one|two|three|four|five|ten)"
 _SCALE = r"(?P<scale>\s*/\s*(?:5|10)|\s+out\s+of\s+(?:5|five|10|ten))?"
 RATE = [
-    re.compile(r"^(?:please\s+|can you\s+|i\s+)?(?:rate|rated|score|give|gave|i'd give|"
+    re.compile(r"^(?:(?:actually|ok|okay|no|hmm+|well|then|and|also|oh|wait)\W+)*"
+               r"(?:please\s+|can you\s+|i\s+)?(?:rate|rated|score|give|gave|i'd give|"
                r"i would give|i give|i gave|i rate|i'd rate|i would rate)\s+"
                r"(?P<t>\S.*?)\s*[:,-]?\s+(?:an?\s+|a solid\s+)?" + _NUM + _SCALE +
                r"(?:\s*stars?)?(?:\s+out\s+of\s+(?:5|five))?[.!]*$"),
@@ -91,6 +107,14 @@ RATE = [
     re.compile(r"^" + _NUM + r"\s+stars?\s+(?:for|to)\s+(?P<t>\S.*?)[.!]*$"),
 ]
 RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+# several ratings in one message: "rate Fargo 4 and Heat 2", "the first one 2 stars,
+# the third one 5": the lead, then clauses "<film> <number>" joined by "and" or commas
+RATE_LEAD = re.compile(r"^(?:(?:actually|ok|okay|and|also|then)\W+)*(?:please\s+)?"
+                       r"(?:i'd\s+|i\s+)?(?:rate|score|give)\s+")
+RATE_CLAUSE = re.compile(
+    r"(?P<t>[^,;]+?)\s*[:-]?\s+" + _NUM +
+    r"(?P<scale>\s*/\s*(?:5|10)|\s+out\s+of\s+(?:5|five|10|ten))?(?:\s*stars?)?\s*"
+    r"(?:,\s*(?:and\s+)?|;\s*|\s+and\s+|[.!]*$)")
 
 # -- intents without a title ------------------------------------------------------
 HELP = re.compile(
@@ -102,10 +126,10 @@ HELP = re.compile(
     r"|\bwhat\s+(?:commands|options)\b|^\W*help\b")
 GREET = re.compile(
     r"^\W*(?:hi+|hello+|hey+|hiya|howdy|yo|greetings|heya|hallo|hola|bonjour|"
-    r"good\s+(?:morning|afternoon|evening|day|night)|morning|evening|sup|what's\s+up|"
-    r"whats\s+up|thanks|thank\s+you|thx|ty|cheers|bye|goodbye|see\s+ya)\b")
+    r"good\s+(?:morning|afternoon|evening|day)|morning|evening|sup|what's\s+up|"
+    r"whats\s+up)\b")
 MORE = re.compile(
-    r"^\W*(?:more|next|others|another|again|continue|go on|keep going|and\??)\W*$"
+    r"^\W*(?:more|next|others|another|again|continue|go on|keep going|and\??|skip|pass)\W*$"
     r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple|couple|"
     r"some|any|few)\s+more\b"
     r"|\bmore\s+(?:please|pls|of\s+(?:that|those|these|them|the\s+same)|like\s+(?:this|"
@@ -120,7 +144,7 @@ MORE = re.compile(
 POPULAR = re.compile(
     r"\b(?:popular|trending|top|best|highest[\s-]rated|top[\s-]rated|best[\s-]rated|"
     r"most\s+(?:watched|popular|rated|viewed|loved|liked|acclaimed|famous|seen)|"
-    r"greatest|favou?rites?|hot|hottest|must[\s-]see|must[\s-]watch|classics?|"
+    r"greatest|favou?rites?|hot|hottest|must[\s-]see|must[\s-]watch|classics|"
     r"acclaimed|all[\s-]time|highly\s+rated|well\s+rated|critically|blockbusters?|"
     r"hits|everyone\s+(?:loves|likes|watches)|people\s+(?:love|like))\b")
 REQUEST = re.compile(
@@ -129,11 +153,23 @@ REQUEST = re.compile(
     r"give\s+me|find\s+me|find|get\s+me|looking\s+for|look\s+for|i\s+want|i\s+need|"
     r"i'm\s+in\s+the\s+mood|in\s+the\s+mood|i\s+feel\s+like|feel\s+like|movies?|films?|"
     r"flicks?|watch|watching|ideas?|picks?|pick|options?|tonight|similar|"
-    r"what\s+now|bored|releases?)\b")
+    r"what\s+now|what(?:'s|\s+is)?\s+next|bored|releases?|surprise\s+me|"
+    r"what\s+(?:would|will|might|do\s+you\s+think)\s+(?:i|we)(?:'d|\s+would)?\s+(?:like|enjoy|"
+    r"love))\b")
 # The part of a message that only frames a bare title: "what about Fargo?"
 BARE_PREFIX = re.compile(
-    r"^(?:what\s+about|how\s+about|and|or|maybe|hmm+|ok|okay|so|well|then|the\s+movie|"
-    r"the\s+film|movie|film|title)\s+")
+    r"^(?:(?:what\s+about|how\s+about|and|or|maybe|hmm+|ok|okay|so|well|then|the\s+movie|"
+    r"the\s+film|movie|film|title)\W*\s+)+")
+
+#: words the cues above are made of: a two-word title holding one of them is read as a
+#: title before any cue ("Top Gun", "Only You"); other two-word titles ("The Game")
+#: are left to the cues, which keeps "who won the game" from being about a film
+CUE_WORDS = frozenset("""like love loved liked hate hated enjoy enjoyed best top popular
+greatest favorite favourite more next why about seen saw watched watch recommend similar
+hot new old classic good great bad terrible awful boring amazing what who how is was tell
+rate give stars only just without not no some all any and or than before after since from
+early late mid last first second third one two three four five six seven eight nine ten
+dozen few couple it that this me my you your i we us fans fan vein style""".split())
 
 #: words that start a span but never a title ("movies like something funny")
 GENERIC = frozenset("""something anything that this it these those them one ones

@@ -44,15 +44,20 @@ def extract_count(words: list[str], genre_words: frozenset = frozenset()) -> int
         nxt = words[i + 1] if i + 1 < n else ""
         if prev in _NOT_COUNT_BEFORE:
             continue                # "episode 4", "part 2"
+        if w.startswith("neg") and w[3:].isdigit() and nxt not in _NOT_COUNT_AFTER:
+            return -int(w[3:][:18])     # "-3 comedies": a count, clamped (and said) later
         if w.isdigit():
-            if _looks_like_year(w) or nxt in _NOT_COUNT_AFTER:
+            of_them = nxt == "of" and i + 2 < n and words[i + 2] in ("them", "those", "these")
+            if _looks_like_year(w) or (nxt in _NOT_COUNT_AFTER and not of_them):
                 continue            # years ("1995") and ratings ("4 stars")
             # still a count, clamped later; capped so it fits an int64 in JSON clients
             return int(w) if len(w) <= 18 else 10**18
         value = NUMBER_WORDS.get(w)
         if value is None:
             continue
-        if nxt in _NOT_COUNT_AFTER and not (w in ("couple", "few", "dozen") and nxt == "of"):
+        of_them = nxt == "of" and i + 2 < n and words[i + 2] in ("them", "those", "these")
+        if nxt in _NOT_COUNT_AFTER and not (w in ("couple", "few", "dozen") and nxt == "of") \
+                and not of_them:
             continue
         if w in ("few", "couple", "pair", "handful"):
             if prev in _QUANTIFIER_PREV or nxt == "of":
@@ -84,6 +89,7 @@ def count_or_default(words: list[str], genre_words: frozenset = frozenset()) -> 
 def rating_value(raw: str, scale: str | None) -> float:
     """'4' -> 4.0; '8' with '/10' -> 4.0; clamped to 1..5."""
     from intents.cues import RATING_WORDS
+    raw = "-" + raw[3:] if raw.startswith("neg") else raw   # "-5 stars": the parser's "neg5"
     value = float(RATING_WORDS.get(raw, raw))
     if (scale and "10" in scale) or (scale and "ten" in scale) or value > 5:
         value = value / 2.0

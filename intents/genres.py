@@ -18,7 +18,8 @@ from rapidfuzz.distance import DamerauLevenshtein
 # adjectives describe it: when a message has both ("romantic comedy") the noun wins.
 SYNONYMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # key: (nouns, adjectives)
-    "action": (("action", "action movie", "action film", "actions"), ("action packed",)),
+    "action": (("action", "action movie", "action film", "actions"),
+               ("action packed", "exciting", "explosive", "adrenaline")),
     "adventure": (("adventure", "adventures"), ("adventurous",)),
     "animation": (("animation", "animations", "cartoon", "cartoons", "anime"),
                   ("animated",)),
@@ -26,11 +27,13 @@ SYNONYMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                   ("family friendly", "kid friendly")),
     "children": (("children", "childrens", "kids", "kid", "family"), ("family friendly",)),
     "comedy": (("comedy", "comedies", "comedys", "comedic", "romcom", "rom com"),
-               ("funny", "funnier", "hilarious", "humorous", "lighthearted", "light hearted")),
+               ("funny", "funnier", "hilarious", "humorous", "lighthearted", "light hearted",
+                "feel good", "feelgood", "laugh", "laughs")),
     "crime": (("crime", "crimes", "gangster", "gangsters", "mob", "mafia", "heist",
                "heists"), ()),
     "documentary": (("documentary", "documentaries", "docs", "docos"), ()),
-    "drama": (("drama", "dramas"), ("dramatic",)),
+    "drama": (("drama", "dramas", "tearjerker", "tearjerkers", "tear jerker", "weepie",
+               "weepies"), ("dramatic", "sad", "moving", "emotional", "heartbreaking")),
     "fantasy": (("fantasy", "fantasies"), ("magical",)),
     "filmnoir": (("film noir", "film noirs", "noir", "noirs", "films noir"), ()),
     "horror": (("horror", "horrors", "slasher", "slashers"),
@@ -38,10 +41,11 @@ SYNONYMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "musical": (("musical", "musicals"), ()),
     "mystery": (("mystery", "mysteries", "whodunit", "whodunits", "whodunnit",
                  "detective", "detectives"), ()),
-    "romance": (("romance", "romances", "love story", "love stories"),
-                ("romantic",)),
+    "romance": (("romance", "romances", "love story", "love stories", "date night",
+                 "date movie", "date movies"), ("romantic",)),
     "scifi": (("scifi", "sci fi", "science fiction", "sciencefiction"), ()),
-    "thriller": (("thriller", "thrillers", "suspense"), ("suspenseful", "thrilling")),
+    "thriller": (("thriller", "thrillers", "suspense"),
+                 ("suspenseful", "thrilling", "tense", "gripping", "edge of my seat")),
     "war": (("war", "war movie", "war film"), ()),
     "western": (("western", "westerns", "cowboy", "cowboys"), ()),
 }
@@ -53,6 +57,10 @@ grime horrors scare scared scarf spoke spooked comely comet homer honor mysterio
 warm ward ware wars ways wary family's musician musing action's fraction traction
 romances romano roman dramas dramatist adventurer documentaries""".split())
 _MIN_TYPO_LEN = 5
+# Mood words are matched as spelled only: one edit away they are other words
+# ("loving" / "moving", "sense" / "tense", "existing" / "exciting").
+_EXACT_ONLY = frozenset("""moving exciting emotional tense gripping laughs laugh explosive
+adrenaline heartbreaking weepie weepies feelgood tearjerker tearjerkers""".split())
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,11 @@ class GenreMatcher:
                 self.phrases.setdefault(tuple(words.split()), (genre, noun))
         self.max_len = max((len(p) for p in self.phrases), default=1)
         self._single = {p[0]: v for p, v in self.phrases.items() if len(p) == 1}
-        self._typo_vocab = [w for w in self._single if len(w) >= _MIN_TYPO_LEN]
+        self.single_words = frozenset(self._single)
+        # a message's words repeat across turns: remember each word's typo verdict
+        self._typo_cache: dict[str, tuple[str, bool] | None] = {}
+        self._typo_vocab = [w for w in self._single
+                            if len(w) >= _MIN_TYPO_LEN and w not in _EXACT_ONLY]
 
     def find(self, words: list[str]) -> list[GenreHit]:
         """All genre mentions, longest phrase first at each position."""
@@ -134,6 +146,14 @@ class GenreMatcher:
     def _typo(self, word: str) -> tuple[str, bool] | None:
         if len(word) < _MIN_TYPO_LEN or word in _NOT_TYPOS or not word.isalpha():
             return None
+        if word in self._typo_cache:
+            return self._typo_cache[word]
+        if len(self._typo_cache) > 50_000:      # bounded: a flood of new words can't grow it
+            self._typo_cache.clear()
+        self._typo_cache[word] = found = self._typo_uncached(word)
+        return found
+
+    def _typo_uncached(self, word: str) -> tuple[str, bool] | None:
         limit = 1 if len(word) < 8 else 2
         for cand in self._typo_vocab:
             if abs(len(cand) - len(word)) <= limit and \

@@ -1,57 +1,56 @@
 """The built-in parser: regex cues + catalog-aware entity extraction -> Query.
 
-Order of work (each step can only use what the previous ones left):
+Order of work (each step only sees what the previous ones left):
 
-1. A quoted title is read first and replaced by a sentinel word.
-2. The title slot: the first of these sources that yields one, in this priority
-   (not first-match-wins over the text — a later, more specific source never loses
-   to an earlier, vaguer pattern):
-     bare      the whole message is a title ("Fargo", "the magnificent seven?")
-     rate      "rate X 4 stars", "X 4/5", "5 stars for X"
-     similar   "movies like X", "in the vein of X", "because I liked X"
-     sentiment "I loved X", "X was terrible" (only if X really is a catalog title)
-     quoted    a quoted title not introduced by any cue
-     fuzzy     a short message with no other cue that is a misspelt title
-   Its words are then blanked, so a genre word or number inside a title is neither
-   a genre nor a count ("movies like Funny Face", "Apollo 13").
-3. Genre and count from the remaining words.
-4. The intent, by the priority table in `_intent` (title first, then help, more,
-   popular, recommend, greet, unknown).
+1. Titles first. A quoted title, then every catalog title written whole (two words
+   or more, after normalisation) becomes a sentinel word, so a cue word inside a
+   title ("Some Like It Hot", "Good Will Hunting", "One Flew Over the Cuckoo's Nest")
+   is never read as a cue, a count or a genre.
+2. The film slot (intents/slots.py): the frame that names films — why, info, rate,
+   similar, sentiment, seen, or none — and its films or references to the last list.
+3. Constraints from the remaining words (intents/constraints.py): required and
+   excluded genres, years and decades; then the count from what is left after that.
+4. The intent, by the priority table in `_intent`.
 """
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 
-from intents import cues
+from intents import cues, talk
 from intents.catalog import TitleCatalog
-from intents.entities import extract_count, rating_value
+from intents.constraints import Constraints, read_constraints
+from intents.entities import extract_count
 from intents.query import DEFAULT_K, Candidate, Intent, Query, clamp_k
-from intents.text import Token, clean, tokens
-from intents.spans import blank as _blank, cut as _cut, sequel_number as _sequel_number
-from intents.spans import token_range as _token_range
+from intents.refs import bare_ref
+from intents.linking import Message
+from intents.slots import Slot, SlotFinder
+from intents.spans import blank, sequel_number, token_range
+from intents.text import clean, norm, tokens
 from intents.titles import TitleMatch, split_year
+from intents.years import NEGATIVE
 
-# words that make "like X" a film request even when X matches no title
-_FILM_CONTEXT = re.compile(
-    r"\b(?:movies?|films?|flicks?|something|anything|recommend\w*|suggest\w*|similar|vein|watch)\b")
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 1000         # longer input is cut: nobody types a longer request
-MAX_SPAN = 12            # a title is at most this many words
-STRICT_ACCEPT = 88.0     # fuzzy score needed when only a weak cue says "this is a title"
+MIN_WHOLE_TITLE = 2      # words a title needs to be read whole before any cue
+MAX_SPAN = 20           # the longest ML-100K title is 15 words with its year
 _QUOTED = re.compile(r'"([^"]{1,200})"|(?:^|(?<=\s))\'([^\']{2,200})\'(?=$|[\s?.!,;:])')
-
-
-@dataclass
-class _Slot:
-    kind: str                      # bare | rate | similar | sentiment | quoted | fuzzy
-    match: TitleMatch
-    start: int                     # token range the title occupies
-    end: int
-    rating: float | None = None
-    extra_mask: tuple[int, int] | None = None   # e.g. the rating's tokens
+_HASH_NUMBER = re.compile(r"#\s?(\d{1,3})\b")
+_MINUS_NUMBER = re.compile(r"(^|\s)-(\d{1,4})\b")
+_PAREN = re.compile(r"\s*\(([^()]{1,80})\)")
+_PAREN_YEAR = re.compile(r"\s*\(?\s*((?:18|19|20)\d\d)\s*\)?(?![\w])")
+_BREAK = re.compile(r"[,.;!?]")
+# asking for films outright: never a refinement of the last list
+_STRONG_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+"
+                         r"(?:i|we)\s+(?:watch|see)|what\s+to\s+(?:watch|see)|show\s+me|"
+                         r"give\s+me|find\s+me|get\s+me|looking\s+for)\b")
+_FILM_NOUN = re.compile(r"\b(?:movies?|films?|flicks?|releases?)\b")
+# a request in the strong sense: asks for films (a refine never does)
+_ASKS = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+(?:i|we)"
+                   r"\s+(?:watch|see)|what\s+to\s+(?:watch|see)|something|anything|show\s+me|"
+                   r"give\s+me|find\s+me|get\s+me|looking\s+for|i\s+want|i\s+need|"
+                   r"in\s+the\s+mood|feel\s+like|movies?|films?|flicks?|releases?)\b")
 
 
 class RuleParser:
@@ -63,7 +62,10 @@ class RuleParser:
         self.catalog = catalog
         self.titles = catalog.titles_matcher
         self.genres = catalog.genres_matcher
-        self._genre_words = frozenset(p[0] for p in self.genres.phrases)
+        self._genre_words = frozenset(p[0] for p in self.genres.phrases if len(p) == 1)
+        self.slots = SlotFinder(self.titles, self._genre_words)
+        years = [y for y in catalog.years if y]
+        self.newest = max(years) if years else None
 
     # -- public -----------------------------------------------------------------------
     def parse(self, text: str) -> Query:
@@ -75,222 +77,259 @@ class RuleParser:
 
     # -- steps --------------------------------------------------------------------------
     def _parse(self, text: str) -> Query:
-        c = clean(text[:MAX_CHARS])
-        quoted, c = self._read_quotes(c)
+        c = clean(text[:MAX_CHARS])[:2 * MAX_CHARS]
+        c = _HASH_NUMBER.sub(r" number \1", c).strip()
+        c = _MINUS_NUMBER.sub(rf"\1{NEGATIVE}\2", c)     # "-5" stays a (negative) number
+        titles: dict = {}
+        c = self._read_quotes(c, titles)
+        c = self._read_whole_titles(c, titles)
         toks = tokens(c)
         words = [t.word for t in toks]
-        if not any(w == cues.SENTINEL or not w.isdigit() for w in words):
-            # empty, digits, emoji, punctuation; a lone "?" asks for help
-            intent = Intent.HELP if c and set(c) <= {"?", " "} else Intent.UNKNOWN
-            return Query(intent, parser=self.name)
-        slot = self._title_slot(c, toks, words, quoted)
-        if slot and slot.kind == "similar" and slot.match.index is None \
-                and not _FILM_CONTEXT.search(c):
-            slot = None  # "what's the weather like today": "like" without a film request
-        masked = set()
-        if slot:
-            masked.update(range(slot.start, slot.end))
-            if slot.extra_mask:
-                masked.update(range(*slot.extra_mask))
-            if _sequel_number(words, slot.end):   # "movies like toy story 2"
-                masked.add(slot.end)
-        masked.update(i for i, w in enumerate(words) if w == cues.SENTINEL)
-        rest_words = ["" if i in masked else w for i, w in enumerate(words)]
-        rest = _blank(c, toks, masked)
-        genre = self.genres.best(rest_words)
-        count = extract_count(rest_words, self._genre_words)
-        intent = self._intent(slot, rest, genre, count)
-        k, k_req = clamp_k(DEFAULT_K if count is None else count)
-        return self._query(intent, slot, genre, k, k_req)
-
-    def _read_quotes(self, c: str) -> tuple[TitleMatch | None, str]:
-        m = _QUOTED.search(c)
-        if not m:
-            return None, c
-        inner = m.group(1) or m.group(2)
-        match = self.titles.match(inner)
-        return match, f"{c[:m.start()]} {cues.SENTINEL} {c[m.end():]}".strip()
-
-    def _title_slot(self, c, toks, words, quoted) -> _Slot | None:
+        if not any(cues.sentinel_index(w) is not None or not w.isdigit() for w in words):
+            return self._no_words(c, words, titles)
+        breaks = frozenset(i for i in range(1, len(toks))
+                           if _BREAK.search(c[toks[i - 1].end:toks[i].start]))
+        plain = read_constraints(words, self.genres, self.newest, breaks)
+        m = Message(text[:MAX_CHARS], c, toks, words, titles, breaks, plain.used)
         core = self._core(c, toks)
-        if core is not None:
-            s, e = core
-            if words[s:e] == [cues.SENTINEL] and quoted is not None:
-                return _Slot("bare", quoted, s, e)
-            span, year = split_year(" ".join(words[s:e]))
-            hit = self.titles.exact(" ".join(words[s:e])) or self.titles.exact(span, year)
-            if hit and not self._is_vocabulary(c, words[s:e]):
-                return _Slot("bare", hit, s, e)
-        for pattern_no, rx in enumerate(cues.RATE):
-            m = rx.search(c)
-            if m:
-                s, e = _token_range(toks, m.start("t"), m.end("t"))
-                found = self._resolve(words, toks, c, s, e, quoted, strict=pattern_no == 1)
-                if found:
-                    match, ms, me = found
-                    r0, _ = _token_range(toks, m.start("r"), m.end())
-                    rating = rating_value(m.group("r"), m.groupdict().get("scale"))
-                    return _Slot("rate", match, ms, me, rating, (r0, len(toks)))
-        for m in cues.SIMILAR.finditer(c):
-            s, _ = _token_range(toks, m.start("t"), m.start("t") + 1)
-            found = self._resolve(words, toks, c, s, len(toks), quoted, strict=False)
-            if found:
-                return _Slot("similar", *found)
-        best = None
-        for score, rx in cues.SENTIMENT_BEFORE:
-            m = rx.search(c)
-            if m and (best is None or m.start("t") < best[1].start("t")):
-                best = (score, m)
-        if best:
-            s, _ = _token_range(toks, best[1].start("t"), best[1].start("t") + 1)
-            found = self._resolve(words, toks, c, s, len(toks), quoted, strict=True)
-            if found:   # "I watched X" states no opinion: it only names a seed title
-                if best[0] == 0.0:
-                    return _Slot("seen", *found)
-                return _Slot("sentiment", *found, rating=best[0])
-        for score, rx in cues.SENTIMENT_AFTER:
-            m = rx.search(c)
-            if m:
-                s, e = _token_range(toks, m.start("t"), m.end("t"))
-                found = self._resolve_back(words, s, e, quoted)
-                if found:
-                    return _Slot("sentiment", *found, rating=score)
-        if quoted is not None:
-            i = words.index(cues.SENTINEL)
-            return _Slot("quoted", quoted, i, i + 1)
-        return self._fuzzy_bare(c, words, core)
+        slot = self.slots.find(m, core)
+        masked = set(slot.masked) if slot else set()
+        if slot and slot.mentions and sequel_number(words, slot.mentions[-1].end):
+            masked.add(slot.mentions[-1].end)         # "movies like toy story 2"
+        masked.update(i for i, w in enumerate(words) if cues.sentinel_index(w) is not None)
+        rest_words = ["" if i in masked else w for i, w in enumerate(words)]
+        cons = read_constraints(rest_words, self.genres, self.newest, breaks)
+        year_tokens = set().union(*(y.used for y in cons.years))
+        count_words = ["" if i in year_tokens else w for i, w in enumerate(rest_words)]
+        count = extract_count(count_words, self._genre_words)
+        rest = blank(c, toks, masked)
+        intent = self._intent(slot, rest, words, cons, count)
+        query = self._query(intent, slot, cons, count, c, words)
+        return self._people(query, text[:MAX_CHARS], slot)
 
-    def _core(self, c: str, toks: list[Token]) -> tuple[int, int] | None:
+    def _people(self, query: Query, raw: str, slot: Slot | None) -> Query:
+        """"any with Tom Hanks?", "comedies directed by Woody Allen": the catalog has
+        no cast or crew, so say the topic and let the service explain (a message
+        that asks nothing else becomes a question about that missing data)."""
+        hit = talk.PERSON.search(raw)
+        if hit is None or query.topic is not None or (slot and slot.mentions and any(
+                f.match is not None and f.match.index is not None for f in slot.mentions)
+                and query.intent is not Intent.SIMILAR):
+            return query
+        topic = "director" if re.search(r"direct", hit.group(0), re.I) else "cast"
+        if query.intent in (Intent.UNKNOWN, Intent.GREET, Intent.HELP):
+            return query.with_(intent=Intent.INFO, topic=topic)
+        return query.with_(topic=topic)
+
+    def _no_words(self, c: str, words: list[str], titles: dict) -> Query:
+        """Empty text, emoji, punctuation, or digits only."""
+        if words and bare_ref(words) is not None:    # "2": an answer to "did you mean"
+            return Query(Intent.CHOOSE, ref=bare_ref(words), topic="number",
+                         parser=self.name)
+        hit = self.titles.exact(" ".join(words)) if words else None
+        if hit is not None:                           # "187", "1941": films too
+            i = hit.index
+            return Query(Intent.SIMILAR, titles=(self.catalog.titles[i],),
+                         item_ids=(self.catalog.item_ids[i],), confidence=hit.score,
+                         parser=self.name)
+        intent = Intent.HELP if c and set(c) <= {"?", " "} else Intent.UNKNOWN
+        return Query(intent, parser=self.name)
+
+    def _read_quotes(self, c: str, titles: dict) -> str:
+        """Every quoted span becomes a sentinel standing for its best title match."""
+        def swap(m: re.Match) -> str:
+            n = len(titles)
+            titles[n] = self.titles.match(m.group(1) or m.group(2))
+            return f" {cues.sentinel(n)} "
+        return " ".join(_QUOTED.sub(swap, c).split())
+
+    def _read_whole_titles(self, c: str, titles: dict) -> str:
+        """Catalog titles of MIN_WHOLE_TITLE+ words written whole become sentinels,
+        longest first, so their words are never read as cues."""
+        if cues.GREET.match(c) or cues.HELP.search(c):
+            return c              # "good morning" is a greeting before it is a film
+        toks = tokens(c)
+        words = [t.word for t in toks]
+        found = []
+        for i in range(len(words)):
+            if cues.sentinel_index(words[i]) is not None:
+                continue
+            for j in range(min(len(words), i + MAX_SPAN), i, -1):
+                if any(cues.sentinel_index(w) is not None for w in words[i:j]):
+                    continue
+                bracket = c[toks[j - 1].end:].lstrip().startswith("(")
+                if j - i < MIN_WHOLE_TITLE and not bracket:
+                    continue       # one word is a title only with "(1995)" / "(Se7en)" after
+                if j - i == 2 and not any(w in cues.CUE_WORDS or w.isdigit()
+                                          for w in words[i:j]) and not bracket:
+                    continue       # "the game": left to the cues (unless "(1997)" follows)
+                if words[j - 1].isdigit() and (j < len(words) and words[j] in (
+                        "star", "stars", "out") or c[toks[j - 1].end:].lstrip()[:1] == "/"):
+                    continue       # "give Scream 2 stars": the 2 is the rating
+                span = " ".join(words[i:j])
+                hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
+                if hit and not self._is_common_phrase(words[i:j]):
+                    end, hit = self._alias_and_year(c, toks[j - 1].end, hit)
+                    last = max(t for t in range(j - 1, len(toks)) if toks[t].start < end)
+                    found.append((last + 1 - i, i, last + 1, end, hit))
+                    break
+        taken: set[int] = set()
+        keep = []
+        # longest first, counting a bracketed alias and year: "Clean Slate (Coup de
+        # Torchon) (1981)" is one title, not "Coup de Torchon (1981)" inside another
+        for size, i, j, end, hit in sorted(found, key=lambda f: (-f[0], f[1])):
+            if taken.isdisjoint(range(i, j)):
+                taken.update(range(i, j))
+                keep.append((i, end, hit))
+        out, pos = [], 0
+        for i, end, hit in sorted(keep):
+            n = len(titles)
+            titles[n] = hit
+            out.append(c[pos:toks[i].start])
+            out.append(f" {cues.sentinel(n)} ")
+            pos = end
+        out.append(c[pos:])
+        return " ".join("".join(out).split())
+
+    def _alias_and_year(self, c: str, end: int, hit):
+        """Extend a title read whole over what follows it when that is the same film's
+        bracketed alternative title and/or year: "Seven (Se7en) (1995)", "Clean Slate
+        (Coup de Torchon) (1981)" (the year also picks among same-titled films)."""
+        rest = c[end:]
+        alias = _PAREN.match(rest)
+        if alias and not alias.group(1).strip().isdigit():
+            other = self.titles.exact(norm(alias.group(1)))
+            if other is not None and set(i for i, _ in other.candidates) & set(
+                    i for i, _ in hit.candidates):
+                hit = TitleMatch(next(i for i, _ in other.candidates
+                                      if i in {j for j, _ in hit.candidates}),
+                                 hit.score, hit.candidates)
+                end, rest = end + alias.end(), rest[alias.end():]
+        year = _PAREN_YEAR.match(rest)
+        if year:
+            same = [i for i, _ in hit.candidates if self.catalog.years[i] == int(year.group(1))]
+            if same:
+                hit = TitleMatch(same[0], hit.score, hit.candidates)
+                end += year.end()
+        return end, hit
+
+    def _is_common_phrase(self, words: list[str]) -> bool:
+        """A title made only of request vocabulary ("the one", "kids movies")."""
+        content = [w for w in words if w not in ("the", "a", "an")]
+        return not content or all(
+            w in self._genre_words or w in cues.GENERIC or w in cues.SPAN_TRAIL
+            for w in content)
+
+    def _core(self, c: str, toks) -> tuple[int, int] | None:
         """Token range of the message without framing words ("what about ...?")."""
         m = cues.BARE_PREFIX.match(c)
         start = 0
         if m:
-            start, _ = _token_range(toks, m.end(), m.end() + 1)
+            start, _ = token_range(toks, m.end(), m.end() + 1)
         end = len(toks)
         while end > start and toks[end - 1].word in cues.SPAN_TRAIL:
             end -= 1
         return (start, end) if end > start else None
 
-    def _is_vocabulary(self, c: str, words: list[str]) -> bool:
-        """True when a would-be bare title is really a request word ("kids", "help")."""
-        if all(w in self._genre_words or w in cues.GENERIC for w in words):
-            return True
-        return bool(cues.HELP.search(c) or cues.GREET.fullmatch(c) or cues.MORE.search(c))
-
-    def _resolve(self, words, toks, c, s, e, quoted, strict) -> tuple | None:
-        """Link the words from token s onward to a title: (match, start, end) or None.
-
-        Tries the longest exact span, then the longest title prefix, then fuzzy on the
-        span cut at punctuation/stop words. `strict`: only an accepted match counts."""
-        if s >= len(words):
-            return None
-        while s < e:     # "movies like the movie Fargo": framing words, not title words
-            if words[s] in ("movie", "film", "watching", "seeing"):
-                s += 1
-            elif s + 1 < e and words[s] == "the" and words[s + 1] in ("movie", "film"):
-                s += 2
-            else:
-                break
-        if s >= e:
-            return None
-        if words[s] == cues.SENTINEL:
-            return (quoted, s, s + 1) if quoted is not None else None
-        if words[s] in cues.GENERIC and words[s] not in ("the", "a", "an"):
-            return None
-        top = min(e, s + MAX_SPAN)
-        # longest span first; at equal length an exact title beats a title prefix, but
-        # a longer prefix beats a shorter exact ("terminator 2" is not "Terminator, The")
-        for j in range(top, s, -1):
-            span = " ".join(words[s:j])
-            hit = (self.titles.exact(span) or self.titles.exact(*split_year(span))
-                   or self.titles.prefix(span))
-            if hit:
-                return hit, s, j
-        j = _cut(c, toks, words, s, top) if toks is not None else top
-        if j <= s or all(w in self._genre_words or w in cues.GENERIC for w in words[s:j]):
-            return None
-        match = self.titles.fuzzy(*split_year(" ".join(words[s:j])))
-        if strict and (match.index is None or match.score < STRICT_ACCEPT):
-            return None
-        return match, s, j
-
-    def _resolve_back(self, words, s, e, quoted) -> tuple | None:
-        """Like _resolve for a title that *ends* at e ("X was terrible")."""
-        for i in range(max(s, e - MAX_SPAN), e):
-            span = " ".join(words[i:e])
-            if words[i] == cues.SENTINEL and quoted is not None and i == e - 1:
-                return quoted, i, e
-            hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
-            if hit:
-                return hit, i, e
-        for i in range(max(s, e - MAX_SPAN), e):
-            if words[i] in cues.GENERIC and words[i] not in ("the", "a", "an"):
-                continue
-            match = self.titles.fuzzy(*split_year(" ".join(words[i:e])))
-            if match.index is not None and match.score >= STRICT_ACCEPT:
-                return match, i, e
-            break
-        return None
-
-    def _fuzzy_bare(self, c, words, core) -> _Slot | None:
-        """A short message with no cue at all may be a misspelt title ("godfathr")."""
-        if core is None or core[1] - core[0] > 7:
-            return None
-        s, e = core
-        if any(rx.search(c) for rx in (cues.HELP, cues.GREET, cues.MORE, cues.POPULAR,
-                                        cues.REQUEST)) or self.genres.find(words[s:e]):
-            return None
-        if all(w in cues.GENERIC or w in cues.SPAN_STOP for w in words[s:e]):
-            return None
-        found = self._resolve(words, None, None, s, e, None, strict=True)
-        if not found or found[0].score < STRICT_ACCEPT:
-            return None
-        # the title must be the whole message ("star wars episode 4" is fine, "what's
-        # the weather" must not become "What's Eating Gilbert Grape")
-        if any(not w.isdigit() and w not in ("episode", "part", "chapter")
-               for w in words[found[2]:e]):
-            return None
-        return _Slot("fuzzy", *found)
-
-    def _intent(self, slot: _Slot | None, rest: str, genre, count) -> Intent:
-        """The priority table. With a title: rate > similar > sentiment(+request) > bare.
-        Without: help > more > popular > recommend > greet > unknown."""
+    def _intent(self, slot: Slot | None, rest: str, words: list[str],
+                cons: Constraints, count: int | None) -> Intent:
+        """The priority table. With a film slot: its frame decides. Without: thanks >
+        answer > help > more > popular > refine > recommend > greet > unknown."""
         if slot is not None:
-            if slot.kind == "rate":
-                return Intent.RATE
+            if slot.kind in ("why", "info", "rate"):
+                return Intent(slot.kind)
+            asks = bool(cues.REQUEST.search(rest) or cues.MORE.search(rest) or "?" in rest)
             if slot.kind == "sentiment":
-                asks = cues.REQUEST.search(rest) or cues.MORE.search(rest) or "?" in rest
                 if not asks:
                     return Intent.RATE
                 return Intent.SIMILAR if (slot.rating or 0) >= 3 else Intent.RECOMMEND
+            if slot.kind == "seen":
+                return Intent.SIMILAR if asks else Intent.SEEN
+            if slot.kind == "bare" and slot.mentions[0].ref is not None:
+                return Intent.CHOOSE
             return Intent.SIMILAR
-        asks = cues.REQUEST.search(rest)
-        if cues.HELP.search(rest) and genre is None and not re.search(
+        thanks, _ = talk.is_thanks(words)
+        if thanks:
+            return Intent.THANKS
+        if talk.answer(words) or bare_ref(words) is not None:
+            return Intent.CHOOSE
+        if cues.HELP.search(rest) and not cons.genres and not re.search(
                 r"\b(?:recommend\w*|suggest\w*|find|show me|give me|movies?|films?)\b", rest):
             return Intent.HELP
         if cues.MORE.search(rest):
             return Intent.MORE
-        if cues.POPULAR.search(rest):
+        if cues.POPULAR.search(rest) or talk.BY_COUNT.search(rest):
             return Intent.POPULAR
-        if asks or genre is not None or count is not None:
+        if self._is_refine(rest, cons, count):
+            return Intent.REFINE
+        if cues.REQUEST.search(rest) or cons.any or count is not None:
             return Intent.RECOMMEND
         if cues.GREET.search(rest):
             return Intent.GREET
         return Intent.UNKNOWN
 
-    def _query(self, intent, slot, genre, k, k_req) -> Query:
-        title = item_id = rating = confidence = None
-        candidates: tuple[Candidate, ...] = ()
+    def _is_refine(self, rest: str, cons: Constraints, count: int | None) -> bool:
+        """A bare constraint or count that changes the last list: "only ones from the
+        80s", "just comedies", "without horror", "just 3", "fewer"."""
+        if talk.FEWER.search(rest):
+            return True
+        if not (cons.any or count is not None):
+            return False
+        if cons.genres:         # "just comedies" refines; "comedies" is a new request
+            return bool(talk.REFINE.search(rest)) and not _ASKS.search(rest)
+        # a bare exclusion, years or count ("without horror", "and from the 80s?",
+        # "also no war films", "anything but westerns") unless it asks for films outright
+        if _STRONG_ASK.search(rest):
+            return False
+        return bool(talk.REFINE.search(rest) or talk.REFINE_WEAK.search(rest)) \
+            or not _FILM_NOUN.search(rest)
+
+    def _query(self, intent: Intent, slot: Slot | None, cons: Constraints,
+               count: int | None, c: str, words: list[str]) -> Query:
         cat = self.catalog
+        fields: dict = {}
         if slot is not None:
-            rating = slot.rating if intent in (Intent.RATE, Intent.RECOMMEND) else None
-            m = slot.match
-            if m.index is not None:
-                title, item_id = cat.titles[m.index], cat.item_ids[m.index]
-                confidence = round(float(m.score), 1)
-            else:
-                candidates = tuple(Candidate(cat.titles[i], cat.item_ids[i], float(sc))
-                                   for i, sc in m.candidates[:3])
-        return Query(intent, genre=genre, title=title, item_id=item_id, k=k,
-                     k_requested=k_req, rating=rating, candidates=candidates,
-                     parser=self.name, confidence=confidence)
+            matched = [f for f in slot.mentions if f.match is not None and f.match.index
+                       is not None]
+            unmatched = [f for f in slot.mentions if f.match is not None and f.match.index
+                         is None]
+            refs = [f.ref for f in slot.mentions if f.ref is not None]
+            fields["titles"] = tuple(cat.titles[f.match.index] for f in matched)
+            fields["item_ids"] = tuple(cat.item_ids[f.match.index] for f in matched)
+            if matched:
+                fields["confidence"] = round(float(matched[0].match.score), 1)
+            if unmatched:
+                first = unmatched[0]
+                fields["candidates"] = tuple(
+                    Candidate(cat.titles[i], cat.item_ids[i], float(sc))
+                    for i, sc in first.match.candidates[:3])
+                fields["unknown_title"] = " ".join(words[first.start:first.end])
+            if refs:
+                fields["refs"] = tuple(refs)
+            if intent in (Intent.RATE, Intent.RECOMMEND, Intent.SIMILAR, Intent.SEEN):
+                # titles first, then references; an unmatched film keeps its opinion
+                # for when "did you mean" is answered
+                ordered = matched + [f for f in slot.mentions if f.ref is not None] \
+                    or unmatched[:1]
+                rated = [f.rating for f in ordered if f.rating is not None]
+                if rated:
+                    fields["rating"] = rated[0]
+                    if len(set(rated)) > 1 and len(rated) == len(ordered):
+                        fields["ratings"] = tuple(rated)
+            fields["topic"] = slot.topic
+            if slot.kind == "bare" and intent is Intent.CHOOSE:
+                fields["refs"] = (slot.mentions[0].ref,)
+        elif intent is Intent.CHOOSE:
+            answer = talk.answer(words)
+            fields["ref"] = 1 if answer == "yes" else bare_ref(words)
+            fields["topic"] = answer        # "yes" / "no"; None for a position
+        elif intent is Intent.THANKS:
+            fields["topic"] = "bye" if talk.is_thanks(words)[1] else None
+        if intent is Intent.POPULAR:
+            fields["rank_by"] = "count" if talk.BY_COUNT.search(c) else "rating"
+        if intent is Intent.REFINE and talk.FEWER.search(c):
+            fields["fewer"] = True
+        k, _ = clamp_k(DEFAULT_K if count is None else count)
+        return Query(intent, k=k, k_requested=count, genres=cons.genres,
+                     exclude_genres=cons.exclude, year_from=cons.year_from,
+                     year_to=cons.year_to, parser=self.name, **fields)

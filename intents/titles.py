@@ -20,6 +20,7 @@ top candidates for a "did you mean".
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -28,7 +29,11 @@ from rapidfuzz import fuzz, process
 from intents.text import norm
 
 ACCEPT = 82.0            # a fuzzy score at or above this is taken as the title
-CANDIDATE_FLOOR = 45.0   # weaker than this is not even offered as "did you mean"
+CANDIDATE_FLOOR = 60.0   # weaker than this is not even offered as "did you mean"
+AMBIGUOUS_RATIO = 3.0    # a partial title shared by films rated within 3x of each other
+                         # is ambiguous ("star trek"): ask, don't guess
+POPULARITY_BONUS = 4.0   # at most this many points for the most-rated film, when ranking
+RARE_COUNT = 10          # films rated less than this never head a "did you mean"
 EXACT, ALIAS = 100.0, 96.0
 
 ARTICLES = ("the", "a", "an", "les", "la", "le", "l", "il", "el", "das", "der", "die")
@@ -36,6 +41,7 @@ _TRAILING_ARTICLE = re.compile(r"^(.*),\s*(" + "|".join(ARTICLES) + r")$", re.I)
 _YEAR_SUFFIX = re.compile(r"\s*\((\d{4})\)\s*$")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _AKA = re.compile(r"^(a\.?k\.?a\.?|aka)\s+", re.I)
+_PART_N = re.compile(r"\b(?:part|chapter) (\d+)\b")
 # Words that alone do not identify a film (a prefix made only of these is not indexed).
 _WEAK = frozenset(ARTICLES + ("of", "and", "in", "on", "to", "for", "my", "it", "is",
                               "to", "with", "at", "from", "part", "movie", "film"))
@@ -70,6 +76,8 @@ def title_forms(title: str) -> tuple[list[str], list[str]]:
         if len(sub_words) >= 2:
             aliases.extend(_article_forms(sub))
     canon = _uniq(norm(f) for f in canonical)
+    # "Godfather: Part II" is also "godfather 2"
+    aliases.extend(_PART_N.sub(r"\1", f) for f in canon if _PART_N.search(f))
     alias = [a for a in _uniq(norm(f) for f in aliases) if a not in canon and a != bare]
     return canon, alias
 
@@ -105,7 +113,7 @@ class TitleMatcher:
         counts, years = catalog.counts, catalog.years
         # rank: lower is better -> canonical before alias, then more-rated first
         exact: dict[str, list[tuple[int, int, int]]] = {}
-        prefix: dict[str, tuple[int, int, float]] = {}   # key -> (count, idx, coverage)
+        prefix: dict[str, list[tuple[int, int, float]]] = {}  # key -> [(count, idx, cov)]
         choice: dict[str, tuple[float, int, int]] = {}   # string -> (weight, count, idx)
         self._bare: list[str] = []
         for i, title in enumerate(catalog.titles):
@@ -125,17 +133,20 @@ class TitleMatcher:
                 if (len(key) < 4 and n < 2) or all(w in _WEAK for w in words[:n]):
                     continue
                 cov = len(key) / len(canon[0])
-                old = prefix.get(key)
-                if old is None or counts[i] > old[0]:
-                    prefix[key] = (counts[i], i, cov)
+                prefix.setdefault(key, []).append((counts[i], i, cov))
                 _keep_best(choice, key, (cov, counts[i], i))
         self._exact = {k: [i for _, _, i in sorted(v)] for k, v in exact.items()}
         self._exact_kind = {k: min(v)[0] for k, v in exact.items()}
-        self._prefix = {k: (i, cov) for k, (_, i, cov) in prefix.items()}
+        # titles that are themselves a shorter title's prefix do not make it ambiguous
+        self._prefix = {k: sorted(v, key=lambda t: (-t[0], t[1]))[:5]
+                        for k, v in prefix.items() if k not in exact}
         self._choices = list(choice)
         self._meta = [choice[c] for c in self._choices]
         self._years = years
         self._counts = counts
+        top = max(counts, default=0)
+        self._bonus = [POPULARITY_BONUS * math.log1p(c) / math.log1p(top) if top else 0.0
+                       for c in counts]
 
     # -- stages ---------------------------------------------------------------------
     def exact(self, span: str, year: int | None = None) -> TitleMatch | None:
@@ -153,19 +164,25 @@ class TitleMatcher:
         words = span.split()
         if words and words[0] in ARTICLES:
             span = " ".join(words[1:])
-        hit = self._prefix.get(span)
-        if hit is None:
+        hits = self._prefix.get(span)
+        if not hits:
             return None
-        i, cov = hit
+        count, i, cov = hits[0]
         score = 85.0 + 12.0 * cov
-        return TitleMatch(i, score, ((i, score),))
+        cands = tuple((j, round(85.0 + 12.0 * c, 1)) for _, j, c in hits[:3])
+        if len(hits) > 1 and count < AMBIGUOUS_RATIO * hits[1][0]:
+            return TitleMatch(None, score, cands)      # several films go by that name
+        return TitleMatch(i, score, cands)
 
     def fuzzy(self, span: str, year: int | None = None, limit: int = 3) -> TitleMatch:
         """Best fuzzy match; index is None when the best score is below ACCEPT."""
+        words = span.split()
+        if len(words) > 1 and words[0] in ("the", "a", "an") and len(span) > 6:
+            span = " ".join(words[1:])    # a shared "the " must not make titles look alike
         if len(span) < 3:
             return TitleMatch(None, 0.0)
         found = process.extract(span, self._choices, scorer=fuzz.ratio, processor=None,
-                                score_cutoff=CANDIDATE_FLOOR, limit=40)
+                                score_cutoff=CANDIDATE_FLOOR - 5, limit=40)
         best: dict[int, float] = {}
         for _, raw, pos in found:
             weight, _, i = self._meta[pos]
@@ -174,7 +191,10 @@ class TitleMatcher:
                 score += 1.0
             if score > best.get(i, -1.0):
                 best[i] = score
-        ranked = sorted(best.items(), key=lambda it: (-round(it[1]), -self._counts[it[0]]))
+        # a more-rated film weighs more; a rarely rated one never heads the list
+        ranked = sorted(best.items(), key=lambda it: (
+            self._counts[it[0]] < RARE_COUNT and it[1] < ACCEPT,
+            -round(it[1] + self._bonus[it[0]]), -self._counts[it[0]]))
         cands = tuple((i, round(s, 1)) for i, s in ranked[:limit] if s >= CANDIDATE_FLOOR)
         if cands and cands[0][1] >= ACCEPT:
             return TitleMatch(cands[0][0], cands[0][1], cands)

@@ -10,7 +10,7 @@ import numpy as np
 
 from chatrec.bundle import Bundle
 from chatrec.service import ChatService
-from chatrec.sessions import SessionStore
+from chatrec.stores.sqlite import SQLiteSessionStore as SessionStore
 from intents.query import Candidate, Intent, Query, clamp_k
 from models.base import Recommender
 from models.popularity import Popularity
@@ -123,7 +123,8 @@ class TinyParser:
     def parse(self, text: str) -> Query:
         t = text.strip().lower()
         m = re.match(r"^(\d+)\s+(.*)$", t)
-        k, k_req = clamp_k(int(m.group(1))) if m else (5, None)
+        k, _ = clamp_k(int(m.group(1))) if m else (5, None)
+        k_req = int(m.group(1)) if m else None   # the count as asked
         rest = m.group(2) if m else t
         genre = next((g for w, g in self.genres.items() if re.search(rf"\b{re.escape(w)}\b", rest)
                       and "like" not in rest), None)

@@ -44,8 +44,11 @@ def test_session_endpoints(client):
     client.post("/chat", json={"message": "i loved fargo", "session_id": "s"})
     r = client.get("/sessions/s")
     assert r.status_code == 200
-    assert r.json() == {"session_id": "s", "user_id": None, "turns": 1,
-                        "ratings": [{"item_id": 6, "title": "Fargo", "rating": 5.0}]}
+    body = r.json()
+    assert {k: body[k] for k in ("session_id", "user_id", "turns", "ratings", "seen")} == {
+        "session_id": "s", "user_id": None, "turns": 1, "seen": [],
+        "ratings": [{"item_id": 6, "title": "Fargo", "rating": 5.0}]}
+    assert [t["message"] for t in body["transcript"]] == ["i loved fargo"]
     assert client.delete("/sessions/s").json() == {"session_id": "s", "deleted": True}
     assert client.get("/sessions/s").status_code == 404
     assert client.delete("/sessions/s").status_code == 404

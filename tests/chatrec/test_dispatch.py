@@ -31,8 +31,11 @@ def test_similar_brings_the_sequels_first_with_reasons(d):
     assert r.text == "Films like Star Wars (1977):"
     for it in r.items:
         assert it["reason"].startswith("same series; same cast; shares Action, Sci-Fi")
-    assert r.effects.last_query == {"intent": "similar", "item_id": 1, "genre": None, "k": 2}
-    assert r.effects.shown == ["2", "3"]
+    assert r.effects.last_query == {"intent": "similar", "k": 2, "rank_by": None,
+                                    "item_ids": [1], "filter": {"genres": [], "exclude": [],
+                                                                "year_from": None,
+                                                                "year_to": None}}
+    assert r.effects.shown == ["2", "3"] and r.effects.last_items == ["2", "3"]
 
 
 def test_similar_honours_the_genre_filter(d):
@@ -48,22 +51,33 @@ def test_item_fields_are_plain_json_values(d):
     assert type(it["score"]) is float and isinstance(it["genres"], list)
 
 
-def test_popular_ranks_by_the_model_and_explains_mean_and_count(d):
-    r = run(d, Query(Intent.POPULAR, k=10))
-    pop = d.bundle.models["popularity"]
-    assert [it["score"] for it in r.items] == [round(float(s), 4) for s in
-                                               np.sort(pop.scores)[::-1]]
+def test_top_rated_ranks_by_the_weighted_average_it_shows(d):
+    r = run(d, Query(Intent.POPULAR, k=10, rank_by="rating"))
     rat = d.bundle.ratings
+    counts, means = rat.item_counts(), rat.item_means()
+    m = float(np.median(counts[counts > 0]))          # the IMDb-style prior
+    mu = float(rat.values.mean())
+    shown = []
     for it in r.items:
         i = d.catalog.index_of(it["item_id"])
-        n = int(rat.item_counts()[i])
-        assert it["reason"] == f"{rat.item_means()[i]:.2f} average from {n} ratings"
+        weighted = (counts[i] * means[i] + m * mu) / (counts[i] + m)
+        assert it["reason"] == (f"{weighted:.2f} weighted average ({means[i]:.2f} from "
+                                f"{counts[i]} ratings)")
+        shown.append(weighted)
+    assert shown == sorted(shown, reverse=True)       # the order agrees with the numbers
+
+
+def test_most_watched_ranks_by_count(d):
+    r = run(d, Query(Intent.POPULAR, k=10, rank_by="count"))
+    counts = [int(re.search(r"from (\d+) ratings", it["reason"]).group(1)) for it in r.items]
+    assert counts == sorted(counts, reverse=True) and r.text.startswith("Most-watched")
 
 
 def test_popular_genre_filter(d):
     r = run(d, Query(Intent.POPULAR, genre="Horror", k=10))
     assert sorted(titles(r)) == ["Alien", "Aliens", "Scream"]
-    assert r.text == "Top-rated Horror films:"
+    assert r.text.startswith("Top-rated Horror films, by weighted average")
+    assert r.text.endswith("(only 3 qualify)")       # fewer than asked: said, not padded
 
 
 def test_recommend_without_user_is_popular_with_a_hint(d):
@@ -98,12 +112,15 @@ def test_session_profile_is_folded_in(d):
 
 
 def test_did_you_mean_when_title_is_uncertain(d):
-    q = Query(Intent.SIMILAR, candidates=(Candidate("Alien", 4, 70.0),
-                                          Candidate("Aliens", 5, 69.0),
-                                          Candidate("Scream", 10, 50.0)))
+    q = Query(Intent.SIMILAR, candidates=(Candidate("Alien", 4, 75.0),
+                                          Candidate("Aliens", 5, 72.0),
+                                          Candidate("Scream", 10, 50.0)),
+              unknown_title="alein")
     r = run(d, q)
-    assert r.text.endswith("Did you mean: Alien (1979), Aliens (1986) or Scream (1996)?")
-    assert r.items == []
+    # only close candidates are offered, numbered, and the question stays open
+    assert "Did you mean 1. Alien (1979) or 2. Aliens (1986)?" in r.text
+    assert r.items == [] and r.effects.pending["candidates"] == ["4", "5"]
+    assert r.effects.pending["query"]["intent"] == "similar"
 
 
 def test_clamped_k_is_reported(d):
@@ -120,24 +137,32 @@ def test_short_answers_are_never_empty(d, intent):
 
 def test_rate_records_and_acknowledges(d):
     r = run(d, Query(Intent.RATE, title="Fargo", item_id=6, rating=5.0))
-    assert r.effects.rating == ("6", 5.0)
-    assert r.text.startswith("Noted: you rated Fargo (1996) 5/5.")
+    assert r.effects.ratings == [("6", 5.0)] and r.effects.focus == "6"
+    assert r.text.startswith("Noted: you loved Fargo (1996) (5/5).")
     r = run(d, Query(Intent.RATE, title="Fargo", item_id=6, rating=9.0))
-    assert r.effects.rating == ("6", 5.0)  # clamped to the rating scale
+    assert r.effects.ratings == [("6", 5.0)]  # clamped to the rating scale
+
+
+def test_rate_several_films_with_their_own_opinions(d):
+    q = Query(Intent.RATE, item_ids=(6, 8), titles=("Fargo", "Titanic"), rating=5.0,
+              ratings=(5.0, 1.0))
+    r = run(d, q)
+    assert r.effects.ratings == [("6", 5.0), ("8", 1.0)]
+    assert r.text.startswith("Noted: you loved Fargo (1996) (5/5) and you hated Titanic")
 
 
 def test_rate_without_a_title_asks_which(d):
     r = run(d, Query(Intent.RATE, rating=5.0))
-    assert r.effects.rating is None and r.text.startswith("Which film?")
+    assert r.effects.ratings == [] and r.text.startswith("Which film?")
 
 
 def test_more_continues_the_last_list_without_repeats(d):
-    first = run(d, Query(Intent.POPULAR, k=4))
+    first = run(d, Query(Intent.RECOMMEND, k=4))
     state = SessionState("s", last_query=first.effects.last_query, page=1)
     ctx = Context(shown={d.catalog.index_of(i) for i in first.effects.shown})
     more = run(d, Query(Intent.MORE), ctx, state)
     assert len(more.items) == 4 and not set(titles(first)) & set(titles(more))
-    assert more.text.startswith("More top-rated films") and more.effects.page == 2
+    assert more.text.startswith("More popular films") and more.effects.page == 2
 
 
 def test_help_lists_catalog_genres(d):

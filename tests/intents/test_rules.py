@@ -44,7 +44,9 @@ def test_k_is_clamped_and_the_request_kept(tiny_parser):
     assert (q.k, q.k_requested) == (50, 200)
     q = tiny_parser.parse("show me 0 comedies")
     assert (q.k, q.k_requested) == (1, 0)
-    assert tiny_parser.parse("show me 7 comedies").k_requested is None
+    # k_requested is the count exactly as asked; None when the message gives none
+    assert tiny_parser.parse("show me 7 comedies").k_requested == 7
+    assert tiny_parser.parse("show me comedies").k_requested is None
 
 
 def test_quoted_titles(tiny_parser):
@@ -62,8 +64,9 @@ def test_rate(tiny_parser, text, rating):
 
 
 def test_statement_plus_request_is_similar(tiny_parser):
+    # the opinion stated of the seed rides along, so the service can record it
     q = tiny_parser.parse("I enjoyed Fargo. what should I see next?")
-    assert (q.intent, q.title, q.rating) == (Intent.SIMILAR, "Fargo", None)
+    assert (q.intent, q.title, q.rating) == (Intent.SIMILAR, "Fargo", 4.0)
 
 
 @pytest.mark.parametrize("text,k", [("more", 5), ("next", 5), ("others", 5),
@@ -84,8 +87,9 @@ def test_intents_without_titles(tiny_parser, text, intent):
 
 
 def test_no_match_offers_top3_candidates(tiny_parser):
-    q = tiny_parser.parse("movies like Scremer Partyy")
+    q = tiny_parser.parse("movies like Cape Feer Returns")
     assert q.intent is Intent.SIMILAR and q.title is None and q.item_id is None
+    assert q.unknown_title == "cape feer returns"
     assert 1 <= len(q.candidates) <= 3
     assert all(c.title in tiny_parser.catalog.titles for c in q.candidates)
 

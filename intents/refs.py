@@ -1,0 +1,107 @@
+"""References to the films of the last list: "the second one", "number 3", "#3",
+"the last one", "that one", "it", "all of them" (DESIGN §2 `ref`).
+
+`ref_at(words, i)` reads a reference that starts at token i (where a title could
+start, after "like", "about", "loved", "seen", "why"...) and returns (ref, end). The
+parser is stateless: it only says which position was meant; the service resolves it
+against the session's last list.
+"""
+from __future__ import annotations
+
+import re
+
+from intents.query import ALL, FOCUS, LAST
+
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8,
+    "9th": 9, "10th": 10, "last": LAST, "final": LAST, "latter": LAST, "former": 1,
+}
+# words that may follow an ordinal: "the second one", "the third film"
+_NOUNS = frozenset("""one film movie pick option suggestion recommendation title choice
+entry item""".split())
+# words that may precede a number: "number 3", "#3" (written as "number 3"), "no. 3"
+_NUMBER_LEAD = frozenset("number no num option pick film movie item choice".split())
+_PRONOUNS = {("that", "one"): FOCUS, ("this", "one"): FOCUS, ("that", "film"): FOCUS,
+             ("that", "movie"): FOCUS, ("this", "film"): FOCUS, ("this", "movie"): FOCUS,
+             ("it",): FOCUS, ("its",): FOCUS, ("thats",): FOCUS, ("that",): FOCUS,
+             ("this",): FOCUS, ("them", "all"): ALL,
+             ("all", "of", "them"): ALL, ("all", "of", "those"): ALL,
+             ("all", "of", "these"): ALL, ("all", "those"): ALL, ("all", "these"): ALL,
+             ("those",): ALL, ("these",): ALL, ("them",): ALL, ("all", "three"): ALL,
+             ("both",): ALL, ("both", "of", "them"): ALL, ("all",): ALL,
+             ("any", "of", "them"): ALL, ("any", "of", "those"): ALL,
+             ("any", "of", "these"): ALL, ("none", "of", "them"): ALL,
+             ("none", "of", "those"): ALL}
+MAX_POSITION = 50
+_NUMERIC_ORDINAL = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)$")
+
+
+def ref_at(words: list[str], i: int, pronouns: bool = True) -> tuple[int, int] | None:
+    """(ref, end) for a reference starting at token i, else None. With `pronouns`
+    False only explicit positions count ("the second one", "number 2")."""
+    n = len(words)
+    if i >= n:
+        return None
+    j = i + 1 if words[i] == "the" else i
+    if j < n and words[j] not in ORDINALS and _NUMERIC_ORDINAL.match(words[j]):
+        value = int(_NUMERIC_ORDINAL.match(words[j]).group(1))
+        end = j + 1 + (j + 1 < n and words[j + 1] in _NOUNS)
+        return (value, end) if 1 <= value <= MAX_POSITION else None
+    if j < n and words[j] in ORDINALS:
+        end = j + 1
+        if end < n and words[end] in _NOUNS:
+            end += 1
+        elif j == i and words[j] not in ("last", "final"):
+            return None          # "first time", "second guess": not a reference
+        return ORDINALS[words[j]], end
+    if j < n and words[j] in _NUMBER_LEAD and j + 1 < n and words[j + 1].isdigit():
+        value = int(words[j + 1]) if len(words[j + 1]) <= 3 else 0
+        if 1 <= value <= MAX_POSITION:
+            return value, j + 2
+    if pronouns and j == i:
+        for size in (3, 2, 1):
+            key = tuple(words[i:i + size])
+            if len(key) == size and key in _PRONOUNS:
+                return _PRONOUNS[key], i + size
+    return None
+
+
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+
+
+def range_at(words: list[str], i: int) -> tuple[list[int], int] | None:
+    """"the first two", "the top 3 ones": positions 1..N and the end token."""
+    j = i + 1 if i < len(words) and words[i] == "the" else i
+    if j + 1 < len(words) and words[j] in ("first", "top") and words[j + 1] in _COUNTS:
+        end = j + 2 + (j + 2 < len(words) and words[j + 2] in ("ones", "films", "movies"))
+        return list(range(1, _COUNTS[words[j + 1]] + 1)), end
+    return None
+
+
+def bare_ref(words: list[str]) -> int | None:
+    """The whole message is a reference or a small number ("2", "the second",
+    "#3"): the position, else None."""
+    if len(words) == 1 and words[0].isdigit() and len(words[0]) <= 2 \
+            and 1 <= int(words[0]) <= 10:
+        return int(words[0])
+    found = ref_at(words, 0, pronouns=False)
+    if found and found[1] == len(words):
+        return found[0]
+    if len(words) == 1 and words[0] in ORDINALS:
+        return ORDINALS[words[0]]
+    return None
+
+
+def describe(ref: int) -> str:
+    """'the second film', 'the last film', 'that film' for replies."""
+    if ref == LAST:
+        return "the last film"
+    if ref == FOCUS:
+        return "that film"
+    if ref == ALL:
+        return "those films"
+    names = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+             "twelfth").split()
+    return f"the {names[ref - 1]} film" if 1 <= ref <= len(names) else f"film #{ref}"

@@ -1,0 +1,145 @@
+"""Conversation cues: the words that say what a message does to the conversation
+rather than which films it wants — thanks and goodbyes, answers to "did you mean",
+"why ...", questions about one film, "I've seen ...", refinements of the last list,
+and whether "top" means best-rated or most-watched.
+
+Patterns run on `text.clean()`-ed text in which titles are already sentinels, so a
+cue word inside a title ("Why Do Fools Fall in Love", "Some Like It Hot") is never
+read as a cue. Those that introduce a film capture where it starts (group `t`).
+"""
+from __future__ import annotations
+
+import re
+
+# -- small talk -------------------------------------------------------------------
+THANKS_WORDS = frozenset("""thanks thank thx ty cheers appreciate appreciated great
+perfect awesome cool nice excellent wonderful fantastic brilliant lovely sweet
+amazing bye goodbye cya later goodnight""".split())
+BYE_WORDS = frozenset("bye goodbye cya later goodnight night".split())
+_THANKS_FILLER = frozenset("""a lot so much very you for the help now thats that is all
+it ok okay good see ya again man buddy mate guys im i done these those them picks
+recs recommendations suggestions list really will check out have fun and oh wow
+yes yeah""".split())
+
+YES = frozenset("""yes yeah yep yup ya yea sure ok okay correct right exactly
+affirmative y indeed absolutely definitely""".split())
+NO = frozenset("""no nope nah neither none wrong incorrect""".split())
+_ANSWER_FILLER = frozenset("""please thanks that one the its it is i meant mean of
+those them that's thats""".split())
+
+# -- why -------------------------------------------------------------------------
+WHY = re.compile(
+    r"\bwhy\b(?!\s+not\b)|\bhow\s+come\b|\bwhat\s+makes\b|\breasons?\s+(?:for|behind)\b"
+    r"|\bexplain\b|\bwhat(?:'s|\s+is)\s+the\s+reason\b")
+# where the film of a why-question starts: "why did you recommend X", "why X"
+WHY_TARGET = re.compile(
+    r"\b(?:why|how\s+come|explain|reasons?\s+(?:for|behind)|what\s+makes)\s+"
+    r"(?:(?:did|do|would|have|are|is)\s+)?(?:(?:you|u)\s+)?(?:(?:recommend|suggest|pick|choose|"
+    r"show|include|list|put|give|picked|chose|suggested|recommended)(?:ed|ing)?\s+(?:me\s+)?)?"
+    r"(?:is\s+|was\s+)?(?P<t>\S)")
+
+# -- questions about one film ---------------------------------------------------------
+# (topic, pattern); group t is where the film starts. Ordered: specific before general.
+_T = r"(?P<t>\S)"
+INFO = [
+    ("director", re.compile(r"\bwho\s+(?:directed|made|helmed|is\s+the\s+director\s+of|"
+                            r"was\s+the\s+director\s+of)\s+" + _T)),
+    ("director", re.compile(r"\b(?:director|directors)\s+of\s+" + _T)),
+    ("cast", re.compile(r"\bwho(?:'s|\s+is|\s+was|\s+are|\s+were)?\s+(?:in|starring\s+in|"
+                        r"stars?\s+in|starred\s+in|acts?\s+in|acted\s+in|plays?\s+in)\s+" + _T)),
+    ("cast", re.compile(r"\b(?:cast|actors|actresses|stars)\s+(?:of|in)\s+" + _T)),
+    ("writer", re.compile(r"\bwho\s+(?:wrote|scripted)\s+" + _T)),
+    ("plot", re.compile(r"\b(?:plot|story|storyline|synopsis|summary)\s+(?:of|for)\s+" + _T)),
+    ("plot", re.compile(r"\bwhat\s+happens\s+in\s+" + _T)),
+    ("runtime", re.compile(r"\bhow\s+long\s+is\s+" + _T)),
+    ("runtime", re.compile(r"\b(?:runtime|running\s+time|length)\s+of\s+" + _T)),
+    ("awards", re.compile(r"\b(?:did|has)\s+" + _T + r".*\b(?:win|won)\b.*\b(?:oscars?|"
+                          r"awards?)")),
+    ("year", re.compile(r"\b(?:when|what\s+year)\s+(?:did|was|is)\s+" + _T)),
+    ("genre", re.compile(r"\bwhat\s+(?:genre|kind\s+of\s+(?:movie|film))\s+is\s+" + _T)),
+    ("quality", re.compile(r"\bis\s+" + _T + r".*\b(?:any\s+good|good|worth|decent|ok|okay|"
+                           r"fun|any\s+fun|great|bad|overrated|underrated|scary|funny)\b")),
+    ("genre", re.compile(r"^\W*(?:so\s+|and\s+|but\s+)?(?:is|was|isn't|wasn't)\s+" + _T
+                         + r".*?\s+(?:a|an|really\s+a|kind\s+of\s+a)\s+\w")),
+    ("quality", re.compile(r"\b(?:should\s+(?:i|we)\s+(?:watch|see)(?!\s+(?:after|next|"
+                           r"tonight|now|instead|first|then|if))|how\s+(?:good|popular|"
+                           r"well\s+rated)\s+is|what\s+do\s+(?:people|you|users|others|"
+                           r"viewers)\s+think\s+(?:of|about)|how\s+is|how's|rating\s+(?:of|"
+                           r"for))\s+" + _T)),
+    ("quality", re.compile(r"\b(?:what(?:'s|\s+is|\s+was)|how(?:'s|\s+is|\s+was))\s+" + _T
+                           + r".*?\s+rated\b")),
+    ("quality", re.compile(r"\bhow\s+many\s+(?:ratings|votes|people)\s+(?:does|did|has|have|"
+                           r"rated|liked|watched)\s+(?:rated\s+|liked\s+|watched\s+)?" + _T)),
+    (None, re.compile(r"\b(?:tell\s+me|talk|know)\s+(?:(?:a\s+(?:bit|little)|some\s+more|"
+                      r"more|something|anything)\s+)?about\s+" + _T)),
+    (None, re.compile(r"\b(?:info|information|details|facts|more)\s+(?:on|about|for)\s+" + _T)),
+    (None, re.compile(r"\b(?:have\s+you\s+(?:seen|heard\s+of)|do\s+you\s+know)\s+" + _T)),
+    (None, re.compile(r"^(?:so\s+|and\s+|ok\s+|okay\s+)?what(?:'s|\s+is|\s+was)\s+" + _T)),
+]
+# "what is X about" / "what's X about": the plot, with the film in the middle
+INFO_ABOUT = re.compile(r"^(?:so\s+|and\s+)?what(?:'s|\s+is|\s+was)\s+(?P<t>\S.*?)\s+"
+                        r"(?:about|all\s+about)\W*$")
+# words after the film in an info question that are part of the question, not the film
+INFO_TAIL = frozenset("""any good worth it watching seeing a decent ok okay fun great bad
+overrated underrated scary funny about released made come out win won oscars oscar
+awards award really actually rated have has get got""".split())
+#: topics the catalog has no data for, and what to call them in a reply
+NO_DATA_TOPICS = {"director": "crew", "cast": "cast", "writer": "crew", "plot": "plot",
+                  "runtime": "running time", "awards": "awards"}
+
+# -- people: chatrec has no cast or crew data, and says so ------------------------------
+# run on the message as typed: a capitalised name after "with", "starring", "by"...
+PERSON = re.compile(r"\b(?:with|starring|featuring|by|directed\s+by|from\s+director|"
+                    r"actor|actress|director)\s+((?:[A-Z][\w'.-]+\s*){2,3})")
+
+# -- seen ------------------------------------------------------------------------------
+SEEN = re.compile(
+    r"(?:^|\b(?:i|we|i've|ive|we've|i\s+have|we\s+have|already|just|yeah|yes)\s+)"
+    r"(?:(?:already|also|just|actually|recently)\s+)?(?:seen|watched|saw|finished|"
+    r"rewatched|have\s+seen|'ve\s+seen)\s+(?:(?:already|before)\s+)?(?P<t>\S)")
+SEEN_AFTER = re.compile(r"^(?P<t>\S.*?)\s+(?:i've|i\s+have|ive)\s+(?:already\s+)?"
+                        r"(?:seen|watched)\b")
+
+# -- refinements of the last list ---------------------------------------------------------
+# strong cues change the last list even with a genre ("just comedies"); weak ones only
+# with a bare constraint ("and from the 80s?", "any without romance?")
+REFINE = re.compile(
+    r"^\W*(?:only|just|what\s+about|how\s+about|what\s+if|make\s+(?:it|them|those|that)|"
+    r"instead|rather|preferably|same\s+but|same\s+thing\s+but|this\s+time)\b"
+    r"|\b(?:ones|those|them|these|that\s+list|the\s+list|instead|of\s+(?:those|them))\b")
+REFINE_WEAK = re.compile(
+    r"^\W*(?:but|and|now|ok|okay|any|maybe|hmm+|then|also|actually|so|well)\b")
+FEWER = re.compile(r"\b(?:fewer|less\s+(?:of\s+them|films|movies|picks|options|results))\b"
+                   r"|^\W*(?:fewer|less)\W*$|\bnot\s+so\s+many\b|\btoo\s+many\b")
+
+# -- top-rated vs most-watched ---------------------------------------------------------------
+BY_COUNT = re.compile(
+    r"\b(?:popular|popularity|trending|most\s+(?:watched|popular|viewed|seen|rated)|"
+    r"everyone\s+(?:is\s+)?(?:watching|watches|likes|loves|sees)|everybody\s+(?:is\s+)?"
+    r"watching|people\s+(?:are\s+)?watching|hot|hottest|hits|blockbusters?|famous|"
+    r"well[\s-]known|crowd[\s-]pleasers?|mainstream)\b")
+
+
+def is_thanks(words: list[str]) -> tuple[bool, bool]:
+    """(is a thanks/goodbye message, is a goodbye)."""
+    if not words or not any(w in THANKS_WORDS for w in words):
+        return False, False
+    if all(w in THANKS_WORDS or w in _THANKS_FILLER for w in words):
+        return True, any(w in BYE_WORDS for w in words)
+    return False, False
+
+
+def answer(words: list[str]) -> str | None:
+    """'yes' / 'no' when the whole message is one ("yes please", "nope"), else None."""
+    if words[:1] == ["not"] and 2 <= len(words) <= 3 and words[1] in ("that", "this", "those",
+                                                                     "these", "it"):
+        return "no"                                  # "not that one"
+    content = [w for w in words if w not in _ANSWER_FILLER]
+    if not content or len(content) > 2:
+        return None
+    if all(w in YES for w in content):
+        return "yes"
+    if all(w in NO or w in ("of", "those", "them", "thanks") for w in content) \
+            and content[0] in NO:
+        return "no"
+    return None
