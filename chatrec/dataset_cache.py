@@ -13,6 +13,7 @@ per-item tuples (genres, links) as one flat array plus offsets.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import zipfile
@@ -28,6 +29,18 @@ FILE = "dataset.npz"
 FORMAT = 1
 _NAMES = ("meta", "item_ids", "titles", "years", "genres", "genre_offsets", "links",
           "link_offsets", "users", "items", "values", "timestamps", "user_ids")
+
+
+def source_key(manifest: dict, fingerprint: str) -> str:
+    """What the cache must match: the dataset fingerprint, plus the size and modification
+    time of a fetched dataset's own files (an edit in place re-parses)."""
+    stats = []
+    if manifest.get("kind") == "fetched":
+        for p in sorted(Path(manifest["dir"]).iterdir()):
+            if p.is_file() and p.name != "manifest.json":
+                st = p.stat()
+                stats.append([p.name, st.st_size, st.st_mtime_ns])
+    return hashlib.sha256(json.dumps([fingerprint, stats]).encode()).hexdigest()
 
 
 def _flat(groups) -> tuple[np.ndarray, np.ndarray]:

@@ -276,7 +276,8 @@ def load(name: str | None = None, *, root: Path | None = None, fetch_missing: bo
     from chatrec import dataset_cache
     m = resolve(name, root=root, fetch_missing=fetch_missing, say=say)
     cache_dir = artifacts_dir(m["name"]) if root is None and report is None else None
-    fingerprint = _source_key(m) if cache_dir else None
+    fingerprint = (dataset_cache.source_key(m, dataset_fingerprint(m["name"], manifest=m))
+                   if cache_dir else None)
     if cache_dir is not None and (cached := dataset_cache.load(cache_dir, fingerprint)):
         return cached
     if report is None:
@@ -315,19 +316,6 @@ def dataset_fingerprint(name: str | None = None, *, root: Path | None = None,
             raise DatasetError(f"dataset {m['name']}: {p}: {e.strerror}") from None
         stats.append([str(p), st.st_size, st.st_mtime_ns])
     blob = json.dumps({"spec": keys, "files": stats}, sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def _source_key(m: dict) -> str:
-    """What the parsed-arrays cache must match: the dataset fingerprint, plus the size
-    and modification time of a fetched dataset's files (an edit in place re-parses)."""
-    stats = []
-    if m.get("kind") == "fetched":
-        for p in sorted(Path(m["dir"]).iterdir()):
-            if p.is_file() and p.name != MANIFEST:
-                st = p.stat()
-                stats.append([p.name, st.st_size, st.st_mtime_ns])
-    blob = json.dumps([dataset_fingerprint(m["name"], manifest=m), stats])
     return hashlib.sha256(blob.encode()).hexdigest()
 
 

@@ -30,7 +30,8 @@ from typing import Iterable
 import numpy as np
 
 from chatrec import __version__
-from chatrec.bundle import DEFAULT_ROUTES, DIVERSIFIED, Bundle, LazyModels
+from chatrec.bundle import DEFAULT_ROUTES, Bundle, LazyModels
+from chatrec.diversity import diversity_weights
 from chatrec.home import active_dataset, artifacts_dir, write_json_atomic
 from models.base import Recommender
 from models.data import Catalog, Ratings
@@ -251,44 +252,6 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
                          for n, e in entries.items()}}
     weights = {r: float(d.get("weight", 0.0)) for r, d in diversity.items()}
     return Bundle(dataset, catalog, ratings, fitted, routes, weights), report
-
-
-def diversity_weights(fitted: dict, routes: dict, status: dict, previous: dict,
-                      catalog: Catalog, ratings: Ratings, progress: Progress) -> dict:
-    """Each diversified route's re-rank weight (models/diversity.py), chosen on an inner
-    time split of the ratings; kept from the last manifest while the route's model and
-    the similar route's model are unchanged. A failure means no re-rank, not no bundle."""
-    from models.diversity import validation_weight
-    similar = routes.get("similar")
-    out = {}
-    for route, keep_order in DIVERSIFIED.items():
-        name = routes.get(route)
-        if name is None or not hasattr(fitted.get(similar), "item_vectors"):
-            continue
-        old = previous.get(route) or {}
-        unchanged = {status.get(name), status.get(similar)} == {"up to date"}
-        if old.get("model") == name and old.get("vectors") == similar and unchanged:
-            out[route] = old
-            continue
-        progress(0, 1, f"choosing the {route} route's diversity weight")
-        try:
-            choice = validation_weight(lambda d: _same_settings(fitted[name]).fit(d, catalog),
-                                       lambda d: _same_settings(fitted[similar]).fit(d, catalog),
-                                       ratings, keep_order=keep_order)
-        except Exception as e:  # noqa: BLE001 - an optional stage
-            log.warning("diversity weight for %s failed (%s); no re-rank", route, e)
-            choice = {"weight": 0.0, "fallback": f"{type(e).__name__}: {e}"}
-        out[route] = {"model": name, "vectors": similar, **choice}
-    return out
-
-
-def _same_settings(model: Recommender) -> Recommender:
-    """An unfitted model with `model`'s hyperparameters, its own tuning switched off
-    (the settings it chose are kept: no second search inside the inner split)."""
-    params = {p: getattr(model, p) for p in type(model)._params}
-    if "tune" in params:
-        params["tune"] = False
-    return type(model)(**params)
 
 
 def _dataset_fingerprint(dataset: str):
