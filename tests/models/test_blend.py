@@ -59,3 +59,9 @@ def test_too_small_for_a_holdout_is_mf_alone_with_a_warning(caplog):
     u, i = np.array([0, 1, 2, 0]), np.array([0, 1, 2, 3])  # item 3: nobody rated it
     np.testing.assert_allclose(m.predict(u, i), BiasedMF().fit(tiny, cat).predict(u, i))
     assert np.isfinite(m.score_users(np.arange(3))).all()
+
+
+def test_score_users_is_predict_for_every_item(blend):
+    users = np.array([0, 7, 59])
+    want = np.stack([blend.predict(np.full(N_ITEMS, u), np.arange(N_ITEMS)) for u in users])
+    np.testing.assert_allclose(blend.score_users(users), want, rtol=1e-5, atol=1e-5)
