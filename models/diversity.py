@@ -73,18 +73,31 @@ def relevance(scores) -> np.ndarray:
 
 
 def mmr_order(rel: np.ndarray, sim: np.ndarray, k: int, weight: float) -> np.ndarray:
-    """Positions of the k picks, in order (the MMR loop; see the module docstring)."""
-    picked = np.zeros(len(rel), bool)
-    closest = np.zeros(len(rel))  # max similarity to a picked item (none yet)
-    order = []
-    for _ in range(min(k, len(rel))):
-        gain = (1 - weight) * rel - (weight * closest if order else 0.0)
+    """Positions of the k picks of one list, in order (see `mmr_orders`)."""
+    picks = mmr_orders(np.asarray(rel, np.float64)[None], np.asarray(sim)[None], k, weight)[0]
+    return picks[picks >= 0]
+
+
+def mmr_orders(rel: np.ndarray, sim: np.ndarray, k: int, weight: float) -> np.ndarray:
+    """The MMR loop for many lists at once: rel (n, p) relevances (-inf = no candidate
+    in that slot), sim (n, p, p) cosines; returns (n, k) positions in pick order, -1
+    where a list ran out of candidates. Ties go to the earlier position."""
+    n, p = rel.shape
+    k = min(int(k), p)
+    rows = np.arange(n)
+    picked = ~np.isfinite(rel)                 # empty slots are never picked
+    base = (1 - weight) * np.where(picked, 0.0, rel)
+    closest = np.zeros((n, p))                 # max similarity to a picked item
+    out = np.full((n, k), -1, dtype=np.int64)
+    for t in range(k):
+        gain = base - weight * closest if t else base.copy()
         gain[picked] = -np.inf
-        best = int(np.argmax(gain))
-        order.append(best)
-        picked[best] = True
-        closest = sim[best] if len(order) == 1 else np.maximum(closest, sim[best])
-    return np.array(order, dtype=np.int64)
+        best = np.argmax(gain, axis=1)
+        ok = np.isfinite(gain[rows, best])
+        out[ok, t] = best[ok]
+        picked[rows[ok], best[ok]] = True
+        closest = sim[rows, best] if t == 0 else np.maximum(closest, sim[rows, best])
+    return out
 
 
 def intra_list_diversity(lists: list[np.ndarray], vectors: Callable[[np.ndarray], object]
@@ -138,15 +151,21 @@ def validation_weight(fit_route: Callable, fit_vectors: Callable, train, k: int 
     check = RankingValidation(fit, val, k=k)
     items, scores = check.top(fit_route(fit).score_users(check.users), pool_size(k))
     vectors = fit_vectors(fit)
-    cases = [(row[row >= 0], relevance(sc[row >= 0]), cosines(vectors.item_vectors(row[row >= 0])))
-             for row, sc in zip(items, scores)]
-
-    def pick(row, rel, sim, w):
-        if w <= 0:
-            return row[:k]
-        picks = mmr_order(rel, sim, k, w)
-        return row[np.sort(picks) if keep_order else picks]
+    n, p = items.shape
+    rel = np.full((n, p), -np.inf)
+    sim = np.zeros((n, p, p))
+    for r, row in enumerate(items):              # one small Gram matrix per list
+        m = int((row >= 0).sum())
+        rel[r, :m] = relevance(scores[r, :m])
+        sim[r, :m, :m] = cosines(vectors.item_vectors(row[:m]))
 
     def ndcg_at(w: float) -> float:
-        return check.ndcg_lists([pick(row, rel, sim, w) for row, rel, sim in cases])
+        if w <= 0:
+            return check.ndcg_lists(items[:, :k])
+        picks = mmr_orders(rel, sim, k, w)
+        if keep_order:  # the picked set in candidate order; -1 (none) stays last
+            picks = np.sort(np.where(picks < 0, p, picks), axis=1)
+            picks[picks == p] = -1
+        lists = np.where(picks >= 0, np.take_along_axis(items, np.maximum(picks, 0), 1), -1)
+        return check.ndcg_lists(lists)
     return choose_weight(ndcg_at, max_drop, weights)

@@ -48,3 +48,20 @@ def test_choose_weight_is_the_largest_within_the_drop():
     pick = choose_weight(lambda w: ndcg[w], 0.01, weights=(0.0, 0.05, 0.1, 0.15, 0.2))
     assert pick["weight"] == 0.1 and pick["ndcg_plain"] == 0.2
     assert pool_size(10) == 30 and pool_size(20) == 60
+
+
+def test_batched_mmr_matches_one_list_at_a_time_with_padding():
+    from models.diversity import cosines, mmr_order, mmr_orders, relevance
+    rng = np.random.default_rng(0)
+    rel = np.full((3, 6), -np.inf)
+    sim = np.zeros((3, 6, 6))
+    lists = []
+    for r, m in enumerate((6, 4, 1)):               # lists of 6, 4 and 1 candidates
+        v = rng.random((m, 3))
+        rel[r, :m], sim[r, :m, :m] = relevance(rng.random(m)), cosines(v)
+        lists.append((rel[r, :m], sim[r, :m, :m]))
+    batch = mmr_orders(rel, sim, 5, 0.4)
+    for r, (one_rel, one_sim) in enumerate(lists):
+        one = mmr_order(one_rel, one_sim, 5, 0.4)
+        assert batch[r, :len(one)].tolist() == one.tolist()
+        assert (batch[r, len(one):] == -1).all()
