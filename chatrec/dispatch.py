@@ -22,7 +22,9 @@ from chatrec.constraints import Filter
 from chatrec.explain import Explainer
 from chatrec.facts import CatalogFacts
 from chatrec.feedback import record_opinions, record_seen
-from chatrec.followups import answer_pending, offer, pending_for, resolve_films
+from chatrec.followups import (
+    answer_pending, offer, other_version, pending_for, resolve_films,
+)
 from chatrec.lists import Context, ListMaker
 from chatrec.sessions import SessionState, TurnEffects
 from intents.query import FOCUS, MAX_K, MIN_K, Intent, Query
@@ -135,6 +137,15 @@ class Dispatcher:
 
     def _refine(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         last = state.last_query
+        switch = other_version(query, state, self.facts)
+        if switch is not None:            # "the 1962 one", "the old one": a same-titled film
+            i, seeded = switch
+            ids = (self.facts.item_ids[i],)
+            if seeded:
+                return self._new_list(Query(Intent.SIMILAR, item_ids=ids, k=int(last["k"]),
+                                            titles=(self.facts.titles[i],)), state, ctx)
+            return self._info(Query(Intent.INFO, item_ids=ids,
+                                    titles=(self.facts.titles[i],)), state, ctx)
         if not last:
             if query.has_constraints:     # nothing to narrow: a fresh list under them
                 return self._new_list(query.with_(intent=Intent.RECOMMEND), state, ctx)

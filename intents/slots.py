@@ -295,6 +295,9 @@ class SlotFinder:
         if found is None or found.match is None:
             return None
         if found.match.score < STRICT_ACCEPT:      # a guess this weak is a "don't know"
+            inside = self.titles.contained(" ".join(words[s:e]))
+            if inside is not None:                 # "the holy grail one with monty python"
+                return Slot("fuzzy", [Mention(inside, None, s, e)])
             found.match = TitleMatch(None, found.match.score, found.match.candidates)
             framed = s > 0 and re.search(r"\b(?:what|how)\s+about\s*$",
                                          m.text[:m.toks[s].start])
