@@ -109,7 +109,7 @@ def test_nan_or_corrupt_artifact_retrains_with_a_warning(home, caplog, damage):
     a flipped bit in a memory-mapped artifact was never noticed."""
     import zipfile
     train()
-    path = artifacts_dir("tiny") / "item-knn.npz"
+    path = artifacts_dir("tiny") / "hybrid.npz"  # a route model: loaded at start
     arrays = dict(np.load(path))
     if damage == "nan":
         name = next(k for k, v in arrays.items() if v.dtype.kind == "f" and v.size)
@@ -123,9 +123,9 @@ def test_nan_or_corrupt_artifact_retrains_with_a_warning(home, caplog, damage):
         path.write_bytes(bytes(data))
     with caplog.at_level(logging.WARNING, logger="chatrec.training"):
         bundle = training.load_or_train("tiny", data=tiny_data())
-    warning = next(r.message for r in caplog.records if "item-knn" in r.message)
+    warning = next(r.message for r in caplog.records if "hybrid" in r.message)
     assert "unreadable" in warning and ("NaN" in warning or "CRC" in warning), warning
-    assert bundle.models["item-knn"].recommend(0, 3)[0].size == 3
+    assert bundle.models["hybrid"].similar_items(0, 3)[0].size == 3
 
 
 def test_missing_module_is_skipped_and_noted(home, monkeypatch, caplog):
