@@ -18,6 +18,7 @@ import numpy as np
 from chatrec import replies
 from chatrec.constraints import Filter
 from models.errors import PredictionImpossible
+from models.diversity import pool_size
 from models.ranking import top_k
 
 LIKED = 4.0              # on a 1-5 scale: a rating at or above this is "liked"
@@ -124,22 +125,28 @@ class ListMaker:
         lead = "more " if more else ""
         what = flt.describe("films")
         if intent == "popular" and rank_by == "count":
-            idx, vals = top_k(self.watched, k, exclude=exclude, allowed=allowed)
+            idx, vals = self._diverse("popular", self.watched, k, exclude, allowed)
             reasons = [self.popular.reason(i) for i in idx.tolist()]
             text = _cap(f"{lead}most-watched {what} (by number of ratings):")
         elif intent == "popular":
-            idx, vals = top_k(self.weighted, k, exclude=exclude, allowed=allowed)
+            idx, vals = self._diverse("popular", self.weighted, k, exclude, allowed)
             reasons = [self._weighted_reason(i) for i in idx.tolist()]
             text = _cap(f"{lead}top-rated {what}, by weighted average "
                         f"(a film needs about {self.min_votes:.0f} ratings to count fully):")
         else:
-            idx, vals = top_k(self.starters, k, exclude=exclude, allowed=allowed)
+            idx, vals = self._diverse("popular", self.starters, k, exclude, allowed)
             reasons = [self.popular.reason(i) for i in idx.tolist()]
             who = (f"User {ctx.user_label} is not in the ratings. " if ctx.unknown_user
                    else "")
             hint = replies.PERSONAL_HINT.format(example=self.facts.example_titles[-1])
             text = f"{who}{_cap(lead + 'popular ' + what)} to start with. {hint}"
         return self._reply(idx, vals, reasons, text, k, flt, more, what)
+
+    def _diverse(self, route: str, scores, k, exclude, allowed):
+        """The k best after the route's diversity stage (MMR on the similar route's
+        item vectors, its weight chosen at training; keeps score order for `popular`)."""
+        idx, vals = top_k(scores, pool_size(k), exclude=exclude, allowed=allowed)
+        return self.bundle.diversify(route, idx, vals, k)
 
     def _weighted_reason(self, i: int) -> str:
         mean, n = self.popular.item_stats(i)
@@ -164,8 +171,8 @@ class ListMaker:
         disliked = [i for i, v in ctx.profile.items() if v <= self.disliked_at]
         if disliked:
             scores = self._push_down(scores, disliked)
-        idx, vals = top_k(scores, k, exclude=np.concatenate([exclude, items]),
-                          allowed=allowed)
+        idx, vals = self._diverse("recommend", scores, k, np.concatenate([exclude, items]),
+                                  allowed)
         liked = items[values >= self.liked_at]
         reasons = self.facts.reasons.personal(idx, liked, values[values >= self.liked_at],
                                               self.similarity, BECAUSE_MIN)

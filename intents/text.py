@@ -53,6 +53,10 @@ def _fold(word: str) -> str:
     if not word.isascii():
         word = "".join(c for c in unicodedata.normalize("NFKD", word)
                        if not unicodedata.combining(c))
+        # digits of other scripts: their ASCII value ("٣" -> "3"), or dropped when they
+        # have none ("፩" is a digit to str.isdigit() but not a decimal int() can read)
+        word = "".join(str(unicodedata.decimal(c, "")) if c.isdigit() and not c.isascii()
+                       else c for c in word)
     word = word.replace("'", "")
     return _ROMAN.get(word, word)
 
