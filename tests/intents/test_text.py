@@ -1,7 +1,6 @@
-"""Text normalisation (intents/text.py): bounded whatever the characters."""
+"""Text normalisation (intents/text.py): bounded whatever the characters (the cost of
+such a message is measured in bench/bench_parse.py, not asserted here)."""
 from __future__ import annotations
-
-import time
 
 from intents.text import NFKC_SLACK, clean, norm
 
@@ -12,17 +11,3 @@ def test_nfkc_expansion_is_capped():
     assert len(clean("\ufdfa" * 1000)) <= 1000 + NFKC_SLACK
     assert clean("ﬁlm Ｓtar") == "film star"  # ordinary compatibility forms still fold
     assert norm("Mr. Holland's Opus") == "mr hollands opus"
-
-
-def test_an_expanding_message_costs_about_what_any_message_of_its_length_costs(
-        tiny_parser):
-    def cost(text):
-        best = float("inf")
-        for _ in range(5):
-            t = time.perf_counter()
-            tiny_parser.parse(text)
-            best = min(best, time.perf_counter() - t)
-        return best
-    plain = cost(("abcd " * 400)[:2000])
-    expanding = cost("\ufdfa" * 2000)
-    assert expanding < 3 * plain + 0.005, (expanding, plain)
