@@ -25,6 +25,7 @@ LIKED = 4.0              # on a 1-5 scale: a rating at or above this is "liked"
 DISLIKED = 2.0           # at or below this, "disliked": films close to it are pushed down
 DISLIKE_WEIGHT = 3.0     # standard deviations of score a fully similar film loses
 BECAUSE_MIN = 0.25       # similar-route similarity needed to say "because you liked X"
+SEEN = 3.5               # a film marked seen counts as this (1-5) in the personal profile
 
 
 @dataclass
@@ -75,6 +76,7 @@ class ListMaker:
         lo, hi = self.ratings.scale
         self.liked_at, self.disliked_at = scale_rating(LIKED, (lo, hi)), \
             scale_rating(DISLIKED, (lo, hi))
+        self.seen_value = scale_rating(SEEN, (lo, hi))
 
     # ---- entry point ------------------------------------------------------------------
     def make(self, req: dict, ctx: Context, more: bool = False) -> Reply:
@@ -89,7 +91,7 @@ class ListMaker:
         intent = req["intent"]
         if intent == "similar":
             return self._similar(req, flt, k, allowed, exclude, more)
-        if intent == "recommend" and (ctx.user_index is not None or ctx.profile):
+        if intent == "recommend" and (ctx.user_index is not None or ctx.profile or ctx.seen):
             return self._personal(flt, k, allowed, exclude, ctx, more)
         return self._popular(req, flt, k, allowed, exclude, ctx, more)
 
@@ -163,6 +165,10 @@ class ListMaker:
         if ctx.user_index is not None:
             items, values = self.ratings.user_items(ctx.user_index)
             profile.update(zip(items.tolist(), values.tolist()))
+        # a film you chose to watch says something too: seen marks join the profile
+        # as mild positives (implicit feedback), below any rating you gave
+        for i in ctx.seen:
+            profile.setdefault(i, self.seen_value)
         profile.update(ctx.profile)
         items = np.fromiter(profile, dtype=np.int64, count=len(profile))
         values = np.fromiter(profile.values(), dtype=np.float64, count=len(profile))
