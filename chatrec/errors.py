@@ -25,6 +25,10 @@ class NotFound(ChatrecError):
     """A session, user or item that does not exist."""
 
 
+class SessionStoreError(ChatrecError):
+    """The sessions store cannot be reached or used (bad URL, credentials, server down)."""
+
+
 # (exception class, CLI exit code, HTTP status), most specific first.
 _TABLE: tuple[tuple[type[BaseException], int, int], ...] = (
     (UnknownUser, 4, 404),
@@ -34,6 +38,7 @@ _TABLE: tuple[tuple[type[BaseException], int, int], ...] = (
     (ParserConfigError, 2, 422),
     (DataError, 3, 422),
     (DatasetError, 3, 503),
+    (SessionStoreError, 3, 503),
     (ArtifactError, 3, 503),
     (NotFitted, 3, 503),
     (PredictionImpossible, 1, 422),

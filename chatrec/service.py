@@ -244,15 +244,15 @@ def parser_blocks(parser) -> bool:
 def build_service(dataset: str | None = None, parser_spec: str | None = None,
                   progress: Callable | None = None, sessions_path=None) -> ChatService:
     """Load (on first run: fetch and train, reporting progress) the bundle, build the
-    parser, open the sessions database under the data home."""
-    from chatrec.home import sessions_db
+    parser, open the sessions store (`sessions_path`, else $CHATREC_SESSIONS_URL, else
+    the data home's SQLite file)."""
     from chatrec.parsers import build_parser
     from chatrec.training import load_or_train
 
     bundle = load_or_train(dataset=dataset, progress=progress)
     parser = build_parser(parser_spec, bundle.catalog, bundle.ratings)
     single_thread_blas()
-    return ChatService(bundle, parser, open_store(sessions_path or sessions_db()))
+    return ChatService(bundle, parser, open_store(sessions_path))
 
 
 def single_thread_blas() -> None:

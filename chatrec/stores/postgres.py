@@ -1,0 +1,284 @@
+"""Sessions in PostgreSQL: the store for several API hosts sharing one conversation.
+
+Chosen by a `postgresql://` URL (CHATREC_SESSIONS_URL or `serve --sessions URL`); needs
+the optional extra `pip install 'chatrec[postgres]'` (psycopg 3 and psycopg_pool).
+Same semantics as the SQLite store (chatrec/stores/sqlite.py):
+
+* one transaction per turn, made of idempotent merges (INSERT ... ON CONFLICT,
+  turns = turns + 1): the UPDATE of the session row takes its row lock first, so two
+  concurrent turns on one session (two workers, two hosts) queue on it and neither
+  loses an update; turns on different sessions never wait for each other.
+* a turn's statements are sent in one pipeline (psycopg 3 pipeline mode), so a turn
+  costs about one network round trip, not one per statement; the transcript row
+  numbers itself from the session's turn counter inside the transaction.
+* the schema is created or migrated on start, under an advisory lock so N workers
+  starting together do not race on CREATE TABLE.
+* a connection pool per worker process, opened lazily in the process that uses it
+  (a pool's threads do not survive a fork); a forked child opens its own.
+* a commit that returned is durable (PostgreSQL's default synchronous_commit), so an
+  acknowledged rating survives `kill -9` of any chatrec server.
+
+Connection problems (unreachable host, wrong credentials, missing database) raise
+SessionStoreError with one line naming the setting and the URL without its password.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+from chatrec.errors import NotFound, SessionStoreError
+from chatrec.sessions import TRANSCRIPT_KEEP, SessionState, TurnEffects
+from chatrec.stores.sqlite import _dump, _json  # the same JSON columns
+
+SETTING = "CHATREC_SESSIONS_URL"
+#: any constant: the advisory lock key that serializes schema migrations
+_MIGRATION_LOCK = 0x63686174726563
+
+_SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS rating_order;
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT,               -- JSON-encoded so 42 and "42" round-trip as given
+    turns INTEGER NOT NULL DEFAULT 0,
+    last_query TEXT,            -- JSON of the last list request, for `more`/`refine`
+    page INTEGER NOT NULL DEFAULT 0,
+    created DOUBLE PRECISION NOT NULL,
+    updated DOUBLE PRECISION NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ratings (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL,
+    rating DOUBLE PRECISION NOT NULL,
+    at DOUBLE PRECISION NOT NULL,
+    ord BIGINT NOT NULL DEFAULT nextval('rating_order'),  -- rating order, latest last
+    PRIMARY KEY (session_id, item_id)
+);
+CREATE TABLE IF NOT EXISTS shown (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL,
+    PRIMARY KEY (session_id, item_id)
+);
+CREATE TABLE IF NOT EXISTS seen (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL,
+    PRIMARY KEY (session_id, item_id)
+);
+CREATE TABLE IF NOT EXISTS transcript (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,         -- the turn number (sessions.turns after the turn)
+    at DOUBLE PRECISION NOT NULL,
+    turn TEXT NOT NULL,         -- JSON: message, reply, intent, items
+    PRIMARY KEY (session_id, n)
+);
+"""
+# columns added to `sessions` after the first schema: name -> declaration
+_NEW_COLUMNS = {"last_items": "TEXT", "pending": "TEXT", "focus": "TEXT"}
+
+_LOAD = """
+SELECT s.user_id, s.turns, s.last_query, s.page, s.created, s.updated, s.last_items,
+       s.pending, s.focus,
+       ARRAY(SELECT r.item_id FROM ratings r WHERE r.session_id = s.id ORDER BY r.ord),
+       ARRAY(SELECT r.rating FROM ratings r WHERE r.session_id = s.id ORDER BY r.ord),
+       ARRAY(SELECT x.item_id FROM shown x WHERE x.session_id = s.id),
+       ARRAY(SELECT x.item_id FROM seen x WHERE x.session_id = s.id)
+FROM sessions s WHERE s.id = %s
+"""
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages (credentials are never shown)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[-1].strip() if text else type(exc).__name__
+
+
+class PostgresSessionStore:
+    """Sessions in a PostgreSQL database; safe across threads, processes and hosts."""
+
+    def __init__(self, url: str, max_connections: int = 8, connect_timeout: float = 5.0):
+        try:
+            import psycopg  # noqa: F401
+            import psycopg_pool  # noqa: F401
+        except ImportError:
+            raise SessionStoreError(
+                f"{SETTING}: a postgresql:// URL needs psycopg 3 and psycopg_pool; "
+                "install them with: pip install 'chatrec[postgres]'") from None
+        self.url = url
+        self.max_connections = max_connections
+        self.connect_timeout = connect_timeout
+        self._pool = None
+        self._pool_pid = None
+        self._lock = threading.Lock()
+        self._migrate()
+
+    # ---- connections -------------------------------------------------------------
+    def _fail(self, exc: BaseException) -> SessionStoreError:
+        return SessionStoreError(f"{SETTING}: cannot use PostgreSQL at {redact(self.url)}: "
+                                 f"{_one_line(exc)}")
+
+    def _get_pool(self):
+        """This process's pool, opened on first use (and again after a fork)."""
+        if self._pool is not None and self._pool_pid == os.getpid():
+            return self._pool
+        from psycopg_pool import ConnectionPool, PoolTimeout
+        with self._lock:
+            if self._pool is None or self._pool_pid != os.getpid():
+                pool = ConnectionPool(
+                    self.url, min_size=1, max_size=self.max_connections, open=False,
+                    timeout=self.connect_timeout, name="chatrec-sessions",
+                    kwargs={"connect_timeout": max(1, int(self.connect_timeout))})
+                try:
+                    pool.open(wait=True, timeout=self.connect_timeout)
+                except PoolTimeout:
+                    # the pool hides why: one direct attempt says what is wrong
+                    pool.close()
+                    raise self._fail(self._connect_error()) from None
+                self._pool, self._pool_pid = pool, os.getpid()
+        return self._pool
+
+    def _connect_error(self) -> BaseException:
+        import psycopg
+        try:
+            psycopg.connect(self.url, connect_timeout=max(1, int(self.connect_timeout))).close()
+        except psycopg.Error as e:
+            return e
+        return TimeoutError(f"no connection within {self.connect_timeout:g} s")
+
+    def _connection(self):
+        """A pooled connection as a context manager: one transaction, committed at
+        the end of the block (rolled back on an error)."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+        pool = self._get_pool()
+        try:
+            return pool.connection()
+        except (psycopg.OperationalError, PoolTimeout) as e:
+            raise self._fail(e) from e
+
+    def _run(self, work):
+        """work(conn) in one transaction; a lost server becomes SessionStoreError."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+        try:
+            with self._connection() as conn:
+                return work(conn)
+        except (psycopg.OperationalError, PoolTimeout) as e:
+            raise self._fail(e) from e
+
+    def _migrate(self) -> None:
+        def work(conn):
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+            conn.execute(_SCHEMA)
+            for name, decl in _NEW_COLUMNS.items():
+                conn.execute(f"ALTER TABLE sessions ADD COLUMN IF NOT EXISTS {name} {decl}")
+        self._run(work)
+
+    def close(self) -> None:
+        """Close this process's pool (it reopens on the next use)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None and self._pool_pid == os.getpid():
+            pool.close()
+
+    # ---- reads -------------------------------------------------------------------
+    def load(self, session_id: str) -> SessionState:
+        """The state of a session; a fresh, not yet stored one if it does not exist."""
+        row = self._run(lambda conn: conn.execute(_LOAD, (session_id,)).fetchone())
+        if row is None:
+            return SessionState(id=session_id)
+        (user, turns, last_query, page, created, updated, last_items, pending, focus,
+         rated, values, shown, seen) = row
+        return SessionState(
+            id=session_id, user_id=_json(user),
+            ratings={str(k): float(v) for k, v in zip(rated, values)},
+            seen=set(seen), shown=set(shown),
+            last_query=_json(last_query), page=page, turns=turns,
+            created=created, updated=updated,
+            last_items=[str(i) for i in (_json(last_items) or [])],
+            pending=_json(pending), focus=focus, exists=True,
+        )
+
+    def get(self, session_id: str, transcript: int = 0) -> SessionState:
+        """Like load, but raises NotFound for a session that was never stored; with
+        `transcript` > 0 the last that many turns, oldest first."""
+        state = self.load(session_id)
+        if not state.exists:
+            raise NotFound(f"no session {session_id!r}")
+        if transcript > 0:
+            rows = self._run(lambda conn: conn.execute(
+                "SELECT n, at, turn FROM transcript WHERE session_id = %s "
+                "ORDER BY n DESC LIMIT %s", (session_id, int(transcript))).fetchall())
+            state.transcript = [dict(json.loads(t), n=n, at=at) for n, at, t in reversed(rows)]
+        return state
+
+    def count(self) -> int:
+        return self._run(lambda conn: conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+
+    # ---- writes ------------------------------------------------------------------
+    def apply(self, session_id: str, effects: TurnEffects) -> None:
+        """Record one turn: create the session if needed, count the turn, merge the
+        effects; returns only after the commit (the turn is then acknowledged)."""
+        now = time.time()
+
+        def work(conn):
+            with conn.pipeline(), conn.cursor() as cur:
+                _write(cur, session_id, effects, now)
+        self._run(work)
+
+    def delete(self, session_id: str) -> bool:
+        """Forget a session (its ratings, marks and transcript go with it)."""
+        return self._run(lambda conn: conn.execute(
+            "DELETE FROM sessions WHERE id = %s", (session_id,)).rowcount > 0)
+
+
+def _write(cur, sid: str, fx: TurnEffects, now: float) -> None:
+    """The statements of one turn, in the order the SQLite store runs them."""
+    cur.execute("INSERT INTO sessions (id, user_id, turns, created, updated) "
+                "VALUES (%s, NULL, 0, %s, %s) ON CONFLICT (id) DO NOTHING", (sid, now, now))
+    # takes the row lock: a concurrent turn on this session waits here until we commit
+    cur.execute("UPDATE sessions SET turns = turns + 1, updated = %s, pending = %s "
+                "WHERE id = %s", (now, _dump(fx.pending), sid))
+    if fx.set_user:
+        cur.execute("UPDATE sessions SET user_id = %s WHERE id = %s", (_dump(fx.user_id), sid))
+    if fx.ratings:
+        cur.executemany(
+            "INSERT INTO ratings (session_id, item_id, rating, at) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (session_id, item_id) DO UPDATE SET rating = excluded.rating, "
+            "at = excluded.at, ord = nextval('rating_order')",
+            [(sid, str(i), float(v), now) for i, v in fx.ratings])
+    for table, ids in (("seen", fx.seen), ("shown", fx.shown)):
+        if ids:
+            cur.executemany(f"INSERT INTO {table} (session_id, item_id) VALUES (%s, %s) "
+                            "ON CONFLICT DO NOTHING", [(sid, str(i)) for i in ids])
+    if fx.set_last_query:
+        cur.execute("UPDATE sessions SET last_query = %s, page = %s WHERE id = %s",
+                    (_dump(fx.last_query), fx.page or 0, sid))
+    elif fx.page is not None:
+        cur.execute("UPDATE sessions SET page = %s WHERE id = %s", (fx.page, sid))
+    if fx.set_focus:
+        cur.execute("UPDATE sessions SET focus = %s WHERE id = %s",
+                    (None if fx.focus is None else str(fx.focus), sid))
+    if fx.last_items is not None:
+        cur.execute("UPDATE sessions SET last_items = %s WHERE id = %s",
+                    (json.dumps([str(i) for i in fx.last_items]), sid))
+    if fx.transcript is not None:
+        turn = json.dumps(fx.transcript, ensure_ascii=False)
+        cur.execute("INSERT INTO transcript (session_id, n, at, turn) "
+                    "SELECT id, turns, %s, %s FROM sessions WHERE id = %s "
+                    "ON CONFLICT (session_id, n) DO UPDATE SET at = excluded.at, "
+                    "turn = excluded.turn", (now, turn, sid))
+        cur.execute("DELETE FROM transcript WHERE session_id = %s AND n <= "
+                    "(SELECT turns FROM sessions WHERE id = %s) - %s",
+                    (sid, sid, TRANSCRIPT_KEEP))
+
