@@ -99,8 +99,9 @@ def redact(url: str) -> str:
 
 
 def _one_line(exc: BaseException) -> str:
+    """The first line of a driver message ('connection to server at ... failed: ...')."""
     text = str(exc).strip().splitlines()
-    return text[-1].strip() if text else type(exc).__name__
+    return " ".join(text[0].split()) if text else type(exc).__name__
 
 
 class PostgresSessionStore:
@@ -128,50 +129,34 @@ class PostgresSessionStore:
                                  f"{_one_line(exc)}")
 
     def _get_pool(self):
-        """This process's pool, opened on first use (and again after a fork)."""
+        """This process's pool, opened on first use (and again after a fork). One
+        direct connection first: it fails fast and says why (a pool only retries)."""
         if self._pool is not None and self._pool_pid == os.getpid():
             return self._pool
-        from psycopg_pool import ConnectionPool, PoolTimeout
+        import psycopg
+        from psycopg_pool import ConnectionPool
         with self._lock:
             if self._pool is None or self._pool_pid != os.getpid():
+                timeout = max(1, int(self.connect_timeout))
+                try:
+                    psycopg.connect(self.url, connect_timeout=timeout).close()
+                except psycopg.Error as e:
+                    raise self._fail(e) from None
                 pool = ConnectionPool(
                     self.url, min_size=1, max_size=self.max_connections, open=False,
                     timeout=self.connect_timeout, name="chatrec-sessions",
-                    kwargs={"connect_timeout": max(1, int(self.connect_timeout))})
-                try:
-                    pool.open(wait=True, timeout=self.connect_timeout)
-                except PoolTimeout:
-                    # the pool hides why: one direct attempt says what is wrong
-                    pool.close()
-                    raise self._fail(self._connect_error()) from None
+                    kwargs={"connect_timeout": timeout})
+                pool.open(wait=True, timeout=self.connect_timeout)
                 self._pool, self._pool_pid = pool, os.getpid()
         return self._pool
 
-    def _connect_error(self) -> BaseException:
-        import psycopg
-        try:
-            psycopg.connect(self.url, connect_timeout=max(1, int(self.connect_timeout))).close()
-        except psycopg.Error as e:
-            return e
-        return TimeoutError(f"no connection within {self.connect_timeout:g} s")
-
-    def _connection(self):
-        """A pooled connection as a context manager: one transaction, committed at
-        the end of the block (rolled back on an error)."""
-        import psycopg
-        from psycopg_pool import PoolTimeout
-        pool = self._get_pool()
-        try:
-            return pool.connection()
-        except (psycopg.OperationalError, PoolTimeout) as e:
-            raise self._fail(e) from e
-
     def _run(self, work):
-        """work(conn) in one transaction; a lost server becomes SessionStoreError."""
+        """work(conn) on a pooled connection, in one transaction committed at the end
+        (rolled back on an error); a lost server becomes SessionStoreError."""
         import psycopg
         from psycopg_pool import PoolTimeout
         try:
-            with self._connection() as conn:
+            with self._get_pool().connection() as conn:
                 return work(conn)
         except (psycopg.OperationalError, PoolTimeout) as e:
             raise self._fail(e) from e
