@@ -30,7 +30,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chatrec import __version__, schemas
+from chatrec import __version__, metrics as prometheus, schemas
 from chatrec.errors import KNOWN_ERRORS, NotFound, http_status
 from chatrec.service import UNSET, ChatService, build_service
 from chatrec.sessions import SESSION_ID_PATTERN
@@ -54,6 +54,8 @@ async def _service(request: Request) -> ChatService:
         with app.state.lock:  # build once even when the first requests race
             if app.state.service is None:
                 app.state.service = build_service()
+                if app.state.metrics:
+                    app.state.metrics.attach(app.state.service)
     return app.state.service
 
 
@@ -72,6 +74,9 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
         description="A conversational movie recommender. POST a message to /chat.",
     )
     app.state.service, app.state.lock = service, threading.Lock()
+    app.state.metrics = prometheus.install(app)  # None when CHATREC_METRICS=off
+    if service is not None and app.state.metrics:
+        app.state.metrics.attach(service)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
@@ -103,14 +108,18 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
     @app.post("/chat", response_model=schemas.ChatResponse, tags=["chat"],
               response_model_exclude_unset=True, responses={
         400: {"model": schemas.ErrorMessage, "description": "the body is not UTF-8 JSON"}})
-    async def chat(body: schemas.ChatRequest, svc: Service) -> dict:
+    async def chat(body: schemas.ChatRequest, svc: Service, request: Request) -> dict:
         """One chat turn. Omit `session_id` to start a conversation; pass the returned
         one to continue it (it remembers ratings and what it showed)."""
         # an explicit "user_id": null forgets the session's user; absent keeps it
         user = body.user_id if "user_id" in body.model_fields_set else UNSET
         if svc.parser_blocks:  # e.g. the LLM parser: never stall the event loop on it
-            return await run_in_threadpool(svc.turn, body.message, body.session_id, user)
-        return svc.turn(body.message, body.session_id, user)
+            answer = await run_in_threadpool(svc.turn, body.message, body.session_id, user)
+        else:
+            answer = svc.turn(body.message, body.session_id, user)
+        if request.app.state.metrics:
+            request.app.state.metrics.observe_chat(answer)
+        return answer
 
     @app.get("/health", response_model=schemas.Health, tags=["meta"])
     async def health(svc: Service) -> dict:

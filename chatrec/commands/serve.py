@@ -20,13 +20,18 @@ def register(subparsers) -> None:
         description="Serve POST /chat, the JSON API (OpenAPI docs at /docs) and the web "
         "chat page at /.",
         epilog="The first run on a machine fetches MovieLens 100K and trains before "
-        "listening. Sessions are kept in $CHATREC_HOME/sessions.sqlite3.",
+        "listening. Sessions are kept in $CHATREC_HOME/sessions.sqlite3, or in PostgreSQL "
+        "with --sessions postgresql://... (shared by several servers). Prometheus metrics "
+        "at /metrics.",
     )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--parser", metavar="SPEC", default=None,
                    help="regex | llm | pkg.module:factory (default: $CHATREC_PARSER or regex)")
+    p.add_argument("--sessions", metavar="URL", default=None,
+                   help="sessions store: postgresql://USER@HOST/DB or a SQLite file "
+                   "(default: $CHATREC_SESSIONS_URL, else $CHATREC_HOME/sessions.sqlite3)")
     p.add_argument("--log-level", default="warning",
                    choices=("critical", "error", "warning", "info", "debug"),
                    help="uvicorn log level (default warning)")
@@ -46,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.workers <= 64:
         raise UsageError(f"--workers must be 1-64, got {args.workers}")
     dataset = active_dataset()
+    if args.sessions:  # what build_service and each worker's app_factory open
+        os.environ["CHATREC_SESSIONS_URL"] = args.sessions
     # fetch/train and build the parser here, once: a bad --parser fails before listening
     service = build_service(dataset, args.parser, StderrProgress("chatrec: preparing models"))
     # what each worker's app_factory() reads
@@ -61,5 +68,8 @@ def run(args: argparse.Namespace) -> int:
         uvicorn.run(create_app(service), **options)
     else:
         del service  # the workers load their own copies
-        uvicorn.run("chatrec.api:app_factory", factory=True, workers=args.workers, **options)
+        from chatrec.metrics import multiprocess_metrics
+        with multiprocess_metrics():  # every worker's counters, summed by each scrape
+            uvicorn.run("chatrec.api:app_factory", factory=True, workers=args.workers,
+                        **options)
     return 0

@@ -1,5 +1,7 @@
 """A real `chatrec serve` process on 127.0.0.1: durability across a restart and a
-`kill -9`, bad input over the wire, and two workers sharing the sessions database."""
+`kill -9`, bad input over the wire, two workers sharing the sessions database, and
+beyond one machine: two servers (standing in for two hosts) sharing one conversation
+through PostgreSQL, with /metrics summing every worker (multiprocess mode)."""
 from __future__ import annotations
 
 import os
@@ -12,6 +14,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from chatrec.cli import main
 
 pytestmark = pytest.mark.movielens
 REPO = Path(__file__).resolve().parents[2]
@@ -26,14 +31,14 @@ def free_port() -> int:
 class Server:
     """`chatrec serve` in its own process group (so workers die with it)."""
 
-    def __init__(self, home: Path, workers: int = 1):
+    def __init__(self, home: Path, workers: int = 1, args: tuple = (), env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, CHATREC_HOME=str(home), PYTHONPATH=str(REPO))
+        env = dict(os.environ, CHATREC_HOME=str(home), PYTHONPATH=str(REPO), **(env or {}))
         self.log = open(home / f"serve-{self.port}.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "chatrec.cli", "serve", "--port", str(self.port),
-             "--workers", str(workers)],
+             "--workers", str(workers), *args],
             cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
         deadline = time.monotonic() + 120
@@ -76,8 +81,8 @@ class Server:
 def servers():
     started = []
 
-    def start(home, workers=1):
-        started.append(Server(home, workers))
+    def start(home, workers=1, **kw):
+        started.append(Server(home, workers, **kw))
         return started[-1]
     yield start
     for s in started:
@@ -143,3 +148,35 @@ def test_two_workers_share_sessions(trained_home, servers):
         assert body["reply"].startswith("Picks for you")
         assert "Toy Story" not in [it["title"] for it in body["items"]]
     assert httpx.get(s.url + "/sessions/shared-1").json()["turns"] == 9
+
+
+def turns_counted(server) -> float:
+    text = httpx.get(server.url + "/metrics").text
+    return sum(s.value for fam in text_string_to_metric_families(text) for s in fam.samples
+               if s.name == "chatrec_turns_total")
+
+
+def test_two_servers_share_one_conversation_through_postgres(trained_home, servers, pg_url):
+    a = servers(trained_home, workers=2, args=("--sessions", pg_url))
+    b = servers(trained_home, env={"CHATREC_SESSIONS_URL": pg_url})
+    a.chat("I loved Toy Story", "hosts-1")
+    for n in range(6):   # alternate hosts; fresh connections spread over a's workers
+        body = (a if n % 2 else b).chat("recommend", "hosts-1")
+        assert body["reply"].startswith("Picks for you")   # the rating was seen
+        assert "Toy Story" not in [it["title"] for it in body["items"]]
+    assert turns_counted(a) == 4 and turns_counted(b) == 3   # both workers of a summed
+    a.chat("I hated Titanic", "hosts-1")
+    a.kill9()            # acknowledged: must survive the host's death
+    s = httpx.get(b.url + "/sessions/hosts-1").json()
+    assert s["turns"] == 8
+    assert {r["title"]: r["rating"] for r in s["ratings"]} == {"Toy Story": 5.0,
+                                                               "Titanic": 1.0}
+
+
+def test_unreachable_sessions_url_is_one_line_and_exit_3(trained_home, capsys):
+    code = main(["serve", "--sessions", "postgresql://chatrec:pw@127.0.0.1:1/chatrec"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 3 and len(err) - err.count("") >= 1
+    assert err[-1].startswith("chatrec: error: CHATREC_SESSIONS_URL: cannot use PostgreSQL at "
+                              "postgresql://chatrec:***@127.0.0.1:1/chatrec: ")
+    assert "pw@" not in "\n".join(err)
