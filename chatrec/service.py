@@ -15,6 +15,7 @@ import numpy as np
 from chatrec.bundle import Bundle
 from chatrec.dispatch import Context, Dispatcher
 from chatrec.errors import NotFound, UsageError
+from chatrec.experiments import Experiments
 from chatrec.sessions import (
     SessionState, SessionStore, TurnEffects, new_session_id, open_store,
     validate_session_id,
@@ -95,8 +96,10 @@ def _search_key(title: str) -> str:
 class ChatService:
     """Chat turns and the read-only queries of the HTTP API."""
 
-    def __init__(self, bundle: Bundle, parser, sessions: SessionStore):
+    def __init__(self, bundle: Bundle, parser, sessions: SessionStore,
+                 experiments: Experiments | None = None):
         self.bundle, self.parser, self.sessions = bundle, parser, sessions
+        self.experiments = (experiments or Experiments()).check(bundle.models)
         self.dispatcher = Dispatcher(bundle)
         self.parser_blocks = parser_blocks(parser)
         self._search_keys = [_search_key(t) for t in self.dispatcher.facts.titles]
@@ -115,6 +118,7 @@ class ChatService:
         state = self.sessions.load(sid)
         who = None if drop_user else (user_id if user_id is not None else state.user_id)
         ctx = self._context(who, state)
+        ctx.routes = self.experiments.assign(sid)  # A/B arms, sticky per session
         query = self.parser.parse(message)
         reply = self.dispatcher.handle(query, state, ctx)
         effects: TurnEffects = reply.effects
@@ -126,6 +130,8 @@ class ChatService:
         effects.transcript = {"message": message, "reply": reply.text,
                               "intent": body["query"]["intent"],
                               "items": jsonable(reply.items)}
+        if ctx.routes:
+            body["query"]["arm"] = effects.transcript["arm"] = ctx.routes
         self.sessions.apply(sid, effects)
         return body
 
@@ -251,8 +257,9 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
 
     bundle = load_or_train(dataset=dataset, progress=progress)
     parser = build_parser(parser_spec, bundle.catalog, bundle.ratings)
+    experiments = Experiments.from_env().check(bundle.models)  # before opening the store
     single_thread_blas()
-    return ChatService(bundle, parser, open_store(sessions_path))
+    return ChatService(bundle, parser, open_store(sessions_path), experiments)
 
 
 def single_thread_blas() -> None:
