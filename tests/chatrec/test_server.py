@@ -173,7 +173,8 @@ def test_two_servers_share_one_conversation_through_postgres(trained_home, serve
                                                                "Titanic": 1.0}
 
 
-def test_unreachable_sessions_url_is_one_line_and_exit_3(trained_home, capsys):
+def test_unreachable_sessions_url_is_one_line_and_exit_3(trained_home, capsys, monkeypatch):
+    monkeypatch.setenv("CHATREC_SESSIONS_URL", "")  # serve sets it: restored after the test
     code = main(["serve", "--sessions", "postgresql://chatrec:pw@127.0.0.1:1/chatrec"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 3 and len(err) - err.count("") >= 1
