@@ -102,7 +102,7 @@ class Dispatcher:
         if query.intent is Intent.SIMILAR:
             films = resolve_films(query, state, self.facts)
             if query.ref == FOCUS and not films.items and state.last_query:
-                return self._more(query.with_(ref=None), state, ctx)  # "more like that"
+                return self._more(query.with_(refs=(), ref=None), state, ctx)  # "more like that"
             if films.problem:
                 return Reply(films.problem)
             seeds = films.items
@@ -114,7 +114,9 @@ class Dispatcher:
         req = {"intent": query.intent.value, "k": int(query.k), "rank_by": query.rank_by,
                "item_ids": [self.facts.item_ids[i] for i in seeds],
                "filter": Filter.of(query).to_dict()}
-        return self._show(req, ctx, fx, note, page=1)
+        # "it" after "movies like Casino" is Casino
+        return self._show(req, ctx, fx, note, page=1, focus=seeds[0] if len(seeds) == 1
+                          else None)
 
     def _more(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         last = state.last_query
@@ -195,7 +197,7 @@ class Dispatcher:
             return Reply("I haven't recommended anything in this conversation yet. Ask me "
                          "for films, then 'why the first one?'.")
         if query.ref is None and not query.item_ids:
-            query = query.with_(ref=1)          # "why?": the first film of the list
+            query = query.with_(refs=(1,), ref=1)          # "why?": the first film of the list
         films = resolve_films(query, state, self.facts, default_first=True)
         if films.problem or not films.items:
             return Reply(films.problem or "Which film? e.g. 'why the first one?'.")

@@ -40,13 +40,22 @@ def last_list(facts: CatalogFacts, state: SessionState) -> list[int]:
 
 def resolve_films(query: Query, state: SessionState, facts: CatalogFacts,
                   default_first: bool = False) -> Films:
-    """The films named (by title) or referred to (by position) in `query`."""
+    """The films named (by title), then those referred to (by position) in `query`."""
     named = [i for i in (index_or_none(facts, x) for x in query.item_ids) if i is not None]
-    if query.ref is None:
-        return Films(named, positions=[_position(i, facts, state) for i in named])
+    films = Films(named, positions=[_position(i, facts, state) for i in named])
+    for ref in query.refs:
+        one = _resolve_ref(ref, state, facts, default_first)
+        if one.problem:
+            return one
+        films.items += [i for i in one.items if i not in films.items]
+        films.positions += one.positions[:len(one.items)]
+    return films
+
+
+def _resolve_ref(ref: int, state: SessionState, facts: CatalogFacts,
+                 default_first: bool) -> Films:
     shown = last_list(facts, state)
     focus = index_or_none(facts, state.focus) if state.focus is not None else None
-    ref = query.ref
     if ref == FOCUS:
         if focus is not None:
             return Films([focus], positions=[_position(focus, facts, state)])
@@ -121,5 +130,5 @@ def answer_pending(query: Query, state: SessionState, facts: CatalogFacts):
     original = Query.from_dict(pending["query"])
     resolved = original.with_(item_ids=(facts.item_ids[chosen], *original.item_ids),
                               titles=(facts.titles[chosen], *original.titles),
-                              candidates=(), unknown_title=None, ref=None)
+                              candidates=(), unknown_title=None, ref=None, refs=())
     return resolved, None

@@ -23,10 +23,12 @@ from intents.constraints import Constraints, read_constraints
 from intents.entities import extract_count
 from intents.query import DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.refs import bare_ref
-from intents.slots import Message, Slot, SlotFinder
+from intents.linking import Message
+from intents.slots import Slot, SlotFinder
 from intents.spans import blank, sequel_number, token_range
 from intents.text import clean, tokens
 from intents.titles import split_year
+from intents.years import NEGATIVE
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ MIN_WHOLE_TITLE = 2      # words a title needs to be read whole before any cue
 MAX_SPAN = 12
 _QUOTED = re.compile(r'"([^"]{1,200})"|(?:^|(?<=\s))\'([^\']{2,200})\'(?=$|[\s?.!,;:])')
 _HASH_NUMBER = re.compile(r"#\s?(\d{1,3})\b")
+_MINUS_NUMBER = re.compile(r"(^|\s)-(\d{1,4})\b")
 _BREAK = re.compile(r"[,.;!?]")
 # asking for films outright: never a refinement of the last list
 _STRONG_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+"
@@ -57,7 +60,7 @@ class RuleParser:
         self.catalog = catalog
         self.titles = catalog.titles_matcher
         self.genres = catalog.genres_matcher
-        self._genre_words = frozenset(p[0] for p in self.genres.phrases)
+        self._genre_words = frozenset(p[0] for p in self.genres.phrases if len(p) == 1)
         self.slots = SlotFinder(self.titles, self._genre_words)
         years = [y for y in catalog.years if y]
         self.newest = max(years) if years else None
@@ -74,17 +77,18 @@ class RuleParser:
     def _parse(self, text: str) -> Query:
         c = clean(text[:MAX_CHARS])[:2 * MAX_CHARS]
         c = _HASH_NUMBER.sub(r" number \1", c).strip()
+        c = _MINUS_NUMBER.sub(rf"\1{NEGATIVE}\2", c)     # "-5" stays a (negative) number
         titles: dict = {}
         c = self._read_quotes(c, titles)
         c = self._read_whole_titles(c, titles)
         toks = tokens(c)
         words = [t.word for t in toks]
         if not any(cues.sentinel_index(w) is not None or not w.isdigit() for w in words):
-            return self._no_words(c, words)
+            return self._no_words(c, words, titles)
         breaks = frozenset(i for i in range(1, len(toks))
                            if _BREAK.search(c[toks[i - 1].end:toks[i].start]))
         plain = read_constraints(words, self.genres, self.newest, breaks)
-        m = Message(c, toks, words, titles, breaks, plain.used)
+        m = Message(text[:MAX_CHARS], c, toks, words, titles, breaks, plain.used)
         core = self._core(c, toks)
         slot = self.slots.find(m, core)
         masked = set(slot.masked) if slot else set()
@@ -100,10 +104,16 @@ class RuleParser:
         intent = self._intent(slot, rest, words, cons, count)
         return self._query(intent, slot, cons, count, c, words)
 
-    def _no_words(self, c: str, words: list[str]) -> Query:
+    def _no_words(self, c: str, words: list[str], titles: dict) -> Query:
         """Empty text, emoji, punctuation, or digits only."""
         if words and bare_ref(words) is not None:    # "2": an answer to "did you mean"
             return Query(Intent.CHOOSE, ref=bare_ref(words), topic="number",
+                         parser=self.name)
+        hit = self.titles.exact(" ".join(words)) if words else None
+        if hit is not None:                           # "187", "1941": films too
+            i = hit.index
+            return Query(Intent.SIMILAR, titles=(self.catalog.titles[i],),
+                         item_ids=(self.catalog.item_ids[i],), confidence=hit.score,
                          parser=self.name)
         intent = Intent.HELP if c and set(c) <= {"?", " "} else Intent.UNKNOWN
         return Query(intent, parser=self.name)
@@ -246,16 +256,17 @@ class RuleParser:
                     for i, sc in first.match.candidates[:3])
                 fields["unknown_title"] = " ".join(words[first.start:first.end])
             if refs:
-                fields["ref"] = refs[0]
+                fields["refs"] = tuple(refs)
             if intent in (Intent.RATE, Intent.RECOMMEND, Intent.SIMILAR, Intent.SEEN):
-                rated = [f.rating for f in slot.mentions if f.rating is not None]
+                ordered = matched + [f for f in slot.mentions if f.ref is not None]
+                rated = [f.rating for f in ordered if f.rating is not None]
                 if rated:
                     fields["rating"] = rated[0]
-                    if len(set(rated)) > 1 and len(rated) == len(slot.mentions):
+                    if len(set(rated)) > 1 and len(rated) == len(ordered):
                         fields["ratings"] = tuple(rated)
             fields["topic"] = slot.topic
             if slot.kind == "bare" and intent is Intent.CHOOSE:
-                fields["ref"] = slot.mentions[0].ref
+                fields["refs"] = (slot.mentions[0].ref,)
         elif intent is Intent.CHOOSE:
             answer = talk.answer(words)
             fields["ref"] = 1 if answer == "yes" else bare_ref(words)

@@ -33,7 +33,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from chatrec.replies import render_text
-    from chatrec.service import build_service, parse_user_id, validate_message
+    from chatrec.service import UNSET, build_service, parse_user_id, validate_message
     from models.progress import LazyProgress
     from chatrec.sessions import validate_session_id
 
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.user is not None and not args.user.strip():
         raise UsageError("--user needs a non-empty id")
     service = build_service(parser_spec=args.parser, progress=LazyProgress())
-    user = parse_user_id(args.user) if args.user is not None else None
+    user = parse_user_id(args.user) if args.user is not None else UNSET  # keep the session's
     body = service.turn(message.strip(), args.session, user)
     if args.json:
         print(json.dumps(body, ensure_ascii=False))

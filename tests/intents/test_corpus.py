@@ -27,8 +27,7 @@ def parse_extras(raw: str) -> dict:
         elif key == "exclude":
             out["exclude_genres"] = tuple(value.split(","))
         elif key == "years":
-            lo, _, hi = value.partition("-") if not value.startswith("-") else ("",
-                                                                              "", value[1:])
+            lo, _, hi = value.partition("..")
             out["year_from"] = int(lo) if lo else None
             out["year_to"] = int(hi) if hi else None
         elif key == "titles":
