@@ -25,6 +25,10 @@ class NotFound(ChatrecError):
     """A session, user or item that does not exist."""
 
 
+class EngineError(ChatrecError):
+    """A training engine (Spark) cannot start or run."""
+
+
 class SessionStoreError(ChatrecError):
     """The sessions store cannot be reached or used (bad URL, credentials, server down)."""
 
@@ -39,6 +43,7 @@ _TABLE: tuple[tuple[type[BaseException], int, int], ...] = (
     (DataError, 3, 422),
     (DatasetError, 3, 503),
     (SessionStoreError, 3, 503),
+    (EngineError, 3, 503),
     (ArtifactError, 3, 503),
     (NotFitted, 3, 503),
     (PredictionImpossible, 1, 422),

@@ -1,0 +1,139 @@
+"""Fit chatrec's two ALS models with Spark MLlib (`pyspark.ml.recommendation.ALS`) and
+return them as ordinary model objects (the same arrays the numpy fits produce), so
+`save`/`load`, serving and evaluation use them unchanged.
+
+Input: a Spark DataFrame with columns u (int, dense user index), i (int, dense item
+index) and r (float rating). Only the learned factors come back to the driver.
+
+How the hyperparameters map (Spark's ALS has no biases and regularizes each row by
+λ·n, n = the row's number of ratings — "ALS-WR"):
+
+* `mf` (BiasedMF, r ≈ μ + b_u + b_i + p_u·q_i): μ, b_u, b_i are computed by Spark
+  DataFrame aggregations (the same alternating damped means as models/baseline.py,
+  reg 10/10, 4 sweeps: what BiasedMF starts from); Spark ALS then fits p_u·q_i to the
+  residual r − μ − b_u − b_i. factors → rank, n_iter → maxIter, seed → seed.
+  Spark's λ·n cannot express BiasedMF's λ·n^ν (ν = reg_exponent = 0.5), so regParam is
+  the one setting that does not copy over: `spark_reg` (default 0.05, the value an
+  inner validation split of ML-100K picks; see docs/benchmarks/scale.md). Unlike
+  BiasedMF, the biases are not re-fitted jointly with the factors.
+* `mf-rank` (RankingMF, implicit): Spark's implicit ALS (Hu, Koren & Volinsky) with
+  confidence 1 + alpha·r' is fed r' = max(1 + rating_weight·(r − 3), 0.05), which is
+  exactly RankingMF's confidence 1 + α·max(1 + rating_weight·(r − 3), 0.05); factors →
+  rank, alpha → alpha, reg → regParam (λ·n here vs λ·(n + 1) in RankingMF), n_iter →
+  maxIter, seed → seed. The log-popularity prior comes from a Spark count. Parts of the
+  model that are not ALS (an EASE component) are fitted by the caller in numpy.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from models.progress import Progress, silent
+
+#: BiasedMF starts from these baseline biases (models/factorization.py)
+BIAS_REG, BIAS_SWEEPS = 10.0, 4
+#: regParam for the explicit model, chosen on an inner validation split of ML-100K
+SPARK_MF_REG = 0.05
+
+
+def _als(**params):
+    from pyspark.ml.recommendation import ALS
+    return ALS(userCol="u", itemCol="i", ratingCol="r", coldStartStrategy="nan",
+               intermediateStorageLevel="MEMORY_AND_DISK", finalStorageLevel="MEMORY_AND_DISK",
+               **params)
+
+
+def collect_factors(frame, n_rows: int, k: int) -> np.ndarray:
+    """Spark's (id, features) factor table -> a dense float32 (n_rows, k) array; rows
+    Spark never saw (no ratings) stay zero."""
+    out = np.zeros((n_rows, k), np.float32)
+    for row in frame.toLocalIterator():
+        out[row["id"]] = row["features"]
+    return out
+
+
+def spark_biases(df, n_users: int, n_items: int, reg_u: float = BIAS_REG,
+                 reg_i: float = BIAS_REG, sweeps: int = BIAS_SWEEPS):
+    """(μ, b_u, b_i) by alternating damped means, each sweep two Spark aggregations.
+    The bias vectors (one number per user / item) live on the driver between sweeps."""
+    from pyspark.sql import functions as F
+
+    mu = float(df.agg(F.avg("r")).first()[0])
+    bu, bi = np.zeros(n_users), np.zeros(n_items)
+    spark = df.sparkSession
+    for _ in range(sweeps):
+        bu_df = spark.createDataFrame([(int(u), float(b)) for u, b in enumerate(bu)], "u int, bu double")
+        per_item = (df.join(F.broadcast(bu_df), "u").groupBy("i")
+                    .agg(F.sum(F.col("r") - mu - F.col("bu")).alias("s"), F.count("*").alias("n")))
+        bi = _damped(per_item.collect(), "i", n_items, reg_i)
+        bi_df = spark.createDataFrame([(int(i), float(b)) for i, b in enumerate(bi)], "i int, bi double")
+        per_user = (df.join(F.broadcast(bi_df), "i").groupBy("u")
+                    .agg(F.sum(F.col("r") - mu - F.col("bi")).alias("s"), F.count("*").alias("n")))
+        bu = _damped(per_user.collect(), "u", n_users, reg_u)
+    return mu, bu, bi
+
+
+def _damped(rows, key: str, n: int, reg: float) -> np.ndarray:
+    out = np.zeros(n)
+    for row in rows:
+        out[row[key]] = row["s"] / (row["n"] + reg)
+    return out
+
+
+def fit_mf(df, n_users: int, n_items: int, scale, model, spark_reg: float = SPARK_MF_REG,
+           progress: Progress = silent):
+    """A fitted BiasedMF (`model` gives factors, n_iter, seed) from Spark."""
+    from pyspark.sql import functions as F
+
+    spark = df.sparkSession
+    progress(0, 3, "mf: biases (Spark aggregations)")
+    mu, bu, bi = spark_biases(df, n_users, n_items)
+    bu_df = spark.createDataFrame([(int(u), float(b)) for u, b in enumerate(bu)], "u int, bu double")
+    bi_df = spark.createDataFrame([(int(i), float(b)) for i, b in enumerate(bi)], "i int, bi double")
+    resid = (df.join(F.broadcast(bu_df), "u").join(F.broadcast(bi_df), "i")
+             .select("u", "i", (F.col("r") - mu - F.col("bu") - F.col("bi")).alias("r")))
+    progress(1, 3, "mf: Spark ALS on the residuals")
+    als = _als(rank=model.factors, maxIter=model.n_iter, regParam=spark_reg, seed=model.seed,
+               implicitPrefs=False)
+    fitted = als.fit(resid)
+    progress(2, 3, "mf: collecting factors")
+    model.user_factors = collect_factors(fitted.userFactors, n_users, model.factors)
+    model.item_factors = collect_factors(fitted.itemFactors, n_items, model.factors)
+    model.user_bias, model.item_bias = bu, bi
+    model.mu_arr = np.array([mu])
+    model.scale_arr = np.asarray(scale, dtype=np.float64)
+    progress(3, 3, "mf: done")
+    return mark_fitted(model, n_users, n_items), {
+        "rank": model.factors, "maxIter": model.n_iter, "regParam": spark_reg,
+        "seed": model.seed, "implicitPrefs": False,
+        "biases": f"Spark aggregations: damped means, reg {BIAS_REG:g}, {BIAS_SWEEPS} sweeps"}
+
+
+def fit_ranking(df, n_users: int, n_items: int, model, progress: Progress = silent):
+    """RankingMF's user/item factors and popularity prior from Spark's implicit ALS."""
+    from pyspark.sql import functions as F
+
+    progress(0, 2, "mf-rank: Spark implicit ALS")
+    strength = F.greatest(1.0 + model.rating_weight * (F.col("r") - 3.0), F.lit(0.05))
+    prefs = df.select("u", "i", strength.alias("r"))
+    als = _als(rank=model.factors, maxIter=model.n_iter, regParam=model.reg, alpha=model.alpha,
+               seed=model.seed, implicitPrefs=True)
+    fitted = als.fit(prefs)
+    progress(1, 2, "mf-rank: collecting factors")
+    model.user_factors = collect_factors(fitted.userFactors, n_users, model.factors)
+    model.item_factors = collect_factors(fitted.itemFactors, n_items, model.factors)
+    counts = np.zeros(n_items)
+    for row in df.groupBy("i").count().collect():
+        counts[row["i"]] = row["count"]
+    model.item_prior = np.log1p(counts) / max(np.log1p(counts).max(), 1e-9)
+    progress(2, 2, "mf-rank: done")
+    return model, {"rank": model.factors, "maxIter": model.n_iter, "regParam": model.reg,
+                   "alpha": model.alpha, "seed": model.seed, "implicitPrefs": True,
+                   "rating": f"max(1 + {model.rating_weight:g}·(r − 3), 0.05)"}
+
+
+def mark_fitted(model, n_users: int, n_items: int):
+    """Mark a model whose arrays were set from outside as fitted (as `load` does)."""
+    model.n_users, model.n_items = n_users, n_items
+    model._after_load()
+    model._fitted = True
+    return model
