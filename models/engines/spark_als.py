@@ -35,9 +35,13 @@ BIAS_REG, BIAS_SWEEPS = 10.0, 4
 SPARK_MF_REG = 0.05
 
 
-def _als(**params):
+def _als(df, **params):
+    """Spark's ALS on columns u, i, r; as many blocks as the cluster runs tasks at once
+    (Spark's default of 10 costs more in scheduling than it saves on small data)."""
     from pyspark.ml.recommendation import ALS
+    blocks = max(1, df.sparkSession.sparkContext.defaultParallelism)
     return ALS(userCol="u", itemCol="i", ratingCol="r", coldStartStrategy="nan",
+               numUserBlocks=blocks, numItemBlocks=blocks,
                intermediateStorageLevel="MEMORY_AND_DISK", finalStorageLevel="MEMORY_AND_DISK",
                **params)
 
@@ -46,66 +50,65 @@ def collect_factors(frame, n_rows: int, k: int) -> np.ndarray:
     """Spark's (id, features) factor table -> a dense float32 (n_rows, k) array; rows
     Spark never saw (no ratings) stay zero."""
     out = np.zeros((n_rows, k), np.float32)
-    for row in frame.toLocalIterator():
-        out[row["id"]] = row["features"]
+    rows = frame.collect()
+    if rows:
+        out[np.fromiter((r["id"] for r in rows), np.int64, len(rows))] = \
+            np.array([r["features"] for r in rows], np.float32)
     return out
 
 
 def spark_biases(df, n_users: int, n_items: int, reg_u: float = BIAS_REG,
                  reg_i: float = BIAS_REG, sweeps: int = BIAS_SWEEPS):
     """(μ, b_u, b_i) by alternating damped means, each sweep two Spark aggregations.
-    The bias vectors (one number per user / item) live on the driver between sweeps."""
+    The biases stay Spark tables (u, bu) and (i, bi)."""
     from pyspark.sql import functions as F
 
     mu = float(df.agg(F.avg("r")).first()[0])
-    bu, bi = np.zeros(n_users), np.zeros(n_items)
-    spark = df.sparkSession
-    for _ in range(sweeps):
-        bu_df = spark.createDataFrame([(int(u), float(b)) for u, b in enumerate(bu)], "u int, bu double")
-        per_item = (df.join(F.broadcast(bu_df), "u").groupBy("i")
-                    .agg(F.sum(F.col("r") - mu - F.col("bu")).alias("s"), F.count("*").alias("n")))
-        bi = _damped(per_item.collect(), "i", n_items, reg_i)
-        bi_df = spark.createDataFrame([(int(i), float(b)) for i, b in enumerate(bi)], "i int, bi double")
-        per_user = (df.join(F.broadcast(bi_df), "i").groupBy("u")
-                    .agg(F.sum(F.col("r") - mu - F.col("bi")).alias("s"), F.count("*").alias("n")))
-        bu = _damped(per_user.collect(), "u", n_users, reg_u)
+    bu = df.select("u").distinct().withColumn("bu", F.lit(0.0))
+    for _ in range(sweeps):   # the order of models/baseline.fit_biases: b_i, then b_u
+        bi = _damped_mean(df.join(bu, "u"), "i", F.col("r") - mu - F.col("bu"), reg_i, "bi")
+        bu = _damped_mean(df.join(bi, "i"), "u", F.col("r") - mu - F.col("bi"), reg_u, "bu")
     return mu, bu, bi
 
 
-def _damped(rows, key: str, n: int, reg: float) -> np.ndarray:
+def _damped_mean(frame, key: str, residual, reg: float, name: str):
+    from pyspark.sql import functions as F
+    return (frame.groupBy(key).agg((F.sum(residual) / (F.count("*") + reg)).alias(name))
+            .localCheckpoint())   # cut the lineage: each sweep builds on the last
+
+
+def _dense(rows, key: str, name: str, n: int) -> np.ndarray:
     out = np.zeros(n)
     for row in rows:
-        out[row[key]] = row["s"] / (row["n"] + reg)
+        out[row[key]] = row[name]
     return out
 
 
 def fit_mf(df, n_users: int, n_items: int, scale, model, spark_reg: float = SPARK_MF_REG,
-           progress: Progress = silent):
+           bias_reg: float = BIAS_REG, progress: Progress = silent):
     """A fitted BiasedMF (`model` gives factors, n_iter, seed) from Spark."""
     from pyspark.sql import functions as F
 
-    spark = df.sparkSession
     progress(0, 3, "mf: biases (Spark aggregations)")
-    mu, bu, bi = spark_biases(df, n_users, n_items)
-    bu_df = spark.createDataFrame([(int(u), float(b)) for u, b in enumerate(bu)], "u int, bu double")
-    bi_df = spark.createDataFrame([(int(i), float(b)) for i, b in enumerate(bi)], "i int, bi double")
-    resid = (df.join(F.broadcast(bu_df), "u").join(F.broadcast(bi_df), "i")
+    mu, bu, bi = spark_biases(df, n_users, n_items, bias_reg, bias_reg)
+    resid = (df.join(bu, "u").join(bi, "i")
              .select("u", "i", (F.col("r") - mu - F.col("bu") - F.col("bi")).alias("r")))
     progress(1, 3, "mf: Spark ALS on the residuals")
-    als = _als(rank=model.factors, maxIter=model.n_iter, regParam=spark_reg, seed=model.seed,
-               implicitPrefs=False)
+    als = _als(resid, rank=model.factors, maxIter=model.n_iter, regParam=spark_reg,
+               seed=model.seed, implicitPrefs=False)
     fitted = als.fit(resid)
     progress(2, 3, "mf: collecting factors")
     model.user_factors = collect_factors(fitted.userFactors, n_users, model.factors)
     model.item_factors = collect_factors(fitted.itemFactors, n_items, model.factors)
-    model.user_bias, model.item_bias = bu, bi
+    model.user_bias = _dense(bu.collect(), "u", "bu", n_users)
+    model.item_bias = _dense(bi.collect(), "i", "bi", n_items)
     model.mu_arr = np.array([mu])
     model.scale_arr = np.asarray(scale, dtype=np.float64)
     progress(3, 3, "mf: done")
     return mark_fitted(model, n_users, n_items), {
         "rank": model.factors, "maxIter": model.n_iter, "regParam": spark_reg,
         "seed": model.seed, "implicitPrefs": False,
-        "biases": f"Spark aggregations: damped means, reg {BIAS_REG:g}, {BIAS_SWEEPS} sweeps"}
+        "biases": f"Spark aggregations: damped means, reg {bias_reg:g}, {BIAS_SWEEPS} sweeps"}
 
 
 def fit_ranking(df, n_users: int, n_items: int, model, progress: Progress = silent):
@@ -115,8 +118,8 @@ def fit_ranking(df, n_users: int, n_items: int, model, progress: Progress = sile
     progress(0, 2, "mf-rank: Spark implicit ALS")
     strength = F.greatest(1.0 + model.rating_weight * (F.col("r") - 3.0), F.lit(0.05))
     prefs = df.select("u", "i", strength.alias("r"))
-    als = _als(rank=model.factors, maxIter=model.n_iter, regParam=model.reg, alpha=model.alpha,
-               seed=model.seed, implicitPrefs=True)
+    als = _als(prefs, rank=model.factors, maxIter=model.n_iter, regParam=model.reg,
+               alpha=model.alpha, seed=model.seed, implicitPrefs=True)
     fitted = als.fit(prefs)
     progress(1, 2, "mf-rank: collecting factors")
     model.user_factors = collect_factors(fitted.userFactors, n_users, model.factors)
