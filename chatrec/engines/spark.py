@@ -28,10 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from chatrec.errors import UsageError
-from chatrec.engines.spark_session import spark_session
+from chatrec.errors import ChatrecError, EngineError, UsageError
+from chatrec.engines.spark_session import first_line, spark_session
 from models.data import Catalog, Ratings
-from models.errors import DataError
+from models.errors import DataError, ModelsError
 from models.progress import Progress, silent
 
 #: the models Spark fits; everything else is fitted by the numpy engine
@@ -112,8 +112,7 @@ def _read_uri(spark, uri: str):
         else:
             df = spark.read.parquet(uri)
     except AnalysisException as e:
-        raise DataError(f"--ratings {uri}: Spark cannot read it: "
-                        f"{str(e).strip().splitlines()[0][:200]}") from None
+        raise DataError(f"--ratings {uri}: Spark cannot read it: {first_line(e)}") from None
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
         raise DataError(f"--ratings {uri}: missing column(s) {', '.join(missing)}; it has "
@@ -177,8 +176,13 @@ def train_report_spark(dataset: str | None = None, progress: Progress | None = N
     tmp = Path(tempfile.mkdtemp(prefix=".spark-", dir=directory))
     try:
         spark, version = spark_session(master, conf or {}, tmp / "checkpoints")
-        df = ratings_frame(spark, ratings, catalog, ratings_uri, tmp)
-        entries = fit_spark_models(spark, df, spark_names, ratings, catalog, tmp, progress)
+        try:
+            df = ratings_frame(spark, ratings, catalog, ratings_uri, tmp)
+            entries = fit_spark_models(spark, df, spark_names, ratings, catalog, tmp, progress)
+        except (ChatrecError, ModelsError):
+            raise
+        except Exception as e:  # noqa: BLE001 - a failed Spark job (Py4JJavaError, ...)
+            raise EngineError(f"Spark failed on {master}: {first_line(e)}") from None
         # the rest with numpy (reusing what is still valid unless forced)
         others = [n for n in (wanted or available_models()[0]) if n not in spark_names]
         bundle, report = train_report(dataset, progress, models=others, force=force,

@@ -36,9 +36,15 @@ def spark_session(master: str, conf: dict[str, str], checkpoints: Path):
         except Exception as e:  # noqa: BLE001 - py4j/JVM start failures have many types
             hint = " (Java 17 is needed: apt-get install -y openjdk-17-jre-headless)" \
                 if "JAVA" in str(e).upper() else ""
-            first = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
-            raise EngineError(f"Spark could not start on {master}{hint}: {first}") from None
+            raise EngineError(f"Spark could not start on {master}{hint}: {first_line(e)}") \
+                from None
         active.sparkContext.setLogLevel("ERROR")
     checkpoints.mkdir(parents=True, exist_ok=True)
     active.sparkContext.setCheckpointDir(str(checkpoints))  # ALS cuts long lineages
     return active, active.version
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error (JVM errors bring a Java stack trace after it)."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
