@@ -186,7 +186,8 @@ class Dispatcher:
         texts, items = [], []
         rated = set(ctx.profile) | set(ctx.seen)
         for i in films.items[:3]:
-            text, item = self.explain.info(i, query.topic, exclude=rated)
+            text, item = self.explain.info(i, query.topic, exclude=rated,
+                                           asked_genres=query.genres)
             texts.append(text)
             items.append(item)
         fx = TurnEffects(focus=str(self.facts.item_ids[films.items[0]]), set_focus=True)

@@ -33,6 +33,10 @@ class SessionStoreError(ChatrecError):
     """The sessions store cannot be reached or used (bad URL, credentials, server down)."""
 
 
+class MissingExtra(ChatrecError):
+    """A feature needs an optional extra that is not installed (e.g. chatrec[report])."""
+
+
 # (exception class, CLI exit code, HTTP status), most specific first.
 _TABLE: tuple[tuple[type[BaseException], int, int], ...] = (
     (UnknownUser, 4, 404),
@@ -44,6 +48,7 @@ _TABLE: tuple[tuple[type[BaseException], int, int], ...] = (
     (DatasetError, 3, 503),
     (SessionStoreError, 3, 503),
     (EngineError, 3, 503),
+    (MissingExtra, 3, 503),
     (ArtifactError, 3, 503),
     (NotFitted, 3, 503),
     (PredictionImpossible, 1, 422),

@@ -20,10 +20,23 @@ class Explainer:
         self.facts, self.similarity, self.links = facts, similarity, links
 
     # ---- info ------------------------------------------------------------------------
-    def info(self, i: int, topic: str | None, exclude=()) -> tuple[str, dict]:
-        """(reply text, the film's item dict with its rating distribution)."""
+    def info(self, i: int, topic: str | None, exclude=(),
+             asked_genres=()) -> tuple[str, dict]:
+        """(reply text, the film's item dict with its rating distribution).
+        `asked_genres`: "is it a thriller?" answers yes or no first."""
         f = self.facts
         parts = []
+        if topic == "genre" and asked_genres:
+            has = [g for g in asked_genres if g in f.genres[i]]
+            lacks = [g for g in asked_genres if g not in has]
+            name = f.display[i]
+            if not lacks:
+                parts.append(f"Yes: {name} is listed as {replies.join_words(has)}.")
+            elif not has:
+                parts.append(f"No: {name} isn't listed as {replies.join_words(lacks, 'or')}.")
+            else:
+                parts.append(f"{name} is listed as {replies.join_words(has)}, not "
+                             f"{replies.join_words(lacks, 'or')}.")
         if topic not in _KNOWN:
             what = replies.NO_DATA_WORDS.get(topic, "cast, crew or plot")
             parts.append(f"I have no {what} data for this catalog ({f.catalog_name} lists "

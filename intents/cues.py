@@ -107,6 +107,14 @@ RATE = [
     re.compile(r"^" + _NUM + r"\s+stars?\s+(?:for|to)\s+(?P<t>\S.*?)[.!]*$"),
 ]
 RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+# several ratings in one message: "rate Fargo 4 and Heat 2", "the first one 2 stars,
+# the third one 5": the lead, then clauses "<film> <number>" joined by "and" or commas
+RATE_LEAD = re.compile(r"^(?:(?:actually|ok|okay|and|also|then)\W+)*(?:please\s+)?"
+                       r"(?:i'd\s+|i\s+)?(?:rate|score|give)\s+")
+RATE_CLAUSE = re.compile(
+    r"(?P<t>[^,;]+?)\s*[:-]?\s+" + _NUM +
+    r"(?P<scale>\s*/\s*(?:5|10)|\s+out\s+of\s+(?:5|five|10|ten))?(?:\s*stars?)?\s*"
+    r"(?:,\s*(?:and\s+)?|;\s*|\s+and\s+|[.!]*$)")
 
 # -- intents without a title ------------------------------------------------------
 HELP = re.compile(
@@ -150,8 +158,8 @@ REQUEST = re.compile(
     r"love))\b")
 # The part of a message that only frames a bare title: "what about Fargo?"
 BARE_PREFIX = re.compile(
-    r"^(?:what\s+about|how\s+about|and|or|maybe|hmm+|ok|okay|so|well|then|the\s+movie|"
-    r"the\s+film|movie|film|title)\s+")
+    r"^(?:(?:what\s+about|how\s+about|and|or|maybe|hmm+|ok|okay|so|well|then|the\s+movie|"
+    r"the\s+film|movie|film|title)\W*\s+)+")
 
 #: words the cues above are made of: a two-word title holding one of them is read as a
 #: title before any cue ("Top Gun", "Only You"); other two-word titles ("The Game")

@@ -99,6 +99,7 @@ class GenreMatcher:
                 self.phrases.setdefault(tuple(words.split()), (genre, noun))
         self.max_len = max((len(p) for p in self.phrases), default=1)
         self._single = {p[0]: v for p, v in self.phrases.items() if len(p) == 1}
+        self.single_words = frozenset(self._single)
         self._typo_vocab = [w for w in self._single
                             if len(w) >= _MIN_TYPO_LEN and w not in _EXACT_ONLY]
 

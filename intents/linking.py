@@ -19,6 +19,10 @@ MAX_SPAN = 12            # a title is at most this many words
 STRICT_ACCEPT = 88.0     # fuzzy score needed when only a weak cue says "this is a title"
 _LIST_JOIN = frozenset({"and", "or", "plus", "nor"})
 _FRAMING = ("movie", "film", "watching", "seeing")
+# words that start talk, never a film ("tell me about yourself")
+_NOT_A_TITLE = frozenset("""you yourself yourselves me myself us it this that these those
+them all everything anything something nothing movies films your my our their his her
+what how why who where when which there here""".split())
 # words that may follow a title that starts with a common word ("I loved My Family too")
 _AFTER_TITLE = frozenset("""and or but too also a lot so much was is please though
 very""".split())
@@ -88,8 +92,12 @@ class Linker:
             if hit:
                 return Mention(hit, None, s, j)
             hit = self.titles.prefix(span)
-            if hit is None or (strict and (hit.score < STRICT_ACCEPT or j - s < 2)):
+            if hit is None or (strict and j - s < 2 and hit.score < 95.0):
                 continue        # strict: "next" is not "The Next Karate Kid"
+            if hit.index is not None and j < end:   # "twelve monkies": the typo of a
+                whole = self.titles.fuzzy(*split_year(" ".join(words[s:end])))
+                if whole.index is not None and whole.score >= hit.score:  # longer title
+                    return Mention(whole, None, s, end)                   # beats a prefix
             if hit.index is not None or j >= end:   # "star trek" is ambiguous; "star
                 return Mention(hit, None, s, j)     # wors" is a typo, not "star ..."
         if end <= s or all(w in self.genre_words or w in cues.GENERIC for w in words[s:end]):
@@ -143,3 +151,17 @@ class Linker:
                     found.append(nxt)
                     continue
             return found
+
+    def unknown(self, m: Message, s: int, e: int) -> Mention | None:
+        """The words s..e as a film the catalog does not have ("tell me about
+        Inception"): an unmatched mention with the closest candidates, when they
+        look like a title rather than talk ("yourself", "comedies", "something")."""
+        words = [w for w in m.words[s:e] if w not in cues.SPAN_TRAIL]
+        if not words or len(words) > 8 or words[0] in _NOT_A_TITLE \
+                or cues.sentinel_index(words[0]) is not None \
+                or all(w in self.genre_words or w in cues.GENERIC or w in _NOT_A_TITLE
+                       for w in words):
+            return None
+        guess = self.titles.fuzzy(*split_year(" ".join(words)))
+        return Mention(TitleMatch(None, guess.score, guess.candidates), None, s,
+                       s + len(words))

@@ -232,8 +232,11 @@ class RuleParser:
         if cons.genres:         # "just comedies" refines; "comedies" is a new request
             return bool(talk.REFINE.search(rest)) and not _ASKS.search(rest)
         # a bare exclusion, years or count ("without horror", "and from the 80s?",
-        # "anything but westerns") unless it asks for films outright
-        return not (_STRONG_ASK.search(rest) or _FILM_NOUN.search(rest))
+        # "also no war films", "anything but westerns") unless it asks for films outright
+        if _STRONG_ASK.search(rest):
+            return False
+        return bool(talk.REFINE.search(rest) or talk.REFINE_WEAK.search(rest)) \
+            or not _FILM_NOUN.search(rest)
 
     def _query(self, intent: Intent, slot: Slot | None, cons: Constraints,
                count: int | None, c: str, words: list[str]) -> Query:
@@ -258,7 +261,10 @@ class RuleParser:
             if refs:
                 fields["refs"] = tuple(refs)
             if intent in (Intent.RATE, Intent.RECOMMEND, Intent.SIMILAR, Intent.SEEN):
-                ordered = matched + [f for f in slot.mentions if f.ref is not None]
+                # titles first, then references; an unmatched film keeps its opinion
+                # for when "did you mean" is answered
+                ordered = matched + [f for f in slot.mentions if f.ref is not None] \
+                    or unmatched[:1]
                 rated = [f.rating for f in ordered if f.rating is not None]
                 if rated:
                     fields["rating"] = rated[0]

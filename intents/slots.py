@@ -136,12 +136,16 @@ class SlotFinder:
             e = next((i for i in range(s + 1, len(m.words))
                       if m.words[i] in talk.INFO_TAIL), len(m.words))
             found = self.link.resolve_list(m, s, e, strict=True)
-            if not found:
-                continue
-            if rx is talk.INFO[-1][1] and not (self._covers(m, found, e) and (
-                    found[0].ref is not None or found[0].match.score >= 96.0)):
-                continue           # "what is the best comedy": not a question about a film
-            return Slot("info", found, topic=topic)
+            if rx is talk.INFO[-1][1]:     # "what is X": only a film named exactly
+                if found and self._covers(m, found, e) and (
+                        found[0].ref is not None or found[0].match.score >= 96.0):
+                    return Slot("info", found, topic=topic)
+                continue                   # "what is the best comedy": not about a film
+            if not found and topic != "genre" and \
+                    (unknown := self.link.unknown(m, s, e)) is not None:
+                found = [unknown]          # "tell me about Inception": say we don't know it
+            if found:
+                return Slot("info", found, topic=topic)
         return None
 
     def _covers(self, m: Message, found: list[Mention], e: int) -> bool:
@@ -149,6 +153,9 @@ class SlotFinder:
         return all(w in cues.SPAN_TRAIL for w in m.words[found[-1].end:e])
 
     def _rate(self, m: Message, core) -> Slot | None:
+        several = self._rate_clauses(m)
+        if several:
+            return several
         for pattern_no, rx in enumerate(cues.RATE):
             hit = rx.search(m.text)
             if not hit:
@@ -162,6 +169,26 @@ class SlotFinder:
                     f.rating = rating
                 return Slot("rate", found, masked=set(range(r0, len(m.toks))))
         return None
+
+    def _rate_clauses(self, m: Message) -> Slot | None:
+        """"rate Fargo 4 and Heat 2": one rating per film, each its own clause."""
+        lead = cues.RATE_LEAD.match(m.text)
+        if lead is None:
+            return None
+        found, pos = [], lead.end()
+        for hit in cues.RATE_CLAUSE.finditer(m.text, pos):
+            if hit.start() != pos:
+                return None                 # something between clauses: not this shape
+            s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
+            films = self.link.resolve_list(m, s, e, strict=False)
+            if len(films) != 1 or films[0].end != e:
+                return None
+            films[0].rating = rating_value(hit.group("r"), hit.group("scale"))
+            found.append(films[0])
+            pos = hit.end()
+        if pos != len(m.text) or len(found) < 2:
+            return None
+        return Slot("rate", found, masked=set(range(len(m.words))))  # numbers are ratings
 
     def _similar(self, m: Message, core) -> Slot | None:
         for hit in cues.SIMILAR.finditer(m.text):
@@ -190,7 +217,11 @@ class SlotFinder:
         for score, rx in cues.SENTIMENT_BEFORE:
             for hit in rx.finditer(m.text):
                 s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
-                for f in self.link.resolve_list(m, s, len(m.words), strict=True):
+                films = self.link.resolve_list(m, s, len(m.words), strict=True)
+                if not films and s < len(m.words) and _capitalised(m, m.words[s]):
+                    unknown = self.link.unknown(m, s, _clause_end(m, s))
+                    films = [unknown] if unknown else []   # "I loved Inception"
+                for f in films:
                     f.rating = score
                     found.append(f)
         for score, rx in cues.SENTIMENT_AFTER:
@@ -214,6 +245,8 @@ class SlotFinder:
         if hit:
             s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
             found = self.link.resolve_list(m, s, len(m.words), strict=True)
+            if not found and (unknown := self.link.unknown(m, s, _clause_end(m, s))):
+                found = [unknown]          # "I've seen Gladiator": not in the catalog
             if found:
                 return found
         hit = talk.SEEN_AFTER.search(m.text)
@@ -261,14 +294,31 @@ class SlotFinder:
             return None
         if found.match.score < STRICT_ACCEPT:      # a guess this weak is a "don't know"
             found.match = TitleMatch(None, found.match.score, found.match.candidates)
-            if not found.match.candidates and words[s] not in ("the", "a", "an"):
-                return None  # "asdfgh": nothing like a title at all
+            framed = s > 0 and re.search(r"\b(?:what|how)\s+about\s*$",
+                                         m.text[:m.toks[s].start])
+            if not found.match.candidates and words[s] not in ("the", "a", "an") \
+                    and not framed:
+                return None  # "asdfgh": nothing like a title; "what about Gladiator" is
         # the title must be the whole message ("star wars episode 4" is fine, "what's
         # the weather" must not become "What's Eating Gilbert Grape")
         if any(not w.isdigit() and w not in ("episode", "part", "chapter")
                for w in words[found.end:e]):
             return None
         return Slot("fuzzy", [found])
+
+
+def _capitalised(m: Message, word: str) -> bool:
+    """The word is written with a capital in the message, and not only because it
+    starts it: a name ("I loved Inception"), not a word ("I loved it")."""
+    for hit in re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w'])", m.raw, re.I):
+        if hit.start() > 0 and m.raw[hit.start()].isupper():
+            return True
+    return False
+
+
+def _clause_end(m: Message, s: int) -> int:
+    """The token where the clause that starts at s ends (punctuation or the end)."""
+    return next((i for i in range(s + 1, len(m.words)) if i in m.breaks), len(m.words))
 
 
 def _written_as_title(m: Message, words: list[str]) -> bool:

@@ -59,6 +59,8 @@ INFO = [
     ("genre", re.compile(r"\bwhat\s+(?:genre|kind\s+of\s+(?:movie|film))\s+is\s+" + _T)),
     ("quality", re.compile(r"\bis\s+" + _T + r".*\b(?:any\s+good|good|worth|decent|ok|okay|"
                            r"fun|any\s+fun|great|bad|overrated|underrated|scary|funny)\b")),
+    ("genre", re.compile(r"^\W*(?:so\s+|and\s+|but\s+)?(?:is|was|isn't|wasn't)\s+" + _T
+                         + r".*?\s+(?:a|an|really\s+a|kind\s+of\s+a)\s+\w")),
     ("quality", re.compile(r"\b(?:should\s+(?:i|we)\s+(?:watch|see)(?!\s+(?:after|next|"
                            r"tonight|now|instead|first|then|if))|how\s+(?:good|popular|"
                            r"well\s+rated)\s+is|what\s+do\s+(?:people|you|users|others|"

@@ -69,8 +69,10 @@ def _year(word: str, short: bool = False) -> int | None:
     return None
 
 
-def find_years(words: list[str], newest: int | None) -> list[YearSpan]:
-    """Every year constraint in `words` (blanked words are ''), left to right."""
+def find_years(words: list[str], newest: int | None,
+               genre_words: frozenset[str] = frozenset()) -> list[YearSpan]:
+    """Every year constraint in `words` (blanked words are ''), left to right.
+    `genre_words` lets "old horror" read "old" as a year word, as "old films" does."""
     spans: list[YearSpan] = []
     used: set[int] = set()
     n = len(words)
@@ -81,7 +83,7 @@ def find_years(words: list[str], newest: int | None) -> list[YearSpan]:
             i += 1
             continue
         span = (_range(words, i) or _bounded(words, i) or _decade_at(words, i)
-                or _single(words, i) or _relative(words, i, newest))
+                or _single(words, i) or _relative(words, i, newest, genre_words))
         if span is None:
             i += 1
             continue
@@ -193,14 +195,14 @@ def _endpoint(words, j):
     return None
 
 
-def _relative(words, i, newest) -> YearSpan | None:
-    """'recent comedies', 'new releases', 'old westerns', 'a classic'."""
+def _relative(words, i, newest, genre_words=frozenset()) -> YearSpan | None:
+    """'recent comedies', 'new releases', 'old westerns', 'an old horror film'."""
     w = words[i]
     if newest is None or w not in _RECENT | _OLD:
         return None
     nxt = words[i + 1] if i + 1 < len(words) else ""
     if w in ("new", "old", "older", "newer") and nxt not in _FILM_WORDS \
-            and not _genre_like(nxt):
+            and nxt not in genre_words and not _genre_like(nxt):
         return None
     if w in _RECENT:
         return YearSpan(newest - RECENT_YEARS + 1, newest, frozenset({i}), "recent")

@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 
+from chatrec.commands.options import add_dataset
 from chatrec.errors import UsageError
 
 
@@ -32,6 +33,7 @@ def register(subparsers) -> None:
     p.add_argument("--sessions", metavar="URL", default=None,
                    help="sessions store: postgresql://USER@HOST/DB or a SQLite file "
                    "(default: $CHATREC_SESSIONS_URL, else $CHATREC_HOME/sessions.sqlite3)")
+    add_dataset(p, "to serve")
     p.add_argument("--log-level", default="warning",
                    choices=("critical", "error", "warning", "info", "debug"),
                    help="uvicorn log level (default warning)")
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be 0-65535, got {args.port}")
     if not 1 <= args.workers <= 64:
         raise UsageError(f"--workers must be 1-64, got {args.workers}")
-    dataset = active_dataset()
+    dataset = args.dataset or active_dataset()
     if args.sessions:  # what build_service and each worker's app_factory open
         os.environ["CHATREC_SESSIONS_URL"] = args.sessions
     # fetch/train and build the parser here, once: a bad --parser fails before listening

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from chatrec.errors import EngineError
+from chatrec.errors import EngineError, MissingExtra
 
 #: defaults for a local run: no web UI, no progress bars, few shuffle partitions
 LOCAL_DEFAULTS = {
@@ -23,7 +23,7 @@ def spark_session(master: str, conf: dict[str, str], checkpoints: Path):
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise EngineError("--engine spark needs pyspark: pip install 'chatrec[spark]' "
+        raise MissingExtra("--engine spark needs pyspark: pip install 'chatrec[spark]' "
                           "(and Java 17)") from None
     active = SparkSession.getActiveSession()
     if active is None:

@@ -29,7 +29,7 @@ import threading
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-from chatrec.errors import NotFound, SessionStoreError
+from chatrec.errors import MissingExtra, NotFound, SessionStoreError
 from chatrec.sessions import TRANSCRIPT_KEEP, SessionState, TurnEffects
 from chatrec.stores.sqlite import _dump, _json  # the same JSON columns
 
@@ -112,7 +112,7 @@ class PostgresSessionStore:
             import psycopg  # noqa: F401
             import psycopg_pool  # noqa: F401
         except ImportError:
-            raise SessionStoreError(
+            raise MissingExtra(
                 f"{SETTING}: a postgresql:// URL needs psycopg 3 and psycopg_pool; "
                 "install them with: pip install 'chatrec[postgres]'") from None
         self.url = url

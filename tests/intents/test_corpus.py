@@ -34,6 +34,9 @@ def parse_extras(raw: str) -> dict:
             out["titles"] = tuple(value.split("|"))
         elif key in ("ref", "k_requested"):
             out[key] = int(value)
+        elif key == "refs":
+            out["refs"] = tuple(int(v) for v in value.split(","))
+            out["ref"] = out["refs"][0]
         elif key == "rating":
             out["rating"] = float(value)
         elif key == "ratings":
