@@ -15,8 +15,12 @@ Same semantics as the SQLite store (chatrec/stores/sqlite.py):
   starting together do not race on CREATE TABLE.
 * a connection pool per worker process, opened lazily in the process that uses it
   (a pool's threads do not survive a fork); a forked child opens its own.
-* a commit that returned is durable (PostgreSQL's default synchronous_commit), so an
-  acknowledged rating survives `kill -9` of any chatrec server.
+* durability as the SQLite store's: a turn commits with synchronous_commit=off, so
+  it returns once PostgreSQL has it (in its WAL buffers, flushed within
+  wal_writer_delay): an acknowledged rating survives `kill -9` of any chatrec server,
+  not a crash of the database server itself. CHATREC_SESSIONS_SYNC=full makes turns
+  that rate or mark films wait for the WAL flush (the server's own synchronous_commit:
+  on by default, or stronger, e.g. a synchronous replica).
 
 Connection problems (unreachable host, wrong credentials, missing database) raise
 SessionStoreError with one line naming the setting and the URL without its password.
@@ -121,6 +125,7 @@ class PostgresSessionStore:
         self._pool = None
         self._pool_pid = None
         self._lock = threading.Lock()
+        self.fsync_ratings = os.environ.get("CHATREC_SESSIONS_SYNC", "").lower() == "full"
         self._migrate()
 
     # ---- connections -------------------------------------------------------------
@@ -216,8 +221,12 @@ class PostgresSessionStore:
         effects; returns only after the commit (the turn is then acknowledged)."""
         now = time.time()
 
+        durable = bool(effects.ratings or effects.seen) and self.fsync_ratings
+
         def work(conn):
             with conn.pipeline(), conn.cursor() as cur:
+                if not durable:  # see the module docstring: SQLite's NORMAL
+                    cur.execute("SET LOCAL synchronous_commit = off")
                 _write(cur, session_id, effects, now)
         self._run(work)
 

@@ -84,6 +84,15 @@ def test_bad_urls_fail_in_one_line_without_the_password(pg_cluster, make_url, wo
     assert exit_code(err.value) == 3
 
 
+def test_waiting_for_the_wal_flush_is_opt_in(pg_url, monkeypatch):
+    assert PostgresSessionStore(pg_url).fsync_ratings is False
+    monkeypatch.setenv("CHATREC_SESSIONS_SYNC", "full")
+    store = PostgresSessionStore(pg_url)
+    assert store.fsync_ratings is True
+    store.apply("a", TurnEffects(ratings=[("1", 4.0)]))
+    assert PostgresSessionStore(pg_url).get("a").ratings == {"1": 4.0}
+
+
 def test_redact_hides_only_the_password():
     assert redact("postgresql://u:pw@h:5/db") == "postgresql://u:***@h:5/db"
     assert redact("postgresql://u@h/db") == "postgresql://u@h/db"
