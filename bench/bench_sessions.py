@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import threading
 import time
@@ -71,6 +72,37 @@ class Deployment:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
+def _proc_stats() -> dict[int, tuple[int, int, float]]:
+    """pid -> (process group, parent, CPU seconds used) for every process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[int(entry)] = (int(fields[2]), int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def cpu_seconds(dep: "Deployment", cluster: PgCluster | None) -> dict:
+    """CPU used so far by the deployment's servers (their process groups) and by the
+    PostgreSQL cluster (its postmaster and children)."""
+    stats = _proc_stats()
+    groups = {p.pid for p in dep.procs}
+    chatrec = sum(cpu for pgrp, _, cpu in stats.values() if pgrp in groups)
+    pg = 0.0
+    if cluster is not None and cluster.dir is not None:
+        try:
+            master = int((cluster.dir / "data" / "postmaster.pid").read_text().split()[0])
+            pg = sum(cpu for pid, (_, ppid, cpu) in stats.items() if master in (pid, ppid))
+        except (OSError, ValueError):
+            pass
+    return {"chatrec": chatrec, "postgres": pg}
+
+
 def wrk_all(dep: Deployment, connections: int, duration: int) -> dict:
     """wrk against every server of the deployment at once; summed req/s, worst p99."""
     per = max(1, connections // len(dep.ports))
@@ -89,8 +121,11 @@ def wrk_all(dep: Deployment, connections: int, duration: int) -> dict:
     return out
 
 
-def bench_cases(cases: dict, runs: int, duration: int, connections: int) -> dict:
-    """Every case started once, measured `runs` times, interleaved."""
+def bench_cases(cases: dict, runs: int, duration: int, connections: int,
+                cluster: PgCluster | None = None) -> dict:
+    """Every case started once, measured `runs` times, interleaved. Besides req/s, the
+    server CPU per request (ms): robust to other jobs on the machine, which take CPU
+    time away from the servers but do not add to what a request costs."""
     deps = {}
     try:
         for name, make in cases.items():
@@ -99,13 +134,22 @@ def bench_cases(cases: dict, runs: int, duration: int, connections: int) -> dict
         samples = {name: [] for name in cases}
         for _ in range(runs):
             for name, dep in deps.items():
-                samples[name].append(wrk_all(dep, connections, duration))
-                print(name, round(samples[name][-1]["rps"]), "req/s", file=sys.stderr,
+                before = cpu_seconds(dep, cluster)
+                r = wrk_all(dep, connections, duration)
+                after = cpu_seconds(dep, cluster)
+                for part in ("chatrec", "postgres"):
+                    r[f"cpu_ms_{part}"] = 1000 * (after[part] - before[part]) / max(
+                        r["requests"], 1)
+                samples[name].append(r)
+                print(name, round(r["rps"]), "req/s", round(r["cpu_ms_chatrec"], 3),
+                      "+", round(r["cpu_ms_postgres"], 3), "CPU ms/req", file=sys.stderr,
                       flush=True)
     finally:
         for dep in deps.values():
             dep.stop()
-    return {name: {"median": median_of(rs), "rps_runs": [round(r["rps"]) for r in rs]}
+    return {name: {"median": median_of(rs), "rps_runs": [round(r["rps"]) for r in rs],
+                   **{f"cpu_ms_per_request_{part}": round(statistics.median(
+                       r[f"cpu_ms_{part}"] for r in rs), 3) for part in ("chatrec", "postgres")}}
             for name, rs in samples.items()}
 
 
@@ -179,7 +223,8 @@ def main() -> int:
                 "postgres-2w": lambda: Deployment("postgres", 2, 1, cluster),
                 "postgres-2servers": lambda: Deployment("postgres", 1, 2, cluster),
             }
-            result["stores"] = bench_cases(cases, args.runs, args.duration, args.connections)
+            result["stores"] = bench_cases(cases, args.runs, args.duration, args.connections,
+                                           cluster)
         if args.part in ("all", "metrics"):
             cases = {
                 "metrics-on": lambda: Deployment("sqlite", 1, 1, cluster),
@@ -187,8 +232,12 @@ def main() -> int:
                                                   {"CHATREC_METRICS": "off"}),
             }
             m = bench_cases(cases, args.runs, args.duration, args.connections)
-            m["cost_percent"] = round(100 * (1 - m["metrics-on"]["median"]["rps"]
-                                             / m["metrics-off"]["median"]["rps"]), 1)
+            m["cost_percent"] = {
+                "rps": round(100 * (1 - m["metrics-on"]["median"]["rps"]
+                                    / m["metrics-off"]["median"]["rps"]), 1),
+                "cpu_per_request": round(100 * (m["metrics-on"]["cpu_ms_per_request_chatrec"]
+                                                / m["metrics-off"]["cpu_ms_per_request_chatrec"]
+                                                - 1), 1)}
             result["metrics"] = m
         if args.part in ("all", "kill"):
             result["kill"] = kill_test(cluster)
