@@ -150,28 +150,29 @@ class PostgresSessionStore:
                 pool = ConnectionPool(
                     self.url, min_size=1, max_size=self.max_connections, open=False,
                     timeout=self.connect_timeout, name="chatrec-sessions",
-                    kwargs={"connect_timeout": timeout})
+                    kwargs={"connect_timeout": timeout, "autocommit": True})
                 pool.open(wait=True, timeout=self.connect_timeout)
                 self._pool, self._pool_pid = pool, os.getpid()
         return self._pool
 
     def _run(self, work):
-        """work(conn) on a pooled connection, in one transaction committed at the end
-        (rolled back on an error); a lost server becomes SessionStoreError."""
+        """work(conn) on a pooled autocommit connection (a single statement is its own
+        transaction: one round trip); a lost server becomes SessionStoreError."""
         import psycopg
         from psycopg_pool import PoolTimeout
         try:
             with self._get_pool().connection() as conn:
                 return work(conn)
-        except (psycopg.OperationalError, PoolTimeout) as e:
+        except (psycopg.Error, PoolTimeout) as e:  # never a bare driver exception
             raise self._fail(e) from e
 
     def _migrate(self) -> None:
         def work(conn):
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
-            conn.execute(_SCHEMA)
-            for name, decl in _NEW_COLUMNS.items():
-                conn.execute(f"ALTER TABLE sessions ADD COLUMN IF NOT EXISTS {name} {decl}")
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+                conn.execute(_SCHEMA)
+                for name, decl in _NEW_COLUMNS.items():
+                    conn.execute(f"ALTER TABLE sessions ADD COLUMN IF NOT EXISTS {name} {decl}")
         self._run(work)
 
     def close(self) -> None:
@@ -224,10 +225,18 @@ class PostgresSessionStore:
         durable = bool(effects.ratings or effects.seen) and self.fsync_ratings
 
         def work(conn):
-            with conn.pipeline(), conn.cursor() as cur:
-                if not durable:  # see the module docstring: SQLite's NORMAL
-                    cur.execute("SET LOCAL synchronous_commit = off")
-                _write(cur, session_id, effects, now)
+            # BEGIN ... COMMIT queued in one pipeline: the whole turn is one round trip
+            try:
+                with conn.pipeline(), conn.cursor() as cur:
+                    cur.execute("BEGIN")
+                    if not durable:  # see the module docstring: SQLite's NORMAL
+                        cur.execute("SET LOCAL synchronous_commit = off")
+                    _write(cur, session_id, effects, now)
+                    cur.execute("COMMIT")
+            except BaseException:
+                if not conn.closed:
+                    conn.rollback()
+                raise
         self._run(work)
 
     def delete(self, session_id: str) -> bool:

@@ -84,6 +84,15 @@ def test_bad_urls_fail_in_one_line_without_the_password(pg_cluster, make_url, wo
     assert exit_code(err.value) == 3
 
 
+def test_a_failed_turn_writes_nothing_and_the_store_goes_on(pg_url):
+    store = PostgresSessionStore(pg_url, max_connections=1)
+    with pytest.raises(SessionStoreError, match="cannot use PostgreSQL"):
+        store.apply("a", TurnEffects(seen=["1"], ratings=[("bad\x00id", 4.0)]))
+    assert not store.load("a").exists                     # the whole turn rolled back
+    store.apply("a", TurnEffects(seen=["1"]))             # the same pooled connection
+    assert store.get("a").seen == {"1"} and store.get("a").turns == 1
+
+
 def test_waiting_for_the_wal_flush_is_opt_in(pg_url, monkeypatch):
     assert PostgresSessionStore(pg_url).fsync_ratings is False
     monkeypatch.setenv("CHATREC_SESSIONS_SYNC", "full")
