@@ -146,7 +146,7 @@ def scale_child(case: str, engine: str, csv: str, master: str) -> dict:
     df = spark.read.csv(csv, schema="u INT, i INT, r DOUBLE").repartition(8).cache()
     spark_als.fit_mf(df, ratings.n_users, ratings.n_items, ratings.scale, BiasedMF())
     out["fit_s"] = round(time.perf_counter() - t0, 1)
-    jvm = spark.sparkContext._gateway.java_process.pid  # the driver JVM (local mode: all)
+    jvm = spark.sparkContext._gateway.proc.pid  # the driver JVM (local mode: all of Spark)
     out["peak_rss_gb"] = {"jvm": round(_peak_rss_gb(jvm), 2), "python": round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2)}
     spark.stop()
@@ -163,7 +163,7 @@ def scale(case: str, master: str) -> dict:
                fmt=("%d", "%d", "%.1f"), delimiter=",")
     del ratings
     runs = {}
-    for engine in ("numpy", "spark"):
+    for engine in ("spark", "numpy"):
         r = subprocess.run([sys.executable, __file__, "--child", engine, "--case", case,
                             "--csv", str(csv), "--master", master],
                            capture_output=True, text=True)
