@@ -119,3 +119,17 @@ class Explainer:
         if intent == "popular":
             return f"{name}{where} ranks by its {weighted}."
         return f"I did not pick {name} in the last list. What I know: {self._summary(i, None)}"
+
+    def why_earlier(self, i: int, transcript: list[dict]) -> str:
+        """Why a film that is not in the last list was shown: the reason given in the
+        latest turn that listed it (the session's transcript), else that it wasn't."""
+        f = self.facts
+        item_id = str(f.item_ids[i])
+        for turn in reversed(transcript or []):
+            for it in turn.get("items") or []:
+                if str(it.get("item_id")) == item_id and it.get("reason") \
+                        and turn.get("intent") != "info":
+                    return (f"I suggested {f.display[i]} earlier, when you said "
+                            f"'{turn.get('message', '')[:80]}': {it['reason']}.")
+        return (f"I haven't suggested {f.display[i]} in this conversation. What I know: "
+                f"{self._summary(i, None)}")

@@ -21,7 +21,7 @@ from chatrec.sessions import (
     SessionState, SessionStore, TurnEffects, new_session_id, open_store,
     validate_session_id,
 )
-from intents.query import MAX_K, MIN_K
+from intents.query import MAX_K, MIN_K, Intent
 from intents.rules import RuleParser
 from models.errors import UnknownItem, UnknownUser
 
@@ -113,6 +113,8 @@ class ChatService:
         ctx = self._context(who, state)
         ctx.routes = self.experiments.assign(sid)  # A/B arms, sticky per session
         query = self.parser.parse(message)
+        if query.intent is Intent.WHY and state.exists:   # may be about an earlier list
+            state.transcript = self.sessions.get(sid, transcript=TRANSCRIPT_SHOWN).transcript
         reply = self.dispatcher.handle(query, state, ctx)
         effects: TurnEffects = reply.effects
         if (user_id is not None and user_id != state.user_id) or \

@@ -129,7 +129,7 @@ GREET = re.compile(
     r"good\s+(?:morning|afternoon|evening|day)|morning|evening|sup|what's\s+up|"
     r"whats\s+up)\b")
 MORE = re.compile(
-    r"^\W*(?:more|next|others|another|again|continue|go on|keep going|and\??)\W*$"
+    r"^\W*(?:more|next|others|another|again|continue|go on|keep going|and\??|skip|pass)\W*$"
     r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple|couple|"
     r"some|any|few)\s+more\b"
     r"|\bmore\s+(?:please|pls|of\s+(?:that|those|these|them|the\s+same)|like\s+(?:this|"
@@ -153,7 +153,7 @@ REQUEST = re.compile(
     r"give\s+me|find\s+me|find|get\s+me|looking\s+for|look\s+for|i\s+want|i\s+need|"
     r"i'm\s+in\s+the\s+mood|in\s+the\s+mood|i\s+feel\s+like|feel\s+like|movies?|films?|"
     r"flicks?|watch|watching|ideas?|picks?|pick|options?|tonight|similar|"
-    r"what\s+now|what(?:'s|\s+is)?\s+next|bored|releases?|"
+    r"what\s+now|what(?:'s|\s+is)?\s+next|bored|releases?|surprise\s+me|"
     r"what\s+(?:would|will|might|do\s+you\s+think)\s+(?:i|we)(?:'d|\s+would)?\s+(?:like|enjoy|"
     r"love))\b")
 # The part of a message that only frames a bare title: "what about Fargo?"

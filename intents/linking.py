@@ -15,7 +15,7 @@ from intents.spans import cut
 from intents.text import Token
 from intents.titles import TitleMatch, split_year
 
-MAX_SPAN = 12            # a title is at most this many words
+MAX_SPAN = 20            # a title is at most this many words
 STRICT_ACCEPT = 88.0     # fuzzy score needed when only a weak cue says "this is a title"
 _LIST_JOIN = frozenset({"and", "or", "plus", "nor"})
 _FRAMING = ("movie", "film", "watching", "seeing")
@@ -92,8 +92,11 @@ class Linker:
             if hit:
                 return Mention(hit, None, s, j)
             hit = self.titles.prefix(span)
-            if hit is None or (strict and j - s < 2 and hit.score < 95.0):
-                continue        # strict: "next" is not "The Next Karate Kid"
+            content = sum(w not in ("the", "a", "an") for w in words[s:j])
+            if hit is None or (strict and content < 2 and hit.score < 95.0) \
+                    or (strict and j < end):
+                continue        # strict: "(the) next" is not "The Next Karate Kid", nor
+                                # "the new york skyline" "New York Cop"
             if hit.index is not None and j < end:   # "twelve monkies": the typo of a
                 whole = self.titles.fuzzy(*split_year(" ".join(words[s:end])))
                 if whole.index is not None and whole.score >= hit.score:  # longer title
@@ -104,7 +107,8 @@ class Linker:
             return None
         match = self.titles.fuzzy(*split_year(" ".join(words[s:end])))
         if strict and (match.index is None or match.score < STRICT_ACCEPT):
-            return None
+            inside = self.titles.contained(" ".join(words[s:end]))   # "the life of brian"
+            return Mention(inside, None, s, end) if inside is not None else None
         return Mention(match, None, s, end)
 
     def resolve_back(self, m: Message, s: int, e: int) -> Mention | None:
@@ -162,6 +166,9 @@ class Linker:
                 or all(w in self.genre_words or w in cues.GENERIC or w in _NOT_A_TITLE
                        for w in words):
             return None
+        inside = self.titles.contained(" ".join(words))
+        if inside is not None:                  # "the holy grail one with monty python"
+            return Mention(inside, None, s, s + len(words))
         guess = self.titles.fuzzy(*split_year(" ".join(words)))
         return Mention(TitleMatch(None, guess.score, guess.candidates), None, s,
                        s + len(words))

@@ -30,7 +30,10 @@ _PRONOUNS = {("that", "one"): FOCUS, ("this", "one"): FOCUS, ("that", "film"): F
              ("all", "of", "them"): ALL, ("all", "of", "those"): ALL,
              ("all", "of", "these"): ALL, ("all", "those"): ALL, ("all", "these"): ALL,
              ("those",): ALL, ("these",): ALL, ("them",): ALL, ("all", "three"): ALL,
-             ("both",): ALL, ("both", "of", "them"): ALL, ("all",): ALL}
+             ("both",): ALL, ("both", "of", "them"): ALL, ("all",): ALL,
+             ("any", "of", "them"): ALL, ("any", "of", "those"): ALL,
+             ("any", "of", "these"): ALL, ("none", "of", "them"): ALL,
+             ("none", "of", "those"): ALL}
 MAX_POSITION = 50
 _NUMERIC_ORDINAL = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)$")
 

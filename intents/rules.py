@@ -26,18 +26,20 @@ from intents.refs import bare_ref
 from intents.linking import Message
 from intents.slots import Slot, SlotFinder
 from intents.spans import blank, sequel_number, token_range
-from intents.text import clean, tokens
-from intents.titles import split_year
+from intents.text import clean, norm, tokens
+from intents.titles import TitleMatch, split_year
 from intents.years import NEGATIVE
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 1000         # longer input is cut: nobody types a longer request
 MIN_WHOLE_TITLE = 2      # words a title needs to be read whole before any cue
-MAX_SPAN = 12
+MAX_SPAN = 20           # the longest ML-100K title is 15 words with its year
 _QUOTED = re.compile(r'"([^"]{1,200})"|(?:^|(?<=\s))\'([^\']{2,200})\'(?=$|[\s?.!,;:])')
 _HASH_NUMBER = re.compile(r"#\s?(\d{1,3})\b")
 _MINUS_NUMBER = re.compile(r"(^|\s)-(\d{1,4})\b")
+_PAREN = re.compile(r"\s*\(([^()]{1,80})\)")
+_PAREN_YEAR = re.compile(r"\s*\(?\s*((?:18|19|20)\d\d)\s*\)?(?![\w])")
 _BREAK = re.compile(r"[,.;!?]")
 # asking for films outright: never a refinement of the last list
 _STRONG_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+"
@@ -102,7 +104,22 @@ class RuleParser:
         count = extract_count(count_words, self._genre_words)
         rest = blank(c, toks, masked)
         intent = self._intent(slot, rest, words, cons, count)
-        return self._query(intent, slot, cons, count, c, words)
+        query = self._query(intent, slot, cons, count, c, words)
+        return self._people(query, text[:MAX_CHARS], slot)
+
+    def _people(self, query: Query, raw: str, slot: Slot | None) -> Query:
+        """"any with Tom Hanks?", "comedies directed by Woody Allen": the catalog has
+        no cast or crew, so say the topic and let the service explain (a message
+        that asks nothing else becomes a question about that missing data)."""
+        hit = talk.PERSON.search(raw)
+        if hit is None or query.topic is not None or (slot and slot.mentions and any(
+                f.match is not None and f.match.index is not None for f in slot.mentions)
+                and query.intent is not Intent.SIMILAR):
+            return query
+        topic = "director" if re.search(r"direct", hit.group(0), re.I) else "cast"
+        if query.intent in (Intent.UNKNOWN, Intent.GREET, Intent.HELP):
+            return query.with_(intent=Intent.INFO, topic=topic)
+        return query.with_(topic=topic)
 
     def _no_words(self, c: str, words: list[str], titles: dict) -> Query:
         """Empty text, emoji, punctuation, or digits only."""
@@ -137,35 +154,64 @@ class RuleParser:
         for i in range(len(words)):
             if cues.sentinel_index(words[i]) is not None:
                 continue
-            for j in range(min(len(words), i + MAX_SPAN), i + MIN_WHOLE_TITLE - 1, -1):
+            for j in range(min(len(words), i + MAX_SPAN), i, -1):
                 if any(cues.sentinel_index(w) is not None for w in words[i:j]):
                     continue
+                bracket = c[toks[j - 1].end:].lstrip().startswith("(")
+                if j - i < MIN_WHOLE_TITLE and not bracket:
+                    continue       # one word is a title only with "(1995)" / "(Se7en)" after
                 if j - i == 2 and not any(w in cues.CUE_WORDS or w.isdigit()
-                                          for w in words[i:j]):
-                    continue
+                                          for w in words[i:j]) and not bracket:
+                    continue       # "the game": left to the cues (unless "(1997)" follows)
                 if words[j - 1].isdigit() and (j < len(words) and words[j] in (
                         "star", "stars", "out") or c[toks[j - 1].end:].lstrip()[:1] == "/"):
                     continue       # "give Scream 2 stars": the 2 is the rating
                 span = " ".join(words[i:j])
                 hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
                 if hit and not self._is_common_phrase(words[i:j]):
-                    found.append((j - i, i, j, hit))
+                    end, hit = self._alias_and_year(c, toks[j - 1].end, hit)
+                    last = max(t for t in range(j - 1, len(toks)) if toks[t].start < end)
+                    found.append((last + 1 - i, i, last + 1, end, hit))
                     break
         taken: set[int] = set()
         keep = []
-        for size, i, j, hit in sorted(found, key=lambda f: (-f[0], f[1])):
+        # longest first, counting a bracketed alias and year: "Clean Slate (Coup de
+        # Torchon) (1981)" is one title, not "Coup de Torchon (1981)" inside another
+        for size, i, j, end, hit in sorted(found, key=lambda f: (-f[0], f[1])):
             if taken.isdisjoint(range(i, j)):
                 taken.update(range(i, j))
-                keep.append((i, j, hit))
+                keep.append((i, end, hit))
         out, pos = [], 0
-        for i, j, hit in sorted(keep):
+        for i, end, hit in sorted(keep):
             n = len(titles)
             titles[n] = hit
             out.append(c[pos:toks[i].start])
             out.append(f" {cues.sentinel(n)} ")
-            pos = toks[j - 1].end
+            pos = end
         out.append(c[pos:])
         return " ".join("".join(out).split())
+
+    def _alias_and_year(self, c: str, end: int, hit):
+        """Extend a title read whole over what follows it when that is the same film's
+        bracketed alternative title and/or year: "Seven (Se7en) (1995)", "Clean Slate
+        (Coup de Torchon) (1981)" (the year also picks among same-titled films)."""
+        rest = c[end:]
+        alias = _PAREN.match(rest)
+        if alias and not alias.group(1).strip().isdigit():
+            other = self.titles.exact(norm(alias.group(1)))
+            if other is not None and set(i for i, _ in other.candidates) & set(
+                    i for i, _ in hit.candidates):
+                hit = TitleMatch(next(i for i, _ in other.candidates
+                                      if i in {j for j, _ in hit.candidates}),
+                                 hit.score, hit.candidates)
+                end, rest = end + alias.end(), rest[alias.end():]
+        year = _PAREN_YEAR.match(rest)
+        if year:
+            same = [i for i, _ in hit.candidates if self.catalog.years[i] == int(year.group(1))]
+            if same:
+                hit = TitleMatch(same[0], hit.score, hit.candidates)
+                end += year.end()
+        return end, hit
 
     def _is_common_phrase(self, words: list[str]) -> bool:
         """A title made only of request vocabulary ("the one", "kids movies")."""

@@ -229,6 +229,8 @@ class SlotFinder:
             if hit:
                 s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
                 f = self.link.resolve_back(m, s, e)
+                if f is None and s < len(m.words) and _capitalised(m, m.words[s], True):
+                    f = self.link.unknown(m, s, e)         # "Scarface (1983) is not for me"
                 if f is not None:
                     f.rating = score
                     found.append(f)
@@ -293,6 +295,9 @@ class SlotFinder:
         if found is None or found.match is None:
             return None
         if found.match.score < STRICT_ACCEPT:      # a guess this weak is a "don't know"
+            inside = self.titles.contained(" ".join(words[s:e]))
+            if inside is not None:                 # "the holy grail one with monty python"
+                return Slot("fuzzy", [Mention(inside, None, s, e)])
             found.match = TitleMatch(None, found.match.score, found.match.candidates)
             framed = s > 0 and re.search(r"\b(?:what|how)\s+about\s*$",
                                          m.text[:m.toks[s].start])
@@ -307,11 +312,12 @@ class SlotFinder:
         return Slot("fuzzy", [found])
 
 
-def _capitalised(m: Message, word: str) -> bool:
+def _capitalised(m: Message, word: str, first_ok: bool = False) -> bool:
     """The word is written with a capital in the message, and not only because it
-    starts it: a name ("I loved Inception"), not a word ("I loved it")."""
+    starts it: a name ("I loved Inception"), not a word ("I loved it"). With
+    `first_ok` the first word counts too (the subject of "Scarface was great")."""
     for hit in re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w'])", m.raw, re.I):
-        if hit.start() > 0 and m.raw[hit.start()].isupper():
+        if (hit.start() > 0 or first_ok) and m.raw[hit.start()].isupper():
             return True
     return False
 

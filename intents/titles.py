@@ -34,6 +34,7 @@ AMBIGUOUS_RATIO = 3.0    # a partial title shared by films rated within 3x of ea
                          # is ambiguous ("star trek"): ask, don't guess
 POPULARITY_BONUS = 4.0   # at most this many points for the most-rated film, when ranking
 RARE_COUNT = 10          # films rated less than this never head a "did you mean"
+_MAX_PHRASE = 4          # longest run of words looked up inside titles
 EXACT, ALIAS = 100.0, 96.0
 
 ARTICLES = ("the", "a", "an", "les", "la", "le", "l", "il", "el", "das", "der", "die")
@@ -144,6 +145,7 @@ class TitleMatcher:
         self._meta = [choice[c] for c in self._choices]
         self._years = years
         self._counts = counts
+        self._phrases: dict | None = None
         top = max(counts, default=0)
         self._bonus = [POPULARITY_BONUS * math.log1p(c) / math.log1p(top) if top else 0.0
                        for c in counts]
@@ -199,6 +201,37 @@ class TitleMatcher:
         if cands and cands[0][1] >= ACCEPT:
             return TitleMatch(cands[0][0], cands[0][1], cands)
         return TitleMatch(None, cands[0][1] if cands else 0.0, cands)
+
+    def contained(self, span: str) -> TitleMatch | None:
+        """A title named by a piece of it ("the holy grail one with monty python",
+        "the life of brian"): the longest run of the span's words (two distinctive
+        words, or three words) found inside exactly one title. Score 83: accepted,
+        never an exact hit."""
+        words = span.split()
+        index = self._phrase_index()
+        for size in range(min(len(words), _MAX_PHRASE), 1, -1):
+            for a in range(len(words) - size + 1):
+                phrase = tuple(words[a:a + size])
+                strong = sum(w not in _WEAK for w in phrase)
+                if strong < 2 and not (size >= 3 and strong >= 1):
+                    continue
+                holders = index.get(phrase)
+                if holders and len({self._bare[i] for i in holders}) == 1:
+                    best = max(holders, key=lambda i: self._counts[i])
+                    return TitleMatch(best, 83.0, ((best, 83.0),))
+        return None
+
+    def _phrase_index(self) -> dict[tuple[str, ...], tuple[int, ...]]:
+        """Runs of 2.._MAX_PHRASE words -> titles holding them (built on first use)."""
+        if self._phrases is None:
+            table: dict[tuple[str, ...], set[int]] = {}
+            for i, bare in enumerate(self._bare):
+                words = bare.split()
+                for size in range(2, _MAX_PHRASE + 1):
+                    for a in range(len(words) - size + 1):
+                        table.setdefault(tuple(words[a:a + size]), set()).add(i)
+            self._phrases = {p: tuple(v) for p, v in table.items() if len(v) <= 3}
+        return self._phrases
 
     def match(self, text: str) -> TitleMatch:
         """Whole-text convenience: exact, then prefix, then fuzzy."""

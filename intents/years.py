@@ -28,7 +28,7 @@ _AFTER = frozenset("after post later newer".split())
 _IN = frozenset("in of during released made circa around from".split())
 _RANGE_JOIN = frozenset("to and through thru till until".split())
 _RECENT = frozenset("recent new newer newest latest modern".split())
-_OLD = frozenset("old older oldies classic classics vintage".split())
+_OLD = frozenset("old older oldies classic classics vintage original".split())
 # "new" and "old" are too common to read everywhere: only right before a film word
 _FILM_WORDS = frozenset("""movie movies film films flick flicks ones one stuff picks
 releases titles""".split())
@@ -201,9 +201,11 @@ def _relative(words, i, newest, genre_words=frozenset()) -> YearSpan | None:
     if newest is None or w not in _RECENT | _OLD:
         return None
     nxt = words[i + 1] if i + 1 < len(words) else ""
-    if w in ("new", "old", "older", "newer") and nxt not in _FILM_WORDS \
-            and nxt not in genre_words and not _genre_like(nxt):
-        return None
+    if w in ("new", "old", "older", "newer", "original") and nxt not in _FILM_WORDS \
+            and nxt not in genre_words and not _genre_like(nxt) \
+            and not (w in ("older", "newer") and nxt in ("", "please", "instead")) \
+            and not (w == "original" and (i == 0 or words[i - 1] == "the")):
+        return None            # "older" alone ends a request: "something older"
     if w in _RECENT:
         return YearSpan(newest - RECENT_YEARS + 1, newest, frozenset({i}), "recent")
     return YearSpan(None, newest - OLD_GAP, frozenset({i}), "classic" if "classic" in w

@@ -17,13 +17,7 @@ INTENTS = {"loved": "rate", "seen": "seen", "dislike": "rate", "similar": "simil
            "why": "why", "details": "info"}
 # Titles the rule parser still reads wrongly in some card turn (told to the intents
 # owner; the test fails when one is fixed, so the list only shrinks).
-KNOWN_PARSER_GAPS = {
-    ("dislike", "The Englishman Who Went Up a Hill, But Came Down a Mountain (1995)"),
-    ("dislike", "Don't Be a Menace to South Central While Drinking Your Juice in the Hood (1996)"),
-    ("dislike", "Maybe, Maybe Not (Bewegte Mann, Der) (1994)"),
-    *((key, "Clean Slate (Coup de Torchon) (1981)")
-      for key in ("loved", "seen", "similar", "why", "details")),
-}
+KNOWN_PARSER_GAPS: set = set()   # every card phrasing reaches its film
 
 
 def templates() -> dict[str, str]:
