@@ -1,6 +1,7 @@
 """`train --engine spark` end to end on a tiny dataset in local mode: the same
-artifacts and manifest as numpy (serve reuses them), ratings read by Spark from a CSV
-URI, and bad input (master, columns, counts) in one line with nothing half-written."""
+artifacts and manifest as numpy (serve reuses them), ratings read by Spark from a CSV or
+Parquet URI, and bad input (master, columns, counts) in one line with nothing
+half-written."""
 from __future__ import annotations
 
 import json
@@ -62,12 +63,13 @@ def test_ratings_uri_is_read_by_spark_and_checked(spark, tiny, tmp_path):
     assert report["models"]["mf"]["engine"] == "spark"
     assert report["engines"]["spark"]["ratings"] == str(good)
 
-    wrong = tmp_path / "wrong.csv"
-    wrong.write_text("user,movie,stars\n1,101,4\n")
+    wrong = str(tmp_path / "wrong.parquet")
+    spark.createDataFrame([(1, 101, 4.0)], "user INT, movie INT, stars DOUBLE") \
+        .write.parquet(wrong)
     before = sorted(p.name for p in artifacts(tmp_path).iterdir())
     with pytest.raises(DataError, match=r"missing column\(s\) user_id, item_id, rating; it "
                                         r"has user, movie, stars"):
-        train_report_spark("tiny", master="local[2]", models=MODELS, ratings_uri=str(wrong),
+        train_report_spark("tiny", master="local[2]", models=MODELS, ratings_uri=wrong,
                            data=(catalog, ratings))
     short = tmp_path / "short.csv"
     short.write_text("user_id,item_id,rating\n7,101,4\n")
@@ -75,6 +77,12 @@ def test_ratings_uri_is_read_by_spark_and_checked(spark, tiny, tmp_path):
         train_report_spark("tiny", master="local[2]", models=MODELS, ratings_uri=str(short),
                            data=(catalog, ratings))
     assert sorted(p.name for p in artifacts(tmp_path).iterdir()) == before  # untouched
+    # the same ratings as Parquet (what a cluster would read from HDFS or S3)
+    parquet = str(tmp_path / "ratings.parquet")
+    spark.read.csv(str(good), header=True, inferSchema=True).write.parquet(parquet)
+    _, report = train_report_spark("tiny", master="local[2]", models=["mf-rank"],
+                                   ratings_uri=parquet, data=(catalog, ratings))
+    assert report["models"]["mf-rank"]["engine"] == "spark"
 
 
 @pytest.mark.parametrize("master, words", [
