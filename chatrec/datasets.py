@@ -25,15 +25,31 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from chatrec.downloads import Say, Source, sha256_file
 from chatrec.errors import DatasetError, UsageError
-from chatrec.home import active_dataset, datasets_dir, write_json_atomic
+from chatrec.home import active_dataset, artifacts_dir, datasets_dir, write_json_atomic
 from models.data import Catalog, Ratings
 from models.errors import DataError
-from models.data.loaders import CsvColumns, detect_layout, load_csv_pair, load_directory
-from models.data.tables import LoadReport
+
+if TYPE_CHECKING:  # the loaders import pandas: only where a file is parsed
+    from models.data.loaders import CsvColumns
+    from models.data.tables import LoadReport
 
 MANIFEST = "manifest.json"
+
+
+def __getattr__(name: str):
+    """CsvColumns / LoadReport on first use: their modules import pandas."""
+    if name == "CsvColumns":
+        from models.data.loaders import CsvColumns
+        return CsvColumns
+    if name == "LoadReport":
+        from models.data.tables import LoadReport
+        return LoadReport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 _GROUPLENS = "https://files.grouplens.org/datasets/movielens/"
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
@@ -139,6 +155,8 @@ def fetch(name: str | None = None, *, root: Path | None = None, force: bool = Fa
 
 def _verify(name: str, spec: DatasetSpec, source: Source, folder: Path, facts: dict) -> dict:
     """Load what arrived, check the expected counts, and describe it for the manifest."""
+    from models.data.loaders import load_directory
+    from models.data.tables import LoadReport
     report = LoadReport()
     catalog, ratings = load_directory(folder, source.layout, report=report)
     counts = {"ratings": len(ratings), "users": ratings.n_users, "items": len(catalog)}
@@ -182,6 +200,8 @@ def add_local(name: str, *, directory: Path | None = None, ratings: Path | None 
     """Register files the user already has, read in place: a directory in a known
     layout (MovieLens, RecBole) or a ratings CSV + items CSV. They are loaded once now
     so that errors show up here. Returns the manifest."""
+    from models.data.loaders import CsvColumns, detect_layout
+    from models.data.tables import LoadReport
     if not _NAME_RE.fullmatch(name):
         raise UsageError(f"bad dataset name {name!r}: use 1-64 letters, digits, '.', '_', '-'")
     if name in REGISTRY:
@@ -213,6 +233,7 @@ def add_local(name: str, *, directory: Path | None = None, ratings: Path | None 
 
 
 def _load_from_manifest(m: dict, report: LoadReport) -> tuple[Catalog, Ratings]:
+    from models.data.loaders import CsvColumns, load_csv_pair, load_directory
     if m["layout"] == "csv":
         return load_csv_pair(
             m["ratings"], m["items"], CsvColumns(**m["columns"]), sep=m["sep"],
@@ -247,23 +268,39 @@ def resolve(name: str | None = None, *, root: Path | None = None, fetch_missing:
 
 def load(name: str | None = None, *, root: Path | None = None, fetch_missing: bool = True,
          report: LoadReport | None = None, say: Say = stderr_say) -> tuple[Catalog, Ratings]:
-    """(Catalog, Ratings) of a dataset; see `resolve` for which one and fetching."""
+    """(Catalog, Ratings) of a dataset; see `resolve` for which one and fetching.
+
+    In the data home (root None) the parsed arrays are cached beside the artifacts
+    (chatrec/dataset_cache.py) and reused while the dataset's fingerprint holds; asking
+    for a `report` always parses the files."""
+    from chatrec import dataset_cache
     m = resolve(name, root=root, fetch_missing=fetch_missing, say=say)
-    catalog, ratings = _load_from_manifest(m, report if report is not None else LoadReport())
+    cache_dir = artifacts_dir(m["name"]) if root is None and report is None else None
+    fingerprint = (dataset_cache.source_key(m, dataset_fingerprint(m["name"], manifest=m))
+                   if cache_dir else None)
+    if cache_dir is not None and (cached := dataset_cache.load(cache_dir, fingerprint)):
+        return cached
+    if report is None:
+        from models.data.tables import LoadReport
+        report = LoadReport()
+    catalog, ratings = _load_from_manifest(m, report)
     if catalog.name != m["name"]:
         catalog = dataclasses.replace(catalog, name=m["name"])
         ratings = dataclasses.replace(ratings, name=m["name"], _cache={})
+    if cache_dir is not None:
+        dataset_cache.save(cache_dir, fingerprint, catalog, ratings)
     return catalog, ratings
 
 
-def dataset_fingerprint(name: str | None = None, *, root: Path | None = None) -> str:
+def dataset_fingerprint(name: str | None = None, *, root: Path | None = None,
+                        manifest: dict | None = None) -> str:
     """A hex digest that changes whenever the dataset's content may have changed.
 
     Fetched: the sha256 of its verified files (recorded at fetch). Local: the reading
     options plus each file's size and modification time (hashing a 25M-row file on
     every start would cost seconds).
     """
-    m = resolve(name, root=root, fetch_missing=False)
+    m = manifest or resolve(name, root=root, fetch_missing=False)
     if m.get("kind") == "fetched":
         return m["fingerprint"]
     keys = {k: m.get(k) for k in ("layout", "path", "ratings", "items", "columns", "sep",

@@ -15,6 +15,7 @@ are skipped with a note in the manifest and picked up automatically when they la
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import sys
@@ -29,7 +30,8 @@ from typing import Iterable
 import numpy as np
 
 from chatrec import __version__
-from chatrec.bundle import DEFAULT_ROUTES, Bundle
+from chatrec.bundle import DEFAULT_ROUTES, Bundle, LazyModels
+from chatrec.diversity import diversity_weights
 from chatrec.home import active_dataset, artifacts_dir, write_json_atomic
 from models.base import Recommender
 from models.data import Catalog, Ratings
@@ -43,7 +45,7 @@ MANIFEST = "manifest.json"
 FORMAT = 1
 #: preference order when a route's default model is unavailable
 ROUTE_FALLBACKS = {
-    "recommend": ("mf-rank", "item-knn", "user-knn", "mf", "popularity"),
+    "recommend": ("rank-blend", "mf-rank", "item-knn", "user-knn", "mf", "popularity"),
     "similar": ("hybrid", "content", "item-knn"),
     "popular": ("popularity",),
 }
@@ -83,12 +85,18 @@ def model_signature(cls: type[Recommender]) -> dict:
     try:
         h = hashlib.sha256()
         for f in _model_sources(sys.modules[cls.__module__]):
-            h.update(f.read_bytes())
+            h.update(_file_digest(f, f.stat().st_mtime_ns))
         code = h.hexdigest()[:16]
     except (OSError, TypeError, KeyError):
         code = "unknown"
     return {"class": f"{cls.__module__}:{cls.__qualname__}",
             "params": json.loads(json.dumps(params, default=str)), "code": code}
+
+
+@functools.lru_cache(maxsize=256)
+def _file_digest(path: Path, mtime_ns: int) -> bytes:
+    """sha256 of a source file, read once per process (per modification time)."""
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def _model_sources(module: ModuleType) -> list[Path]:
@@ -188,12 +196,19 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
     old = read_manifest(directory) or {}
     same_data = old.get("fingerprint") == fingerprint
     entries = dict(old.get("models", {})) if same_data else {}
-    fitted: dict[str, Recommender] = {}
+    fitted = LazyModels()
     failed: dict[str, str] = {}
     status: dict[str, str] = {}
     total = len(classes)
+    eager = set(DEFAULT_ROUTES.values())  # the rest loads on first use
     for done, (name, cls) in enumerate(classes.items()):
-        if not force and (model := _reuse(name, cls, entries.get(name), directory)) is not None:
+        entry = entries.get(name)
+        if not force and name not in eager and _valid(cls, entry, directory):
+            fitted.defer(name, lambda cls=cls, f=directory / entry["file"]: cls.load(f))
+            status[name] = "up to date"
+            progress(done + 1, total, f"{name} up to date")
+            continue
+        if not force and (model := _reuse(name, cls, entry, directory)) is not None:
             fitted[name] = model
             status[name] = "up to date"
             progress(done + 1, total, f"{name} up to date")
@@ -218,12 +233,15 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
             status[name] = "up to date"
     entries = {n: e for n, e in entries.items() if n in fitted}
     routes = choose_routes(fitted)
+    previous = old.get("diversity", {}) if same_data else {}
+    diversity = diversity_weights(fitted, routes, status, previous, catalog, ratings, progress)
     manifest = {
         "format": FORMAT, "dataset": dataset, "fingerprint": fingerprint,
         "dataset_fingerprint": _dataset_fingerprint(dataset) if data is None else None,
         "ratings": len(ratings), "users": ratings.n_users, "items": len(catalog),
         "versions": _versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "models": entries, "skipped": missing, "failed": failed, "routes": routes,
+        "diversity": diversity,
     }
     # a start that reused every artifact changes nothing but the timestamp: leave the
     # file alone (N serve workers would otherwise all rewrite it at once)
@@ -232,7 +250,8 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
     report = {**manifest, "artifacts": str(directory),
               "models": {n: {**e, "status": status.get(n, "up to date")}
                          for n, e in entries.items()}}
-    return Bundle(dataset, catalog, ratings, fitted, routes), report
+    weights = {r: float(d.get("weight", 0.0)) for r, d in diversity.items()}
+    return Bundle(dataset, catalog, ratings, fitted, routes, weights), report
 
 
 def _dataset_fingerprint(dataset: str):
@@ -242,6 +261,14 @@ def _dataset_fingerprint(dataset: str):
         return datasets.dataset_fingerprint(dataset)
     except Exception:  # noqa: BLE001 - optional metadata
         return None
+
+
+def _valid(cls: type[Recommender], entry: dict | None, directory: Path) -> bool:
+    """The manifest entry matches the code and its file exists (not yet read)."""
+    if not entry or not (directory / entry.get("file", "")).is_file():
+        return False
+    sig = model_signature(cls)
+    return all(entry.get(k) == sig[k] for k in ("class", "params", "code"))
 
 
 def _reuse(name: str, cls: type[Recommender], entry: dict | None,

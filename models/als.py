@@ -21,6 +21,7 @@ import contextlib
 from typing import Iterator
 
 import numpy as np
+import scipy.sparse as sp
 
 try:  # optional (ships with scikit-learn); without it BLAS keeps its own threading
     from threadpoolctl import threadpool_limits
@@ -121,9 +122,13 @@ def _solve(A: np.ndarray, rhs: np.ndarray) -> np.ndarray:
 def transpose_csr(indptr, indices, data_arrays, n_cols):
     """CSR -> CSC-like (column-major CSR) for several aligned data arrays at once.
 
-    Returns (indptr_t, indices_t, [data_t...]) where rows are the former columns."""
-    order = np.argsort(indices, kind="stable")
-    rows = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
-    counts = np.bincount(indices, minlength=n_cols)
-    indptr_t = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    return indptr_t, rows[order], [None if a is None else a[order] for a in data_arrays]
+    Returns (indptr_t, indices_t, [data_t...]) where rows are the former columns. scipy's
+    compiled conversion moves a float64 entry number (exact below 2**53) along, which
+    then reorders every data array."""
+    n_rows = len(indptr) - 1
+    order = sp.csr_matrix((np.arange(len(indices), dtype=np.float64), indices, indptr),
+                          shape=(n_rows, n_cols)).tocsc()
+    rows = order.indices.astype(np.int32)
+    perm = order.data.astype(np.int64)
+    return (order.indptr.astype(np.int64), rows,
+            [None if a is None else np.asarray(a)[perm] for a in data_arrays])

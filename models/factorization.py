@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.als import single_thread_blas, solve_rows, transpose_csr
+from models.cg import cg_rows
 from models.base import Recommender
 from models.baseline import fit_biases
 from models.data import Catalog, Ratings
@@ -32,13 +33,14 @@ class BiasedMF(Recommender):
     name = "mf"
     predicts_ratings = True
     _arrays = ("user_factors", "item_factors", "user_bias", "item_bias", "mu_arr", "scale_arr")
-    _params = ("factors", "reg", "reg_bias", "reg_exponent", "n_iter", "seed")
+    _params = ("factors", "reg", "reg_bias", "reg_exponent", "n_iter", "cg_steps", "seed")
 
     def __init__(self, factors: int = 32, reg: float = 1.5, reg_bias: float = 0.5,
-                 reg_exponent: float = 0.5, n_iter: int = 10, seed: int = 0,
-                 progress: Progress | None = None):
+                 reg_exponent: float = 0.5, n_iter: int = 10, cg_steps: int = 3,
+                 seed: int = 0, progress: Progress | None = None):
         self.factors, self.reg, self.reg_bias = int(factors), float(reg), float(reg_bias)
         self.reg_exponent, self.n_iter, self.seed = float(reg_exponent), int(n_iter), int(seed)
+        self.cg_steps = int(cg_steps)
         self.progress = progress or silent
 
     @property
@@ -77,12 +79,12 @@ class BiasedMF(Recommender):
         for it in range(self.n_iter):
             # user step: fixed side [1, q_i], target r - μ - b_i, unknowns [b_u, p_u]
             Yu[:, 0], Yu[:, 1:] = 1.0, Q[:, 1:]
-            P[:] = solve_rows(indptr, indices, None, values - mu - Q[indices, 0], Yu,
-                              reg_u, diag)
+            P[:] = self._half_step(indptr, indices, values - mu - Q[indices, 0], Yu,
+                                   reg_u, diag, P)
             # item step: fixed side [1, p_u], target r - μ - b_u, unknowns [b_i, q_i]
             Yi[:, 0], Yi[:, 1:] = 1.0, P[:, 1:]
-            Q[:] = solve_rows(it_ptr, it_users, None, it_vals - mu - P[it_users, 0], Yi,
-                              reg_i, diag)
+            Q[:] = self._half_step(it_ptr, it_users, it_vals - mu - P[it_users, 0], Yi,
+                                   reg_i, diag, Q)
             self.progress(it + 1, self.n_iter, "mf ALS sweep")
         self.mu_arr = np.array([mu])
         self.user_bias, self.item_bias = P[:, 0].astype(np.float64), Q[:, 0].astype(np.float64)
@@ -90,6 +92,14 @@ class BiasedMF(Recommender):
         self.item_factors = np.ascontiguousarray(Q[:, 1:])
         self.scale_arr = np.asarray(ratings.scale, dtype=np.float64)
         self._after_load()
+
+    def _half_step(self, indptr, indices, target, fixed, reg, diag, current):
+        """[b, factors] of one side: warm-started CG steps (models/cg.py) or, with
+        cg_steps = 0, the exact per-row solve (models/als.py)."""
+        if self.cg_steps > 0:
+            return cg_rows(indptr, indices, None, target, fixed, reg, current, self.cg_steps,
+                           reg_diag=diag)
+        return solve_rows(indptr, indices, None, target, fixed, reg, diag)
 
     def _after_load(self) -> None:
         # fold-in needs [1, q_i] rows; item_similarity needs unit-norm factors

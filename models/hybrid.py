@@ -107,6 +107,18 @@ class HybridSimilar(Recommender):
         collab = self.collab_similarity(item) if alpha > 0 else None
         return self._blend(self.content_similarity(item), collab, alpha, np.array([item]))
 
+    def item_vectors(self, items: np.ndarray) -> sp.csr_matrix:
+        """Rows whose dot products are (roughly) this model's similarity, for the
+        diversity stage (models/diversity.py): content and collaborative rows side by
+        side, weighted sqrt(1 - a) and sqrt(a) with a = collab_weight. A rarely rated
+        film's collaborative row is short (damping), so after normalisation its content
+        row counts more, as in `item_similarity`."""
+        self._check()
+        items = np.asarray(items, dtype=np.int64)
+        a = self.collab_weight
+        return sp.hstack([np.sqrt(1 - a) * self.x[items], np.sqrt(a) * self.v[items]],
+                         format="csr")
+
     def score_profile(self, items: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Blend over a profile: weighted sums of both similarities (both linear)."""
         self._check()

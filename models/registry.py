@@ -13,9 +13,11 @@ MODELS: dict[str, str] = {
     "content": "models.content:ContentModel",
     "mf": "models.factorization:BiasedMF",
     "mf-rank": "models.factorization:RankingMF",
+    "rank-blend": "models.rankblend:RankBlend",
     "item-knn": "models.knn:ItemKNN",
     "user-knn": "models.knn:UserKNN",
     "hybrid": "models.hybrid:HybridSimilar",
+    "blend": "models.blend:RatingBlend",
 }
 
 

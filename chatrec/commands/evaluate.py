@@ -21,9 +21,12 @@ def register(subparsers) -> None:
         description="Rating prediction: 5-fold random cross-validation over all ratings "
         "(RMSE, MAE, fit seconds per fold). Top-N: per-user time split, first 80% of "
         "each user's ratings train; relevant = test items rated >= 4; Precision@10, "
-        "Recall@10, NDCG@10, MAP@10, MRR, HitRate@10, coverage, novelty. With --train "
-        "and --test, both kinds of metrics are computed on that split instead.",
-        epilog="examples:\n  chatrec eval --protocol timesplit --models mf-rank,popularity\n"
+        "Recall@10, NDCG@10, MAP@10, MRR, HitRate@10, coverage, novelty and intra-list "
+        "diversity (ILD, on the similar route's item vectors); the recommend and popular "
+        "routes' models are also shown as NAME+mmr, after the diversity re-rank with the "
+        "weight an inner split of the training part picks. With --train and --test, "
+        "both kinds of metrics are computed on that split instead.",
+        epilog="examples:\n  chatrec eval --protocol timesplit --models rank-blend,popularity\n"
         "  chatrec eval --train train.csv --test test.csv --json --out results/\n"
         "Each run also saves its results in $CHATREC_HOME/eval/DATASET.json "
         "(chatrec report draws them).",
@@ -70,7 +73,7 @@ def _load(dataset: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    from chatrec.bundle import DEFAULT_ROUTES
+    from chatrec.bundle import DEFAULT_ROUTES, DIVERSIFIED
     from chatrec.home import active_dataset
     from models.eval import protocols as ev
     from models.eval import results_io as eio
@@ -85,22 +88,27 @@ def run(args: argparse.Namespace) -> int:
     progress = StderrProgress(f"eval {dataset}")
     results: dict[str, dict] = {n: dict.fromkeys(ev.ALL_KEYS) for n in names}
     fitted: dict = {}
+    # intra-list diversity on the similar route's vectors; the MMR stage for the
+    # routes that re-rank (recommend, popular), as the service applies it
+    diversity = {"vectors_model": DEFAULT_ROUTES["similar"],
+                 "diversify": {DEFAULT_ROUTES[r]: keep for r, keep in DIVERSIFIED.items()}}
 
     if args.train is not None:
         protocol = "split"
         train, test = eio.load_split(args.train, args.test, catalog, ratings.scale)
         split = ev.evaluate_split(names, train, test, catalog, rating=True,
-                                  progress=progress, keep_models=fitted)
-        for n in names:
-            results[n].update(split[n])
+                                  progress=progress, keep_models=fitted, **diversity)
+        for n, res in split.items():
+            results.setdefault(n, dict.fromkeys(ev.ALL_KEYS)).update(res)
     else:
         protocol = args.protocol
         train, test = time_split(ratings)
         if protocol in ("timesplit", "both"):
             ts = ev.evaluate_split(names, train, test, catalog, rating=False,
-                                   progress=progress, keep_models=fitted)
-            for n in names:
-                results[n].update({k: ts[n][k] for k in ev.TOPN_KEYS + ("fit_seconds",)})
+                                   progress=progress, keep_models=fitted, **diversity)
+            for n, res in ts.items():
+                results.setdefault(n, dict.fromkeys(ev.ALL_KEYS)).update(
+                    {k: v for k, v in res.items() if k not in ev.RATING_KEYS})
         if protocol in ("kfold", "both"):
             kf = ev.evaluate_kfold(names, ratings, catalog, progress=progress)
             for n in names:
@@ -111,7 +119,8 @@ def run(args: argparse.Namespace) -> int:
         _write_outputs(args.out, names, fitted, train, test, catalog)
 
     body = {"protocol": protocol, "routes": dict(DEFAULT_ROUTES),
-            "models": {n: {k: results[n].get(k) for k in ev.ALL_KEYS} for n in names}}
+            "models": {n: {k: r.get(k) for k in ev.ALL_KEYS + ("diversity_weight",)
+                           if k in ev.ALL_KEYS or k in r} for n, r in results.items()}}
     if args.train is None:  # the standard protocols: what `chatrec report` compares
         save_results(dataset, body)
     if args.json:
@@ -159,11 +168,11 @@ def _write_outputs(out: Path, names, fitted, train, test, catalog) -> None:
 
 def print_table(body: dict, dataset: str) -> None:
     cols = ("rmse", "mae", "precision@10", "recall@10", "ndcg@10", "map@10", "mrr",
-            "hit_rate@10", "coverage", "novelty", "fit_seconds")
+            "hit_rate@10", "coverage", "novelty", "ild@10", "fit_seconds")
     short = ("RMSE", "MAE", "P@10", "R@10", "NDCG@10", "MAP@10", "MRR", "HR@10", "cov",
-             "novelty", "fit s")
-    rows = [[n] + ["-" if m[c] is None else f"{m[c]:.4f}" if c != "novelty" else f"{m[c]:.2f}"
-                   for c in cols] for n, m in body["models"].items()]
+             "novelty", "ILD", "fit s")
+    rows = [[n] + ["-" if m.get(c) is None else f"{m[c]:.4f}" if c != "novelty"
+                   else f"{m[c]:.2f}" for c in cols] for n, m in body["models"].items()]
     head = ["model", *short]
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     fmt = "  ".join([f"{{:<{widths[0]}}}"] + [f"{{:>{w}}}" for w in widths[1:]])
@@ -173,3 +182,7 @@ def print_table(body: dict, dataset: str) -> None:
         print(fmt.format(*r))
     routes = ", ".join(f"{k} -> {v}" for k, v in body["routes"].items())
     print(f"routes: {routes}   ('-' = does not apply)")
+    for n, m in body["models"].items():
+        if m.get("diversity_weight") is not None:
+            print(f"{n}: diversity re-rank weight {m['diversity_weight']:g} (chosen on an "
+                  "inner split of the training part)")

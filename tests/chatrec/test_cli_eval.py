@@ -6,10 +6,11 @@ import pytest
 
 from chatrec import cli
 from chatrec.commands import evaluate
+from models.diversity import WEIGHTS
 from tests.factories import make_catalog, make_ratings
 
 KEYS = {"rmse", "mae", "precision@10", "recall@10", "ndcg@10", "map@10", "mrr",
-        "hit_rate@10", "coverage", "novelty", "fit_seconds"}
+        "hit_rate@10", "coverage", "novelty", "ild@10", "fit_seconds"}
 
 
 @pytest.fixture
@@ -53,6 +54,22 @@ def test_eval_json_shape(tiny, capsys, tmp_path):
     test_pairs = {tuple(x.split(",")[:2]) for x in te.read_text().splitlines()[1:]}
     rec_pairs = {(x.split(",")[0], x.split(",")[2]) for x in recs[1:]}
     assert rec_pairs == test_pairs  # only unseen items: exactly the held-out ones
+
+
+def test_eval_reports_diversity_and_the_mmr_rows(tiny, capsys):
+    """ILD next to NDCG for every model; the recommend and popular routes' models also
+    after the diversity re-rank, with a weight from the candidates."""
+    tr, te = tiny
+    assert cli.main(["eval", "--train", str(tr), "--test", str(te), "--models",
+                     "rank-blend,popularity,mf", "--json"]) == 0
+    models = json.loads(capsys.readouterr().out)["models"]
+    assert set(models) == {"rank-blend", "popularity", "mf", "rank-blend+mmr",
+                           "popularity+mmr"}
+    assert all(0 <= m["ild@10"] <= 2 for m in models.values())
+    for name in ("rank-blend", "popularity"):
+        mmr = models[f"{name}+mmr"]
+        assert mmr["diversity_weight"] in WEIGHTS
+        assert 0 <= mmr["ndcg@10"] <= 1 and mmr["fit_seconds"] is None
 
 
 def test_eval_table(tiny, capsys):

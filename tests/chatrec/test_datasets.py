@@ -6,6 +6,7 @@ import json
 import os
 import zipfile
 
+import numpy as np
 import pytest
 
 from chatrec import datasets
@@ -162,3 +163,29 @@ def test_chatrec_home_has_the_active_dataset(chatrec_home):
     catalog, ratings = datasets.load()  # $CHATREC_HOME from the fixture; must not download
     assert (len(catalog), len(ratings)) == (1682, 100_000)
     assert datasets.dataset_fingerprint() == datasets.read_manifest("ml-100k")["fingerprint"]
+
+
+def test_the_parsed_dataset_is_cached_beside_the_artifacts(chatrec_home):
+    """The first load parses and writes artifacts/ml-100k/dataset.npz; the next reads the
+    arrays (same content, no pandas); a changed source file re-parses."""
+    import subprocess
+    import sys
+    from chatrec.home import artifacts_dir
+    first = datasets.load("ml-100k")
+    cache = artifacts_dir("ml-100k") / "dataset.npz"
+    assert cache.is_file()
+    again = datasets.load("ml-100k")
+    for a, b in zip(first, again):
+        assert len(a) == len(b)
+    np.testing.assert_array_equal(first[1].values, again[1].values)
+    assert first[0].titles.tolist() == again[0].titles.tolist()
+    assert first[0].genres == again[0].genres
+    code = ("import sys; from chatrec import datasets; datasets.load('ml-100k'); "
+            "print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
+    inter = chatrec_home / "datasets" / "ml-100k" / "ml-100k.inter"
+    lines = inter.read_text().splitlines()
+    inter.write_text("\n".join(lines[:-1]) + "\n")  # one rating fewer, edited in place
+    assert len(datasets.load("ml-100k")[1]) == len(first[1]) - 1

@@ -149,3 +149,15 @@ def test_reload_is_fast_on_movielens(chatrec_home, monkeypatch):
     assert min(times) < 0.5, f"reload took {min(times):.2f} s"
     assert bundle.routes["similar"] == "hybrid" and len(bundle.catalog) == 1682
     assert set(bundle.models) == set(MINE)
+
+
+def test_diversity_weights_are_chosen_and_recorded(home):
+    """Routes that re-rank get a weight from an inner split (here too small: 0, with
+    the reason), kept in the manifest and in the bundle; a reload reuses it."""
+    bundle, report = train(models=MINE + ["popularity"])
+    d = report["diversity"]
+    assert set(d) == {"recommend", "popular"}
+    assert d["popular"]["model"] == "popularity" and d["popular"]["vectors"] == "hybrid"
+    assert bundle.diversity == {r: v["weight"] for r, v in d.items()}
+    again, report2 = training.train_report("tiny", models=MINE, data=tiny_data(), force=False)
+    assert report2["diversity"] == d
