@@ -3,12 +3,12 @@ artifacts and manifest as the numpy engine, so chat/ask/serve use them unchanged
 
 Needs the optional extra `pip install 'chatrec[spark]'` (pyspark) and Java 17.
 
-* Spark fits `mf` and the ALS part of the `recommend` route's model (`mf-rank`):
-  models/engines/spark_als.py says exactly what Spark computes and how every
-  hyperparameter maps. What is not ALS stays numpy on the driver: the other models
-  (popularity, content, k-NN, hybrid: cheap) and, where `mf-rank` carries one, its EASE
-  item-item component (one n_items² inverse). The manifest entry of each model says
-  which engine fitted what ("engine", "spark").
+* Spark fits `mf`, `mf-rank` and the ALS part of the `recommend` route's model
+  (`rank-blend`): models/engines/spark_als.py says exactly what Spark computes and how
+  every hyperparameter maps. What is not ALS stays numpy on the driver: the other
+  models (popularity, content, k-NN, hybrid, the rating `blend`: cheap) and
+  rank-blend's EASE part (one n_items² inverse) and blend settings. The manifest entry
+  of each model says which engine fitted what ("engine", "spark").
 * Ratings come from the data home (the dataset `serve` will load), or with
   `--ratings URI` from a Parquet/CSV path that Spark reads itself (HDFS, S3, a shared
   disk): the data never passes through the driver or pandas. Its columns must be
@@ -34,8 +34,8 @@ from models.data import Catalog, Ratings
 from models.errors import DataError, ModelsError
 from models.progress import Progress, silent
 
-#: the models Spark fits; everything else is fitted by the numpy engine
-SPARK_MODELS = ("mf", "mf-rank")
+#: the models Spark fits (rank-blend: its ALS part); the rest is the numpy engine's
+SPARK_MODELS = ("mf", "mf-rank", "rank-blend")
 REQUIRED_COLUMNS = ("user_id", "item_id", "rating")
 _MASTER = re.compile(r"^(local(\[(\*|\d+)(,\d+)?\])?|spark://[^/\s]+(,[^/\s]+)*|yarn|"
                      r"k8s://\S+|mesos://\S+)$")
@@ -130,7 +130,7 @@ def fit_spark_models(spark, df, names, ratings: Ratings, catalog: Catalog, direc
     from models.registry import model_class
 
     df = df.repartition(max(2, spark.sparkContext.defaultParallelism)).cache()
-    entries = {}
+    entries, ials = {}, None
     for name in names:
         cls = model_class(name)
         t0 = time.perf_counter()
@@ -138,19 +138,23 @@ def fit_spark_models(spark, df, names, ratings: Ratings, catalog: Catalog, direc
             model, params = spark_als.fit_mf(df, ratings.n_users, ratings.n_items,
                                              ratings.scale, cls(), progress=progress)
             computed = "biases (Spark aggregations) and factors (Spark ALS on the residuals)"
-        else:
-            model, params = spark_als.fit_ranking(df, ratings.n_users, ratings.n_items, cls(),
-                                                  progress=progress)
+        else:  # mf-rank, and the ALS part of rank-blend: one Spark fit for both
+            if ials is None:
+                ials, params = spark_als.fit_ranking(df, ratings.n_users, ratings.n_items,
+                                                     model_class("mf-rank")(), progress=progress)
+            model = ials
             computed = "user and item factors (Spark implicit ALS) and the popularity prior"
-            if hasattr(model, "_fit_ease"):   # the EASE component is not ALS: numpy
-                model._fit_ease(ratings)
-                computed += "; the EASE component was fitted by numpy on the driver"
-            spark_als.mark_fitted(model, ratings.n_users, ratings.n_items)
+            if name == "rank-blend":
+                model = spark_als.fit_rank_blend(ratings, catalog, cls(), ials)
+                computed = (f"its mf-rank part: {computed}; numpy on the driver: the EASE "
+                            "part and the blend settings chosen on an inner time split")
         seconds = time.perf_counter() - t0
         path = model.save(directory / f"{name}.npz")
         entries[name] = {**model_signature(cls), "file": path.name,
                          "fit_seconds": round(seconds, 4), "bytes": path.stat().st_size,
                          "engine": "spark", "spark": {"computed": computed, "als": params}}
+        if callable(getattr(model, "describe", None)):
+            entries[name]["learned"] = model.describe()
     df.unpersist()
     return entries
 

@@ -20,8 +20,11 @@ How the hyperparameters map (Spark's ALS has no biases and regularizes each row 
   confidence 1 + alpha·r' is fed r' = max(1 + rating_weight·(r − 3), 0.05), which is
   exactly RankingMF's confidence 1 + α·max(1 + rating_weight·(r − 3), 0.05); factors →
   rank, alpha → alpha, reg → regParam (λ·n here vs λ·(n + 1) in RankingMF), n_iter →
-  maxIter, seed → seed. The log-popularity prior comes from a Spark count. Parts of the
-  model that are not ALS (an EASE component) are fitted by the caller in numpy.
+  maxIter, seed → seed. The log-popularity prior comes from a Spark count.
+* `rank-blend` (the `recommend` route: EASE + mf-rank, models/rankblend.py): its mf-rank
+  part is the Spark fit above; EASE (one n_items² inverse) and the choice of its blend
+  settings on an inner time split stay numpy on the driver. Beyond ease.MAX_ITEMS
+  items the model is the factors alone, so everything it learns comes from Spark.
 """
 from __future__ import annotations
 
@@ -130,9 +133,20 @@ def fit_ranking(df, n_users: int, n_items: int, model, progress: Progress = sile
         counts[row["i"]] = row["count"]
     model.item_prior = np.log1p(counts) / max(np.log1p(counts).max(), 1e-9)
     progress(2, 2, "mf-rank: done")
-    return model, {"rank": model.factors, "maxIter": model.n_iter, "regParam": model.reg,
-                   "alpha": model.alpha, "seed": model.seed, "implicitPrefs": True,
-                   "rating": f"max(1 + {model.rating_weight:g}·(r − 3), 0.05)"}
+    return mark_fitted(model, n_users, n_items), {
+        "rank": model.factors, "maxIter": model.n_iter, "regParam": model.reg,
+        "alpha": model.alpha, "seed": model.seed, "implicitPrefs": True,
+        "rating": f"max(1 + {model.rating_weight:g}·(r − 3), 0.05)"}
+
+
+def fit_rank_blend(ratings, catalog, model, ials):
+    """A RankBlend around `ials` (a RankingMF fitted by `fit_ranking`): the blend's own
+    tuning and EASE part run as in RankBlend.fit, its factors are Spark's."""
+    model.n_users, model.n_items = ratings.n_users, ratings.n_items
+    if model.tune:
+        model._tune(ratings, catalog)      # inner time split; numpy iALS on that split
+    model._fit_parts(ratings, catalog, ials)
+    return mark_fitted(model, ratings.n_users, ratings.n_items)
 
 
 def mark_fitted(model, n_users: int, n_items: int):

@@ -16,7 +16,7 @@ from chatrec.training import train_report
 from models.errors import DataError
 from tests.factories import make_catalog, make_ratings
 
-MODELS = ["popularity", "mf", "mf-rank"]
+MODELS = ["popularity", "mf", "mf-rank", "rank-blend"]
 
 
 @pytest.fixture
@@ -40,10 +40,14 @@ def test_spark_artifacts_are_the_numpy_formats_and_are_reused(spark, tiny, tmp_p
                                         data=(catalog, ratings))
     manifest = json.loads((artifacts(tmp_path) / "manifest.json").read_text())
     assert {n: e.get("engine", "numpy") for n, e in manifest["models"].items()} == {
-        "popularity": "numpy", "mf": "spark", "mf-rank": "spark"}
+        "popularity": "numpy", "mf": "spark", "mf-rank": "spark", "rank-blend": "spark"}
     assert manifest["engines"]["spark"]["master"] == "local[2]"
     assert "Spark ALS" in manifest["models"]["mf"]["spark"]["computed"]
-    assert manifest["routes"]["recommend"] == "mf-rank"
+    assert "numpy on the driver: the EASE part" in \
+        manifest["models"]["rank-blend"]["spark"]["computed"]
+    assert manifest["routes"]["recommend"] == "rank-blend"
+    blend = bundle.models["rank-blend"]   # its factors are the Spark mf-rank's
+    assert np.array_equal(blend.item_factors, bundle.models["mf-rank"].item_factors)
     assert not list(artifacts(tmp_path).glob(".spark-*"))        # temp dir gone
     # the numpy engine (what serve's load_or_train runs) keeps them: not retrained
     again, report2 = train_report("tiny", models=MODELS, force=False, data=(catalog, ratings))
