@@ -50,14 +50,18 @@ def scratch_home() -> str:
     return tmp
 
 
-def start_server(port: int, workers: int, home: str) -> subprocess.Popen:
-    """`chatrec serve` in its own process group; waits for /health (training if cold)."""
-    env = dict(os.environ, CHATREC_HOME=home)
+def start_server(port: int, workers: int, home: str, extra_args=(),
+                 extra_env=None, tree: Path | None = None) -> subprocess.Popen:
+    """`chatrec serve` in its own process group; waits for /health (training if cold).
+    tree: run the chatrec of another checkout (bench_http_compare.py)."""
+    env = dict(os.environ, CHATREC_HOME=home, **(extra_env or {}))
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
     cmd = [sys.executable, "-m", "chatrec.cli", "serve", "--host", "127.0.0.1",
-           "--port", str(port), "--workers", str(workers)]
+           "--port", str(port), "--workers", str(workers), *extra_args]
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, cwd=tree)
     proc.log = log  # type: ignore[attr-defined]
     deadline = time.monotonic() + 600
     while True:

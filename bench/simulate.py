@@ -14,10 +14,11 @@ past. Their agenda, turn by turn:
 1. tell their N most recent liked films, typed as people type them ("I loved the
    godfather") — a film the server links to anything else is counted as misheard;
 2. ask ("what should I watch?");
-3. react to each list: a shown film from their past they rated <= 2 is "not for me",
-   another film from their past "I've seen it" (at most one reaction per turn);
-4. after the first page without a hit, narrow to the genre most of their likes share
-   ("only dramas"); otherwise page on ("more") —
+3. react to each list in at most two messages: the shown films from their past they
+   rated <= 2 are "not for me", the others from their past "I've seen" ("I've seen
+   the first and the third");
+4. after the first page without a hit, narrow to the genre at least half their likes
+   share ("only drama films"), if there is one; otherwise page on ("more") —
 stopping at a hit, after `--max-films` films shown, or after `--max-turns` turns.
 
 Three kinds of user run the same agenda in one run: a stranger (step 1 skipped: the
@@ -176,9 +177,11 @@ class User:
         self.hits = {int(i) for i, v in zip(fut_items, fut_values) if v >= LIKED}
         recent_first = items[np.lexsort((items, -stamps))].tolist()
         self.told = [i for i in recent_first if self.past[i] >= LIKED][:liked_n]
-        genres = Counter(g for i in self.past if self.past[i] >= LIKED
-                         for g in catalog.genres[i] if g != "unknown")
-        self.genre = genres.most_common(1)[0][0] if genres else None
+        liked = [i for i in self.past if self.past[i] >= LIKED]
+        genres = Counter(g for i in liked for g in catalog.genres[i] if g != "unknown")
+        top = genres.most_common(1)
+        # narrows the list only when most of their likes share a genre ("only dramas")
+        self.genre = top[0][0] if top and top[0][1] >= 0.5 * len(liked) else None
         self.typed = [typed(str(catalog.titles[i]), rng) for i in self.told]
 
 
@@ -225,17 +228,22 @@ def converse(server: Server, user: User, kind: str, catalog, max_films: int,
         shown += indices
         if result["hit"] or len(shown) >= max_films or turns >= max_turns or not items:
             break
-        reaction = next(((n, i) for n, i in enumerate(indices, 1) if i in user.past), None)
-        if reaction and turns + 1 < max_turns:
-            n, i = reaction
-            say(f"the {_ORDINAL[n]} one is not for me" if user.past[i] <= DISLIKED
-                else f"I've seen the {_ORDINAL[n]} one")
+        disliked = [n for n, i in enumerate(indices, 1) if user.past.get(i, 5) <= DISLIKED]
+        seen = [n for n, i in enumerate(indices, 1) if i in user.past and n not in disliked]
+        for positions, text in ((disliked, "{} {} not for me"), (seen, "I've seen {}")):
+            if positions and turns + 1 < max_turns:     # "I've seen the first and third"
+                names = [f"the {_ORDINAL[n]}" for n in positions]
+                said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + \
+                    f" and {names[-1]}"
+                verb = "is" if len(names) == 1 else "are"
+                say(text.format(said, verb) if "{} {}" in text else text.format(said))
         if not narrowed and user.genre and turns + 1 < max_turns:
             reply, narrowed = say(f"only {user.genre.lower()} films"), True
         else:
             reply = say("more")
     result["misheard"] = misheard
     result["turns"] = turns
+    result["shown"] = len(shown)
     return result
 
 
@@ -257,7 +265,9 @@ def summarise(results: list[dict]) -> dict:
             "median_turn_to_hit": statistics.median(r["turn"] for r in hits) if hits else None,
             "median_films_before_hit": statistics.median(r["films_before"] for r in hits)
             if hits else None,
-            "misheard_titles": sum(r["misheard"] for r in results)}
+            "misheard_titles": sum(r["misheard"] for r in results),
+            "median_films_shown": statistics.median(r["shown"] for r in results),
+            "median_turns": statistics.median(r["turns"] for r in results)}
 
 
 def main() -> int:
@@ -265,7 +275,7 @@ def main() -> int:
     ap.add_argument("--users", type=int, default=200)
     ap.add_argument("--liked", type=int, default=3, help="liked films each user tells")
     ap.add_argument("--max-films", type=int, default=25)
-    ap.add_argument("--max-turns", type=int, default=12)
+    ap.add_argument("--max-turns", type=int, default=15)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dataset", default="ml-100k")
     ap.add_argument("--json", action="store_true")
@@ -303,7 +313,8 @@ def main() -> int:
                 r = report[kind]
                 print(f"  {kind:8} success {r['success']:.0%}  turn to hit "
                       f"{r['median_turn_to_hit']}  films before {r['median_films_before_hit']}"
-                      f"  misheard {r['misheard_titles']}  {r['seconds']} s")
+                      f"  misheard {r['misheard_titles']}  films shown "
+                      f"{r['median_films_shown']}  turns {r['median_turns']}  {r['seconds']} s")
             print(f"  session / stranger = {report['session_vs_stranger']}")
         return 0
     except Stop as e:

@@ -6,9 +6,19 @@ calls in each worker: it loads the already-trained artifacts (the parent process
 trained them before starting workers) and opens the shared sessions database.
 
 Handlers are `async def` on purpose: a turn is ~0.5 ms of CPU and a few µs of
-SQLite, so running it on the event loop beats a hop to the thread pool (about 30%
-more requests/s under wrk); a worker's concurrency comes from more workers. A parser
-that may block on I/O (the LLM one) is run in the thread pool instead.
+SQLite, so running it on the event loop beats a hop to the thread pool (more
+requests/s, and a far better p99: docs/benchmarks/reliability.md); a worker's
+concurrency comes from more workers. But the event loop must never *wait*: a turn on
+the loop runs inside the store's `no_wait()`, so a database locked by another process
+makes it fail at once, and only then is it retried in the thread pool, where it may
+wait for the lock up to the store's busy timeout (then 503 + Retry-After). A parser
+that may block on I/O (the LLM one), or a store on the network, always runs in the
+thread pool.
+
+Around the routes (outermost first): Starlette's TrustedHostMiddleware (the Host
+header, chatrec/access.py), RequestLimits (body size, body time, JSON shape,
+chatrec/limits.py). API keys are a dependency of the data routes. /docs serves
+Swagger UI from the fastapi-offline package: no CDN.
 
 Errors: request validation -> FastAPI's standard 422; typed errors of every package
 -> the status chatrec.errors assigns, as {"detail": "..."}; anything else is logged
@@ -16,26 +26,38 @@ and answered with a bare 500 JSON — never a traceback.
 """
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import os
+import random
 import threading
+from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Path as PathParam, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from chatrec import __version__, metrics as prometheus, schemas
-from chatrec.errors import KNOWN_ERRORS, MissingExtra, NotFound, http_status
+from chatrec.access import ApiKeys
+from chatrec.errors import (
+    KNOWN_ERRORS, MissingExtra, NotFound, StoreBusy, Unauthorized, http_status,
+)
+from chatrec.limits import RequestLimits
+from chatrec.listener import quiet_accept_errors
 from chatrec.service import UNSET, ChatService, build_service
 from chatrec.sessions import SESSION_ID_PATTERN
+from chatrec.settings import ServerSettings
 from intents.query import MAX_K, MIN_K
 
 log = logging.getLogger("chatrec.api")
@@ -47,7 +69,13 @@ PLACEHOLDER = ("<!doctype html><meta charset=utf-8><title>chatrec</title>"
 REPORT_MISSING = ("<!doctype html><meta charset=utf-8><title>chatrec report</title>"
                   "<h1>No report here yet</h1><p>{}</p><p><a href=./>Back to the chat</a></p>")
 
-ERRORS = {404: {"model": schemas.ErrorMessage, "description": "unknown user, item or session"}}
+ERRORS = {404: {"model": schemas.ErrorMessage, "description": "unknown user, item or session"},
+          401: {"model": schemas.ErrorMessage, "description": "API keys are configured and "
+                "the request has none of them"}}
+BUSY = {503: {"model": schemas.ErrorMessage, "description": "the sessions database is "
+              "locked or unavailable; see Retry-After"}}
+#: requests at once waiting in the thread pool for a locked database; more get a 503
+MAX_LOCK_WAITERS = 16
 K = Annotated[int, Query(ge=MIN_K, le=MAX_K, description=f"number of films ({MIN_K}-{MAX_K})")]
 SessionIdPath = Annotated[str, PathParam(pattern=SESSION_ID_PATTERN)]
 IdPath = Annotated[str, PathParam(min_length=1, max_length=64)]
@@ -67,18 +95,93 @@ async def _service(request: Request) -> ChatService:
 Service = Annotated[ChatService, Depends(_service)]
 
 
+def _owner(request: Request) -> str | None:
+    """Who is asking: the owner id of the request's API key (None without keys).
+    Called in the handlers rather than as a Depends: the hot path skips FastAPI's
+    dependency machinery when no keys are configured."""
+    keys = request.app.state.keys
+    return keys.owner(request.headers.get("authorization")) if keys.enabled else None
+
+
+async def _require_key(request: Request) -> None:
+    """The same check as a dependency (async: FastAPI runs sync ones in a thread)."""
+    _owner(request)
+
+
+async def _run(request: Request, svc: ChatService, call):
+    """`call()`, which reads or writes the session store, without ever waiting on the
+    event loop (see the module docstring)."""
+    state = request.app.state
+    if svc.parser_blocks or svc.sessions.blocking:
+        return await run_in_threadpool(call)
+    try:
+        with svc.sessions.no_wait():
+            return call()
+    except StoreBusy:
+        pass  # another process holds the write lock right now: wait for it off the loop
+    if state.lock_waiters >= MAX_LOCK_WAITERS:
+        raise StoreBusy("the sessions database is busy (locked by another process); "
+                        "try again")
+    state.lock_waiters += 1
+    try:
+        return await run_in_threadpool(call)
+    finally:
+        state.lock_waiters -= 1
+
+
+async def _sweep_sessions(app: FastAPI) -> None:
+    """Delete expired sessions every `sweep_every` seconds (first after a short, random
+    delay, so N workers do not all start at once)."""
+    settings: ServerSettings = app.state.settings
+    delay = min(settings.sweep_every, 60.0) * random.uniform(0.5, 1.0)
+    while True:
+        await asyncio.sleep(delay)
+        delay = settings.sweep_every
+        svc = app.state.service
+        if svc is None:
+            continue
+        try:
+            n = await run_in_threadpool(svc.sessions.prune, settings.session_ttl)
+            if n:
+                log.info("deleted %d sessions idle for more than %.0f s", n,
+                         settings.session_ttl)
+        except KNOWN_ERRORS as e:  # busy or unavailable: try again next time
+            log.warning("session sweep skipped: %s", e)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    quiet_accept_errors(asyncio.get_running_loop())
+    sweeper = asyncio.create_task(_sweep_sessions(app))
+    try:
+        yield
+    finally:
+        sweeper.cancel()
+
+
 def _error_body(exc: BaseException, status: int) -> dict:
     if status == 422:  # same shape as FastAPI's own 422, so /openapi.json stays true
         return {"detail": [{"loc": ["request"], "msg": str(exc), "type": "value_error"}]}
     return {"detail": str(exc)}
 
 
-def create_app(service: ChatService | None = None) -> "FastAPI":
-    app = FastAPI(
-        title="chatrec", version=__version__,
+def create_app(service: ChatService | None = None, settings: ServerSettings | None = None,
+               keys: ApiKeys | None = None) -> "FastAPI":
+    """The app over `service` (built on first use when None). settings: limits and
+    access rules (defaults: ServerSettings(), every Host accepted); keys: API keys
+    (default: $CHATREC_API_KEYS)."""
+    settings = settings or ServerSettings()
+    app = FastAPIOffline(
+        title="chatrec", version=__version__, lifespan=_lifespan,
         description="A conversational movie recommender. POST a message to /chat.",
     )
     app.state.service, app.state.lock = service, threading.Lock()
+    app.state.settings, app.state.lock_waiters = settings, 0
+    app.state.keys = keys if keys is not None else ApiKeys.from_env()
+    # add_middleware puts the last one outermost: the Host check runs first
+    app.add_middleware(RequestLimits, max_body=settings.max_body)
+    if settings.trusted_hosts and "*" not in settings.trusted_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts))
     app.state.metrics = prometheus.install(app)  # None when CHATREC_METRICS=off
     if service is not None and app.state.metrics:
         app.state.metrics.attach(service)
@@ -101,9 +204,14 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
         @app.exception_handler(cls)
         async def _known(request: Request, exc: Exception):
             status = http_status(exc)
-            if status >= 500:
+            headers = {}
+            if isinstance(exc, StoreBusy):
+                headers["Retry-After"] = str(exc.retry_after)
+            elif isinstance(exc, Unauthorized):
+                headers["WWW-Authenticate"] = "Bearer"
+            elif status >= 500:
                 log.error("service unavailable: %s", exc)
-            return JSONResponse(_error_body(exc, status), status_code=status)
+            return JSONResponse(_error_body(exc, status), status_code=status, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
@@ -112,52 +220,67 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
 
     @app.post("/chat", response_model=schemas.ChatResponse, tags=["chat"],
               response_model_exclude_unset=True, responses={
-        400: {"model": schemas.ErrorMessage, "description": "the body is not UTF-8 JSON"}})
-    async def chat(body: schemas.ChatRequest, svc: Service, request: Request) -> dict:
+        400: {"model": schemas.ErrorMessage, "description": "the body is not UTF-8 JSON, "
+              "or nests or spells numbers beyond the caps"},
+        404: {"model": schemas.ErrorMessage, "description": "unknown session"},
+        413: {"model": schemas.ErrorMessage, "description": "the body is over --max-body"},
+        **{k: v for k, v in ERRORS.items() if k != 404}, **BUSY})
+    async def chat(request: Request, body: schemas.ChatRequest, svc: Service) -> dict:
         """One chat turn. Omit `session_id` to start a conversation; pass the returned
-        one to continue it (it remembers ratings and what it showed)."""
+        one to continue it (it remembers ratings and what it showed). An id the server
+        did not issue (or that expired) is a 404."""
         # an explicit "user_id": null forgets the session's user; absent keeps it
         user = body.user_id if "user_id" in body.model_fields_set else UNSET
-        if svc.parser_blocks:  # e.g. the LLM parser: never stall the event loop on it
-            answer = await run_in_threadpool(svc.turn, body.message, body.session_id, user)
-        else:
-            answer = svc.turn(body.message, body.session_id, user)
+        answer = await _run(request, svc, partial(
+            svc.turn, body.message, body.session_id, user, _owner(request)))
         if request.app.state.metrics:
             request.app.state.metrics.observe_chat(answer)
         return answer
 
-    @app.get("/health", response_model=schemas.Health, tags=["meta"])
-    async def health(svc: Service) -> dict:
-        return svc.health()
+    @app.get("/health", response_model=schemas.Health, tags=["meta"],
+             responses={503: {"model": schemas.Health, "description": "the sessions "
+                              "database cannot be used"}})
+    async def health(svc: Service):
+        """Models, parser and the sessions database; 503 when the database is unusable."""
+        report = svc.health()
+        if report["status"] != "ok":
+            return JSONResponse(report, status_code=503)
+        return report
+
+    keyed = [Depends(_require_key)]  # API keys, when configured, guard these routes too
 
     @app.get("/users/{user_id}/recommendations", response_model=schemas.Recommendations,
-             responses=ERRORS, tags=["recommend"])
+             responses=ERRORS, tags=["recommend"], dependencies=keyed)
     async def recommendations(user_id: IdPath, svc: Service, k: K = 10) -> dict:
         """Personal picks for a user of the ratings data."""
         return svc.recommend_for_user(user_id, k)
 
     @app.get("/items/{item_id}/similar", response_model=schemas.Similar, responses=ERRORS,
-             tags=["recommend"])
+             tags=["recommend"], dependencies=keyed)
     async def similar(item_id: IdPath, svc: Service, k: K = 10) -> dict:
         """Films like one item (content blended with collaborative similarity)."""
         return svc.similar_items(item_id, k)
 
-    @app.get("/items", response_model=schemas.SearchResult, tags=["catalog"])
+    @app.get("/items", response_model=schemas.SearchResult, tags=["catalog"],
+             dependencies=keyed)
     async def items(svc: Service, search: Annotated[str, Query(max_length=200)] = "",
               limit: K = 20) -> dict:
         """Search titles as the chat matches them (whole titles, typos), plus titles
         containing the typed text (completion); most-rated first."""
         return svc.search_items(search, limit)
 
-    @app.get("/sessions/{session_id}", response_model=schemas.SessionOut, responses=ERRORS,
-             tags=["sessions"])
-    async def get_session(session_id: SessionIdPath, svc: Service) -> dict:
-        return svc.get_session(session_id)
+    @app.get("/sessions/{session_id}", response_model=schemas.SessionOut,
+             responses={**ERRORS, **BUSY}, tags=["sessions"])
+    async def get_session(request: Request, session_id: SessionIdPath, svc: Service) -> dict:
+        return await _run(request, svc, partial(svc.get_session, session_id,
+                                                owner=_owner(request)))
 
-    @app.delete("/sessions/{session_id}", response_model=schemas.Deleted, responses=ERRORS,
-                tags=["sessions"])
-    async def delete_session(session_id: SessionIdPath, svc: Service) -> dict:
-        if not svc.delete_session(session_id):
+    @app.delete("/sessions/{session_id}", response_model=schemas.Deleted,
+                responses={**ERRORS, **BUSY}, tags=["sessions"])
+    async def delete_session(request: Request, session_id: SessionIdPath,
+                             svc: Service) -> dict:
+        owner = _owner(request)
+        if not await _run(request, svc, partial(svc.delete_session, session_id, owner)):
             raise NotFound(f"no session {session_id!r}")
         return {"session_id": session_id, "deleted": True}
 
@@ -182,11 +305,26 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
                                 status_code=503)
         return FileResponse(path, media_type="text/html")
 
+    _docs_last(app)
     return app
+
+
+def _docs_last(app: FastAPI) -> None:
+    """Move the docs routes (added first by FastAPIOffline) behind the API's own: the
+    router tries routes in order, and /chat should not be compared with five others."""
+    docs = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
+            "/static-offline-docs"}
+    routes = app.router.routes
+    routes[:] = [r for r in routes if getattr(r, "path", None) not in docs] + \
+        [r for r in routes if getattr(r, "path", None) in docs]
 
 
 def app_factory() -> "FastAPI":
     """Entry point for uvicorn workers (`--factory`); settings come from the env that
-    `chatrec serve` sets: CHATREC_DATASET, CHATREC_PARSER, CHATREC_HOME."""
+    `chatrec serve` sets: CHATREC_DATASET, CHATREC_PARSER, CHATREC_HOME and the
+    ServerSettings variables."""
+    settings = ServerSettings.from_env()
     return create_app(build_service(dataset=os.environ.get("CHATREC_DATASET"),
-                                    parser_spec=os.environ.get("CHATREC_PARSER")))
+                                    parser_spec=os.environ.get("CHATREC_PARSER"),
+                                    client_session_ids=settings.client_session_ids),
+                      settings)

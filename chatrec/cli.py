@@ -3,6 +3,7 @@ and translates errors into exit codes. Each subcommand lives in chatrec/commands
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 
@@ -11,7 +12,10 @@ from chatrec.errors import KNOWN_ERRORS, exit_code
 
 # module name in chatrec.commands; each defines register(subparsers) which adds its
 # subparser(s) and sets `func=handler(args) -> int`.
-COMMANDS = ("data", "train", "evaluate", "parse", "ask", "chat", "serve", "report")
+COMMANDS = ("data", "train", "evaluate", "parse", "ask", "chat", "serve", "sessions",
+            "report")
+# a file the data home needs cannot be written: one line, exit 3 (like a data error)
+_CANNOT_WRITE = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT)
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -39,7 +43,9 @@ class Parser(argparse.ArgumentParser):
 
 
 EXIT_CODES = ("Exit codes: 0 done; 1 some models failed to train; 2 bad usage; 3 data, "
-              "artifact or install problem; 4 unknown user; 130 interrupted (see README.md).")
+              "artifact, storage or install problem; 4 unknown user or session; 5 sessions "
+              "database busy (try again); 6 serve cannot listen (port in use); "
+              "130 interrupted (see README.md).")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:
+        if e.errno not in _CANNOT_WRITE:
+            raise
+        where = f" {e.filename}" if e.filename else ""
+        print(f"chatrec: error: cannot write{where}: {e.strerror} (is $CHATREC_HOME "
+              "writable?)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -29,24 +29,72 @@ class EngineError(ChatrecError):
     """A training engine (Spark) cannot start or run."""
 
 
-class SessionStoreError(ChatrecError):
-    """The sessions store cannot be reached or used (bad URL, credentials, server down)."""
-
-
 class MissingExtra(ChatrecError):
     """A feature needs an optional extra that is not installed (e.g. chatrec[report])."""
 
 
+class DataHomeError(ChatrecError):
+    """The data home ($CHATREC_HOME) cannot be created or written."""
+
+
+class StoreBusy(ChatrecError):
+    """The sessions store stayed locked longer than its busy timeout: try again.
+    HTTP answers 503 with `Retry-After: retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 1):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class StoreUnavailable(ChatrecError):
+    """The sessions store cannot be used: missing, deleted or replaced while running,
+    read-only, or not a database."""
+
+
+class Unauthorized(ChatrecError):
+    """API keys are configured and the request carries none of them."""
+
+
+class ListenError(ChatrecError):
+    """`chatrec serve` cannot listen on the address (in use, or not permitted)."""
+
+
+class RequestRejected(ChatrecError):
+    """An HTTP request refused before it reaches the app (chatrec/limits.py); the
+    subclass says which status."""
+
+
+class BodyTooLarge(RequestRejected):
+    """The request body exceeds --max-body."""
+
+
+class BodyTimeout(RequestRejected):
+    """The request body did not arrive within --body-timeout."""
+
+
+class BadJson(RequestRejected):
+    """The body is not UTF-8 JSON, or it nests or spells numbers beyond the caps."""
+
+
 # (exception class, CLI exit code, HTTP status), most specific first.
+# Exit codes: 1 other, 2 bad usage, 3 data/artifact/storage problem, 4 unknown
+# user/item/session, 5 the sessions database is busy (try again), 6 cannot listen.
 _TABLE: tuple[tuple[type[BaseException], int, int], ...] = (
     (UnknownUser, 4, 404),
     (UnknownItem, 4, 404),
     (NotFound, 4, 404),
     (UsageError, 2, 422),
+    (Unauthorized, 2, 401),
+    (StoreBusy, 5, 503),
+    (StoreUnavailable, 3, 503),
+    (DataHomeError, 3, 503),
+    (ListenError, 6, 503),
+    (BodyTooLarge, 2, 413),
+    (BodyTimeout, 2, 408),
+    (BadJson, 2, 400),
     (ParserConfigError, 2, 422),
     (DataError, 3, 422),
     (DatasetError, 3, 503),
-    (SessionStoreError, 3, 503),
     (EngineError, 3, 503),
     (MissingExtra, 3, 503),
     (ArtifactError, 3, 503),

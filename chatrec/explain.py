@@ -108,9 +108,9 @@ class Explainer:
                          + replies.join_words(close) + " (similarity, 1.00 = identical)")
             return text + f". Its genres: {', '.join(f.genres[i])}; it has {stats}."
         if intent == "recommend":       # no taste known yet: the popularity fallback
-            return (f"{name}{where} is one of the most popular films overall ({stats}): "
-                    "with no ratings from you yet, I start from what most people watch "
-                    "and like. Tell me a film you loved for personal picks.")
+            return (f"{name}{where} is one of the best-liked well-known films ({stats}): "
+                    "with no ratings from you yet, I start from films many people rated "
+                    "highly. Tell me a film you loved for personal picks.")
         if intent == "popular" and request.get("rank_by") == "count":
             return (f"{name}{where} is among the most-watched: {stats}, "
                     f"more than most films in the catalog.")

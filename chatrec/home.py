@@ -5,6 +5,8 @@ import json
 import os
 from pathlib import Path
 
+from chatrec.errors import DataHomeError
+
 DEFAULT_DATASET = "ml-100k"
 
 
@@ -12,20 +14,27 @@ def data_home() -> Path:
     """$CHATREC_HOME, else ~/.local/share/chatrec (created on demand)."""
     env = os.environ.get("CHATREC_HOME")
     home = Path(env).expanduser() if env else Path.home() / ".local" / "share" / "chatrec"
-    home.mkdir(parents=True, exist_ok=True)
-    return home
+    return _folder(home)
 
 
 def datasets_dir() -> Path:
-    d = data_home() / "datasets"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+    return _folder(data_home() / "datasets")
 
 
 def artifacts_dir(dataset: str) -> Path:
-    d = data_home() / "artifacts" / dataset
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+    return _folder(data_home() / "artifacts" / dataset)
+
+
+def _folder(path: Path) -> Path:
+    """`path`, created if needed; DataHomeError (one line, exit 3) if it cannot be."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DataHomeError(f"cannot create {path}: {e.strerror or e} (set CHATREC_HOME "
+                            "to a writable folder)") from None
+    if not path.is_dir():
+        raise DataHomeError(f"{path} is not a folder (set CHATREC_HOME to a writable folder)")
+    return path
 
 
 def eval_results(dataset: str) -> Path:

@@ -18,12 +18,14 @@ import numpy as np
 from chatrec import replies
 from chatrec.constraints import Filter
 from models.errors import PredictionImpossible
+from models.diversity import pool_size
 from models.ranking import top_k
 
 LIKED = 4.0              # on a 1-5 scale: a rating at or above this is "liked"
 DISLIKED = 2.0           # at or below this, "disliked": films close to it are pushed down
 DISLIKE_WEIGHT = 3.0     # standard deviations of score a fully similar film loses
 BECAUSE_MIN = 0.25       # similar-route similarity needed to say "because you liked X"
+SEEN = 3.5               # a film marked seen counts as this (1-5) in the personal profile
 
 
 @dataclass
@@ -75,6 +77,7 @@ class ListMaker:
         lo, hi = self.ratings.scale
         self.liked_at, self.disliked_at = scale_rating(LIKED, (lo, hi)), \
             scale_rating(DISLIKED, (lo, hi))
+        self.seen_value = scale_rating(SEEN, (lo, hi))
 
     # ---- entry point ------------------------------------------------------------------
     def make(self, req: dict, ctx: Context, more: bool = False) -> Reply:
@@ -89,7 +92,7 @@ class ListMaker:
         intent = req["intent"]
         if intent == "similar":
             return self._similar(req, flt, k, allowed, exclude, more)
-        if intent == "recommend" and (ctx.user_index is not None or ctx.profile):
+        if intent == "recommend" and (ctx.user_index is not None or ctx.profile or ctx.seen):
             return self._personal(flt, k, allowed, exclude, ctx, more)
         return self._popular(req, flt, k, allowed, exclude, ctx, more)
 
@@ -125,22 +128,28 @@ class ListMaker:
         lead = "more " if more else ""
         what = flt.describe("films")
         if intent == "popular" and rank_by == "count":
-            idx, vals = top_k(self.watched, k, exclude=exclude, allowed=allowed)
+            idx, vals = self._diverse("popular", self.watched, k, exclude, allowed)
             reasons = [self.popular.reason(i) for i in idx.tolist()]
             text = _cap(f"{lead}most-watched {what} (by number of ratings):")
         elif intent == "popular":
-            idx, vals = top_k(self.weighted, k, exclude=exclude, allowed=allowed)
+            idx, vals = self._diverse("popular", self.weighted, k, exclude, allowed)
             reasons = [self._weighted_reason(i) for i in idx.tolist()]
             text = _cap(f"{lead}top-rated {what}, by weighted average "
                         f"(a film needs about {self.min_votes:.0f} ratings to count fully):")
         else:
-            idx, vals = top_k(self.starters, k, exclude=exclude, allowed=allowed)
+            idx, vals = self._diverse("popular", self.starters, k, exclude, allowed)
             reasons = [self.popular.reason(i) for i in idx.tolist()]
             who = (f"User {ctx.user_label} is not in the ratings. " if ctx.unknown_user
                    else "")
             hint = replies.PERSONAL_HINT.format(example=self.facts.example_titles[-1])
             text = f"{who}{_cap(lead + 'popular ' + what)} to start with. {hint}"
         return self._reply(idx, vals, reasons, text, k, flt, more, what)
+
+    def _diverse(self, route: str, scores, k, exclude, allowed):
+        """The k best after the route's diversity stage (MMR on the similar route's
+        item vectors, its weight chosen at training; keeps score order for `popular`)."""
+        idx, vals = top_k(scores, pool_size(k), exclude=exclude, allowed=allowed)
+        return self.bundle.diversify(route, idx, vals, k)
 
     def _weighted_reason(self, i: int) -> str:
         mean, n = self.popular.item_stats(i)
@@ -157,6 +166,10 @@ class ListMaker:
         if ctx.user_index is not None:
             items, values = self.ratings.user_items(ctx.user_index)
             profile.update(zip(items.tolist(), values.tolist()))
+        # a film you chose to watch says something too: seen marks join the profile
+        # as mild positives (implicit feedback), below any rating you gave
+        for i in ctx.seen:
+            profile.setdefault(i, self.seen_value)
         profile.update(ctx.profile)
         items = np.fromiter(profile, dtype=np.int64, count=len(profile))
         values = np.fromiter(profile.values(), dtype=np.float64, count=len(profile))
@@ -165,8 +178,8 @@ class ListMaker:
         disliked = [i for i, v in ctx.profile.items() if v <= self.disliked_at]
         if disliked:
             scores = self._push_down(scores, disliked)
-        idx, vals = top_k(scores, k, exclude=np.concatenate([exclude, items]),
-                          allowed=allowed)
+        idx, vals = self._diverse("recommend", scores, k, np.concatenate([exclude, items]),
+                                  allowed)
         liked = items[values >= self.liked_at]
         reasons = self.facts.reasons.personal(idx, liked, values[values >= self.liked_at],
                                               self.similarity, BECAUSE_MIN)

@@ -157,8 +157,8 @@ class _CountingStore:
     def __init__(self, store, counter):
         self._store, self._counter = store, counter
 
-    def apply(self, session_id, effects):
-        self._store.apply(session_id, effects)
+    def apply(self, session_id, effects, *args, **kwargs):
+        self._store.apply(session_id, effects, *args, **kwargs)
         if effects.ratings:
             self._counter.inc(len(effects.ratings))
 

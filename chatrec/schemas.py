@@ -84,8 +84,15 @@ class ChatResponse(BaseModel):
     items: list[ScoredItem]
 
 
+class SessionsHealth(BaseModel):
+    ok: bool
+    backend: str = Field(examples=["sqlite"])
+    detail: str = Field(description="'ok', or what is wrong with the sessions database")
+
+
 class Health(BaseModel):
-    status: str
+    status: str = Field(description="'ok', or 'unavailable' (HTTP 503) when the sessions "
+                        "database cannot be used")
     dataset: str
     items: int
     users: int
@@ -93,6 +100,7 @@ class Health(BaseModel):
     models: list[str]
     routes: dict[str, str]
     parser: str
+    sessions: SessionsHealth
 
 
 class Recommendations(BaseModel):

@@ -90,25 +90,29 @@ class ChatService:
     """Chat turns and the read-only queries of the HTTP API."""
 
     def __init__(self, bundle: Bundle, parser, sessions: SessionStore,
+                 client_session_ids: bool = False,
                  experiments: Experiments | None = None):
         self.bundle, self.parser, self.sessions = bundle, parser, sessions
         self.experiments = (experiments or Experiments()).check(bundle.models)
         self.dispatcher = Dispatcher(bundle)
         self.parser_blocks = parser_blocks(parser)
+        # True: an unknown session id starts a session under that name (the CLI, and
+        # `serve --client-session-ids`); False: only ids this service issued are valid
+        self.client_session_ids = client_session_ids
         self._search: TitleSearch | None = None     # built on the first search
 
     # ---- chat ---------------------------------------------------------------------
     def turn(self, message: str, session_id: str | None = None,
-             user_id=UNSET) -> dict:
+             user_id=UNSET, owner: str | None = None) -> dict:
         """One chat turn -> {"session_id", "reply", "query", "items"}.
 
         user_id: a dataset user for personal picks (kept by the session); an explicit
-        None forgets the session's user; leaving it out keeps whatever the session has."""
+        None forgets the session's user; leaving it out keeps whatever the session has.
+        owner: who is asking (the API key's owner id, see chatrec/access.py)."""
         message = validate_message(message)
-        sid = validate_session_id(session_id) if session_id is not None else new_session_id()
         drop_user = user_id is None
         user_id = None if user_id is UNSET else normalize_user_id(user_id)
-        state = self.sessions.load(sid)
+        sid, state = self._session_for_turn(session_id, owner)
         who = None if drop_user else (user_id if user_id is not None else state.user_id)
         ctx = self._context(who, state)
         ctx.routes = self.experiments.assign(sid)  # A/B arms, sticky per session
@@ -127,7 +131,7 @@ class ChatService:
                               "items": jsonable(reply.items)}
         if ctx.routes:
             body["query"]["arm"] = effects.transcript["arm"] = ctx.routes
-        self.sessions.apply(sid, effects)
+        self.sessions.apply(sid, effects, owner=owner)
         return body
 
     def _context(self, user_id, state: SessionState) -> Context:
@@ -151,11 +155,34 @@ class ChatService:
                     continue
         return ctx
 
+    # ---- session ownership -------------------------------------------------------------
+    def _session_for_turn(self, session_id: str | None, owner) -> tuple[str, SessionState]:
+        """A new server-issued id when none is given. A given id must name a session of
+        this owner; an unknown one is NotFound unless client_session_ids allows creating
+        it (another owner's session is unknown too: its existence is not revealed)."""
+        if session_id is None:
+            sid = new_session_id()  # 128 random bits: nothing stored under it yet
+            return sid, SessionState(id=sid)
+        sid = validate_session_id(session_id)
+        state = self.sessions.load(sid)
+        if (state.exists and state.owner == owner) or \
+                (not state.exists and self.client_session_ids):
+            return sid, state
+        raise NotFound(f"unknown session {sid!r}: leave session_id out to start a new "
+                       "conversation (ids are issued by the server)")
+
+    def _own_session(self, session_id: str, owner, transcript: int = 0) -> SessionState:
+        state = self.sessions.get(validate_session_id(session_id), transcript=transcript)
+        if state.owner != owner:
+            raise NotFound(f"no session {session_id!r}")
+        return state
+
     # ---- sessions ---------------------------------------------------------------------
-    def get_session(self, session_id: str, transcript: int = TRANSCRIPT_SHOWN) -> dict:
+    def get_session(self, session_id: str, transcript: int = TRANSCRIPT_SHOWN,
+                    owner: str | None = None) -> dict:
         """{"session_id", "user_id", "ratings", "seen", "turns", "transcript"}: the
         films rated and seen, and the last `transcript` turns (message, reply, films)."""
-        state = self.sessions.get(validate_session_id(session_id), transcript=transcript)
+        state = self._own_session(session_id, owner, transcript)
         facts = self.dispatcher.facts
 
         def film(item) -> dict:
@@ -171,9 +198,9 @@ class ChatService:
                 "seen": [film(item) for item in sorted(state.seen)],
                 "turns": state.turns, "transcript": state.transcript}
 
-    def delete_session(self, session_id: str) -> bool:
-        """Forget a session; False if there was none."""
-        return self.sessions.delete(validate_session_id(session_id))
+    def delete_session(self, session_id: str, owner: str | None = None) -> bool:
+        """Forget a session of `owner`; False if there was none."""
+        return self.sessions.delete(validate_session_id(session_id), owner=owner)
 
     # ---- direct queries -------------------------------------------------------------------
     def recommend_for_user(self, user_id, k: int = 10) -> dict:
@@ -213,11 +240,17 @@ class ChatService:
             for i in self._search.find(text or "", limit)]}
 
     def health(self) -> dict:
+        """The models, the parser and the sessions store; status "ok" or
+        "unavailable" (the store cannot be used: the HTTP app answers 503)."""
         b = self.bundle
-        return {"status": "ok", "dataset": b.dataset, "items": len(b.catalog),
+        store = self.sessions.check()
+        return {"status": "ok" if store.ok else "unavailable", "dataset": b.dataset,
+                "items": len(b.catalog),
                 "users": int(b.ratings.n_users), "ratings": len(b.ratings),
                 "models": sorted(b.models), "routes": dict(b.routes),
-                "parser": getattr(self.parser, "name", type(self.parser).__name__)}
+                "parser": getattr(self.parser, "name", type(self.parser).__name__),
+                "sessions": {"ok": store.ok, "backend": store.backend,
+                             "detail": store.detail}}
 
 
 def parser_blocks(parser) -> bool:
@@ -231,7 +264,8 @@ def parser_blocks(parser) -> bool:
 
 
 def build_service(dataset: str | None = None, parser_spec: str | None = None,
-                  progress: Callable | None = None, sessions_path=None) -> ChatService:
+                  progress: Callable | None = None, sessions_path=None,
+                  client_session_ids: bool = False) -> ChatService:
     """Load (on first run: fetch and train, reporting progress) the bundle, build the
     parser, open the sessions store (`sessions_path`, else $CHATREC_SESSIONS_URL, else
     the data home's SQLite file)."""
@@ -242,7 +276,8 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     parser = build_parser(parser_spec, bundle.catalog, bundle.ratings)
     experiments = Experiments.from_env().check(bundle.models)  # before opening the store
     single_thread_blas()
-    return ChatService(bundle, parser, open_store(sessions_path), experiments)
+    return ChatService(bundle, parser, open_store(sessions_path),
+                       client_session_ids=client_session_ids, experiments=experiments)
 
 
 def single_thread_blas() -> None:

@@ -2,24 +2,35 @@
 (`TurnEffects`), and the one interface every session store implements
 (`SessionStore`). The back ends live in chatrec/stores/ (SQLite by default).
 
+Sessions are scoped by an `owner`: an opaque string the HTTP app derives from the API
+key that created the session (None when no keys are configured, and for the CLI). A
+session is only visible to its owner; to anyone else it does not exist.
+
 A turn reads the state, computes its reply outside any transaction, then commits its
 effects in one short transaction whose statements are idempotent merges, so two
 concurrent turns on one session never lose each other's updates.
 """
 from __future__ import annotations
 
+import os
 import re
 import secrets
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
 from chatrec.errors import UsageError
+from chatrec.settings import DAY, parse_duration
 
 #: what a session id may be; the HTTP schemas validate against the same pattern
 SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 SESSION_ID_RE = re.compile(SESSION_ID_PATTERN)
 #: turns of transcript a store keeps per session (older ones are dropped)
 TRANSCRIPT_KEEP = 100
+#: idle time after which a session is deleted (CHATREC_SESSION_TTL overrides)
+DEFAULT_TTL = 30 * DAY
+#: how long a call waits for another writer's lock (CHATREC_SESSIONS_BUSY_TIMEOUT)
+DEFAULT_BUSY_TIMEOUT = 1.0
 
 
 @dataclass
@@ -48,6 +59,7 @@ class SessionState:
     created: float | None = None
     updated: float | None = None
     exists: bool = False
+    owner: str | None = None   # who created it (see the module docstring)
     transcript: list[dict] = field(default_factory=list)  # filled by get(..., transcript=N)
 
 
@@ -75,23 +87,79 @@ class TurnEffects:
     transcript: dict | None = None
 
 
+@dataclass
+class StoreStats:
+    """What `chatrec sessions stats` shows."""
+
+    backend: str
+    location: str
+    sessions: int
+    expired: int          # idle longer than the TTL asked about: the next prune deletes them
+    ratings: int
+    transcript_turns: int
+    bytes: int            # on disk (or in the database), all tables and logs included
+    oldest_update: float | None
+    newest_update: float | None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class StoreHealth:
+    """The answer of `SessionStore.check()`; /health reports it."""
+
+    ok: bool
+    backend: str
+    detail: str
+
+
 class SessionStore(Protocol):
-    """The one interface of a session store (SQLite, PostgreSQL, ...)."""
+    """The one interface of a session store (SQLite, PostgreSQL, ...).
+
+    Every call may raise `StoreBusy` when another writer holds a lock longer than the
+    store's busy timeout (the HTTP app answers 503 with Retry-After), and
+    `StoreUnavailable` when the store cannot be used at all (deleted or replaced while
+    running, read-only, not a database); never a bare driver exception.
+    """
+
+    #: True when calls may wait on the network (a database server): the HTTP app then
+    #: always runs them in its thread pool. False (SQLite): calls on the event loop
+    #: inside `no_wait()` either finish at once or raise StoreBusy.
+    blocking: bool
 
     def load(self, session_id: str) -> SessionState:
-        """The state of a session; a fresh, not yet stored one if it does not exist."""
+        """The state of a session; a fresh, not yet stored one if it does not exist.
+        The caller compares `state.owner` with its own before using it."""
 
     def get(self, session_id: str, transcript: int = 0) -> SessionState:
         """Like load, with the last `transcript` turns; raises NotFound if absent."""
 
-    def apply(self, session_id: str, effects: TurnEffects) -> None:
-        """Record one turn (create the session if needed); returns after the commit."""
+    def apply(self, session_id: str, effects: TurnEffects, owner: str | None = None) -> None:
+        """Record one turn, creating the session for `owner` if needed; returns after the
+        commit. Raises NotFound (and writes nothing) if it belongs to another owner."""
 
-    def delete(self, session_id: str) -> bool:
-        """Forget a session. True if it existed."""
+    def delete(self, session_id: str, owner: str | None = None) -> bool:
+        """Forget a session of `owner`. True if it existed and was theirs."""
 
     def count(self) -> int:
         """How many sessions are stored."""
+
+    def prune(self, idle_seconds: float, now: float | None = None) -> int:
+        """Delete every session idle (no turn) for more than `idle_seconds`, in short
+        transactions that never hold the store for long, and give the space back where
+        the back end can. Returns how many were deleted."""
+
+    def stats(self, idle_seconds: float | None = None) -> StoreStats:
+        """Counts and size; `expired` counts sessions idle longer than idle_seconds."""
+
+    def check(self) -> StoreHealth:
+        """Whether the store is usable right now (for /health): cheap, never waits for a
+        lock, never raises."""
+
+    def no_wait(self) -> AbstractContextManager[None]:
+        """Within this block, calls on this thread raise StoreBusy at once instead of
+        waiting for another writer's lock (the HTTP app's event loop must never wait)."""
 
     def close(self) -> None:
         """Release this thread's connection."""
@@ -111,6 +179,19 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+def session_ttl(env=None) -> float:
+    """Idle seconds before a session expires: $CHATREC_SESSION_TTL (e.g. 30d, 12h), else
+    DEFAULT_TTL."""
+    raw = (os.environ if env is None else env).get("CHATREC_SESSION_TTL")
+    return parse_duration(raw, "CHATREC_SESSION_TTL") if raw else DEFAULT_TTL
+
+
+def busy_timeout(env=None) -> float:
+    """Seconds a store call waits for a lock: $CHATREC_SESSIONS_BUSY_TIMEOUT, else 1 s."""
+    raw = (os.environ if env is None else env).get("CHATREC_SESSIONS_BUSY_TIMEOUT")
+    return parse_duration(raw, "CHATREC_SESSIONS_BUSY_TIMEOUT") if raw else DEFAULT_BUSY_TIMEOUT
+
+
 def open_store(location=None) -> SessionStore:
     """The store for `location`: a `postgresql://` URL (PostgreSQL, chatrec/stores/
     postgres.py) or a SQLite file path. None means $CHATREC_SESSIONS_URL when set,
@@ -120,7 +201,7 @@ def open_store(location=None) -> SessionStore:
     location = location or os.environ.get("CHATREC_SESSIONS_URL") or None
     if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
         from chatrec.stores.postgres import PostgresSessionStore
-        return PostgresSessionStore(location)
+        return PostgresSessionStore(location, busy_timeout_ms=int(busy_timeout() * 1000))
     if isinstance(location, str) and "://" in location:
         raise UsageError(f"CHATREC_SESSIONS_URL: unsupported sessions URL scheme in "
                          f"{location.split('://')[0]!r}; use postgresql://USER@HOST/DB "
@@ -128,4 +209,5 @@ def open_store(location=None) -> SessionStore:
     from chatrec.home import sessions_db
     from chatrec.stores.sqlite import SQLiteSessionStore
 
-    return SQLiteSessionStore(location or sessions_db())
+    return SQLiteSessionStore(location or sessions_db(),
+                              busy_timeout_ms=int(busy_timeout() * 1000))

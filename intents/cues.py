@@ -78,13 +78,15 @@ _ADJ = {
 # long message cannot make the search quadratic.
 _CLAUSE_SPAN = r"(?:^|(?<=[.!?,;]))\s*(?P<t>[^\s.!?,;]\S*(?:\s+\S+){0,11}?)"
 SENTIMENT_AFTER = [
-    (score, re.compile(_CLAUSE_SPAN + r"\s+(?:was|is|were|are|was just|is just)\s+" +
+    (score, re.compile(_CLAUSE_SPAN + r"\s+(?:was|is|were|are|was just|is just|were just|"
+                       r"are just|were both|are both|were all|are all)\s+" +
                        _ADV + r"(?:" + adj + r")\b"))
     for score, adj in _ADJ.items()
 ] + [
     (1.0, re.compile(_CLAUSE_SPAN + r"\s+(?:sucked|sucks|stank|stinks|blows)\b")),
     (5.0, re.compile(_CLAUSE_SPAN + r"\s+(?:rocked|rocks|rules|blew my mind)\b")),
-    (2.0, re.compile(_CLAUSE_SPAN + r"(?:\s+(?:is|was|isn't|wasn't|is just|was just)|'s)\s+"
+    (2.0, re.compile(_CLAUSE_SPAN + r"(?:\s+(?:is|was|are|were|isn't|wasn't|aren't|weren't|"
+                     r"is just|was just)|'s)\s+"
                      r"(?:really\s+|just\s+|so\s+)?(?:not\s+)?(?:for\s+me|my\s+thing|my\s+cup"
                      r"\s+of\s+tea|my\s+kind\s+of\s+(?:movie|film))\b")),
 ]

@@ -228,6 +228,12 @@ class SlotFinder:
             hit = rx.search(m.text)
             if hit:
                 s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
+                several = self.link.resolve_list(m, s, e, strict=True)
+                if len(several) > 1 and several[-1].end == e:  # "the second and the
+                    for f in several:                            # fourth are not for me"
+                        f.rating = score
+                    found += several
+                    continue
                 f = self.link.resolve_back(m, s, e)
                 if f is None and s < len(m.words) and _capitalised(m, m.words[s], True):
                     f = self.link.unknown(m, s, e)         # "Scarface (1983) is not for me"

@@ -33,11 +33,17 @@ class Token(NamedTuple):
     end: int
 
 
+# NFKC may expand one character up to 18 (U+FDFA is a whole Arabic phrase): keep at
+# most this many characters more than came in, so a message's cost stays bounded by
+# its length whatever it is made of.
+NFKC_SLACK = 64
+
+
 def clean(text: str) -> str:
     """NFKC, straight quotes, '&' as 'and', single spaces, lowercase.
 
     Offsets of `tokens()` refer to this string, so callers clean once and slice it."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = unicodedata.normalize("NFKC", text)[:len(text) + NFKC_SLACK].translate(_QUOTES)
     text = text.replace("&", " and ")
     return " ".join(text.split()).lower()
 
@@ -47,6 +53,10 @@ def _fold(word: str) -> str:
     if not word.isascii():
         word = "".join(c for c in unicodedata.normalize("NFKD", word)
                        if not unicodedata.combining(c))
+        # digits of other scripts: their ASCII value ("٣" -> "3"), or dropped when they
+        # have none ("፩" is a digit to str.isdigit() but not a decimal int() can read)
+        word = "".join(str(unicodedata.decimal(c, "")) if c.isdigit() and not c.isascii()
+                       else c for c in word)
     word = word.replace("'", "")
     return _ROMAN.get(word, word)
 

@@ -4,11 +4,18 @@
 its bytes sit contiguously in the file. Mapping them instead of reading them means every
 `chatrec serve` worker shares one copy of the model in the OS page cache, and loading is
 near-instant. Members that are compressed, or whose dtype holds objects, are read
-normally (objects are refused: allow_pickle stays off)."""
+normally (objects are refused: allow_pickle stays off).
+
+Mapping skips what reading would check, so `load_arrays` verifies it: every member's
+zip CRC-32 (a flipped bit on disk is caught, not served), and that float arrays hold
+no NaN or infinity (a model that learned NaN would answer every request with an empty
+list). Both are one pass over the bytes at load time (docs/benchmarks/reliability.md)."""
 from __future__ import annotations
 
+import mmap
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +26,18 @@ _LOCAL_HEADER = 30  # fixed part of a zip local file header
 def load_arrays(path: str | Path, names: tuple[str, ...] | list[str]) -> dict[str, np.ndarray]:
     """{name: array} for `names` stored in the .npz at `path`; mapped where possible.
 
-    Raises OSError, KeyError, ValueError or zipfile.BadZipFile on a broken file."""
+    Raises OSError, KeyError, ValueError or zipfile.BadZipFile on a broken file: a
+    CRC mismatch is a BadZipFile, a NaN or infinity in a float array a ValueError."""
     path = Path(path)
     out: dict[str, np.ndarray] = {}
     with zipfile.ZipFile(path) as zf, open(path, "rb") as f:
         for name in names:
             info = zf.getinfo(f"{name}.npy")
             out[name] = _mapped(path, f, info) if info.compress_type == zipfile.ZIP_STORED \
-                else _read(zf, info)
+                else _read(zf, info)  # zipfile checks the CRC of what it decompresses
+            array = out[name]
+            if array.dtype.kind in "fc" and not np.isfinite(array).all():
+                raise ValueError(f"{info.filename} holds NaN or infinite values")
     return out
 
 
@@ -36,7 +47,12 @@ def _mapped(path: Path, f, info: zipfile.ZipInfo) -> np.ndarray:
     if header[:4] != b"PK\x03\x04":
         raise zipfile.BadZipFile(f"bad local header for {info.filename}")
     name_len, extra_len = struct.unpack("<HH", header[26:30])
-    f.seek(info.header_offset + _LOCAL_HEADER + name_len + extra_len)
+    start = info.header_offset + _LOCAL_HEADER + name_len + extra_len
+    if start + info.file_size > path.stat().st_size:
+        raise ValueError(f"{info.filename} is truncated")
+    if info.file_size and _crc32(f, start, info.file_size) != info.CRC:
+        raise zipfile.BadZipFile(f"bad CRC-32 for {info.filename}: the file is corrupt")
+    f.seek(start)
     version = np.lib.format.read_magic(f)
     if version == (1, 0):
         shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
@@ -58,3 +74,10 @@ def _mapped(path: Path, f, info: zipfile.ZipInfo) -> np.ndarray:
 def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
     with zf.open(info) as member:
         return np.lib.format.read_array(member, allow_pickle=False)
+
+
+def _crc32(f, offset: int, size: int) -> int:
+    """CRC-32 of `size` bytes at `offset` of the open file `f`, through a map (no copy)."""
+    with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as whole, \
+            memoryview(whole) as view, view[offset:offset + size] as member:
+        return zlib.crc32(member)

@@ -45,8 +45,9 @@ def run(args: argparse.Namespace) -> int:
         validate_session_id(args.session)
     if args.user is not None and not args.user.strip():
         raise UsageError("--user needs a non-empty id")
+    # the CLI is the operator: --session NAME continues that session or starts one
     service = build_service(dataset=args.dataset, parser_spec=args.parser,
-                            progress=LazyProgress())
+                            progress=LazyProgress(), client_session_ids=True)
     user = parse_user_id(args.user) if args.user is not None else UNSET  # keep the session's
     if user is not UNSET:  # an unknown user is exit 4, as for `chat --user`
         service.bundle.ratings.index_of(user)

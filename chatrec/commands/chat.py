@@ -38,8 +38,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.session is not None:
         validate_session_id(args.session)  # fail before loading the models
+    # the CLI is the operator: --session NAME continues that session or starts one
     service = build_service(dataset=args.dataset, parser_spec=args.parser,
-                            progress=LazyProgress())
+                            progress=LazyProgress(), client_session_ids=True)
     state = repl.Repl(service, session_id=args.session)
     if args.user is not None:
         outcome = state.handle(f"/user {args.user}")

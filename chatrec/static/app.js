@@ -2,7 +2,8 @@
 // a session after a reload, and errors in plain words. Plain ES2020, no build step.
 "use strict";
 
-const SESSION_KEY = "chatrec.session_id", USER_KEY = "chatrec.user_id";
+const SESSION_KEY = "chatrec.session_id", USER_KEY = "chatrec.user_id",
+      API_KEY = "chatrec.api_key";
 const $ = (id) => document.getElementById(id);
 const form = $("chat"), input = $("message"), send = $("send"), log = $("log"),
       errorBox = $("error"), errorText = $("error-text"), userInput = $("user"),
@@ -183,7 +184,9 @@ function explain(status, body) {
     return "chatrec could not read that message" + (detail ? " (" + detail + ")" : "") + ". Try wording it differently.";
   }
   if (status === 429) return "Too many messages at once. Wait a moment, then try again.";
+  if (status === 503 && /busy/i.test(about)) return "chatrec is busy for a moment. Try again in a second.";
   if (status === 503) return "chatrec is not ready: its data or models are missing on the server. Try again in a moment.";
+  if (status === 401) return "This chatrec server needs an API key. Reload the page to enter one.";
   if (status === 404) return "chatrec could not find that" + (detail ? " (" + detail + ")" : "") + ".";
   return "Something went wrong on the server (HTTP " + status + "). Try again.";
 }
@@ -196,14 +199,37 @@ function setBusy(on) {
   document.body.classList.toggle("busy", on);   // one class, not an attribute per button
 }
 
+// fetch() with the API key this browser was given, if the server asks for one: on a
+// 401 the person is asked once, and the key is kept in localStorage.
+async function api(path, options) {
+  const attempt = () => {
+    const opts = Object.assign({}, options || {});
+    const key = localStorage.getItem(API_KEY);
+    opts.headers = Object.assign({}, opts.headers || {},
+                                 key ? {"Authorization": "Bearer " + key} : {});
+    return fetch(path, opts);
+  };
+  let resp = await attempt();
+  if (resp.status === 401) {
+    localStorage.removeItem(API_KEY);
+    const key = (window.prompt("This chatrec server needs an API key:") || "").trim();
+    if (key) {
+      localStorage.setItem(API_KEY, key);
+      resp = await attempt();
+    }
+  }
+  return resp;
+}
+window.chatrecFetch = api;   // static/complete.js searches titles through it
+
 async function post(message) {
   const payload = {message: message};
   const session = localStorage.getItem(SESSION_KEY);
   if (session) payload.session_id = session;
   const user = userInput.value.trim();
   if (user) payload.user_id = /^\d+$/.test(user) ? Number(user) : user;
-  const resp = await fetch("chat", {method: "POST", body: JSON.stringify(payload),
-                                    headers: {"Content-Type": "application/json"}});
+  const resp = await api("chat", {method: "POST", body: JSON.stringify(payload),
+                                  headers: {"Content-Type": "application/json"}});
   let body = null;
   try { body = await resp.json(); } catch (e) { body = null; }
   // A session the server no longer knows: start a new one and send again, once.
@@ -251,7 +277,7 @@ async function restore() {
   const session = localStorage.getItem(SESSION_KEY);
   if (!session) { greet(); return; }
   try {
-    const resp = await fetch("sessions/" + encodeURIComponent(session));
+    const resp = await api("sessions/" + encodeURIComponent(session));
     if (resp.status === 404 || resp.status === 422) {
       localStorage.removeItem(SESSION_KEY);
       greet();
@@ -288,7 +314,7 @@ form.addEventListener("submit", (event) => {
 $("retry").addEventListener("click", () => lastFailed && lastFailed());
 $("reset").addEventListener("click", () => {
   const session = localStorage.getItem(SESSION_KEY);
-  if (session) fetch("sessions/" + encodeURIComponent(session), {method: "DELETE"}).catch(() => {});
+  if (session) api("sessions/" + encodeURIComponent(session), {method: "DELETE"}).catch(() => {});
   localStorage.removeItem(SESSION_KEY);
   log.replaceChildren();
   clearError();

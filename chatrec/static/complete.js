@@ -54,7 +54,7 @@
     if (!span) return close();
     const ticket = ++asked;
     try {
-      const resp = await fetch("items?limit=6&search=" + encodeURIComponent(span.typed.trim()));
+      const resp = await (window.chatrecFetch || fetch)("items?limit=6&search=" + encodeURIComponent(span.typed.trim()));
       if (!resp.ok || ticket !== asked) return;
       const found = (await resp.json()).items || [];
       if (ticket !== asked) return;

@@ -11,8 +11,13 @@ Same semantics as the SQLite store (chatrec/stores/sqlite.py):
 * a turn's statements are sent in one pipeline (psycopg 3 pipeline mode), so a turn
   costs about one network round trip, not one per statement; the transcript row
   numbers itself from the session's turn counter inside the transaction.
-* the schema is created or migrated on start, under an advisory lock so N workers
-  starting together do not race on CREATE TABLE.
+* the schema is created or migrated on start (chatrec/stores/postgres_schema.py),
+  under an advisory lock so N workers starting together do not race on CREATE TABLE.
+* owners: a turn on a session another owner (API key) created raises NotFound inside
+  the same round trip (a guard statement), and writes nothing.
+* locks: a writer waits at most the busy timeout (lock_timeout, CHATREC_SESSIONS_BUSY_
+  TIMEOUT) for another's lock, then StoreBusy; inside no_wait() 1 ms. Reads never wait
+  (MVCC). Expiry, statistics and health: chatrec/stores/postgres_upkeep.py.
 * a connection pool per worker process, opened lazily in the process that uses it
   (a pool's threads do not survive a fork); a forked child opens its own.
 * durability as the SQLite store's: a turn commits with synchronous_commit=off, so
@@ -23,7 +28,7 @@ Same semantics as the SQLite store (chatrec/stores/sqlite.py):
   on by default, or stronger, e.g. a synchronous replica).
 
 Connection problems (unreachable host, wrong credentials, missing database) raise
-SessionStoreError with one line naming the setting and the URL without its password.
+StoreUnavailable with one line naming the setting and the URL without its password.
 """
 from __future__ import annotations
 
@@ -33,65 +38,13 @@ import threading
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-from chatrec.errors import MissingExtra, NotFound, SessionStoreError
+from chatrec.errors import MissingExtra, NotFound, StoreBusy, StoreUnavailable
 from chatrec.sessions import TRANSCRIPT_KEEP, SessionState, TurnEffects
+from chatrec.stores.postgres_schema import LOAD, migrate
+from chatrec.stores.postgres_upkeep import PostgresUpkeep
 from chatrec.stores.sqlite import _dump, _json  # the same JSON columns
 
 SETTING = "CHATREC_SESSIONS_URL"
-#: any constant: the advisory lock key that serializes schema migrations
-_MIGRATION_LOCK = 0x63686174726563
-
-_SCHEMA = """
-CREATE SEQUENCE IF NOT EXISTS rating_order;
-CREATE TABLE IF NOT EXISTS sessions (
-    id TEXT PRIMARY KEY,
-    user_id TEXT,               -- JSON-encoded so 42 and "42" round-trip as given
-    turns INTEGER NOT NULL DEFAULT 0,
-    last_query TEXT,            -- JSON of the last list request, for `more`/`refine`
-    page INTEGER NOT NULL DEFAULT 0,
-    created DOUBLE PRECISION NOT NULL,
-    updated DOUBLE PRECISION NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ratings (
-    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    item_id TEXT NOT NULL,
-    rating DOUBLE PRECISION NOT NULL,
-    at DOUBLE PRECISION NOT NULL,
-    ord BIGINT NOT NULL DEFAULT nextval('rating_order'),  -- rating order, latest last
-    PRIMARY KEY (session_id, item_id)
-);
-CREATE TABLE IF NOT EXISTS shown (
-    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    item_id TEXT NOT NULL,
-    PRIMARY KEY (session_id, item_id)
-);
-CREATE TABLE IF NOT EXISTS seen (
-    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    item_id TEXT NOT NULL,
-    PRIMARY KEY (session_id, item_id)
-);
-CREATE TABLE IF NOT EXISTS transcript (
-    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    n INTEGER NOT NULL,         -- the turn number (sessions.turns after the turn)
-    at DOUBLE PRECISION NOT NULL,
-    turn TEXT NOT NULL,         -- JSON: message, reply, intent, items
-    PRIMARY KEY (session_id, n)
-);
-"""
-# columns added to `sessions` after the first schema: name -> declaration
-_NEW_COLUMNS = {"last_items": "TEXT", "pending": "TEXT", "focus": "TEXT"}
-
-_LOAD = """
-SELECT s.user_id, s.turns, s.last_query, s.page, s.created, s.updated, s.last_items,
-       s.pending, s.focus,
-       ARRAY(SELECT r.item_id FROM ratings r WHERE r.session_id = s.id ORDER BY r.ord),
-       ARRAY(SELECT r.rating FROM ratings r WHERE r.session_id = s.id ORDER BY r.ord),
-       ARRAY(SELECT x.item_id FROM shown x WHERE x.session_id = s.id),
-       ARRAY(SELECT x.item_id FROM seen x WHERE x.session_id = s.id)
-FROM sessions s WHERE s.id = %s
-"""
-
-
 def redact(url: str) -> str:
     """The URL without its password, for messages (credentials are never shown)."""
     parts = urlsplit(url)
@@ -108,10 +61,14 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(text[0].split()) if text else type(exc).__name__
 
 
-class PostgresSessionStore:
+class PostgresSessionStore(PostgresUpkeep):
     """Sessions in a PostgreSQL database; safe across threads, processes and hosts."""
 
-    def __init__(self, url: str, max_connections: int = 8, connect_timeout: float = 5.0):
+    backend = "postgres"
+    blocking = True  # calls wait on the network: the HTTP app runs them in its pool
+
+    def __init__(self, url: str, max_connections: int = 8, connect_timeout: float = 5.0,
+                 busy_timeout_ms: int = 1_000):
         try:
             import psycopg  # noqa: F401
             import psycopg_pool  # noqa: F401
@@ -122,6 +79,8 @@ class PostgresSessionStore:
         self.url = url
         self.max_connections = max_connections
         self.connect_timeout = connect_timeout
+        self.busy_timeout_ms = max(1, int(busy_timeout_ms))
+        self._local = threading.local()   # no_wait() is per thread
         self._pool = None
         self._pool_pid = None
         self._lock = threading.Lock()
@@ -129,9 +88,9 @@ class PostgresSessionStore:
         self._migrate()
 
     # ---- connections -------------------------------------------------------------
-    def _fail(self, exc: BaseException) -> SessionStoreError:
-        return SessionStoreError(f"{SETTING}: cannot use PostgreSQL at {redact(self.url)}: "
-                                 f"{_one_line(exc)}")
+    def _fail(self, exc: BaseException) -> StoreUnavailable:
+        return StoreUnavailable(f"{SETTING}: cannot use PostgreSQL at {redact(self.url)}: "
+                                f"{_one_line(exc)}")
 
     def _get_pool(self):
         """This process's pool, opened on first use (and again after a fork). One
@@ -150,30 +109,34 @@ class PostgresSessionStore:
                 pool = ConnectionPool(
                     self.url, min_size=1, max_size=self.max_connections, open=False,
                     timeout=self.connect_timeout, name="chatrec-sessions",
-                    kwargs={"connect_timeout": timeout, "autocommit": True})
+                    kwargs={"connect_timeout": timeout, "autocommit": True,
+                            # a lock held longer than this by another writer: StoreBusy
+                            "options": f"-c lock_timeout={self.busy_timeout_ms}"})
                 pool.open(wait=True, timeout=self.connect_timeout)
                 self._pool, self._pool_pid = pool, os.getpid()
         return self._pool
 
     def _run(self, work):
         """work(conn) on a pooled autocommit connection (a single statement is its own
-        transaction: one round trip); a lost server becomes SessionStoreError."""
+        transaction: one round trip); a lock wait past the busy timeout is StoreBusy,
+        a lost server StoreUnavailable: never a bare driver exception."""
         import psycopg
+        from psycopg import errors
         from psycopg_pool import PoolTimeout
         try:
             with self._get_pool().connection() as conn:
                 return work(conn)
-        except (psycopg.Error, PoolTimeout) as e:  # never a bare driver exception
+        except errors.LockNotAvailable:
+            waited = 0 if getattr(self._local, "no_wait", False) else self.busy_timeout_ms / 1000
+            raise StoreBusy(f"the sessions database is busy: another writer held a lock "
+                            f"for more than {waited:g} s; try again") from None
+        except errors.NoDataFound:  # chatrec_not_owner(): the session is someone else's
+            raise NotFound("unknown session") from None
+        except (psycopg.Error, PoolTimeout) as e:
             raise self._fail(e) from e
 
     def _migrate(self) -> None:
-        def work(conn):
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
-                conn.execute(_SCHEMA)
-                for name, decl in _NEW_COLUMNS.items():
-                    conn.execute(f"ALTER TABLE sessions ADD COLUMN IF NOT EXISTS {name} {decl}")
-        self._run(work)
+        self._run(migrate)
 
     def close(self) -> None:
         """Close this process's pool (it reopens on the next use)."""
@@ -185,11 +148,11 @@ class PostgresSessionStore:
     # ---- reads -------------------------------------------------------------------
     def load(self, session_id: str) -> SessionState:
         """The state of a session; a fresh, not yet stored one if it does not exist."""
-        row = self._run(lambda conn: conn.execute(_LOAD, (session_id,)).fetchone())
+        row = self._run(lambda conn: conn.execute(LOAD, (session_id,)).fetchone())
         if row is None:
             return SessionState(id=session_id)
         (user, turns, last_query, page, created, updated, last_items, pending, focus,
-         rated, values, shown, seen) = row
+         owner, rated, values, shown, seen) = row
         return SessionState(
             id=session_id, user_id=_json(user),
             ratings={str(k): float(v) for k, v in zip(rated, values)},
@@ -197,7 +160,7 @@ class PostgresSessionStore:
             last_query=_json(last_query), page=page, turns=turns,
             created=created, updated=updated,
             last_items=[str(i) for i in (_json(last_items) or [])],
-            pending=_json(pending), focus=focus, exists=True,
+            pending=_json(pending), focus=focus, exists=True, owner=owner,
         )
 
     def get(self, session_id: str, transcript: int = 0) -> SessionState:
@@ -217,9 +180,10 @@ class PostgresSessionStore:
         return self._run(lambda conn: conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
 
     # ---- writes ------------------------------------------------------------------
-    def apply(self, session_id: str, effects: TurnEffects) -> None:
-        """Record one turn: create the session if needed, count the turn, merge the
-        effects; returns only after the commit (the turn is then acknowledged)."""
+    def apply(self, session_id: str, effects: TurnEffects, owner: str | None = None) -> None:
+        """Record one turn: create the session (for `owner`) if needed, count the turn,
+        merge the effects; returns only after the commit (the turn is then
+        acknowledged). NotFound, with nothing written, if another owner has it."""
         now = time.time()
 
         durable = bool(effects.ratings or effects.seen) and self.fsync_ratings
@@ -229,9 +193,11 @@ class PostgresSessionStore:
             try:
                 with conn.pipeline(), conn.cursor() as cur:
                     cur.execute("BEGIN")
+                    if getattr(self._local, "no_wait", False):
+                        cur.execute("SET LOCAL lock_timeout = 1")  # (0 would mean never)
                     if not durable:  # see the module docstring: SQLite's NORMAL
                         cur.execute("SET LOCAL synchronous_commit = off")
-                    _write(cur, session_id, effects, now)
+                    _write(cur, session_id, effects, now, owner)
                     cur.execute("COMMIT")
             except BaseException:
                 if not conn.closed:
@@ -239,16 +205,22 @@ class PostgresSessionStore:
                 raise
         self._run(work)
 
-    def delete(self, session_id: str) -> bool:
-        """Forget a session (its ratings, marks and transcript go with it)."""
+    def delete(self, session_id: str, owner: str | None = None) -> bool:
+        """Forget a session of `owner` (its ratings, marks and transcript go with it).
+        True if it existed and was theirs."""
         return self._run(lambda conn: conn.execute(
-            "DELETE FROM sessions WHERE id = %s", (session_id,)).rowcount > 0)
+            "DELETE FROM sessions WHERE id = %s AND owner IS NOT DISTINCT FROM %s",
+            (session_id, owner)).rowcount > 0)
 
 
-def _write(cur, sid: str, fx: TurnEffects, now: float) -> None:
+def _write(cur, sid: str, fx: TurnEffects, now: float, owner) -> None:
     """The statements of one turn, in the order the SQLite store runs them."""
-    cur.execute("INSERT INTO sessions (id, user_id, turns, created, updated) "
-                "VALUES (%s, NULL, 0, %s, %s) ON CONFLICT (id) DO NOTHING", (sid, now, now))
+    cur.execute("INSERT INTO sessions (id, user_id, turns, created, updated, owner) "
+                "VALUES (%s, NULL, 0, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                (sid, now, now, owner))
+    # another owner's session: raise (P0002 -> NotFound) and the pipeline writes nothing
+    cur.execute("SELECT chatrec_not_owner() FROM sessions WHERE id = %s "
+                "AND owner IS DISTINCT FROM %s", (sid, owner))
     # takes the row lock: a concurrent turn on this session waits here until we commit
     cur.execute("UPDATE sessions SET turns = turns + 1, updated = %s, pending = %s "
                 "WHERE id = %s", (now, _dump(fx.pending), sid))

@@ -56,6 +56,22 @@ def trained_home(tmp_path, monkeypatch, trained_home_cache) -> Path:
     return home
 
 
+@pytest.fixture
+def servers():
+    """start(home, workers=1, *flags, **env) -> a real `chatrec serve` on 127.0.0.1
+    (tests/chatrec/serving.py); all are stopped at the end."""
+    from tests.chatrec.serving import Server
+
+    started = []
+
+    def start(home, workers=1, *args, **env):
+        started.append(Server(home, workers, *args, **env))
+        return started[-1]
+    yield start
+    for s in started:
+        s.stop()
+
+
 _db_numbers = itertools.count()
 
 

@@ -149,6 +149,9 @@ class TinyParser:
         return Query(Intent.UNKNOWN, parser=self.name)
 
 
-def tiny_service(db_path) -> ChatService:
+def tiny_service(db_path, client_session_ids: bool = True) -> ChatService:
+    """client_session_ids=True (as the CLI runs) lets tests name their sessions; the
+    HTTP tests use False, the server's default."""
     bundle = tiny_bundle()
-    return ChatService(bundle, TinyParser(bundle.catalog), SessionStore(db_path))
+    return ChatService(bundle, TinyParser(bundle.catalog), SessionStore(db_path),
+                       client_session_ids=client_session_ids)

@@ -12,7 +12,7 @@ from tests.chatrec.fakes import tiny_service
 @pytest.fixture
 def client(tmp_path):
     # raise_server_exceptions=False: a 5xx must show up as a response, not be hidden
-    with TestClient(create_app(tiny_service(tmp_path / "s.db")),
+    with TestClient(create_app(tiny_service(tmp_path / "s.db", client_session_ids=False)),
                     raise_server_exceptions=False) as c:
         yield c
 
@@ -31,27 +31,51 @@ def test_chat_starts_and_continues_a_session(client):
     assert not {i["item_id"] for i in more["items"]} & {i["item_id"] for i in body["items"]}
 
 
-def test_client_chosen_session_and_user(client):
+def test_session_ids_are_issued_by_the_server(client):
     r = client.post("/chat", json={"message": "recommend", "session_id": "my-s_1",
                                    "user_id": 1})
-    assert r.status_code == 200 and r.json()["session_id"] == "my-s_1"
-    assert r.json()["reply"] == "Picks for user 1:"
+    assert r.status_code == 404 and "unknown session 'my-s_1'" in r.json()["detail"]
+    sid = client.post("/chat", json={"message": "hi"}).json()["session_id"]
+    assert len(sid) == 22  # 128 random bits, URL-safe
+    r = client.post("/chat", json={"message": "recommend", "session_id": sid, "user_id": 1})
+    assert r.status_code == 200 and r.json()["reply"] == "Picks for user 1:"
     r = client.post("/chat", json={"message": "recommend", "user_id": "1"})
     assert r.json()["reply"] == "Picks for user 1:"  # string ids work too
 
 
+def test_nobody_can_take_over_a_session_by_naming_it(client):
+    """The finding: a second client created "alice" with "I loved Scream", and Alice's
+    picks then said "because you liked Scream"."""
+    r = client.post("/chat", json={"message": "i loved scream", "session_id": "alice"})
+    assert r.status_code == 404
+    alice = client.post("/chat", json={"message": "i loved star wars"}).json()["session_id"]
+    picks = client.post("/chat", json={"message": "recommend", "session_id": alice}).json()
+    assert all("Scream" not in (i["reason"] or "") for i in picks["items"])
+    assert client.get("/sessions/alice").status_code == 404
+
+
+def test_client_session_ids_is_an_operator_opt_in(tmp_path):
+    svc = tiny_service(tmp_path / "s.db", client_session_ids=True)
+    with TestClient(create_app(svc), raise_server_exceptions=False) as c:
+        r = c.post("/chat", json={"message": "recommend", "session_id": "my-s_1"})
+        assert r.status_code == 200 and r.json()["session_id"] == "my-s_1"
+        assert c.get("/sessions/my-s_1").json()["turns"] == 1
+
+
 def test_session_endpoints(client):
-    client.post("/chat", json={"message": "i loved fargo", "session_id": "s"})
-    r = client.get("/sessions/s")
+    sid = client.post("/chat", json={"message": "i loved fargo"}).json()["session_id"]
+    r = client.get(f"/sessions/{sid}")
     assert r.status_code == 200
     body = r.json()
     assert {k: body[k] for k in ("session_id", "user_id", "turns", "ratings", "seen")} == {
-        "session_id": "s", "user_id": None, "turns": 1, "seen": [],
+        "session_id": sid, "user_id": None, "turns": 1, "seen": [],
         "ratings": [{"item_id": 6, "title": "Fargo", "rating": 5.0}]}
     assert [t["message"] for t in body["transcript"]] == ["i loved fargo"]
-    assert client.delete("/sessions/s").json() == {"session_id": "s", "deleted": True}
-    assert client.get("/sessions/s").status_code == 404
-    assert client.delete("/sessions/s").status_code == 404
+    assert client.delete(f"/sessions/{sid}").json() == {"session_id": sid, "deleted": True}
+    assert client.get(f"/sessions/{sid}").status_code == 404
+    assert client.delete(f"/sessions/{sid}").status_code == 404
+    r = client.post("/chat", json={"message": "more", "session_id": sid})
+    assert r.status_code == 404  # a deleted session is not re-created by its old id
 
 
 def test_direct_endpoints(client):

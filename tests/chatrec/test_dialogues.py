@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chatrec.test_server import Server
+from tests.chatrec.serving import Server
 from tests.dialogues.judge import HttpClient, parse, run_file, summary
 
 pytestmark = pytest.mark.movielens

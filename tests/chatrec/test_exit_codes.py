@@ -16,7 +16,7 @@ import pytest
 from chatrec import cli
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-COMMANDS = ("data", "train", "eval", "parse", "ask", "chat", "serve", "report")
+COMMANDS = ("data", "train", "eval", "parse", "ask", "chat", "serve", "sessions", "report")
 
 
 def readme_table() -> set[tuple[str, int]]:
@@ -48,7 +48,39 @@ def failing_fit(monkeypatch):
 
 
 def no_serving(monkeypatch):
-    monkeypatch.setattr("uvicorn.run", lambda *a, **k: None)
+    monkeypatch.setattr("uvicorn.Server.run", lambda *a, **k: None)
+
+
+_HELD = []   # connections and sockets that must outlive a case's setup
+
+
+def locked_sessions(monkeypatch):
+    """Another process's write lock on the sessions database, and a short wait for it."""
+    import os
+    import sqlite3
+    from chatrec.stores.sqlite import SQLiteSessionStore
+    path = Path(os.environ["CHATREC_HOME"]) / "sessions.sqlite3"
+    SQLiteSessionStore(path).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    _HELD.append(conn)
+    monkeypatch.setenv("CHATREC_SESSIONS_BUSY_TIMEOUT", "0.2")
+
+
+def broken_sessions(monkeypatch):
+    import os
+    (Path(os.environ["CHATREC_HOME"]) / "sessions.sqlite3").write_bytes(b"garbage" * 500)
+
+
+def busy_port() -> int:
+    """A port something else already listens on."""
+    import socket
+    if not _HELD or not isinstance(_HELD[-1], socket.socket):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        _HELD.append(sock)
+    return _HELD[-1].getsockname()[1]
 
 
 def no_matplotlib(monkeypatch):
@@ -83,6 +115,7 @@ CASES = {
     ("ask", 2): (["ask", "   "], None),
     ("ask", 3): (["ask", "hi", "--dataset", "nope"], None),
     ("ask", 4): (["ask", "hi", "--user", "99999"], None),
+    ("ask", 5): (["ask", "I loved Fargo"], locked_sessions),
     ("ask", 130): (["ask", "hi"], interrupted("ask")),
     ("chat", 0): (["chat"], chat_stdin),
     ("chat", 2): (["chat", "--session", "not a session id!"], None),
@@ -92,7 +125,13 @@ CASES = {
     ("serve", 0): (["serve", "--port", "0"], no_serving),
     ("serve", 2): (["serve", "--port", "70000"], None),
     ("serve", 3): (["serve", "--dataset", "nope"], None),
+    ("serve", 6): (["serve", "--port", "{busy_port}"], None),
     ("serve", 130): (["serve"], interrupted("serve")),
+    ("sessions", 0): (["sessions", "stats", "--json"], None),
+    ("sessions", 2): (["sessions", "prune", "--ttl", "soon"], None),
+    ("sessions", 3): (["sessions", "stats"], broken_sessions),
+    ("sessions", 5): (["sessions", "prune", "--ttl", "0s"], locked_sessions),
+    ("sessions", 130): (["sessions", "stats"], interrupted("sessions")),
     ("report", 0): (["report", "--eval", "{results}", "--out", "{tmp}"], None),
     ("report", 2): (["report", "--out"], None),
     ("report", 3): (["report"], no_matplotlib),
@@ -110,7 +149,8 @@ def test_exit_code(command, code, trained_home, tmp_path, monkeypatch, capsys):
     argv, setup = CASES[(command, code)]
     results = tmp_path / "results.json"
     results.write_text('{"models": {"mf": {"rmse": 0.91, "ndcg@10": 0.03}}}')
-    argv = [a.format(results=results, tmp=tmp_path) for a in argv]
+    argv = [a.format(results=results, tmp=tmp_path,
+                     busy_port=busy_port() if "{busy_port}" in a else 0) for a in argv]
     if setup:
         setup(monkeypatch)
     try:
@@ -123,7 +163,7 @@ def test_exit_code(command, code, trained_home, tmp_path, monkeypatch, capsys):
     if code == 2 and lines[0].startswith("usage:"):  # argparse: that command's usage
         assert lines[0].startswith(f"usage: chatrec {command}"), err
         assert lines[-1].startswith(f"chatrec {command}") and ": error: " in lines[-1], err
-    elif code in (2, 3, 4):  # one line that says what is wrong
+    elif code in (2, 3, 4, 5, 6):  # one line that says what is wrong
         assert len(lines) == 1 and lines[0].startswith("chatrec: error:"), err
         assert len(lines[0]) < 300, err
     elif code == 1:  # which model failed and why

@@ -78,7 +78,8 @@ def test_arm_in_reply_transcript_list_and_metrics(tmp_path, monkeypatch):
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     bundle = tiny_bundle()
     exp = Experiments(parse_spec("recommend: fake-mf 50, popularity 50"))
-    svc = ChatService(bundle, TinyParser(bundle.catalog), SessionStore(tmp_path / "s.db"), exp)
+    svc = ChatService(bundle, TinyParser(bundle.catalog), SessionStore(tmp_path / "s.db"),
+                      client_session_ids=True, experiments=exp)
     by_arm = {}
     for sid in session_ids(40):
         arm = exp.assign(sid)["recommend"]
@@ -104,7 +105,8 @@ def test_arm_in_reply_transcript_list_and_metrics(tmp_path, monkeypatch):
 
 def test_no_experiment_no_arm(tmp_path):
     bundle = tiny_bundle()
-    svc = ChatService(bundle, TinyParser(bundle.catalog), SessionStore(tmp_path / "s.db"))
+    svc = ChatService(bundle, TinyParser(bundle.catalog), SessionStore(tmp_path / "s.db"),
+                      client_session_ids=True)
     assert "arm" not in svc.turn("recommend", "s1", user_id=1)["query"]
 
 

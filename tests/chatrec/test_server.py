@@ -4,14 +4,6 @@ beyond one machine: two servers (standing in for two hosts) sharing one conversa
 through PostgreSQL, with /metrics summing every worker (multiprocess mode)."""
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -19,86 +11,19 @@ from prometheus_client.parser import text_string_to_metric_families
 from chatrec.cli import main
 
 pytestmark = pytest.mark.movielens
-REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`chatrec serve` in its own process group (so workers die with it)."""
-
-    def __init__(self, home: Path, workers: int = 1, args: tuple = (), env: dict | None = None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, CHATREC_HOME=str(home), PYTHONPATH=str(REPO), **(env or {}))
-        self.log = open(home / f"serve-{self.port}.log", "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "chatrec.cli", "serve", "--port", str(self.port),
-             "--workers", str(workers), *args],
-            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        deadline = time.monotonic() + 120
-        while True:
-            assert self.proc.poll() is None, self.output()
-            try:
-                if httpx.get(self.url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start:\n" + self.output()
-            time.sleep(0.1)
-
-    def output(self) -> str:
-        self.log.flush()
-        return Path(self.log.name).read_text()
-
-    def chat(self, message, session_id=None, **kw):
-        body = {"message": message, **({"session_id": session_id} if session_id else {}), **kw}
-        r = httpx.post(self.url + "/chat", json=body, timeout=10)
-        assert r.status_code == 200, r.text
-        return r.json()
-
-    def kill9(self):
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(5)
-        self.log.close()
-
-
-@pytest.fixture
-def servers():
-    started = []
-
-    def start(home, workers=1, **kw):
-        started.append(Server(home, workers, **kw))
-        return started[-1]
-    yield start
-    for s in started:
-        s.stop()
 
 
 def test_acknowledged_rating_survives_kill_9(trained_home, servers):
     s = servers(trained_home)
-    ack = s.chat("I loved Fargo", "durable-1")
+    ack = s.chat("I loved Fargo")
+    sid = ack["session_id"]
     assert ack["reply"].startswith("Noted: you loved Fargo (1996) (5/5)")
     s.kill9()  # no shutdown, no checkpoint: only what was committed survives
     s2 = servers(trained_home)
-    sess = httpx.get(s2.url + "/sessions/durable-1").json()
+    sess = httpx.get(s2.url + f"/sessions/{sid}").json()
     assert sess["ratings"] == [{"item_id": 100, "title": "Fargo", "rating": 5.0}]
     assert sess["turns"] == 1
-    picks = s2.chat("recommend something", "durable-1")
+    picks = s2.chat("recommend something", sid)
     # the restarted server folds the rating in: personal picks, Fargo itself excluded
     assert picks["reply"].startswith("Picks for you") and picks["items"]
     assert "Fargo" not in [it["title"] for it in picks["items"]]
@@ -106,15 +31,16 @@ def test_acknowledged_rating_survives_kill_9(trained_home, servers):
 
 def test_session_survives_a_restart_and_more_continues(trained_home, servers):
     s = servers(trained_home)
-    first = s.chat("movies like Star Wars", "restart-1")
+    first = s.chat("movies like Star Wars")
+    sid = first["session_id"]
     titles = [it["title"] for it in first["items"]]
     assert "Empire Strikes Back, The" in titles and "Return of the Jedi" in titles
     s.stop()
     s2 = servers(trained_home)
-    more = s2.chat("show me more", "restart-1")
+    more = s2.chat("show me more", sid)
     assert more["reply"].startswith("More films like Star Wars")
     assert not {it["item_id"] for it in more["items"]} & {it["item_id"] for it in first["items"]}
-    assert httpx.get(s2.url + "/sessions/restart-1").json()["turns"] == 2
+    assert httpx.get(s2.url + f"/sessions/{sid}").json()["turns"] == 2
 
 
 def test_bad_input_over_the_wire_keeps_the_server_healthy(trained_home, servers):
@@ -140,14 +66,14 @@ def test_bad_input_over_the_wire_keeps_the_server_healthy(trained_home, servers)
 def test_two_workers_share_sessions(trained_home, servers):
     s = servers(trained_home, workers=2)
     assert "<html" in httpx.get(s.url + "/").text.lower()
-    s.chat("I loved Toy Story", "shared-1")
+    sid = s.chat("I loved Toy Story")["session_id"]
     # fresh connections spread over both workers; every one must see the rating
     for _ in range(8):
-        body = s.chat("recommend", "shared-1")
+        body = s.chat("recommend", sid)
         # personal picks (not the popular fallback) exist only if the rating was seen
         assert body["reply"].startswith("Picks for you")
         assert "Toy Story" not in [it["title"] for it in body["items"]]
-    assert httpx.get(s.url + "/sessions/shared-1").json()["turns"] == 9
+    assert httpx.get(s.url + f"/sessions/{sid}").json()["turns"] == 9
 
 
 def turns_counted(server) -> float:
@@ -157,17 +83,17 @@ def turns_counted(server) -> float:
 
 
 def test_two_servers_share_one_conversation_through_postgres(trained_home, servers, pg_url):
-    a = servers(trained_home, workers=2, args=("--sessions", pg_url))
-    b = servers(trained_home, env={"CHATREC_SESSIONS_URL": pg_url})
-    a.chat("I loved Toy Story", "hosts-1")
+    a = servers(trained_home, 2, "--sessions", pg_url)
+    b = servers(trained_home, CHATREC_SESSIONS_URL=pg_url)
+    sid = a.chat("I loved Toy Story")["session_id"]   # issued by a, known to b too
     for n in range(6):   # alternate hosts; fresh connections spread over a's workers
-        body = (a if n % 2 else b).chat("recommend", "hosts-1")
+        body = (a if n % 2 else b).chat("recommend", sid)
         assert body["reply"].startswith("Picks for you")   # the rating was seen
         assert "Toy Story" not in [it["title"] for it in body["items"]]
     assert turns_counted(a) == 4 and turns_counted(b) == 3   # both workers of a summed
-    a.chat("I hated Titanic", "hosts-1")
+    a.chat("I hated Titanic", sid)
     a.kill9()            # acknowledged: must survive the host's death
-    s = httpx.get(b.url + "/sessions/hosts-1").json()
+    s = httpx.get(b.url + f"/sessions/{sid}").json()
     assert s["turns"] == 8
     assert {r["title"]: r["rating"] for r in s["ratings"]} == {"Toy Story": 5.0,
                                                                "Titanic": 1.0}

@@ -103,6 +103,31 @@ def test_corrupt_artifact_retrains_with_a_warning(home, caplog):
     training.load_or_train("tiny", data=tiny_data())  # and the rewritten file now loads
 
 
+@pytest.mark.parametrize("damage", ["nan", "crc"])
+def test_nan_or_corrupt_artifact_retrains_with_a_warning(home, caplog, damage):
+    """Findings: NaN-filled artifacts loaded silently and answered with an empty list;
+    a flipped bit in a memory-mapped artifact was never noticed."""
+    import zipfile
+    train()
+    path = artifacts_dir("tiny") / "hybrid.npz"  # a route model: loaded at start
+    arrays = dict(np.load(path))
+    if damage == "nan":
+        name = next(k for k, v in arrays.items() if v.dtype.kind == "f" and v.size)
+        arrays[name] = np.full_like(arrays[name], np.nan)
+        np.savez(path, **arrays)
+    else:
+        with zipfile.ZipFile(path) as zf:
+            info = max(zf.infolist(), key=lambda i: i.file_size)
+        data = bytearray(path.read_bytes())
+        data[info.header_offset + info.compress_size // 2] ^= 0x01
+        path.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING, logger="chatrec.training"):
+        bundle = training.load_or_train("tiny", data=tiny_data())
+    warning = next(r.message for r in caplog.records if "hybrid" in r.message)
+    assert "unreadable" in warning and ("NaN" in warning or "CRC" in warning), warning
+    assert bundle.models["hybrid"].similar_items(0, 3)[0].size == 3
+
+
 def test_missing_module_is_skipped_and_noted(home, monkeypatch, caplog):
     monkeypatch.setitem(MODELS, "future", "models.not_written_yet:Model")
     with caplog.at_level(logging.WARNING, logger="chatrec.training"):

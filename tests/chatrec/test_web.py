@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from tests.chatrec.cdp import Browser, find_chromium
-from tests.chatrec.test_server import Server
+from tests.chatrec.serving import Server
 
 STATIC = Path(__file__).resolve().parents[2] / "chatrec" / "static"
 CARDS = json.loads((STATIC / "index.html").read_text().split(
@@ -102,10 +102,13 @@ def error_text(browser: Browser) -> str:
 
 class Stub(BaseHTTPRequestHandler):
     """The page's files, /health, and a scripted POST /chat (`replies`: status codes
-    to answer in turn, 200 when empty); every request body is kept in `seen`."""
+    to answer in turn, 200 when empty); every request body is kept in `seen`, its
+    Authorization header in `auth`; with `needs_key` a /chat without 'Bearer k1' is 401."""
 
     seen: list[dict] = []
     replies: list[int] = []
+    auth: list[str | None] = []
+    needs_key = False
 
     def log_message(self, *args):
         pass
@@ -128,6 +131,9 @@ class Stub(BaseHTTPRequestHandler):
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.seen.append(body)
+        self.auth.append(self.headers.get("Authorization"))
+        if self.needs_key and self.auth[-1] != "Bearer k1":
+            return self._json(401, {"detail": "this server needs an API key"})
         status = self.replies.pop(0) if self.replies else 200
         if status == 422:
             detail = [{"loc": ["body", "user_id"], "msg": "Input should be a valid integer"}]
@@ -152,7 +158,7 @@ class Stub(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def stub_url():
-    Stub.seen, Stub.replies = [], []
+    Stub.seen, Stub.replies, Stub.auth, Stub.needs_key = [], [], [], False
     server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
@@ -210,6 +216,33 @@ def test_errors_are_plain_words_with_a_retry(browser, stub_url):
     browser.eval("document.querySelector('[data-testid=user-input]').value = 'abc'")
     send(browser, "recommend a comedy")
     assert error_text(browser).startswith("That user id was not accepted")
+
+
+def test_an_expired_session_starts_a_new_conversation_with_the_same_message(browser,
+                                                                          stub_url):
+    """Session ids are issued by the server: one it no longer knows is a 404."""
+    open_page(browser, stub_url)
+    browser.eval("localStorage.setItem('chatrec.session_id', 'gone')")
+    Stub.replies = [404]
+    send(browser, "movies like star wars")
+    wait_count(browser, FILMS, 1)
+    assert Stub.seen == [{"message": "movies like star wars", "session_id": "gone"},
+                         {"message": "movies like star wars"}]
+    assert browser.eval("localStorage.getItem('chatrec.session_id')") == "s-1"
+
+
+def test_a_server_with_api_keys_asks_for_one_once_and_sends_it(browser, stub_url):
+    Stub.needs_key = True
+    open_page(browser, stub_url)
+    browser.eval("window.prompt = () => ' k1 '")  # what the person types
+    send(browser, "hi")
+    wait_count(browser, FILMS, 1)
+    assert Stub.auth == [None, "Bearer k1"]
+    assert browser.eval("localStorage.getItem('chatrec.api_key')") == "k1"
+    browser.eval("window.prompt = () => { throw new Error('asked twice'); }")
+    send(browser, "more")
+    wait_count(browser, FILMS, 2)
+    assert Stub.auth[-1] == "Bearer k1"
 
 
 def test_page_is_labelled_for_screen_readers(browser, stub_url):

@@ -57,3 +57,31 @@ def test_truncated_or_missing_member_raises(tmp_path):
     f.write_bytes(data[: len(data) // 2])
     with pytest.raises((ValueError, zipfile.BadZipFile, OSError)):
         load_arrays(f, ["x"])
+
+
+def _flip_a_byte_inside(f, member: str) -> None:
+    """Corrupt one byte of `member`'s array data in place (as a bad disk block would)."""
+    with zipfile.ZipFile(f) as zf:
+        info = zf.getinfo(member)
+    data = bytearray(f.read_bytes())
+    data[info.header_offset + info.compress_size] ^= 0xFF  # well inside the member
+    f.write_bytes(bytes(data))
+
+
+def test_a_flipped_bit_fails_the_crc_instead_of_being_served(tmp_path):
+    f = tmp_path / "b.npz"
+    np.savez(f, x=np.arange(1000, dtype=np.float64))
+    _flip_a_byte_inside(f, "x.npy")
+    with pytest.raises(zipfile.BadZipFile, match="CRC"):
+        load_arrays(f, ["x"])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_or_infinite_floats_are_refused(tmp_path, bad):
+    f = tmp_path / "n.npz"
+    x = np.ones(50, dtype=np.float32)
+    x[17] = bad
+    np.savez(f, x=x, ok=np.arange(3))
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        load_arrays(f, ["x"])
+    np.testing.assert_array_equal(load_arrays(f, ["ok"])["ok"], np.arange(3))  # ints: fine

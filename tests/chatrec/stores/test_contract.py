@@ -1,12 +1,14 @@
 """The session store contract, for every back end: round trips of every field, merges,
-re-ratings, transcripts, deletion, and concurrent turns that never lose an update."""
+re-ratings, transcripts, deletion, concurrent turns that never lose an update, owners,
+expiry, statistics, bounded lock waits (StoreBusy, no_wait) and the health check."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
-from chatrec.errors import NotFound
+from chatrec.errors import NotFound, StoreBusy
 from chatrec.sessions import TRANSCRIPT_KEEP, TurnEffects
 
 
@@ -109,3 +111,90 @@ def test_concurrent_threads_lose_no_update(store):
     s = store.get("shared")
     assert s.turns == 100 and len(s.shown) == 100 and len(s.ratings) == 100
     assert len(s.seen) == 100
+
+
+# ---- owners --------------------------------------------------------------------------
+def test_a_session_belongs_to_the_owner_that_created_it(store):
+    store.apply("s", TurnEffects(ratings=[("1", 5.0)]), owner="key:a")
+    assert store.load("s").owner == "key:a" and store.get("s").owner == "key:a"
+    with pytest.raises(NotFound):  # another owner cannot add a turn...
+        store.apply("s", TurnEffects(ratings=[("2", 1.0)]), owner="key:b")
+    with pytest.raises(NotFound):  # ...nor can a caller without a key
+        store.apply("s", TurnEffects())
+    assert store.delete("s", owner="key:b") is False and store.delete("s") is False
+    s = store.get("s")
+    assert s.ratings == {"1": 5.0} and s.turns == 1  # nothing of theirs was written
+    store.apply("s", TurnEffects(ratings=[("3", 4.0)]), owner="key:a")
+    assert store.get("s").turns == 2
+    assert store.delete("s", owner="key:a") is True and store.count() == 0
+
+
+# ---- expiry and statistics -----------------------------------------------------------
+def test_prune_deletes_only_idle_sessions_and_everything_they_hold(store):
+    for n in range(450):  # more than one batch
+        store.apply(f"old{n}", TurnEffects(ratings=[("1", 4.0)], seen=["2"], shown=["3"],
+                                           transcript={"message": "m", "reply": "r",
+                                                       "intent": "help", "items": []}))
+    time.sleep(0.02)
+    cut = time.time()  # the old ones are idle at least 0.01 s before this; fresh is not
+    time.sleep(0.02)
+    store.apply("fresh", TurnEffects(ratings=[("1", 4.0)]))
+    assert store.stats(idle_seconds=3600).expired == 0
+    assert store.prune(0.01, now=cut + 0.01) == 450
+    assert store.count() == 1 and store.get("fresh").ratings == {"1": 4.0}
+    stats = store.stats()
+    assert (stats.sessions, stats.ratings, stats.transcript_turns) == (1, 1, 0)
+    assert store.prune(0.01, now=cut + 0.01) == 0
+
+
+def test_stats_count_what_is_stored(store):
+    store.apply("a", TurnEffects(ratings=[("1", 4.0), ("2", 3.0)],
+                                 transcript={"message": "m", "reply": "r", "intent": "rate",
+                                             "items": []}))
+    store.apply("b", TurnEffects())
+    stats = store.stats(idle_seconds=0)
+    assert (stats.sessions, stats.ratings, stats.transcript_turns) == (2, 2, 1)
+    assert stats.expired == 2  # idle for more than 0 s: both
+    assert stats.bytes > 0 and stats.oldest_update <= stats.newest_update
+    assert set(stats.to_dict()) >= {"backend", "location", "sessions", "bytes"}
+
+
+# ---- locks, health ---------------------------------------------------------------------
+def test_a_lock_held_past_the_busy_timeout_is_store_busy(make_store, hold_write_lock):
+    store = make_store(busy_timeout_ms=200)
+    store.apply("a", TurnEffects())
+    with hold_write_lock():
+        t = time.monotonic()
+        with pytest.raises(StoreBusy):
+            store.apply("a", TurnEffects(ratings=[("1", 5.0)]))
+        waited = time.monotonic() - t
+        assert 0.15 < waited < 10  # waited its busy timeout (0.2 s), then gave up
+        assert store.load("a").turns == 1  # reads go on while a writer holds the lock
+    store.apply("a", TurnEffects(ratings=[("1", 5.0)]))  # and writes once it is gone
+    assert store.get("a").ratings == {"1": 5.0}
+
+
+def test_no_wait_fails_at_once_and_then_waits_again(make_store, hold_write_lock):
+    store = make_store(busy_timeout_ms=10_000)
+    store.apply("a", TurnEffects())
+    with hold_write_lock():
+        t = time.monotonic()
+        with pytest.raises(StoreBusy), store.no_wait():
+            store.apply("a", TurnEffects())
+        assert time.monotonic() - t < 5  # not the 10 s busy timeout
+        with store.no_wait():
+            assert store.load("a").exists  # reads never wait anyway
+    with store.no_wait():
+        store.apply("a", TurnEffects())
+    assert store.get("a").turns == 2
+
+
+def test_check_is_ok_and_answers_at_once_under_a_held_lock(make_store, hold_write_lock):
+    store = make_store(busy_timeout_ms=10_000)
+    store.apply("a", TurnEffects())
+    health = store.check()
+    assert health.ok and health.detail == "ok" and health.backend
+    with hold_write_lock():
+        t = time.monotonic()
+        assert store.check().ok
+        assert time.monotonic() - t < 5  # never waits for the lock

@@ -7,7 +7,7 @@ import multiprocessing as mp
 import psycopg
 import pytest
 
-from chatrec.errors import SessionStoreError, UsageError, exit_code
+from chatrec.errors import StoreUnavailable, UsageError, exit_code
 from chatrec.sessions import TurnEffects, open_store
 from chatrec.stores.postgres import PostgresSessionStore, redact
 
@@ -76,7 +76,7 @@ def test_an_older_schema_is_migrated(pg_url):
     (lambda c: "postgresql://postgres@127.0.0.1:1/postgres", "127.0.0.1"),
 ])
 def test_bad_urls_fail_in_one_line_without_the_password(pg_cluster, make_url, words):
-    with pytest.raises(SessionStoreError) as err:
+    with pytest.raises(StoreUnavailable) as err:
         PostgresSessionStore(make_url(pg_cluster), connect_timeout=2)
     msg = str(err.value)
     assert msg.startswith("CHATREC_SESSIONS_URL: cannot use PostgreSQL at ")
@@ -86,7 +86,7 @@ def test_bad_urls_fail_in_one_line_without_the_password(pg_cluster, make_url, wo
 
 def test_a_failed_turn_writes_nothing_and_the_store_goes_on(pg_url):
     store = PostgresSessionStore(pg_url, max_connections=1)
-    with pytest.raises(SessionStoreError, match="cannot use PostgreSQL"):
+    with pytest.raises(StoreUnavailable, match="cannot use PostgreSQL"):
         store.apply("a", TurnEffects(seen=["1"], ratings=[("bad\x00id", 4.0)]))
     assert not store.load("a").exists                     # the whole turn rolled back
     store.apply("a", TurnEffects(seen=["1"]))             # the same pooled connection

@@ -1,7 +1,6 @@
 """Loaders: one tiny fixture per format with known answers, plus the real ML-100K quirks."""
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -222,14 +221,6 @@ def test_ml100k_quirks(ml100k):
 
 
 @pytest.mark.movielens
-def test_ml100k_loads_fast(ml100k_dir):
-    load_recbole(ml100k_dir)  # warm the page cache and imports
-    t0 = time.perf_counter()
-    load_recbole(ml100k_dir)
-    assert time.perf_counter() - t0 < 0.5
-
-
-@pytest.mark.movielens
 def test_ml100k_never_gets_another_films_cast(ml100k):
     """RecBole's ml-100k.link is keyed by MovieLens movieIds, not ML-100K ids; applied
     as-is, Star Wars (ML-100K 50) would get the cast of The Usual Suspects (movieId 50)."""
@@ -247,9 +238,7 @@ def test_real_kg_links_by_movielens_id(ml100k_dir):
     from models.data.kg import read_links
 
     keys = np.arange(1, 1683)
-    t0 = time.perf_counter()
     links = read_links(ml100k_dir / "ml-100k.kg", ml100k_dir / "ml-100k.link", keys)
-    assert time.perf_counter() - t0 < 1.0
     assert sum(1 for x in links if x) == 1598
     star_wars, empire, jedi = (set(links[k - 1]) for k in (260, 1196, 1210))
     assert "film:m.0dtfn" in star_wars  # the film's own entity
