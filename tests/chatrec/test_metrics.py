@@ -8,7 +8,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from chatrec.api import create_app
 from chatrec.metrics import reason_label
-from intents.query import Intent, Query
 from tests.chatrec.fakes import tiny_service
 
 
