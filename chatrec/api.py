@@ -48,7 +48,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from chatrec import __version__, schemas
+from chatrec import __version__, metrics as prometheus, schemas
 from chatrec.access import ApiKeys
 from chatrec.errors import (
     KNOWN_ERRORS, MissingExtra, NotFound, StoreBusy, Unauthorized, http_status,
@@ -87,6 +87,8 @@ async def _service(request: Request) -> ChatService:
         with app.state.lock:  # build once even when the first requests race
             if app.state.service is None:
                 app.state.service = build_service()
+                if app.state.metrics:
+                    app.state.metrics.attach(app.state.service)
     return app.state.service
 
 
@@ -180,6 +182,9 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
     app.add_middleware(RequestLimits, max_body=settings.max_body)
     if settings.trusted_hosts and "*" not in settings.trusted_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts))
+    app.state.metrics = prometheus.install(app)  # None when CHATREC_METRICS=off
+    if service is not None and app.state.metrics:
+        app.state.metrics.attach(service)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
@@ -226,8 +231,11 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
         did not issue (or that expired) is a 404."""
         # an explicit "user_id": null forgets the session's user; absent keeps it
         user = body.user_id if "user_id" in body.model_fields_set else UNSET
-        return await _run(request, svc, partial(
+        answer = await _run(request, svc, partial(
             svc.turn, body.message, body.session_id, user, _owner(request)))
+        if request.app.state.metrics:
+            request.app.state.metrics.observe_chat(answer)
+        return answer
 
     @app.get("/health", response_model=schemas.Health, tags=["meta"],
              responses={503: {"model": schemas.Health, "description": "the sessions "

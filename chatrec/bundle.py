@@ -63,11 +63,13 @@ class Bundle:
     #: route -> diversity re-rank weight chosen at training (0 or absent: no re-rank)
     diversity: dict[str, float] = field(default_factory=dict)
 
-    def route(self, name: str) -> Recommender:
-        """The model serving route `name` ('recommend', 'similar', 'popular').
+    def route(self, name: str, overrides: dict[str, str] | None = None) -> Recommender:
+        """The model serving route `name` ('recommend', 'similar', 'popular');
+        `overrides` ({route: model}, an A/B arm) wins over the bundle's routes.
 
         Raises NotFitted when no trained model serves it (its training failed)."""
-        model = self.models.get(self.routes.get(name, ""))
+        chosen = (overrides or {}).get(name) or self.routes.get(name, "")
+        model = self.models.get(chosen)
         if model is None:
             raise NotFitted(f"no trained model serves the {name!r} route; run "
                             "'chatrec train' and check its report for failures")

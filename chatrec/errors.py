@@ -25,6 +25,10 @@ class NotFound(ChatrecError):
     """A session, user or item that does not exist."""
 
 
+class EngineError(ChatrecError):
+    """A training engine (Spark) cannot start or run."""
+
+
 class MissingExtra(ChatrecError):
     """A feature needs an optional extra that is not installed (e.g. chatrec[report])."""
 
@@ -91,6 +95,7 @@ _TABLE: tuple[tuple[type[BaseException], int, int], ...] = (
     (ParserConfigError, 2, 422),
     (DataError, 3, 422),
     (DatasetError, 3, 503),
+    (EngineError, 3, 503),
     (MissingExtra, 3, 503),
     (ArtifactError, 3, 503),
     (NotFitted, 3, 503),

@@ -38,6 +38,7 @@ class Context:
     profile: dict[int, float] = field(default_factory=dict)  # session ratings
     seen: set[int] = field(default_factory=set)
     shown: set[int] = field(default_factory=set)
+    routes: dict[str, str] = field(default_factory=dict)  # A/B arm: route -> model
 
 
 @dataclass
@@ -160,7 +161,7 @@ class ListMaker:
         """MF ranking for a dataset user, folding in the session's ratings (the
         session's word wins); liked films drive it, disliked ones push down what is
         close to them."""
-        model = self.bundle.route("recommend")
+        model = self.bundle.route("recommend", ctx.routes)
         profile: dict[int, float] = {}
         if ctx.user_index is not None:
             items, values = self.ratings.user_items(ctx.user_index)

@@ -72,6 +72,9 @@ class QueryOut(BaseModel):
     candidates: list[CandidateOut] = []
     parser: str | None = None
     fallback_reason: str | None = None
+    arm: dict[str, str] | None = Field(
+        default=None, description="A/B arms of this session (CHATREC_EXPERIMENTS): "
+        "route -> model", examples=[{"recommend": "item-knn"}])
 
 
 class ChatResponse(BaseModel):

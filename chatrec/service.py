@@ -15,6 +15,7 @@ import numpy as np
 from chatrec.bundle import Bundle
 from chatrec.dispatch import Context, Dispatcher
 from chatrec.errors import NotFound, UsageError
+from chatrec.experiments import Experiments
 from chatrec.search import TitleSearch
 from chatrec.sessions import (
     SessionState, SessionStore, TurnEffects, new_session_id, open_store,
@@ -89,8 +90,10 @@ class ChatService:
     """Chat turns and the read-only queries of the HTTP API."""
 
     def __init__(self, bundle: Bundle, parser, sessions: SessionStore,
-                 client_session_ids: bool = False):
+                 client_session_ids: bool = False,
+                 experiments: Experiments | None = None):
         self.bundle, self.parser, self.sessions = bundle, parser, sessions
+        self.experiments = (experiments or Experiments()).check(bundle.models)
         self.dispatcher = Dispatcher(bundle)
         self.parser_blocks = parser_blocks(parser)
         # True: an unknown session id starts a session under that name (the CLI, and
@@ -112,6 +115,7 @@ class ChatService:
         sid, state = self._session_for_turn(session_id, owner)
         who = None if drop_user else (user_id if user_id is not None else state.user_id)
         ctx = self._context(who, state)
+        ctx.routes = self.experiments.assign(sid)  # A/B arms, sticky per session
         query = self.parser.parse(message)
         if query.intent is Intent.WHY and state.exists:   # may be about an earlier list
             state.transcript = self.sessions.get(sid, transcript=TRANSCRIPT_SHOWN).transcript
@@ -125,6 +129,8 @@ class ChatService:
         effects.transcript = {"message": message, "reply": reply.text,
                               "intent": body["query"]["intent"],
                               "items": jsonable(reply.items)}
+        if ctx.routes:
+            body["query"]["arm"] = effects.transcript["arm"] = ctx.routes
         self.sessions.apply(sid, effects, owner=owner)
         return body
 
@@ -261,16 +267,17 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
                   progress: Callable | None = None, sessions_path=None,
                   client_session_ids: bool = False) -> ChatService:
     """Load (on first run: fetch and train, reporting progress) the bundle, build the
-    parser, open the sessions database under the data home."""
-    from chatrec.home import sessions_db
+    parser, open the sessions store (`sessions_path`, else $CHATREC_SESSIONS_URL, else
+    the data home's SQLite file)."""
     from chatrec.parsers import build_parser
     from chatrec.training import load_or_train
 
     bundle = load_or_train(dataset=dataset, progress=progress)
     parser = build_parser(parser_spec, bundle.catalog, bundle.ratings)
+    experiments = Experiments.from_env().check(bundle.models)  # before opening the store
     single_thread_blas()
-    return ChatService(bundle, parser, open_store(sessions_path or sessions_db()),
-                       client_session_ids=client_session_ids)
+    return ChatService(bundle, parser, open_store(sessions_path),
+                       client_session_ids=client_session_ids, experiments=experiments)
 
 
 def single_thread_blas() -> None:

@@ -193,7 +193,19 @@ def busy_timeout(env=None) -> float:
 
 
 def open_store(location=None) -> SessionStore:
-    """The store for `location`: a SQLite file path (default: the data home's)."""
+    """The store for `location`: a `postgresql://` URL (PostgreSQL, chatrec/stores/
+    postgres.py) or a SQLite file path. None means $CHATREC_SESSIONS_URL when set,
+    else the data home's SQLite file."""
+    import os
+
+    location = location or os.environ.get("CHATREC_SESSIONS_URL") or None
+    if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
+        from chatrec.stores.postgres import PostgresSessionStore
+        return PostgresSessionStore(location, busy_timeout_ms=int(busy_timeout() * 1000))
+    if isinstance(location, str) and "://" in location:
+        raise UsageError(f"CHATREC_SESSIONS_URL: unsupported sessions URL scheme in "
+                         f"{location.split('://')[0]!r}; use postgresql://USER@HOST/DB "
+                         "or a SQLite file path")
     from chatrec.home import sessions_db
     from chatrec.stores.sqlite import SQLiteSessionStore
 

@@ -72,3 +72,26 @@ def chatrec_home(tmp_path, monkeypatch, ml100k_dir) -> Path:
     monkeypatch.setenv("CHATREC_HOME", str(home))
     monkeypatch.delenv("CHATREC_DATASET", raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local SparkSession (local[2]) shared by every Spark test of the run. Missing
+    pyspark or Java FAILS the test with one line (.ci/run installs both)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        pytest.fail("Spark tests need the spark extra: pip install -e '.[test,spark]'",
+                    pytrace=False)
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.fail("Spark tests need Java 17: apt-get install -y openjdk-17-jre-headless "
+                    "(what .ci/run does)", pytrace=False)
+    session = (SparkSession.builder.master("local[2]").appName("chatrec-tests")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", "2")
+               .config("spark.default.parallelism", "2")
+               .config("spark.driver.memory", "1g").getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

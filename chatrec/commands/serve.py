@@ -45,16 +45,20 @@ def register(subparsers) -> None:
         description="Serve POST /chat, the JSON API (OpenAPI docs at /docs) and the web "
         "chat page at /.",
         epilog="The first run on a machine fetches MovieLens 100K and trains before "
-        "listening. Sessions are kept in $CHATREC_HOME/sessions.sqlite3. Every limit "
-        "also has an environment variable (README, Configuration); flags win. "
-        "Exit codes: 2 bad usage, 3 data/artifact/storage problem, 6 cannot listen "
-        "(port in use).",
+        "listening. Sessions are kept in $CHATREC_HOME/sessions.sqlite3, or in PostgreSQL "
+        "with --sessions postgresql://... (shared by several servers). Prometheus metrics "
+        "at /metrics. Every limit also has an environment variable (README, "
+        "Configuration); flags win. Exit codes: 2 bad usage, 3 data/artifact/storage "
+        "problem, 6 cannot listen (port in use).",
     )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--parser", metavar="SPEC", default=None,
                    help="regex | llm | pkg.module:factory (default: $CHATREC_PARSER or regex)")
+    p.add_argument("--sessions", metavar="URL", default=None,
+                   help="sessions store: postgresql://USER@HOST/DB or a SQLite file "
+                   "(default: $CHATREC_SESSIONS_URL, else $CHATREC_HOME/sessions.sqlite3)")
     add_dataset(p, "to serve")
     p.add_argument("--log-level", default="warning",
                    choices=("critical", "error", "warning", "info", "debug"),
@@ -96,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
     dataset = args.dataset or active_dataset()
     # fetch/train and build the parser here, once: a bad --parser fails before listening
     service = build_service(dataset, args.parser, StderrProgress("chatrec: preparing models"),
+                            sessions_path=args.sessions,
                             client_session_ids=settings.client_session_ids)
     port = sock.getsockname()[1]
     print(f"chatrec: serving {dataset} on http://{args.host}:{port} "
@@ -120,5 +125,9 @@ def run(args: argparse.Namespace) -> int:
         os.environ.update(settings.to_env())
         if args.parser:
             os.environ["CHATREC_PARSER"] = args.parser
-        Multiprocess(config, sockets=[sock]).run()
+        if args.sessions:
+            os.environ["CHATREC_SESSIONS_URL"] = args.sessions
+        from chatrec.metrics import multiprocess_metrics
+        with multiprocess_metrics():  # every worker's counters, summed by each scrape
+            Multiprocess(config, sockets=[sock]).run()
     return 0

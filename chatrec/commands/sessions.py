@@ -13,7 +13,8 @@ import time
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "sessions", help="prune expired sessions, or show counts and size",
-        description="Manage the sessions database ($CHATREC_HOME/sessions.sqlite3).",
+        description="Manage the sessions database ($CHATREC_HOME/sessions.sqlite3, or "
+        "the PostgreSQL database of $CHATREC_SESSIONS_URL).",
         epilog="A session expires when it has had no turn for the TTL: --ttl, else "
         "$CHATREC_SESSION_TTL, else 30d. Exit codes: 2 bad usage, 3 storage problem, "
         "5 the database stayed locked (try again).")

@@ -8,6 +8,7 @@ test can write sessions or kill servers without touching the cache.
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import shutil
 from pathlib import Path
@@ -69,3 +70,33 @@ def servers():
     yield start
     for s in started:
         s.stop()
+
+
+_db_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A running throwaway PostgreSQL cluster (admin URL: pg_cluster.url)."""
+    from tests.pgcluster import PgCluster, PgUnavailable
+
+    try:
+        import psycopg  # noqa: F401
+        import psycopg_pool  # noqa: F401
+    except ImportError as e:
+        pytest.fail(f"PostgreSQL tests need the postgres extra ({e.name} is missing): "
+                    "pip install -e '.[test,postgres]'", pytrace=False)
+    cluster = PgCluster()
+    try:
+        cluster.start()
+    except PgUnavailable as e:
+        cluster.stop()
+        pytest.fail(f"PostgreSQL unavailable: {e}", pytrace=False)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """The URL of a fresh, empty database in the throwaway cluster."""
+    return pg_cluster.create_database(f"t{next(_db_numbers)}")

@@ -1,9 +1,14 @@
 """A real `chatrec serve` process on 127.0.0.1: durability across a restart and a
-`kill -9`, bad input over the wire, and two workers sharing the sessions database."""
+`kill -9`, bad input over the wire, two workers sharing the sessions database, and
+beyond one machine: two servers (standing in for two hosts) sharing one conversation
+through PostgreSQL, with /metrics summing every worker (multiprocess mode)."""
 from __future__ import annotations
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from chatrec.cli import main
 
 pytestmark = pytest.mark.movielens
 
@@ -69,3 +74,36 @@ def test_two_workers_share_sessions(trained_home, servers):
         assert body["reply"].startswith("Picks for you")
         assert "Toy Story" not in [it["title"] for it in body["items"]]
     assert httpx.get(s.url + f"/sessions/{sid}").json()["turns"] == 9
+
+
+def turns_counted(server) -> float:
+    text = httpx.get(server.url + "/metrics").text
+    return sum(s.value for fam in text_string_to_metric_families(text) for s in fam.samples
+               if s.name == "chatrec_turns_total")
+
+
+def test_two_servers_share_one_conversation_through_postgres(trained_home, servers, pg_url):
+    a = servers(trained_home, 2, "--sessions", pg_url)
+    b = servers(trained_home, CHATREC_SESSIONS_URL=pg_url)
+    sid = a.chat("I loved Toy Story")["session_id"]   # issued by a, known to b too
+    for n in range(6):   # alternate hosts; fresh connections spread over a's workers
+        body = (a if n % 2 else b).chat("recommend", sid)
+        assert body["reply"].startswith("Picks for you")   # the rating was seen
+        assert "Toy Story" not in [it["title"] for it in body["items"]]
+    assert turns_counted(a) == 4 and turns_counted(b) == 3   # both workers of a summed
+    a.chat("I hated Titanic", sid)
+    a.kill9()            # acknowledged: must survive the host's death
+    s = httpx.get(b.url + f"/sessions/{sid}").json()
+    assert s["turns"] == 8
+    assert {r["title"]: r["rating"] for r in s["ratings"]} == {"Toy Story": 5.0,
+                                                               "Titanic": 1.0}
+
+
+def test_unreachable_sessions_url_is_one_line_and_exit_3(trained_home, capsys, monkeypatch):
+    monkeypatch.setenv("CHATREC_SESSIONS_URL", "")  # serve sets it: restored after the test
+    code = main(["serve", "--sessions", "postgresql://chatrec:pw@127.0.0.1:1/chatrec"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 3 and len(err) - err.count("") >= 1
+    assert err[-1].startswith("chatrec: error: CHATREC_SESSIONS_URL: cannot use PostgreSQL at "
+                              "postgresql://chatrec:***@127.0.0.1:1/chatrec: ")
+    assert "pw@" not in "\n".join(err)

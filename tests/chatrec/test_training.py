@@ -144,12 +144,13 @@ def test_cli_train_json(home, monkeypatch, capsys):
     assert set(out) >= {"dataset", "artifacts", "fingerprint", "routes", "models", "skipped",
                         "failed"}
     assert set(out["models"]) == {"popularity", "content"}
-    assert all(m["status"] == "trained" and m["bytes"] > 0 for m in out["models"].values())
+    assert all(m["status"] == "trained" and m["bytes"] > 0 and m["engine"] == "numpy"
+               for m in out["models"].values())
     main(["train", "--dataset", "tiny", "--models", "popularity", "--json"])
     assert json.loads(capsys.readouterr().out)["models"]["popularity"]["status"] == "up to date"
     main(["train", "--dataset", "tiny", "--models", "popularity", "--force"])
     table = capsys.readouterr().out
-    assert table.splitlines()[0].split() == ["model", "status", "fit", "s", "artifact"]
+    assert table.splitlines()[0].split() == ["model", "status", "fit", "s", "artifact", "engine"]
     assert "popularity" in table and "trained" in table
 
 

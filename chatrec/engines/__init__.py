@@ -1,0 +1,1 @@
+"""Training engines beyond the built-in numpy one (optional extras): Spark."""
