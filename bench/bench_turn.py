@@ -72,7 +72,9 @@ def main() -> int:
 
     tmp = tempfile.TemporaryDirectory()
     t0 = time.perf_counter()
-    service = build_service(sessions_path=Path(tmp.name) / "sessions.sqlite3")
+    # names its own sessions (bt-RUN-N), as a channel integration would
+    service = build_service(sessions_path=Path(tmp.name) / "sessions.sqlite3",
+                            client_session_ids=True)
     load_s = time.perf_counter() - t0
     for m in MESSAGES:  # warm-up: lazy caches, first SQLite pages
         service.turn(m, session_id="warmup")
