@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chatrec import __version__, schemas
 from chatrec.errors import KNOWN_ERRORS, NotFound, http_status
-from chatrec.service import UNSET, ChatService, build_service
+from chatrec.service import UNSET, ChatService, build_service, warm_up_parser
 from chatrec.sessions import SESSION_ID_PATTERN
 from intents.query import MAX_K, MIN_K
 
@@ -159,5 +159,7 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
 def app_factory() -> "FastAPI":
     """Entry point for uvicorn workers (`--factory`); settings come from the env that
     `chatrec serve` sets: CHATREC_DATASET, CHATREC_PARSER, CHATREC_HOME."""
-    return create_app(build_service(dataset=os.environ.get("CHATREC_DATASET"),
-                                    parser_spec=os.environ.get("CHATREC_PARSER")))
+    service = build_service(dataset=os.environ.get("CHATREC_DATASET"),
+                            parser_spec=os.environ.get("CHATREC_PARSER"))
+    warm_up_parser(service.parser)
+    return create_app(service)

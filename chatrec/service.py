@@ -15,6 +15,7 @@ import numpy as np
 from chatrec.bundle import Bundle
 from chatrec.dispatch import Context, Dispatcher
 from chatrec.errors import NotFound, UsageError
+from chatrec.parsers import parse_in_context, title_catalog
 from chatrec.sessions import (
     SessionState, SessionStore, TurnEffects, new_session_id, open_store,
     validate_session_id,
@@ -99,6 +100,7 @@ class ChatService:
         self.bundle, self.parser, self.sessions = bundle, parser, sessions
         self.dispatcher = Dispatcher(bundle)
         self.parser_blocks = parser_blocks(parser)
+        self._view = title_catalog(bundle.catalog, bundle.ratings)   # cached, shared
         self._search_keys = [_search_key(t) for t in self.dispatcher.facts.titles]
 
     # ---- chat ---------------------------------------------------------------------
@@ -115,7 +117,7 @@ class ChatService:
         state = self.sessions.load(sid)
         who = None if drop_user else (user_id if user_id is not None else state.user_id)
         ctx = self._context(who, state)
-        query = self.parser.parse(message)
+        query = parse_in_context(self.parser, message, state, self._view)
         reply = self.dispatcher.handle(query, state, ctx)
         effects: TurnEffects = reply.effects
         if (user_id is not None and user_id != state.user_id) or \
@@ -253,6 +255,14 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     parser = build_parser(parser_spec, bundle.catalog, bundle.ratings)
     single_thread_blas()
     return ChatService(bundle, parser, open_store(sessions_path or sessions_db()))
+
+
+def warm_up_parser(parser) -> None:
+    """Let a parser that talks to a server (the LLM) send its first, slow call in the
+    background now, so the first user does not pay for the cold prompt."""
+    warm = getattr(parser, "warm_up", None)
+    if callable(warm):
+        warm()
 
 
 def single_thread_blas() -> None:

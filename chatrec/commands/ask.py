@@ -27,7 +27,8 @@ def register(subparsers) -> None:
                    help="continue or name a session (1-64 of A-Z a-z 0-9 _ -)")
     p.add_argument("--json", action="store_true", help="print the POST /chat JSON body")
     p.add_argument("--parser", metavar="SPEC", default=None,
-                   help="regex | llm | pkg.module:factory (default: $CHATREC_PARSER or regex)")
+                   help="regex | llm | llm-only | pkg.module:factory "
+                   "(default: $CHATREC_PARSER or regex)")
     p.set_defaults(func=run)
 
 

@@ -27,7 +27,7 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true",
                    help="print JSON (keys intent, genre, title, item_id, k, ...)")
     p.add_argument("--parser", metavar="SPEC", default=None,
-                   help="regex | llm | package.module:factory "
+                   help="regex | llm | llm-only | package.module:factory "
                    "(default: $CHATREC_PARSER or regex)")
     p.add_argument("--dataset", metavar="NAME", default=None,
                    help="dataset whose catalog titles and genres are matched "

@@ -26,7 +26,8 @@ def register(subparsers) -> None:
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--parser", metavar="SPEC", default=None,
-                   help="regex | llm | pkg.module:factory (default: $CHATREC_PARSER or regex)")
+                   help="regex | llm | llm-only | pkg.module:factory "
+                   "(default: $CHATREC_PARSER or regex)")
     p.add_argument("--log-level", default="warning",
                    choices=("critical", "error", "warning", "info", "debug"),
                    help="uvicorn log level (default warning)")
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     from chatrec.api import create_app
     from chatrec.home import active_dataset
-    from chatrec.service import build_service
+    from chatrec.service import build_service, warm_up_parser
     from models.progress import StderrProgress
 
     if not 0 <= args.port <= 65535:
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     options = dict(host=args.host, port=args.port, log_level=args.log_level,
                    timeout_graceful_shutdown=5)
     if args.workers == 1:
+        warm_up_parser(service.parser)
         uvicorn.run(create_app(service), **options)
     else:
         del service  # the workers load their own copies

@@ -1,0 +1,162 @@
+"""An LLM answer is evidence, not authority (issue 12): `guard(answer, text, rules,
+catalog, context) -> Verdict`.
+
+Each field of the LLM's Query is checked against the message itself (intents/
+evidence.py) and, where data would be written, against the rule parser's reading of
+the same message. What fails is dropped field by field; when what is left cannot
+stand — an intent the message gives no cue for, a writing intent the rules do not
+agree with, a film request without its film — the verdict is a fallback with the
+reason. Every rejection is recorded as (kind, detail) for the reply and the bench.
+
+| kind | accepted only when |
+|---|---|
+| title | some span of the message links to that very catalog film (not a genre word) |
+| count | the message says that number outside a title |
+| genre | the message (or its mood table) names the genre outside a title; the rules' negation wins |
+| years | the message has a year, decade or "recent"/"old" |
+| ref | the message points at a film of the last list ("the second one", "it") |
+| write | rate / seen / a rating: a statement or rating cue, and the rules read one too |
+| intent | the message carries the intent's cue (help, greet, thanks, why, more, popular, info, choose) or its request (recommend) |
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from intents.catalog import TitleCatalog
+from intents.context import ConversationContext
+from intents.evidence import Evidence
+from intents.query import DEFAULT_K, WRITING_INTENTS, Intent, Query
+
+_NEEDS_FILM = (Intent.SIMILAR, Intent.RATE, Intent.SEEN, Intent.INFO)
+_CUED = {Intent.HELP: "help", Intent.GREET: "greet", Intent.THANKS: "thanks",
+         Intent.WHY: "why", Intent.MORE: "more", Intent.POPULAR: "popular",
+         Intent.INFO: "info"}
+
+
+@dataclass
+class Verdict:
+    query: Query | None                    # None: the turn falls back to the rules
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(f"{kind}: {detail}" for kind, detail in self.rejected)
+
+
+def guard(answer: Query, text: str, rules: Query, catalog: TitleCatalog,
+          context: ConversationContext | None = None) -> Verdict:
+    ev = Evidence(text, catalog)
+    rejected: list[tuple[str, str]] = []
+    fields: dict = {}
+    title_tokens = _titles(answer, ev, context, rejected, fields)
+    _count(answer, ev, title_tokens, rejected, fields)
+    _genres(answer, ev, rules, title_tokens, rejected, fields)
+    if (answer.year_from is not None or answer.year_to is not None) and not ev.years:
+        rejected.append(("years", f"{answer.year_from}..{answer.year_to} not in the message"))
+        fields.update(year_from=None, year_to=None)
+    ref = fields.get("ref", answer.ref)
+    if ref is not None and ref not in ev.refs:
+        rejected.append(("ref", f"{ref} is not a position the message names"))
+        fields["ref"] = ref = None
+    query = answer.with_(**fields)
+    problem = _write_problem(query, ev, rules) or _intent_problem(query, ev, context)
+    if problem:
+        rejected.append(problem)
+        return Verdict(None, rejected)
+    if query.rating is not None and rules.rating is not None and query.rating != rules.rating:
+        # the rules read "4 stars" exactly; a small model rounds opinions loosely
+        rejected.append(("write", f"rating {query.rating:g} -> {rules.rating:g} as the "
+                                  "message states it"))
+        query = query.with_(rating=rules.rating, ratings=rules.ratings)
+    return Verdict(query, rejected)
+
+
+def _titles(answer: Query, ev: Evidence, context, rejected, fields) -> set[int]:
+    """Keep the titles a span of the message names; a listed film the message points
+    at by position becomes that reference. Returns the tokens the titles take."""
+    keep_t, keep_i, taken = [], [], set()
+    shown = context.shown if context else ()
+    for title, item in zip(answer.titles, answer.item_ids):
+        span = ev.title_span(ev.catalog.item_ids.index(item))
+        if span is not None:
+            keep_t.append(title)
+            keep_i.append(item)
+            taken.update(range(span[0], span[1]))
+        elif title in shown and shown.index(title) + 1 in ev.refs and answer.ref is None:
+            fields["ref"] = shown.index(title) + 1       # "the second one" -> ref 2
+        else:
+            rejected.append(("title", f"{title!r} is not named in the message"))
+    if len(keep_i) != len(answer.item_ids):
+        fields.update(titles=tuple(keep_t), item_ids=tuple(keep_i),
+                      title=keep_t[0] if keep_t else None,
+                      item_id=keep_i[0] if keep_i else None)
+        if not keep_i:
+            fields["confidence"] = None
+    if answer.unknown_title is not None and not ev.phrase(answer.unknown_title):
+        rejected.append(("title", f"{answer.unknown_title!r} is not in the message"))
+        fields.update(unknown_title=None, candidates=())
+    if keep_i and answer.intent in (Intent.RECOMMEND, Intent.POPULAR) \
+            and answer.rating is None:
+        rejected.append(("title", f"{answer.intent.value} takes no seed title"))
+        fields.update(titles=(), item_ids=(), title=None, item_id=None, confidence=None)
+    return taken
+
+
+def _count(answer: Query, ev: Evidence, taken: set[int], rejected, fields) -> None:
+    if answer.k_requested is not None and answer.k_requested not in ev.numbers(taken):
+        rejected.append(("count", f"{answer.k_requested} is not a number the message says"))
+        fields.update(k=DEFAULT_K, k_requested=None)
+
+
+def _genres(answer: Query, ev: Evidence, rules: Query, taken: set[int], rejected,
+            fields) -> None:
+    said = ev.genres(taken)
+    keep: dict[str, list[str]] = {"genres": [], "exclude_genres": []}
+    for name, other in (("genres", "exclude_genres"), ("exclude_genres", "genres")):
+        for g in getattr(answer, name):
+            if g not in said:
+                rejected.append(("genre", f"{g} is not named in the message"))
+            elif g in getattr(rules, other) and g not in getattr(rules, name):
+                rejected.append(("genre", f"{g}: the message puts it in {other}"))
+                keep[other].append(g)
+            else:
+                keep[name].append(g)
+    new = {k: tuple(dict.fromkeys(v)) for k, v in keep.items()}
+    if new["genres"] != answer.genres or new["exclude_genres"] != answer.exclude_genres:
+        fields.update(genres=new["genres"], genre=new["genres"][0] if new["genres"] else None,
+                      exclude_genres=tuple(g for g in new["exclude_genres"]
+                                           if g not in new["genres"]))
+
+
+def _write_problem(q: Query, ev: Evidence, rules: Query) -> tuple[str, str] | None:
+    """Writing to the session needs the message's cue and the rules' agreement."""
+    writes = q.intent in WRITING_INTENTS or q.rating is not None
+    if not writes:
+        return None
+    cue = ev.seen if q.intent is Intent.SEEN and q.rating is None else ev.statement
+    if not cue:
+        return ("write", f"{q.intent.value} without a statement or rating cue")
+    if rules.intent not in WRITING_INTENTS and rules.rating is None:
+        return ("write", f"{q.intent.value}: the rules read no statement")
+    return None
+
+
+def _intent_problem(q: Query, ev: Evidence, context) -> tuple[str, str] | None:
+    i = q.intent
+    has_film = bool(q.item_ids) or q.ref is not None or q.unknown_title is not None
+    if i in _NEEDS_FILM and not has_film:
+        return ("intent", f"{i.value} without a film the message names")
+    if i in _CUED and not ev.cue(_CUED[i]):
+        return ("intent", f"{i.value} without its cue in the message")
+    if i is Intent.CHOOSE:
+        pending = context is not None and bool(context.candidates)
+        if not ev.cue("answer") or (context is not None and not pending):
+            return ("intent", "choose without an open question it answers")
+    if i is Intent.REFINE and not (q.has_constraints or q.k_requested is not None
+                                   or q.fewer):
+        return ("intent", "refine without a constraint or count")
+    if i is Intent.RECOMMEND and not (q.has_constraints or q.k_requested is not None
+                                      or q.item_ids or ev.cue("request")):
+        return ("intent", "recommend without a request in the message")
+    return None
+
