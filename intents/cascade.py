@@ -23,6 +23,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from intents import cues, talk
+from intents.constraints import NEGATORS
 from intents.context import ConversationContext
 from intents.entities import NUMBER_WORDS
 from intents.llm import FALLBACK, LLMParser
@@ -45,20 +46,23 @@ if when while what which who whom whose how why where some any all each every mo
 other others another such own same few many much lot lots one ones thing things stuff
 kind sort type get got give go going want wanna need like love see watch watched show
 tell let make made know think good great nice new old movie movies film films flick
-flicks something anything tonight today now maybe perhaps bit little""".split())
+flicks something anything tonight today now maybe perhaps bit little early mid late
+decade decades century twenties thirties forties fifties sixties seventies eighties
+nineties year years half between number episode part chapter""".split())
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> frozenset[str]:
     """Every word the rule parser's cue patterns and word lists are made of."""
-    words: set[str] = set(_COMMON) | set(NUMBER_WORDS) | set(ORDINALS)
+    words: set[str] = set(_COMMON) | set(NUMBER_WORDS) | set(ORDINALS) | set(NEGATORS)
     patterns = [v for m in (cues, talk) for v in vars(m).values()]
     for value in patterns:
         items = value if isinstance(value, list) else [value]
         for item in items:
             rx = item[-1] if isinstance(item, tuple) else item
             if isinstance(rx, re.Pattern):
-                words.update(re.findall(r"[a-z]{2,}", rx.pattern.replace("\\b", " ")))
+                source = rx.pattern.replace("\\b", " ").replace("'", "")   # didn't -> didnt
+                words.update(re.findall(r"[a-z]{2,}", source))
             elif isinstance(rx, (frozenset, set)):
                 words.update(w for w in rx if isinstance(w, str))
     return frozenset(words)

@@ -105,7 +105,8 @@ def canonicalize(args: dict, catalog: TitleCatalog) -> Query:
                  exclude_genres=exclude, year_from=year_from, year_to=year_to, ref=ref,
                  rating=rating, ratings=ratings if len(ratings) > 1 else (),
                  rank_by=rank_by if intent is Intent.POPULAR else None,
-                 topic=topic[:20] if topic else None,
+                 topic=topic[:20] if topic and intent in (Intent.INFO, Intent.CHOOSE)
+                 else None,
                  fewer=fewer and intent is Intent.REFINE, parser="llm", **fields)
 
 
