@@ -224,18 +224,14 @@ def main() -> int:
             llm.breaker.threshold = 10 ** 6      # measure the model, not the breaker
             probe = Probe(llm, cache)
             parser = CascadeParser(llm) if mode == "llm" else llm
-        res = {}
-        if "messages" in args.corpora:
-            res["messages"] = corpus_run(mode, parser, probe, rows)
+        res = results[mode] = {}
+        for corpus in args.corpora.split(","):      # in the order given
+            res[corpus] = (corpus_run(mode, parser, probe, rows) if corpus == "messages"
+                           else dialogue_run(parser, files))
             if probe:
-                res["messages"]["llm"] = llm_stats(probe)
+                res[corpus]["llm"] = llm_stats(probe)
                 probe.log.clear()
-        if "dialogues" in args.corpora:
-            res["dialogues"] = dialogue_run(parser, files)
-            if probe:
-                res["dialogues"]["llm"] = llm_stats(probe)
-        results[mode] = res
-        print(mode, json.dumps(res, default=str)[:3000], flush=True)
+            print(mode, corpus, json.dumps(res[corpus], default=str)[:3000], flush=True)
     rules = RuleParser(view)
     results["unsure_rows"] = sum(unsure(rules.parse(r[0]), r[0], frozenset(
         w for p in view.genres_matcher.phrases for w in p)) is not None for r in rows)

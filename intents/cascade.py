@@ -35,6 +35,8 @@ from intents.titles import title_forms
 SURE_TITLE = 90.0
 _FILM_FIELDS = ("titles", "item_ids", "title", "item_id", "confidence", "ref",
                 "unknown_title", "candidates")
+_FILM_INTENTS = (Intent.SIMILAR, Intent.RATE, Intent.SEEN, Intent.INFO, Intent.WHY,
+                 Intent.CHOOSE)
 _FILL_FIELDS = ("genres", "exclude_genres", "year_from", "year_to", "k", "k_requested")
 # everyday words no rule needs to place (articles, pronouns, auxiliaries, fillers)
 _COMMON = frozenset("""a an the i me my mine we us our you your it its this that these
@@ -126,6 +128,8 @@ def merge(rules: Query, answer: Query) -> Query:
     if weak and answer.item_ids and rules.ref is None \
             and (answer.confidence or 0) > (rules.confidence or 0):
         changes.update({f: getattr(answer, f) for f in _FILM_FIELDS})
+        if rules.intent not in _FILM_INTENTS and rules.rating is None:
+            changes["intent"] = answer.intent    # "what would a fargo fan watch"
     if answer.intent is rules.intent:
         for f in _FILL_FIELDS:
             if not getattr(rules, f) and getattr(answer, f) and f != "k":

@@ -58,9 +58,12 @@ class Evidence:
         return best
 
     def phrase(self, words: str) -> bool:
-        """The words (as the LLM copied them) occur in the message."""
-        needle = " ".join(t.word for t in tokens(clean(words)))
-        return bool(needle) and f" {needle} " in f" {' '.join(self.words)} "
+        """The words (as the LLM copied them) occur in the message and could be a
+        title: not only genre or generic words ("cowboys", "something funny")."""
+        needle = [t.word for t in tokens(clean(words))]
+        if not needle or all(w in self._genre_words or w in cues.GENERIC for w in needle):
+            return False
+        return f" {' '.join(needle)} " in f" {' '.join(self.words)} "
 
     # -- counts, genres, years, references ----------------------------------------------
     def numbers(self, outside: set[int] = frozenset()) -> set[int]:
@@ -98,6 +101,8 @@ class Evidence:
         bare = bare_ref(self.words)
         if bare is not None:
             found.add(bare)
+        if talk.answer(self.words) == "yes":      # "yes" answers "did you mean" with 1
+            found.add(1)
         return found
 
     # -- cues -------------------------------------------------------------------------

@@ -77,13 +77,16 @@ def _titles(answer: Query, ev: Evidence, context, rejected, fields) -> set[int]:
     keep_t, keep_i, taken = [], [], set()
     shown = context.shown if context else ()
     for title, item in zip(answer.titles, answer.item_ids):
-        span = ev.title_span(ev.catalog.item_ids.index(item))
+        index = ev.catalog.item_ids.index(item)
+        span = ev.title_span(index)
+        shown_at = shown.index(ev.catalog.display(index)) + 1 \
+            if ev.catalog.display(index) in shown else None
         if span is not None:
             keep_t.append(title)
             keep_i.append(item)
             taken.update(range(span[0], span[1]))
-        elif title in shown and shown.index(title) + 1 in ev.refs and answer.ref is None:
-            fields["ref"] = shown.index(title) + 1       # "the second one" -> ref 2
+        elif shown_at in ev.refs and answer.ref is None and "ref" not in fields:
+            fields["ref"] = shown_at                    # "the second one" -> ref 2
         else:
             rejected.append(("title", f"{title!r} is not named in the message"))
     if len(keep_i) != len(answer.item_ids):
