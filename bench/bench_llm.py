@@ -114,19 +114,10 @@ def corpus_run(mode: str, parser, probe: Probe | None, rows) -> dict:
     right = core_right = 0
     accepted = accepted_right = 0
     recovered, broken, writes = [], [], 0
-    overhead = []
     for row in rows:
         text = row[0]
-        n_before = len(probe.log) if probe else 0
-        started = time.perf_counter_ns()
         q = parser.parse(text)
-        elapsed_ms = (time.perf_counter_ns() - started) / 1e6
-        asked = probe is not None and len(probe.log) > n_before
         r = rules.parse(text)
-        if mode == "llm" and not asked:
-            t0 = time.perf_counter_ns()
-            rules.parse(text)
-            overhead.append(elapsed_ms - (time.perf_counter_ns() - t0) / 1e6)
         ok = exact(q, row)
         right += ok
         core_right += core(q, row)
@@ -143,9 +134,32 @@ def corpus_run(mode: str, parser, probe: Probe | None, rows) -> dict:
     out = {"n": len(rows), "exact": right, "core": core_right, "accepted": accepted,
            "accepted_exact": accepted_right, "recovered": recovered, "broken": broken,
            "llm_writes": writes}
-    if overhead:
-        out["sure_overhead_ms_p50"] = round(statistics.median(overhead), 4)
     return out
+
+
+def sure_overhead(view, rows, repeats: int = 7) -> dict:
+    """What the cascade adds to turns the rules are sure about (no network involved):
+    per message, the median over repeats of cascade.parse minus rules.parse."""
+    rules = RuleParser(view)
+    cascade = CascadeParser(LLMParser(view, base_url="http://127.0.0.1:9/v1", model="-"))
+    sure = [r[0] for r in rows if unsure(rules.parse(r[0]), r[0], cascade._genre_words)
+            is None]
+    deltas, base = [], []
+    for text in sure:
+        c, r = [], []
+        for _ in range(repeats):
+            t0 = time.perf_counter_ns()
+            cascade.parse(text)
+            t1 = time.perf_counter_ns()
+            rules.parse(text)
+            t2 = time.perf_counter_ns()
+            c.append((t1 - t0) / 1e6)
+            r.append((t2 - t1) / 1e6)
+        deltas.append(statistics.median(c) - statistics.median(r))
+        base.append(statistics.median(r))
+    return {"sure_messages": len(sure), "rules_p50_ms": round(percentile(base, 50), 4),
+            "added_p50_ms": round(percentile(deltas, 50), 4),
+            "added_p99_ms": round(percentile(deltas, 99), 4)}
 
 
 def dialogue_run(parser, files) -> dict:
@@ -213,7 +227,8 @@ def main() -> int:
     CACHE.mkdir(parents=True, exist_ok=True)
     cache = ReplyCache(CACHE / "bench-replies.jsonl", llm_module.post_json)
     llm_module.post_json = cache
-    results = {}
+    results = {"cascade_on_sure_turns": sure_overhead(view, rows)}
+    print("cascade on sure turns:", results["cascade_on_sure_turns"], flush=True)
     for mode in args.modes.split(","):
         probe = None
         if mode == "regex":
