@@ -21,6 +21,10 @@ MAX_SPAN = 12
 _QUANTIFIERS = {("a", "couple"): 2, ("a", "few"): 3, ("a", "dozen"): 12,
                 ("half", "a", "dozen"): 6, ("a", "pair"): 2, ("a", "handful"): 5}
 _SPAN_FILLER = frozenset("the a an movie film".split())
+# "4 stars", "8/10", "rate it": not the "star" of "Star Wars"
+_RATING_CUE = re.compile(r"\b(?:rate|rated|rating)\b|\b(?:\d+(?:\.\d+)?|one|two|three|four|"
+                         r"five|half)\s*stars?\b|\d\s*/\s*(?:5|10)\b|\bout\s+of\s+(?:5|10|"
+                         r"five|ten)\b")
 _INFO_CUE = re.compile(r"\?|\b(?:tell|about|who|what|when|how|is|info|details)\b")
 
 
@@ -113,7 +117,7 @@ class Evidence:
         return any(rx.search(t) for _, rx in cues.SENTIMENT_BEFORE) or \
             any(rx.search(t) for _, rx in cues.SENTIMENT_AFTER) or \
             any(rx.search(t) for rx in cues.RATE) or \
-            bool(re.search(r"\b(?:rate|rated|stars?|/\s*(?:5|10)|out of (?:5|10))\b", t))
+            bool(_RATING_CUE.search(t))
 
     @cached_property
     def seen(self) -> bool:

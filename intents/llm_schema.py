@@ -38,7 +38,11 @@ k: only a number of films the message says ("3 comedies" -> 3); numbers inside a
 ("Apollo 13") are not counts.
 ref: a film of the last list by position: 1 = the first, 2 = the second, -1 = the last, \
 0 = "it" or "that one", -2 = all of them.
-rating: for rate, 1 to 5 (hated 1, disliked 2, ok 3, liked 4, loved 5)."""
+rating: for rate, 1 to 5 (hated 1, disliked 2, ok 3, liked 4, loved 5).
+Write only the keys the message gives values for. Examples:
+"top 5 comedies" -> {"intent": "popular", "genres": ["Comedy"], "k": 5}
+"something like Fargo but from the 80s" -> {"intent": "similar", "titles": ["Fargo"], "year_from": 1980, "year_to": 1989}
+"I hated Titanic" -> {"intent": "rate", "titles": ["Titanic"], "rating": 1}"""
 
 
 def tool_definition(catalog: TitleCatalog) -> dict:

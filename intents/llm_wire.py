@@ -96,6 +96,8 @@ def _call_object(obj: dict) -> dict:
     """{"name", "arguments"|"parameters"} or the bare arguments."""
     if "name" in obj and ("arguments" in obj or "parameters" in obj):
         return _named(obj["name"], obj.get("arguments", obj.get("parameters")))
+    if set(obj) == {"name"}:                     # {"name": "greet"}: no arguments at all
+        return _named(obj["name"], {})
     if "intent" in obj:
         return obj
     raise Rejected("no tool call (the reply was JSON without a parse_request call)")

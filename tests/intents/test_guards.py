@@ -98,6 +98,9 @@ REJECTED = [
     ("something like star wors", {"intent": "similar", "titles": ["Star Wars"],
                                   "rating": 1}, "write"),
     ("movies like fargo", {"intent": "seen", "titles": ["Fargo"]}, "write"),
+    # the "star" of Star Wars is no rating cue
+    ("more like star wars", {"intent": "rate", "titles": ["Star Wars"], "rating": 5},
+     "write"),
     # a statement cue the rules did not read as one
     ("is Fargo any good?", {"intent": "rate", "titles": ["Fargo"], "rating": 4}, "write"),
     # "Cowboys" is a genre word, not "The Cowboy Way" (nor any title)

@@ -5,7 +5,6 @@ test_guards.py."""
 from __future__ import annotations
 
 import json
-import logging
 import socket
 import time
 

@@ -55,6 +55,12 @@ def test_an_intent_named_function_still_meets_the_guards(tiny, server):
     assert "guard: " in q.fallback_reason and "write" in q.fallback_reason
 
 
+def test_a_bare_intent_named_call(tiny, server):
+    server.answer(Reply(body=completion({"content": '{"name": "greet"}'})))   # Qwen 1.5B
+    q = parse(tiny, server, "hello there")
+    assert (q.intent, q.parser) == (Intent.GREET, "llm")
+
+
 @pytest.mark.parametrize("message, reason", [
     ({"content": "Sure! Here are some comedies."}, "no tool call (the reply was text)"),
     ({"content": 'Sure! {"intent": "popular"}'}, "no tool call (the reply was text)"),
