@@ -46,8 +46,8 @@ PRODUCT_TIMEOUT = 8.0
 class ReplyCache:
     """post_json with replies (and the seconds they took) remembered on disk."""
 
-    def __init__(self, path: Path, real):
-        self.path, self.real, self.entries = path, real, {}
+    def __init__(self, path: Path, real, offline: bool = False):
+        self.path, self.real, self.entries, self.offline = path, real, {}, offline
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():
                 e = json.loads(line)
@@ -57,6 +57,8 @@ class ReplyCache:
     def __call__(self, url, body, headers, deadline):
         key = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         e = self.entries.get(key)
+        if e is None and self.offline:
+            raise llm_module.LLMRejected("not in the reply cache (--cached-only)")
         if e is None:
             started = time.monotonic()
             try:
@@ -113,7 +115,7 @@ def corpus_run(mode: str, parser, probe: Probe | None, rows) -> dict:
     rules = RuleParser(parser.catalog) if mode != "regex" else parser
     right = core_right = 0
     accepted = accepted_right = 0
-    recovered, broken, writes = [], [], 0
+    recovered, broken, writes, wrong_accepted = [], [], 0, []
     for row in rows:
         text = row[0]
         q = parser.parse(text)
@@ -124,6 +126,11 @@ def corpus_run(mode: str, parser, probe: Probe | None, rows) -> dict:
         if q.parser == "llm":
             accepted += 1
             accepted_right += ok
+            if not ok:
+                wrong_accepted.append(f"{text!r}: {q.intent.value} {q.titles} {q.genres} "
+                                      f"{q.exclude_genres} k={q.k} ref={q.ref} "
+                                      f"topic={q.topic} rank_by={q.rank_by} "
+                                      f"y={q.year_from}..{q.year_to}")
             if q.intent.value in ("rate", "seen") or q.rating is not None:
                 writes += 1
         rules_ok = exact(r, row)
@@ -133,7 +140,7 @@ def corpus_run(mode: str, parser, probe: Probe | None, rows) -> dict:
             broken.append(f"{text!r}: {q.intent.value} {q.title} {q.genres} k={q.k}")
     out = {"n": len(rows), "exact": right, "core": core_right, "accepted": accepted,
            "accepted_exact": accepted_right, "recovered": recovered, "broken": broken,
-           "llm_writes": writes}
+           "llm_writes": writes, "accepted_wrong": wrong_accepted}
     return out
 
 
@@ -215,6 +222,8 @@ def main() -> int:
     ap.add_argument("--corpora", default="messages,dialogues")
     ap.add_argument("--limit", type=int, default=0, help="first N corpus rows (0 = all)")
     ap.add_argument("--json", type=Path, help="write the full results here")
+    ap.add_argument("--cached-only", action="store_true",
+                    help="no server: re-score the cached replies (uncached ones fall back)")
     args = ap.parse_args()
 
     from chatrec.parsers import title_catalog
@@ -225,7 +234,8 @@ def main() -> int:
     rows = load_corpus()[:args.limit or None]
     files = sorted((ROOT / "tests" / "dialogues").glob("*.dlg"))
     CACHE.mkdir(parents=True, exist_ok=True)
-    cache = ReplyCache(CACHE / "bench-replies.jsonl", llm_module.post_json)
+    cache = ReplyCache(CACHE / "bench-replies.jsonl", llm_module.post_json,
+                       offline=args.cached_only)
     llm_module.post_json = cache
     results = {"cascade_on_sure_turns": sure_overhead(view, rows)}
     print("cascade on sure turns:", results["cascade_on_sure_turns"], flush=True)

@@ -7,6 +7,7 @@ table) names it, a rating only next to a statement or rating cue.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cached_property
 
 from intents import cues, talk
@@ -33,9 +34,13 @@ class Evidence:
 
     def __init__(self, text: str, catalog: TitleCatalog) -> None:
         self.catalog = catalog
-        self.text = clean(text if isinstance(text, str) else str(text or ""))[:2000]
+        raw = text if isinstance(text, str) else str(text or "")
+        self.text = clean(raw)[:2000]
         self.toks = tokens(self.text)
         self.words = [t.word for t in self.toks]
+        # the same characters before lowercasing (for "Fargo" vs "the game")
+        cased = " ".join(unicodedata.normalize("NFKC", raw).replace("&", " and ").split())
+        self._cased = cased[:2000] if len(cased[:2000]) == len(self.text) else self.text
 
     # -- titles ---------------------------------------------------------------------
     def title_span(self, index: int) -> tuple[int, int, float] | None:
@@ -60,6 +65,33 @@ class Evidence:
                     if best is None or hit.score > best[2]:
                         best = (s, e, float(hit.score))
         return best
+
+    def strong_span(self, start: int, end: int) -> bool:
+        """A span that names a film on its own: two words or more besides articles, or
+        a word written with a capital or inside quotes. "who won the game" has only
+        "game": a common word the rules deliberately do not read as "The Game"."""
+        content = [i for i in range(start, end) if self.words[i] not in _SPAN_FILLER]
+        if len(content) >= 2:
+            return True
+        for i in content:
+            t = self.toks[i]
+            before = self._cased[max(0, t.start - 1):t.start]
+            if self._cased[t.start:t.start + 1].isupper() or before in ("\"", "'"):
+                return True
+        return False
+
+    def phrase_tokens(self, words: str) -> set[int]:
+        """Token positions of the first occurrence of `words` in the message."""
+        needle = [t.word for t in tokens(clean(words))]
+        n = len(needle)
+        for i in range(len(self.words) - n + 1):
+            if n and self.words[i:i + n] == needle:
+                return set(range(i, i + n))
+        return set()
+
+    def as_written(self, words: str) -> str:
+        """`words` as the message spells them (normalised like the rules' spans)."""
+        return " ".join(t.word for t in tokens(clean(words)))
 
     def phrase(self, words: str) -> bool:
         """The words (as the LLM copied them) occur in the message and could be a

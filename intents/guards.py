@@ -17,6 +17,7 @@ reason. Every rejection is recorded as (kind, detail) for the reply and the benc
 | ref | the message points at a film of the last list ("the second one", "it") |
 | write | rate / seen / a rating: a statement or rating cue, and the rules read one too |
 | intent | the message carries the intent's cue (help, greet, thanks, why, more, popular, info, choose) or its request (recommend) |
+| omits | (fallback) the answer leaves out a genre, exclusion, year or count the message states and the rules read |
 """
 from __future__ import annotations
 
@@ -48,7 +49,9 @@ def guard(answer: Query, text: str, rules: Query, catalog: TitleCatalog,
     ev = Evidence(text, catalog)
     rejected: list[tuple[str, str]] = []
     fields: dict = {}
-    title_tokens = _titles(answer, ev, context, rejected, fields)
+    title_tokens = _titles(answer, ev, rules, context, rejected, fields)
+    for words in (rules.unknown_title, answer.unknown_title, *rules.titles):
+        title_tokens |= ev.phrase_tokens(words) if words else set()
     _count(answer, ev, title_tokens, rejected, fields)
     _genres(answer, ev, rules, title_tokens, rejected, fields)
     if (answer.year_from is not None or answer.year_to is not None) and not ev.years:
@@ -59,7 +62,8 @@ def guard(answer: Query, text: str, rules: Query, catalog: TitleCatalog,
         rejected.append(("ref", f"{ref} is not a position the message names"))
         fields["ref"] = ref = None
     query = answer.with_(**fields)
-    problem = _write_problem(query, ev, rules) or _intent_problem(query, ev, context)
+    problem = _write_problem(query, ev, rules) or _intent_problem(query, ev, context) \
+        or _omission(query, rules)
     if problem:
         rejected.append(problem)
         return Verdict(None, rejected)
@@ -71,14 +75,20 @@ def guard(answer: Query, text: str, rules: Query, catalog: TitleCatalog,
     return Verdict(query, rejected)
 
 
-def _titles(answer: Query, ev: Evidence, context, rejected, fields) -> set[int]:
-    """Keep the titles a span of the message names; a listed film the message points
-    at by position becomes that reference. Returns the tokens the titles take."""
+def _titles(answer: Query, ev: Evidence, rules: Query, context, rejected,
+            fields) -> set[int]:
+    """Keep the titles a span of the message names (a strong span, unless the rules
+    linked the same film); a listed film the message points at by position becomes
+    that reference. An unknown title only where the rules saw one too. Returns the
+    tokens the titles take."""
     keep_t, keep_i, taken = [], [], set()
     shown = context.shown if context else ()
     for title, item in zip(answer.titles, answer.item_ids):
         index = ev.catalog.item_ids.index(item)
         span = ev.title_span(index)
+        if span is not None and item not in rules.item_ids \
+                and not ev.strong_span(span[0], span[1]):
+            span = None                                 # "who won the game last night"
         shown_at = shown.index(ev.catalog.display(index)) + 1 \
             if ev.catalog.display(index) in shown else None
         if span is not None:
@@ -95,9 +105,15 @@ def _titles(answer: Query, ev: Evidence, context, rejected, fields) -> set[int]:
                       item_id=keep_i[0] if keep_i else None)
         if not keep_i:
             fields["confidence"] = None
-    if answer.unknown_title is not None and not ev.phrase(answer.unknown_title):
-        rejected.append(("title", f"{answer.unknown_title!r} is not in the message"))
+    rules_unlinked = rules.unknown_title is not None or (rules.candidates
+                                                         and not rules.item_ids)
+    if answer.unknown_title is not None and not (rules_unlinked and
+                                                 ev.phrase(answer.unknown_title)):
+        rejected.append(("title", f"{answer.unknown_title!r} is not a film the message "
+                                  "names"))
         fields.update(unknown_title=None, candidates=())
+    elif answer.unknown_title is not None:      # "The Matrix" -> "the matrix", as the rules
+        fields["unknown_title"] = ev.as_written(answer.unknown_title)
     if keep_i and answer.intent in (Intent.RECOMMEND, Intent.POPULAR) \
             and answer.rating is None:
         rejected.append(("title", f"{answer.intent.value} takes no seed title"))
@@ -163,3 +179,16 @@ def _intent_problem(q: Query, ev: Evidence, context) -> tuple[str, str] | None:
         return ("intent", "recommend without a request in the message")
     return None
 
+
+
+def _omission(q: Query, rules: Query) -> tuple[str, str] | None:
+    """An answer that ignores a constraint or count the message states (and the rules
+    read) is incomplete: "10 comedies like Airplane!" without Comedy."""
+    if q.intent is Intent.UNKNOWN:
+        return None
+    missing = [name for name, said, kept in (
+        ("genres", rules.genres, q.genres), ("exclude_genres", rules.exclude_genres,
+                                             q.exclude_genres),
+        ("years", rules.year_from or rules.year_to, q.year_from or q.year_to),
+        ("count", rules.k_requested, q.k_requested)) if said and not kept]
+    return ("omits", "the message also says " + ", ".join(missing)) if missing else None

@@ -130,7 +130,7 @@ def _integer(name: str, raw) -> int:
 
 
 def _year(raw) -> int | None:
-    if not _present(raw):
+    if not _present(raw) or raw == 0:          # small models write 0 for "no year"
         return None
     year = _integer("year", raw)
     if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
