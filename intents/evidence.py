@@ -18,7 +18,8 @@ from intents.text import clean, tokens
 from intents.titles import ACCEPT, split_year
 from intents.years import find_years
 
-MAX_SPAN = 12
+MAX_SPAN = 12            # words in a title span, as the rule parser
+MAX_SCAN = 80            # words of the message scanned for titles
 _QUANTIFIERS = {("a", "couple"): 2, ("a", "few"): 3, ("a", "dozen"): 12,
                 ("half", "a", "dozen"): 6, ("a", "pair"): 2, ("a", "handful"): 5}
 _SPAN_FILLER = frozenset("the a an movie film".split())
@@ -47,9 +48,16 @@ class Evidence:
         """(start, end, score) of the best message span that links to catalog film
         `index` with the rule parser's matcher, else None. A span made only of genre
         or generic words never names a film ("cowboys" is not "The Cowboy Way")."""
+        return self._links.get(index)
+
+    @cached_property
+    def _links(self) -> dict[int, tuple[int, int, float]]:
+        """One pass over the message's spans (the first MAX_SCAN words): the film each
+        span links to, best span per film. Bounded, so a long message costs at most
+        MAX_SCAN * MAX_SPAN matcher calls however many titles the LLM names."""
         matcher = self.catalog.titles_matcher
-        best = None
-        n = len(self.words)
+        best: dict[int, tuple[int, int, float]] = {}
+        n = min(len(self.words), MAX_SCAN)
         for s in range(n):
             if self.words[s] in _SPAN_FILLER:
                 continue
@@ -61,9 +69,10 @@ class Evidence:
                 hit = matcher.exact(span, year) or matcher.prefix(span)
                 if hit is None or hit.index is None:
                     hit = matcher.fuzzy(span, year) if len(span) >= 3 else None
-                if hit is not None and hit.index == index and hit.score >= ACCEPT:
-                    if best is None or hit.score > best[2]:
-                        best = (s, e, float(hit.score))
+                if hit is not None and hit.index is not None and hit.score >= ACCEPT:
+                    old = best.get(hit.index)
+                    if old is None or hit.score > old[2]:
+                        best[hit.index] = (s, e, float(hit.score))
         return best
 
     def strong_span(self, start: int, end: int) -> bool:

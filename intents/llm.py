@@ -174,6 +174,9 @@ class LLMParser:
             reason = f"timeout after {timeout:g} s" if str(e) == "timeout" else str(e)
             self.breaker.record(False, self._redactor.clean(reason, 80))
             raise LLMRejected(reason) from None
+        except Exception as e:           # a bug: still settle a half-open probe
+            self.breaker.record(False, f"internal error: {type(e).__name__}")
+            raise
         self.breaker.record(True)
         return read_call(reply)[0]
 
