@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 import intents.llm as llm_module  # noqa: E402
 from intents.cascade import CascadeParser, unsure  # noqa: E402
 from intents.llm import LLMParser  # noqa: E402
+from intents.llm_schema import canonicalize  # noqa: E402
 from intents.rules import RuleParser  # noqa: E402
 from tests.intents.test_corpus import expected_extras, load_corpus  # noqa: E402
 
@@ -102,11 +103,25 @@ class Probe:
         self.llm, self.cache, self.log = llm, cache, []
         self._consult = llm.consult
         llm.consult = self.consult
+        self._read_call = llm_module.read_call
+        llm_module.read_call = self.read_call
+        self.args = None
+
+    def read_call(self, reply):
+        found = self._read_call(reply)
+        self.args = found[0]
+        return found
 
     def consult(self, text, rules, context=None):
-        self.cache.last_seconds = 0.0
+        self.cache.last_seconds, self.args = 0.0, None
         outcome = self._consult(text, rules, context)
-        self.log.append({"text": text, "outcome": outcome,
+        unguarded = None                 # what today's parser, without guards, would use
+        if self.args is not None:
+            try:
+                unguarded = canonicalize(self.args, self.llm.catalog)
+            except llm_module.LLMRejected:
+                pass
+        self.log.append({"text": text, "outcome": outcome, "unguarded": unguarded,
                          "seconds": self.cache.last_seconds if outcome.called else 0.0})
         return outcome
 
@@ -116,9 +131,16 @@ def corpus_run(mode: str, parser, probe: Probe | None, rows) -> dict:
     right = core_right = 0
     accepted = accepted_right = 0
     recovered, broken, writes, wrong_accepted = [], [], 0, []
+    unguarded = unguarded_right = 0
     for row in rows:
         text = row[0]
+        n_before = len(probe.log) if probe else 0
         q = parser.parse(text)
+        if probe is not None and len(probe.log) > n_before:
+            raw = probe.log[-1]["unguarded"]
+            if raw is not None and raw.intent.value != "unknown":
+                unguarded += 1
+                unguarded_right += exact(raw, row)
         r = rules.parse(text)
         ok = exact(q, row)
         right += ok
@@ -140,7 +162,8 @@ def corpus_run(mode: str, parser, probe: Probe | None, rows) -> dict:
             broken.append(f"{text!r}: {q.intent.value} {q.title} {q.genres} k={q.k}")
     out = {"n": len(rows), "exact": right, "core": core_right, "accepted": accepted,
            "accepted_exact": accepted_right, "recovered": recovered, "broken": broken,
-           "llm_writes": writes, "accepted_wrong": wrong_accepted}
+           "llm_writes": writes, "accepted_wrong": wrong_accepted,
+           "unguarded_accepted": unguarded, "unguarded_exact": unguarded_right}
     return out
 
 
