@@ -5,7 +5,8 @@ tests/dialogues/judge.py).
 
     nice -n 19 python bench/llm_server.py serve &       # Qwen2.5-Coder-1.5B, llama.cpp
     nice -n 19 python bench/bench_llm.py [--modes regex,llm,llm-only] \\
-        [--base-url http://127.0.0.1:8089/v1] [--timeout 120] [--write docs/benchmarks/llm.md]
+        [--base-url http://127.0.0.1:8089/v1] [--timeout 120] [--json F] [--tables F]
+    python bench/bench_llm.py --cached-only ...    # re-score cached replies, no server
 
 Reports per mode: accuracy (exact Query as labelled / dialogue turns right), how often
 the LLM was asked, accepted LLM answers and their precision, fallbacks by reason,
@@ -199,6 +200,7 @@ def dialogue_run(parser, files) -> dict:
     from tests.dialogues.judge import run_file
 
     bundle = load_or_train()
+    used: list[bool] = []
 
     class Client:
         def __init__(self, service):
@@ -206,9 +208,11 @@ def dialogue_run(parser, files) -> dict:
 
         def chat(self, message, session_id=None, user_id=None):
             try:
-                return 200, self.service.turn(message, session_id, user_id)
+                body = self.service.turn(message, session_id, user_id)
             except Exception as e:  # the judge counts it as a failed turn
                 return 500, f"{type(e).__name__}: {e}"
+            used.append(body["query"]["parser"] == "llm")
+            return 200, body
 
         def session(self, session_id):
             try:
@@ -220,20 +224,47 @@ def dialogue_run(parser, files) -> dict:
         service = ChatService(bundle, parser, open_store(Path(tmp) / "s.sqlite3"))
         results = [r for f in files for r in run_file(f, Client(service))]
     return {"turns": len(results), "right": sum(r.ok for r in results),
+            "accepted": sum(used),
             "wrong": [f"{r.dialogue} #{r.turn} {r.message!r}" for r in results if not r.ok]}
 
 
 def llm_stats(probe: Probe) -> dict:
     outs = [e["outcome"] for e in probe.log]
     secs = [e["seconds"] for e in probe.log if e["outcome"].called]
-    reasons = Counter(re.sub(r"'.*", "'...'", o.reason.split(":")[0] if o.reason.startswith(
-        "guard") else o.reason)[:60] for o in outs if o.reason)
+    reasons = Counter(f"guard ({o.rejected[-1][0]})" if o.reason.startswith("guard") and
+                      o.rejected else re.sub(r"'.*", "'...'", o.reason)[:60]
+                      for o in outs if o.reason)
     kinds = Counter(kind for o in outs for kind, _ in o.rejected)
     return {"asked": len(outs), "called": len(secs), "accepted": sum(o.query is not None
                                                                     for o in outs),
             "fallback_reasons": dict(reasons.most_common()), "guard_rejections": dict(kinds),
             "p50_s": round(percentile(secs, 50), 2), "p99_s": round(percentile(secs, 99), 2),
             "over_product_timeout": sum(s > PRODUCT_TIMEOUT for s in secs)}
+
+
+def render(results: dict, command: str) -> str:
+    """The results as the tables of docs/benchmarks/llm.md."""
+    out = ["| mode | corpus | right | LLM asked | passed the guards | changed the Query | "
+           "changed & right | fallbacks by reason | guard drops by kind | LLM p50 / p99 |",
+           "|---|---|---:|---:|---:|---:|---:|---|---|---|"]
+    for mode in ("regex", "llm", "llm-only"):
+        for corpus in ("messages", "dialogues"):
+            r = results.get(mode, {}).get(corpus)
+            if not r:
+                continue
+            n, right = (r["n"], r["exact"]) if corpus == "messages" else (r["turns"],
+                                                                         r["right"])
+            s = r.get("llm") or {}
+            used_right = r.get("accepted_exact", "-")
+            reasons = ", ".join(f"{k} {v}" for k, v in
+                                (s.get("fallback_reasons") or {}).items()) or "-"
+            kinds = ", ".join(f"{k} {v}" for k, v in sorted(
+                (s.get("guard_rejections") or {}).items(), key=lambda kv: -kv[1])) or "-"
+            lat = f"{s['p50_s']} s / {s['p99_s']} s" if s.get("called") else "-"
+            out.append(f"| {mode} | {corpus} | {right}/{n} | {s.get('asked', 0)} | "
+                       f"{s.get('accepted', 0)} | {r.get('accepted', 0)} | {used_right} | "
+                       f"{reasons} | {kinds} | {lat} |")
+    return "\n".join(out) + f"\n\nCommand: `{command}`\n"
 
 
 def main() -> int:
@@ -245,6 +276,7 @@ def main() -> int:
     ap.add_argument("--corpora", default="messages,dialogues")
     ap.add_argument("--limit", type=int, default=0, help="first N corpus rows (0 = all)")
     ap.add_argument("--json", type=Path, help="write the full results here")
+    ap.add_argument("--tables", type=Path, help="write the markdown tables here")
     ap.add_argument("--cached-only", action="store_true",
                     help="no server: re-score the cached replies (uncached ones fall back)")
     args = ap.parse_args()
@@ -285,6 +317,9 @@ def main() -> int:
         w for p in view.genres_matcher.phrases for w in p)) is not None for r in rows)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))
+    if args.tables:
+        args.tables.write_text(render(results, "python bench/bench_llm.py " +
+                                      " ".join(sys.argv[1:])))
     print(f"LLM calls made this run: {cache.calls}")
     return 0
 
