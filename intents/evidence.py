@@ -133,10 +133,12 @@ class Evidence:
         words = ["" if i in outside else w for i, w in enumerate(self.words)]
         return {h.genre for h in self.catalog.genres_matcher.find(words)}
 
-    @cached_property
-    def years(self) -> bool:
+    def years_outside(self, taken: set[int] = frozenset()) -> bool:
+        """A year, decade or "recent"/"old" outside the given tokens (a title's:
+        "cape fear 1962" picks a film, it asks for no year)."""
         newest = max((y for y in self.catalog.years if y), default=None)
-        return bool(find_years(self.words, newest))
+        return bool(find_years(["" if i in taken else w for i, w in enumerate(self.words)],
+                               newest))
 
     @cached_property
     def refs(self) -> set[int]:

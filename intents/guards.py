@@ -15,8 +15,8 @@ reason. Every rejection is recorded as (kind, detail) for the reply and the benc
 | genre | the message (or its mood table) names the genre outside a title; the rules' negation wins |
 | years | the message has a year, decade or "recent"/"old" |
 | ref | the message points at a film of the last list ("the second one", "it") |
-| write | rate / seen / a rating: a statement or rating cue, and the rules read one too |
-| intent | the message carries the intent's cue (help, greet, thanks, why, more, popular, info, choose) or its request (recommend) |
+| write | rate / seen / a rating: a statement or rating cue, and the rules read one too (about the same films, where they linked any) |
+| intent | the message carries the intent's cue (help, greet, thanks, why, more, popular, info, choose) or its request (recommend); no film on an intent that takes none; `unknown` says nothing, so the rules answer |
 | omits | (fallback) the answer leaves out a genre, exclusion, year or count the message states and the rules read |
 """
 from __future__ import annotations
@@ -29,6 +29,9 @@ from intents.evidence import Evidence
 from intents.query import DEFAULT_K, WRITING_INTENTS, Intent, Query
 
 _NEEDS_FILM = (Intent.SIMILAR, Intent.RATE, Intent.SEEN, Intent.INFO)
+_NO_FILM = (Intent.RECOMMEND, Intent.POPULAR, Intent.MORE, Intent.REFINE, Intent.HELP,
+            Intent.GREET, Intent.THANKS)
+_SMALL_TALK = (Intent.HELP, Intent.GREET, Intent.THANKS)
 _CUED = {Intent.HELP: "help", Intent.GREET: "greet", Intent.THANKS: "thanks",
          Intent.WHY: "why", Intent.MORE: "more", Intent.POPULAR: "popular",
          Intent.INFO: "info"}
@@ -54,7 +57,8 @@ def guard(answer: Query, text: str, rules: Query, catalog: TitleCatalog,
         title_tokens |= ev.phrase_tokens(words) if words else set()
     _count(answer, ev, title_tokens, rejected, fields)
     _genres(answer, ev, rules, title_tokens, rejected, fields)
-    if (answer.year_from is not None or answer.year_to is not None) and not ev.years:
+    if (answer.year_from is not None or answer.year_to is not None) \
+            and not ev.years_outside(title_tokens):
         rejected.append(("years", f"{answer.year_from}..{answer.year_to} not in the message"))
         fields.update(year_from=None, year_to=None)
     ref = fields.get("ref", answer.ref)
@@ -62,7 +66,7 @@ def guard(answer: Query, text: str, rules: Query, catalog: TitleCatalog,
         rejected.append(("ref", f"{ref} is not a position the message names"))
         fields["ref"] = ref = None
     query = answer.with_(**fields)
-    problem = _write_problem(query, ev, rules) or _intent_problem(query, ev, context) \
+    problem = _write_problem(query, ev, rules) or _intent_problem(query, ev, rules, context) \
         or _omission(query, rules)
     if problem:
         rejected.append(problem)
@@ -83,7 +87,9 @@ def _titles(answer: Query, ev: Evidence, rules: Query, context, rejected,
     tokens the titles take."""
     keep_t, keep_i, taken = [], [], set()
     shown = context.shown if context else ()
+    same_title = dict(zip(rules.titles, rules.item_ids))
     for title, item in zip(answer.titles, answer.item_ids):
+        item = same_title.get(title, item)      # "cape fear 1962": the rules read the year
         index = ev.catalog.item_ids.index(item)
         span = ev.title_span(index)
         if span is not None and item not in rules.item_ids \
@@ -99,7 +105,7 @@ def _titles(answer: Query, ev: Evidence, rules: Query, context, rejected,
             fields["ref"] = shown_at                    # "the second one" -> ref 2
         else:
             rejected.append(("title", f"{title!r} is not named in the message"))
-    if len(keep_i) != len(answer.item_ids):
+    if keep_i != list(answer.item_ids):
         fields.update(titles=tuple(keep_t), item_ids=tuple(keep_i),
                       title=keep_t[0] if keep_t else None,
                       item_id=keep_i[0] if keep_i else None)
@@ -114,10 +120,6 @@ def _titles(answer: Query, ev: Evidence, rules: Query, context, rejected,
         fields.update(unknown_title=None, candidates=())
     elif answer.unknown_title is not None:      # "The Matrix" -> "the matrix", as the rules
         fields["unknown_title"] = ev.as_written(answer.unknown_title)
-    if keep_i and answer.intent in (Intent.RECOMMEND, Intent.POPULAR) \
-            and answer.rating is None:
-        rejected.append(("title", f"{answer.intent.value} takes no seed title"))
-        fields.update(titles=(), item_ids=(), title=None, item_id=None, confidence=None)
     return taken
 
 
@@ -157,12 +159,21 @@ def _write_problem(q: Query, ev: Evidence, rules: Query) -> tuple[str, str] | No
         return ("write", f"{q.intent.value} without a statement or rating cue")
     if rules.intent not in WRITING_INTENTS and rules.rating is None:
         return ("write", f"{q.intent.value}: the rules read no statement")
+    if rules.item_ids and not set(q.item_ids) <= set(rules.item_ids):
+        return ("write", "the films differ from those the statement is about")
     return None
 
 
-def _intent_problem(q: Query, ev: Evidence, context) -> tuple[str, str] | None:
+def _intent_problem(q: Query, ev: Evidence, rules: Query,
+                   context) -> tuple[str, str] | None:
     i = q.intent
     has_film = bool(q.item_ids) or q.ref is not None or q.unknown_title is not None
+    if i is Intent.UNKNOWN:
+        return ("intent", "the LLM read no intent")      # no information: the rules answer
+    if q.item_ids and i in _NO_FILM and q.rating is None:
+        return ("intent", f"{i.value} names a film ({q.titles[0]})")   # "more like Fargo"
+    if i in _SMALL_TALK and rules.intent in _SMALL_TALK and i is not rules.intent:
+        return ("intent", f"{i.value}: the rules' cue order reads {rules.intent.value}")
     if i in _NEEDS_FILM and not has_film:
         return ("intent", f"{i.value} without a film the message names")
     if i in _CUED and not ev.cue(_CUED[i]):

@@ -69,6 +69,10 @@ ACCEPTED = [
     ("thrillers from the 90s", {"intent": "recommend", "genres": ["Thriller"],
                                 "year_from": 1990, "year_to": 1999},
      {"year_from": 1990, "year_to": 1999}, []),
+    # a year that picks a film is no constraint; the film is the one the rules read
+    ("movies like cape fear 1962", {"intent": "similar", "titles": ["Cape Fear"],
+                                    "year_from": 1962, "year_to": 1962},
+     {"item_id": 673, "year_from": None}, ["years"]),
     # ref: a position the message names; a listed title the message points at
     ("why the second one?", {"intent": "why", "ref": 2}, {"ref": 2}, []),
     ("more like the third one", {"intent": "similar", "titles": ["Contact"]},
@@ -129,6 +133,14 @@ REJECTED = [
     ("keep in contact", {"intent": "info", "titles": ["Contact"]}, "intent"),
     ("2", {"intent": "choose", "ref": 2}, "intent"),           # no question is open
     ("just the good ones", {"intent": "refine", "k": 1}, "intent"),
+    # a film on an intent that takes none; "unknown" says nothing; the rules' cue order
+    ("more movies like Fargo", {"intent": "more", "titles": ["Fargo"]}, "intent"),
+    ("something like Fargo", {"intent": "recommend", "titles": ["Fargo"]}, "intent"),
+    ("others", {"intent": "unknown"}, "intent"),
+    ("hi, what can you do", {"intent": "greet"}, "intent"),
+    # the rules read "Scream" rated 2 stars, not the film "Scream 2"
+    ("give Scream 2 stars", {"intent": "rate", "titles": ["Scream 2"], "rating": 2},
+     "write"),
     # what it leaves out: "comedies" and "10" are in the message
     ("give me 10 comedies like Airplane!", {"intent": "similar", "titles": ["Airplane!"],
                                            "k": 10}, "omits"),
