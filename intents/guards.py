@@ -17,7 +17,8 @@ reason. Every rejection is recorded as (kind, detail) for the reply and the benc
 | ref | the message points at a film of the last list ("the second one", "it") |
 | write | rate / seen / a rating: a statement or rating cue, and the rules read one too (about the same films, where they linked any) |
 | intent | the message carries the intent's cue (help, greet, thanks, why, more, popular, info, choose) or its request (recommend); no film on an intent that takes none; `unknown` says nothing, so the rules answer |
-| omits | (fallback) the answer leaves out a genre, exclusion, year or count the message states and the rules read |
+| omits | (fallback) the answer leaves out a genre, exclusion, year, count or reference the message states and the rules read |
+| cue fields | `rank_by`, `topic`, `fewer` and the rating value are the rules' reading of their cue words when both agree on the intent |
 """
 from __future__ import annotations
 
@@ -71,12 +72,7 @@ def guard(answer: Query, text: str, rules: Query, catalog: TitleCatalog,
     if problem:
         rejected.append(problem)
         return Verdict(None, rejected)
-    if query.rating is not None and rules.rating is not None and query.rating != rules.rating:
-        # the rules read "4 stars" exactly; a small model rounds opinions loosely
-        rejected.append(("write", f"rating {query.rating:g} -> {rules.rating:g} as the "
-                                  "message states it"))
-        query = query.with_(rating=rules.rating, ratings=rules.ratings)
-    return Verdict(query, rejected)
+    return Verdict(_cue_fields(query, rules, rejected), rejected)
 
 
 def _titles(answer: Query, ev: Evidence, rules: Query, context, rejected,
@@ -159,6 +155,9 @@ def _write_problem(q: Query, ev: Evidence, rules: Query) -> tuple[str, str] | No
         return ("write", f"{q.intent.value} without a statement or rating cue")
     if rules.intent not in WRITING_INTENTS and rules.rating is None:
         return ("write", f"{q.intent.value}: the rules read no statement")
+    if (q.intent in WRITING_INTENTS or rules.intent in WRITING_INTENTS) \
+            and q.intent is not rules.intent:
+        return ("write", f"{q.intent.value}: the rules read {rules.intent.value}")
     if rules.item_ids and not set(q.item_ids) <= set(rules.item_ids):
         return ("write", "the films differ from those the statement is about")
     return None
@@ -170,7 +169,8 @@ def _intent_problem(q: Query, ev: Evidence, rules: Query,
     has_film = bool(q.item_ids) or q.ref is not None or q.unknown_title is not None
     if i is Intent.UNKNOWN:
         return ("intent", "the LLM read no intent")      # no information: the rules answer
-    if q.item_ids and i in _NO_FILM and q.rating is None:
+    disliked = i is Intent.RECOMMEND and q.rating is not None and q.rating < 3
+    if q.item_ids and i in _NO_FILM and not disliked:   # "I hated X, recommend something"
         return ("intent", f"{i.value} names a film ({q.titles[0]})")   # "more like Fargo"
     if i in _SMALL_TALK and rules.intent in _SMALL_TALK and i is not rules.intent:
         return ("intent", f"{i.value}: the rules' cue order reads {rules.intent.value}")
@@ -193,13 +193,28 @@ def _intent_problem(q: Query, ev: Evidence, rules: Query,
 
 
 def _omission(q: Query, rules: Query) -> tuple[str, str] | None:
-    """An answer that ignores a constraint or count the message states (and the rules
-    read) is incomplete: "10 comedies like Airplane!" without Comedy."""
-    if q.intent is Intent.UNKNOWN:
-        return None
+    """An answer that ignores a constraint, count or reference the message states (and
+    the rules read) is incomplete: "10 comedies like Airplane!" without Comedy, "no
+    horror or romance" without horror, "more like the second one" without the 2."""
     missing = [name for name, said, kept in (
-        ("genres", rules.genres, q.genres), ("exclude_genres", rules.exclude_genres,
-                                             q.exclude_genres),
+        ("genres", set(rules.genres) - set(q.genres), False),
+        ("exclude_genres", set(rules.exclude_genres) - set(q.exclude_genres), False),
         ("years", rules.year_from or rules.year_to, q.year_from or q.year_to),
-        ("count", rules.k_requested, q.k_requested)) if said and not kept]
+        ("count", rules.k_requested, q.k_requested),
+        ("ref", rules.ref is not None, q.ref is not None or q.item_ids)) if said and not kept]
     return ("omits", "the message also says " + ", ".join(missing)) if missing else None
+
+
+def _cue_fields(q: Query, rules: Query, rejected) -> Query:
+    """Fields that are pure readings of a cue word come from the rules when both agree
+    on the intent: top-rated vs most-watched ("trending"), what an info question asks
+    about, "fewer" — and the rating value, which the rules read exactly ("4 stars")."""
+    changes = {}
+    if q.intent is rules.intent:
+        changes = {f: getattr(rules, f) for f in ("rank_by", "topic", "fewer")
+                   if getattr(q, f) != getattr(rules, f)}
+    if q.rating is not None and rules.rating is not None and q.rating != rules.rating:
+        rejected.append(("write", f"rating {q.rating:g} -> {rules.rating:g} as the "
+                                  "message states it"))
+        changes.update(rating=rules.rating, ratings=rules.ratings)
+    return q.with_(**changes) if changes else q

@@ -84,6 +84,11 @@ ACCEPTED = [
     ("rate Fargo 4 stars", {"intent": "rate", "titles": ["Fargo"], "rating": 5},
      {"rating": 4.0}, ["write"]),
     ("I've seen Scream", {"intent": "seen", "titles": ["Scream"]}, {"title": "Scream"}, []),
+    # cue words: the rules' reading when both agree on the intent
+    ("top 10 dramas", {"intent": "popular", "genres": ["Drama"], "k": 10},
+     {"rank_by": "rating", "k": 10}, []),
+    ("trending thrillers", {"intent": "popular", "genres": ["Thriller"],
+                            "rank_by": "rating"}, {"rank_by": "count"}, []),
     # intents with their cues
     ("thanks, bye!", {"intent": "thanks"}, {"intent": Intent.THANKS}, []),
     ("yes", {"intent": "choose", "ref": 1}, {"ref": 1}, []),
@@ -138,6 +143,14 @@ REJECTED = [
     ("something like Fargo", {"intent": "recommend", "titles": ["Fargo"]}, "intent"),
     ("others", {"intent": "unknown"}, "intent"),
     ("hi, what can you do", {"intent": "greet"}, "intent"),
+    # a write only with the same intent as the rules' reading
+    ("I loved Fargo, what else is like it?", {"intent": "rate", "titles": ["Fargo"],
+                                              "rating": 5}, "write"),
+    ("recommend something, i loved Fargo", {"intent": "recommend", "titles": ["Fargo"],
+                                            "rating": 5}, "intent"),
+    # what it leaves out: one of two exclusions; the position of "the second one"
+    ("no horror or romance", {"intent": "refine", "exclude_genres": ["Romance"]}, "omits"),
+    ("more like the second one", {"intent": "more"}, "omits"),
     # the rules read "Scream" rated 2 stars, not the film "Scream 2"
     ("give Scream 2 stars", {"intent": "rate", "titles": ["Scream 2"], "rating": 2},
      "write"),
