@@ -170,8 +170,9 @@ def _intent_problem(q: Query, ev: Evidence, rules: Query,
     if i is Intent.UNKNOWN:
         return ("intent", "the LLM read no intent")      # no information: the rules answer
     disliked = i is Intent.RECOMMEND and q.rating is not None and q.rating < 3
-    if q.item_ids and i in _NO_FILM and not disliked:   # "I hated X, recommend something"
-        return ("intent", f"{i.value} names a film ({q.titles[0]})")   # "more like Fargo"
+    if (q.item_ids or q.ref is not None) and i in _NO_FILM and not disliked:
+        film = q.titles[0] if q.titles else f"ref {q.ref}"     # "more like the second one"
+        return ("intent", f"{i.value} names a film ({film})")
     if i in _SMALL_TALK and rules.intent in _SMALL_TALK and i is not rules.intent:
         return ("intent", f"{i.value}: the rules' cue order reads {rules.intent.value}")
     if i in _NEEDS_FILM and not has_film:

@@ -151,6 +151,8 @@ REJECTED = [
     # what it leaves out: one of two exclusions; the position of "the second one"
     ("no horror or romance", {"intent": "refine", "exclude_genres": ["Romance"]}, "omits"),
     ("more like the second one", {"intent": "more"}, "omits"),
+    # ... and the listed film it names is a seed: "more" takes none (a real answer)
+    ("more like the second one", {"intent": "more", "titles": ["Scream"]}, "intent"),
     # the rules read "Scream" rated 2 stars, not the film "Scream 2"
     ("give Scream 2 stars", {"intent": "rate", "titles": ["Scream 2"], "rating": 2},
      "write"),
@@ -163,7 +165,8 @@ REJECTED = [
 @pytest.mark.parametrize("text, args, kind", REJECTED,
                          ids=[f"{r[0]}:{r[1]['intent']}" for r in REJECTED])
 def test_unsupported_answers_fall_back(tiny, tiny_parser, text, args, kind):
-    context = ConversationContext(shown=("Fargo (1996)",)) if text == "2" else None
+    context = ConversationContext(shown=("Fargo (1996)",)) if text == "2" else \
+        LIST if "the second one" in text else None
     verdict = run(tiny, tiny_parser, text, args, context)
     assert verdict.query is None
     assert verdict.rejected[-1][0] == kind, verdict.rejected
