@@ -16,6 +16,7 @@ and answered with a bare 500 JSON — never a traceback.
 """
 from __future__ import annotations
 
+import html
 import logging
 import os
 import threading
@@ -28,10 +29,11 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chatrec import __version__, schemas
-from chatrec.errors import KNOWN_ERRORS, NotFound, http_status
+from chatrec.errors import KNOWN_ERRORS, MissingExtra, NotFound, http_status
 from chatrec.service import UNSET, ChatService, build_service, warm_up_parser
 from chatrec.sessions import SESSION_ID_PATTERN
 from intents.query import MAX_K, MIN_K
@@ -41,6 +43,9 @@ STATIC = Path(__file__).with_name("static")
 PLACEHOLDER = ("<!doctype html><meta charset=utf-8><title>chatrec</title>"
                "<h1>chatrec</h1><p>The web page is not installed. Use "
                "<code>POST /chat</code> or see <a href=/docs>/docs</a>.</p>")
+
+REPORT_MISSING = ("<!doctype html><meta charset=utf-8><title>chatrec report</title>"
+                  "<h1>No report here yet</h1><p>{}</p><p><a href=./>Back to the chat</a></p>")
 
 ERRORS = {404: {"model": schemas.ErrorMessage, "description": "unknown user, item or session"}}
 K = Annotated[int, Query(ge=MIN_K, le=MAX_K, description=f"number of films ({MIN_K}-{MAX_K})")]
@@ -131,7 +136,8 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
     @app.get("/items", response_model=schemas.SearchResult, tags=["catalog"])
     async def items(svc: Service, search: Annotated[str, Query(max_length=200)] = "",
               limit: K = 20) -> dict:
-        """Search titles (substring, then fuzzy); most-rated first."""
+        """Search titles as the chat matches them (whole titles, typos), plus titles
+        containing the typed text (completion); most-rated first."""
         return svc.search_items(search, limit)
 
     @app.get("/sessions/{session_id}", response_model=schemas.SessionOut, responses=ERRORS,
@@ -152,6 +158,20 @@ def create_app(service: ChatService | None = None) -> "FastAPI":
         if page.is_file():
             return FileResponse(page, media_type="text/html")
         return HTMLResponse(PLACEHOLDER)
+
+    if STATIC.is_dir():  # the page's script and style sheet
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/report", include_in_schema=False)
+    async def report(svc: Service):
+        """The `chatrec report` page for the served dataset (chatrec/report.py)."""
+        from chatrec.report import current_report
+        try:
+            path = await run_in_threadpool(current_report, svc.bundle)
+        except MissingExtra as e:
+            return HTMLResponse(REPORT_MISSING.format(html.escape(str(e), quote=False)),
+                                status_code=503)
+        return FileResponse(path, media_type="text/html")
 
     return app
 

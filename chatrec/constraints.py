@@ -40,10 +40,10 @@ class Filter:
 
     def refined(self, new: "Filter") -> "Filter":
         """This filter with `new`'s constraints replacing the same kind: new genres
-        replace the genres, new years replace the years; exclusions add up. A genre
-        asked for again is no longer excluded, and one newly excluded is no longer
-        required."""
-        genres = new.genres or tuple(g for g in self.genres if g not in new.exclude)
+        replace the genres, new years replace the years; exclusions add up ("without
+        romance", then "and without animation"). A genre asked for again is no longer
+        excluded; excluding a required genre is a contradiction `problem` reports."""
+        genres = new.genres or self.genres
         exclude = tuple(dict.fromkeys(
             [g for g in self.exclude if g not in new.genres] + list(new.exclude)))
         years = (new.year_from, new.year_to) if (new.year_from is not None or

@@ -22,7 +22,9 @@ from chatrec.constraints import Filter
 from chatrec.explain import Explainer
 from chatrec.facts import CatalogFacts
 from chatrec.feedback import record_opinions, record_seen
-from chatrec.followups import answer_pending, offer, pending_for, resolve_films
+from chatrec.followups import (
+    answer_pending, offer, other_version, pending_for, resolve_films,
+)
 from chatrec.lists import Context, ListMaker
 from chatrec.sessions import SessionState, TurnEffects
 from intents.query import FOCUS, MAX_K, MIN_K, Intent, Query
@@ -102,7 +104,7 @@ class Dispatcher:
         if query.intent is Intent.SIMILAR:
             films = resolve_films(query, state, self.facts)
             if query.ref == FOCUS and not films.items and state.last_query:
-                return self._more(query.with_(ref=None), state, ctx)  # "more like that"
+                return self._more(query.with_(refs=(), ref=None), state, ctx)  # "more like that"
             if films.problem:
                 return Reply(films.problem)
             seeds = films.items
@@ -111,10 +113,14 @@ class Dispatcher:
         if query.rating is not None and query.item_ids:     # "I loved X, what next?"
             note, fx = record_opinions(query, [self.catalog.index_of(i)
                                                for i in query.item_ids], self.facts, ctx)
+        if query.topic in ("cast", "director"):    # "comedies with Tom Hanks": say what's ignored
+            note = (note + " " + replies.people_ignored(query.topic)).strip()
         req = {"intent": query.intent.value, "k": int(query.k), "rank_by": query.rank_by,
                "item_ids": [self.facts.item_ids[i] for i in seeds],
                "filter": Filter.of(query).to_dict()}
-        return self._show(req, ctx, fx, note, page=1)
+        # "it" after "movies like Casino" is Casino
+        return self._show(req, ctx, fx, note, page=1, focus=seeds[0] if len(seeds) == 1
+                          else None)
 
     def _more(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         last = state.last_query
@@ -131,6 +137,15 @@ class Dispatcher:
 
     def _refine(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         last = state.last_query
+        switch = other_version(query, state, self.facts)
+        if switch is not None:            # "the 1962 one", "the old one": a same-titled film
+            i, seeded = switch
+            ids = (self.facts.item_ids[i],)
+            if seeded:
+                return self._new_list(Query(Intent.SIMILAR, item_ids=ids, k=int(last["k"]),
+                                            titles=(self.facts.titles[i],)), state, ctx)
+            return self._info(Query(Intent.INFO, item_ids=ids,
+                                    titles=(self.facts.titles[i],)), state, ctx)
         if not last:
             if query.has_constraints:     # nothing to narrow: a fresh list under them
                 return self._new_list(query.with_(intent=Intent.RECOMMEND), state, ctx)
@@ -179,12 +194,16 @@ class Dispatcher:
         if films.problem:
             return Reply(films.problem)
         if not films.items:
+            if query.topic in replies.NO_DATA_WORDS:    # "any with Tom Hanks?"
+                return Reply(replies.no_people_search(self.facts.catalog_name,
+                                                      self.facts.example_titles))
             return Reply("Which film? e.g. 'tell me about "
                          f"{self.facts.example_titles[0]}'.")
         texts, items = [], []
         rated = set(ctx.profile) | set(ctx.seen)
         for i in films.items[:3]:
-            text, item = self.explain.info(i, query.topic, exclude=rated)
+            text, item = self.explain.info(i, query.topic, exclude=rated,
+                                           asked_genres=query.genres)
             texts.append(text)
             items.append(item)
         fx = TurnEffects(focus=str(self.facts.item_ids[films.items[0]]), set_focus=True)
@@ -195,13 +214,17 @@ class Dispatcher:
             return Reply("I haven't recommended anything in this conversation yet. Ask me "
                          "for films, then 'why the first one?'.")
         if query.ref is None and not query.item_ids:
-            query = query.with_(ref=1)          # "why?": the first film of the list
+            query = query.with_(refs=(1,), ref=1)          # "why?": the first film of the list
         films = resolve_films(query, state, self.facts, default_first=True)
         if films.problem or not films.items:
             return Reply(films.problem or "Which film? e.g. 'why the first one?'.")
         i = films.items[0]
-        text = self.explain.why(i, state.last_query, self._profile(ctx),
-                                self.lists.liked_at, (films.positions or [None])[0])
+        position = (films.positions or [None])[0]
+        if position is None:        # not in the last list: what did I say when I showed it?
+            text = self.explain.why_earlier(i, state.transcript)
+        else:
+            text = self.explain.why(i, state.last_query, self._profile(ctx),
+                                    self.lists.liked_at, position)
         return Reply(text, [], TurnEffects(focus=str(self.facts.item_ids[i]),
                                            set_focus=True))
 

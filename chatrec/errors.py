@@ -25,6 +25,10 @@ class NotFound(ChatrecError):
     """A session, user or item that does not exist."""
 
 
+class MissingExtra(ChatrecError):
+    """A feature needs an optional extra that is not installed (e.g. chatrec[report])."""
+
+
 # (exception class, CLI exit code, HTTP status), most specific first.
 _TABLE: tuple[tuple[type[BaseException], int, int], ...] = (
     (UnknownUser, 4, 404),
@@ -34,6 +38,7 @@ _TABLE: tuple[tuple[type[BaseException], int, int], ...] = (
     (ParserConfigError, 2, 422),
     (DataError, 3, 422),
     (DatasetError, 3, 503),
+    (MissingExtra, 3, 503),
     (ArtifactError, 3, 503),
     (NotFitted, 3, 503),
     (PredictionImpossible, 1, 422),

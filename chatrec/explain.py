@@ -20,10 +20,23 @@ class Explainer:
         self.facts, self.similarity, self.links = facts, similarity, links
 
     # ---- info ------------------------------------------------------------------------
-    def info(self, i: int, topic: str | None, exclude=()) -> tuple[str, dict]:
-        """(reply text, the film's item dict with its rating distribution)."""
+    def info(self, i: int, topic: str | None, exclude=(),
+             asked_genres=()) -> tuple[str, dict]:
+        """(reply text, the film's item dict with its rating distribution).
+        `asked_genres`: "is it a thriller?" answers yes or no first."""
         f = self.facts
         parts = []
+        if topic == "genre" and asked_genres:
+            has = [g for g in asked_genres if g in f.genres[i]]
+            lacks = [g for g in asked_genres if g not in has]
+            name = f.display[i]
+            if not lacks:
+                parts.append(f"Yes: {name} is listed as {replies.join_words(has)}.")
+            elif not has:
+                parts.append(f"No: {name} isn't listed as {replies.join_words(lacks, 'or')}.")
+            else:
+                parts.append(f"{name} is listed as {replies.join_words(has)}, not "
+                             f"{replies.join_words(lacks, 'or')}.")
         if topic not in _KNOWN:
             what = replies.NO_DATA_WORDS.get(topic, "cast, crew or plot")
             parts.append(f"I have no {what} data for this catalog ({f.catalog_name} lists "
@@ -106,3 +119,17 @@ class Explainer:
         if intent == "popular":
             return f"{name}{where} ranks by its {weighted}."
         return f"I did not pick {name} in the last list. What I know: {self._summary(i, None)}"
+
+    def why_earlier(self, i: int, transcript: list[dict]) -> str:
+        """Why a film that is not in the last list was shown: the reason given in the
+        latest turn that listed it (the session's transcript), else that it wasn't."""
+        f = self.facts
+        item_id = str(f.item_ids[i])
+        for turn in reversed(transcript or []):
+            for it in turn.get("items") or []:
+                if str(it.get("item_id")) == item_id and it.get("reason") \
+                        and turn.get("intent") != "info":
+                    return (f"I suggested {f.display[i]} earlier, when you said "
+                            f"'{turn.get('message', '')[:80]}': {it['reason']}.")
+        return (f"I haven't suggested {f.display[i]} in this conversation. What I know: "
+                f"{self._summary(i, None)}")

@@ -40,13 +40,22 @@ def last_list(facts: CatalogFacts, state: SessionState) -> list[int]:
 
 def resolve_films(query: Query, state: SessionState, facts: CatalogFacts,
                   default_first: bool = False) -> Films:
-    """The films named (by title) or referred to (by position) in `query`."""
+    """The films named (by title), then those referred to (by position) in `query`."""
     named = [i for i in (index_or_none(facts, x) for x in query.item_ids) if i is not None]
-    if query.ref is None:
-        return Films(named, positions=[_position(i, facts, state) for i in named])
+    films = Films(named, positions=[_position(i, facts, state) for i in named])
+    for ref in query.refs:
+        one = _resolve_ref(ref, state, facts, default_first)
+        if one.problem:
+            return one
+        films.items += [i for i in one.items if i not in films.items]
+        films.positions += one.positions[:len(one.items)]
+    return films
+
+
+def _resolve_ref(ref: int, state: SessionState, facts: CatalogFacts,
+                 default_first: bool) -> Films:
     shown = last_list(facts, state)
     focus = index_or_none(facts, state.focus) if state.focus is not None else None
-    ref = query.ref
     if ref == FOCUS:
         if focus is not None:
             return Films([focus], positions=[_position(focus, facts, state)])
@@ -121,5 +130,32 @@ def answer_pending(query: Query, state: SessionState, facts: CatalogFacts):
     original = Query.from_dict(pending["query"])
     resolved = original.with_(item_ids=(facts.item_ids[chosen], *original.item_ids),
                               titles=(facts.titles[chosen], *original.titles),
-                              candidates=(), unknown_title=None, ref=None)
+                              candidates=(), unknown_title=None, ref=None, refs=())
     return resolved, None
+
+
+# ---- "the 1962 one": another film of the same title ------------------------------------
+def other_version(query: Query, state: SessionState, facts: CatalogFacts):
+    """When the film in focus (or the last list's one seed) shares its title with
+    another film and the message's years fit only that other one ("the 1962 one",
+    "the old one", "the original"): (that film's index, whether it seeded the last
+    list); else None."""
+    if query.year_from is None and query.year_to is None:
+        return None
+    last = state.last_query or {}
+    seeds = last.get("item_ids") or [] if last.get("intent") == "similar" else []
+    base = index_or_none(facts, state.focus) if state.focus is not None else None
+    seeded = len(seeds) == 1 and base is not None and str(facts.item_ids[base]) == str(seeds[0])
+    if base is None:
+        return None
+    lo = query.year_from if query.year_from is not None else -10**6
+    hi = query.year_to if query.year_to is not None else 10**6
+
+    def fits(i: int) -> bool:
+        return facts.years[i] is not None and lo <= facts.years[i] <= hi
+
+    name = facts.titles[base]
+    others = [i for i, t in enumerate(facts.titles) if t == name and i != base and fits(i)]
+    if not others or fits(base):
+        return None
+    return others[0], seeded

@@ -28,16 +28,33 @@ def artifacts_dir(dataset: str) -> Path:
     return d
 
 
+def eval_results(dataset: str) -> Path:
+    """The latest `chatrec eval` results for a dataset (what `chatrec report` draws)."""
+    d = data_home() / "eval"
+    d.mkdir(parents=True, exist_ok=True)
+    return d / f"{dataset}.json"
+
+
+def reports_dir() -> Path:
+    """Where `chatrec report` writes DATASET.html by default (and GET /report reads)."""
+    return data_home() / "reports"
+
+
 def sessions_db() -> Path:
     return data_home() / "sessions.sqlite3"
 
 
-def write_json_atomic(path: Path, data: dict) -> None:
-    """Write JSON through a per-process temporary file and a rename, so a reader (or a
-    concurrent writer) never sees half a manifest."""
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write through a per-process temporary file and a rename, so a reader (or a
+    concurrent writer) never sees half a file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def write_json_atomic(path: Path, data: dict) -> None:
+    """write_text_atomic for JSON (manifests, eval results)."""
+    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 def active_dataset() -> str:

@@ -65,6 +65,12 @@ class ListMaker:
         # most watched: the count, the average breaking ties
         self.watched = counts + self.popular.means / 10.0
         self.years = np.asarray(self.catalog.years, dtype=np.int64)
+        # "popular to start with": the weighted average, films rated at least as often as
+        # the median film first (a film with 2 ratings is nobody's popular pick)
+        self.starters = np.where(counts >= self.min_votes, facts.weighted,
+                                 facts.weighted - 10.0)
+        self.starters[counts == 0] = -np.inf
+        self.duplicates = _duplicates(facts)
         lo, hi = self.ratings.scale
         self.liked_at, self.disliked_at = scale_rating(LIKED, (lo, hi)), \
             scale_rating(DISLIKED, (lo, hi))
@@ -88,7 +94,7 @@ class ListMaker:
 
     def _exclusions(self, ctx: Context, more: bool) -> np.ndarray:
         """Rated and seen films always; with `more`, everything shown."""
-        ids = set(ctx.profile) | set(ctx.seen)
+        ids = set(ctx.profile) | set(ctx.seen) | self.duplicates
         if more:
             ids |= ctx.shown
         return np.fromiter(ids, dtype=np.int64, count=len(ids))
@@ -127,7 +133,7 @@ class ListMaker:
             text = _cap(f"{lead}top-rated {what}, by weighted average "
                         f"(a film needs about {self.min_votes:.0f} ratings to count fully):")
         else:
-            idx, vals = top_k(self.pop_scores, k, exclude=exclude, allowed=allowed)
+            idx, vals = top_k(self.starters, k, exclude=exclude, allowed=allowed)
             reasons = [self.popular.reason(i) for i in idx.tolist()]
             who = (f"User {ctx.user_label} is not in the ratings. " if ctx.unknown_user
                    else "")
@@ -218,6 +224,22 @@ class ListMaker:
             text += (f" (only {len(items)} qualif{'ies' if len(items) == 1 else 'y'}"
                      f"{' that I have not shown you yet' if more else ''})")
         return Reply(text, items)
+
+
+def _duplicates(facts) -> set[int]:
+    """Items that repeat another's title and year (the recbole copy of ML-100K lists
+    some films twice): the less-rated copy never appears in a list."""
+    best: dict[tuple, int] = {}
+    dupes = set()
+    for i, key in enumerate(zip(facts.titles, facts.years)):
+        j = best.get(key)
+        if j is None:
+            best[key] = i
+            continue
+        keep, drop = (i, j) if facts.counts[i] > facts.counts[j] else (j, i)
+        best[key] = keep
+        dupes.add(drop)
+    return dupes
 
 
 def _cap(text: str) -> str:

@@ -9,11 +9,14 @@ cosine of two rows says how much the same people liked both films).
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import scipy.sparse as sp
 
 from chatrec import replies
-from models.data import Catalog, Ratings
+from intents.text import norm
+from models.data import Catalog, Ratings, natural_title
 
 # like-vector cosine from which "liked by the same people": popular films share fans by
 # sheer numbers (the median pair of films rated 50+ times is at 0.13), so the bar is high
@@ -25,10 +28,40 @@ def _unit_rows(m):
     return (sp.diags(np.divide(1.0, norms, out=np.zeros(m.shape[0]), where=norms > 0)) @ m)
 
 
+_SEQUEL_NEXT = frozenset("part chapter returns forever and ii iii iv vi".split())
+
+
+def same_series(a: str, b: str) -> bool:
+    """Titles of one series, told from the titles alone (for data without links):
+    one's main title (before ':') starts the other, followed by a number, 'Part',
+    'Returns', 'and ...' or a colon — "The Godfather" / "The Godfather: Part II",
+    "Star Trek: The Wrath of Khan" / "Star Trek IV", "Die Hard" / "Die Hard 2". A
+    one-word main title needs 5+ letters ("Alien" / "Alien 3", never "Big" / "Big Night")."""
+    ta, tb = _title_words(a), _title_words(b)
+    for (main, whole), (_, other) in ((ta, tb), (tb, ta)):
+        n = len(main)
+        if n and other[:n] == main and len(other) > n and (n > 1 or len(main[0]) >= 5):
+            nxt = other[n]
+            if nxt.isdigit() or nxt in _SEQUEL_NEXT or nxt == ":":
+                return True
+    return False
+
+
+def _title_words(title: str) -> tuple[list[str], list[str]]:
+    """(main-title words, all words with ':' kept as a word), article first dropped."""
+    text = re.sub(r"\s*\([^)]*\)", "", natural_title(title))
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.lower())
+    words = norm(text.replace(":", " : ")).split() if ":" not in text else \
+        norm(text.split(":")[0]).split() + [":"] + norm(text.split(":", 1)[1]).split()
+    main = norm(text.split(":")[0]).split()
+    return main, words
+
+
 class Reasons:
     def __init__(self, catalog: Catalog, ratings: Ratings, display: list[str],
                  genres: list[list[str]], liked_at: float):
         n = len(catalog)
+        self.titles = [str(t) for t in catalog.titles]
         self.display, self.genres, self.liked_at = display, genres, liked_at
         self.counts = ratings.item_counts()
         self.means = ratings.item_means()
@@ -86,6 +119,8 @@ class Reasons:
             roles = []
             if self.links is not None:
                 roles = replies.link_roles(self.links[seed] & self.links[i])
+            if "series" not in roles and same_series(self.titles[seed], self.titles[i]):
+                roles = ["series", *roles]
             shared = [g for g in self.genres[seed] if g in self.genres[i]][:3]  # keep it short
             out.append(replies.similar_reason(roles, shared, c >= CO_LIKE_COSINE,
                                               self.display[seed]))

@@ -15,7 +15,7 @@ from typing import Any, Callable, TextIO
 
 from chatrec.completion import CatalogCompleter
 from chatrec.errors import KNOWN_ERRORS
-from chatrec.service import parse_user_id
+from chatrec.service import UNSET, parse_user_id
 from models.data import natural_title
 
 COMMANDS = ("/help", "/user", "/reset", "/quit", "/exit")
@@ -80,6 +80,7 @@ class Repl:
         self.service = service
         self.session_id = session_id
         self.user_id = user_id
+        self._forget_user = False      # `/user none`: the next turn drops the session's user
 
     def handle(self, line: str) -> Outcome:
         """Act on one input line. Never raises for bad input: errors become a line."""
@@ -89,7 +90,12 @@ class Repl:
         if line.startswith("/"):
             return self._command(line)
         try:
-            body = self.service.turn(line, session_id=self.session_id, user_id=self.user_id)
+            if self.user_id is not None:
+                who = self.user_id
+            else:   # keep the session's user, unless `/user none` asked to forget it
+                who = None if self._forget_user else UNSET
+            body = self.service.turn(line, session_id=self.session_id, user_id=who)
+            self._forget_user = False
         except KNOWN_ERRORS as e:
             return Outcome(f"error: {_one_line(e)}", error=True)
         except Exception as e:  # noqa: BLE001 — a REPL must survive a bug in one turn
@@ -116,7 +122,7 @@ class Repl:
             who = f"user {self.user_id}" if self.user_id is not None else "no user"
             return Outcome(f"Chatting as {who}; session {self.session_id or '(new)'}.")
         if arg.lower() in ("none", "-", "off"):
-            self.user_id = None
+            self.user_id, self._forget_user = None, True
             return Outcome("No user: picks will be based on this conversation only.")
         user_id = parse_user_id(arg)
         ratings = getattr(getattr(self.service, "bundle", None), "ratings", None)
@@ -125,7 +131,7 @@ class Repl:
                 ratings.index_of(user_id)
             except KNOWN_ERRORS as e:  # UnknownUser: keep the current user
                 return Outcome(f"error: {_one_line(e)}", error=True)
-        self.user_id = user_id
+        self.user_id, self._forget_user = user_id, False
         return Outcome(f"Now chatting as user {user_id}.")
 
 

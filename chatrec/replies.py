@@ -90,6 +90,18 @@ NO_DATA_WORDS = {"director": "director or crew", "cast": "cast", "writer": "writ
                  "plot": "plot", "runtime": "running-time", "awards": "awards"}
 
 
+def no_people_search(catalog_name: str, titles: Sequence[str]) -> str:
+    return (f"I have no cast or crew data for this catalog ({catalog_name} lists titles, "
+            "years, genres and ratings), so I can't find films by actor or director. Try "
+            f"a genre or a film you liked: {examples(titles)}.")
+
+
+def people_ignored(topic: str) -> str:
+    who = "director" if topic == "director" else "actor"
+    return (f"I have no cast or crew data, so I can't pick by {who}; here is the rest of "
+            "what you asked for.")
+
+
 def help_text(titles: Sequence[str], genres: Sequence[str]) -> str:
     return (f"I recommend films. Try: {examples(titles)}. "
             f"Genres I know: {', '.join(genres)}. "

@@ -16,14 +16,13 @@ from chatrec.bundle import Bundle
 from chatrec.dispatch import Context, Dispatcher
 from chatrec.errors import NotFound, UsageError
 from chatrec.parsers import parse_in_context, title_catalog
+from chatrec.search import TitleSearch
 from chatrec.sessions import (
     SessionState, SessionStore, TurnEffects, new_session_id, open_store,
     validate_session_id,
 )
-from intents.query import MAX_K, MIN_K
+from intents.query import MAX_K, MIN_K, Intent
 from intents.rules import RuleParser
-from intents.text import norm
-from models.data import natural_title
 from models.errors import UnknownItem, UnknownUser
 
 MAX_MESSAGE = 2000
@@ -87,12 +86,6 @@ def jsonable(x):
     return str(x)
 
 
-def _search_key(title: str) -> str:
-    """'Godfather, The' -> 'the godfather': article first, then the parser's own
-    normalisation (case, punctuation, accents), applied to titles and queries alike."""
-    return norm(natural_title(title))
-
-
 class ChatService:
     """Chat turns and the read-only queries of the HTTP API."""
 
@@ -101,7 +94,7 @@ class ChatService:
         self.dispatcher = Dispatcher(bundle)
         self.parser_blocks = parser_blocks(parser)
         self._view = title_catalog(bundle.catalog, bundle.ratings)   # cached, shared
-        self._search_keys = [_search_key(t) for t in self.dispatcher.facts.titles]
+        self._search: TitleSearch | None = None     # built on the first search
 
     # ---- chat ---------------------------------------------------------------------
     def turn(self, message: str, session_id: str | None = None,
@@ -118,6 +111,8 @@ class ChatService:
         who = None if drop_user else (user_id if user_id is not None else state.user_id)
         ctx = self._context(who, state)
         query = parse_in_context(self.parser, message, state, self._view)
+        if query.intent is Intent.WHY and state.exists:   # may be about an earlier list
+            state.transcript = self.sessions.get(sid, transcript=TRANSCRIPT_SHOWN).transcript
         reply = self.dispatcher.handle(query, state, ctx)
         effects: TurnEffects = reply.effects
         if (user_id is not None and user_id != state.user_id) or \
@@ -199,31 +194,19 @@ class ChatService:
         return {"item": facts.item(i), "items": reply.items}
 
     def search_items(self, text: str | None, limit: int = SEARCH_LIMIT) -> dict:
-        """Catalog items whose title matches `text` (substring first, then fuzzy),
-        most-rated first; with no text, the most-rated items."""
+        """Catalog items whose title matches `text` as the chat would match it, plus
+        titles that contain what was typed so far (chatrec/search.py); with no text,
+        the most-rated items."""
         limit = validate_k(limit)
         if len(text or "") > MAX_MESSAGE:
             raise UsageError(f"search text is too long (at most {MAX_MESSAGE} characters)")
+        if self._search is None:
+            from chatrec.parsers import title_catalog
+            self._search = TitleSearch(title_catalog(self.bundle.catalog, self.bundle.ratings))
         d = self.dispatcher.facts
-        q = _search_key(text or "")
-        counts = d.counts
-        if not q:
-            hits = list(np.lexsort((np.arange(len(counts)), -counts))[:limit])
-        else:
-            hits = [i for i, key in enumerate(self._search_keys) if q in key]
-            hits.sort(key=lambda i: (-counts[i], i))
-            hits = hits[:limit]
-            if len(hits) < limit:
-                from rapidfuzz import fuzz, process
-                seen = set(hits)
-                for _, score, i in process.extract(q, self._search_keys, scorer=fuzz.ratio,
-                                                   limit=limit * 2, score_cutoff=75):
-                    if i not in seen and len(hits) < limit:
-                        hits.append(i)
-                        seen.add(i)
         return {"search": text or "", "items": [
-            dict(d.item(int(i)), ratings=int(counts[i]),
-                 average=round(float(d.means[i]), 2)) for i in hits]}
+            dict(d.item(i), ratings=int(d.counts[i]), average=round(float(d.means[i]), 2))
+            for i in self._search.find(text or "", limit)]}
 
     def health(self) -> dict:
         b = self.bundle

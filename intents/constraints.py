@@ -46,7 +46,7 @@ def read_constraints(words: list[str], genres: GenreMatcher, newest: int | None,
     """Constraints in `words` (blanked words are ''), with the tokens they used.
     `breaks`: token indices that start a new clause (after , . ; ! ?): a negation
     never reaches across one ("no, I want comedies")."""
-    spans = find_years(words, newest)
+    spans = find_years(words, newest, genres.single_words)
     used = set().union(*(s.used for s in spans)) if spans else set()
     masked = ["" if i in used else w for i, w in enumerate(words)]
     include: list[str] = []

@@ -84,13 +84,20 @@ SENTIMENT_AFTER = [
 ] + [
     (1.0, re.compile(_CLAUSE_SPAN + r"\s+(?:sucked|sucks|stank|stinks|blows)\b")),
     (5.0, re.compile(_CLAUSE_SPAN + r"\s+(?:rocked|rocks|rules|blew my mind)\b")),
+    (2.0, re.compile(_CLAUSE_SPAN + r"(?:\s+(?:is|was|isn't|wasn't|is just|was just)|'s)\s+"
+                     r"(?:really\s+|just\s+|so\s+)?(?:not\s+)?(?:for\s+me|my\s+thing|my\s+cup"
+                     r"\s+of\s+tea|my\s+kind\s+of\s+(?:movie|film))\b")),
 ]
+#: "not for me" with no film named: a dislike of the film just talked about
+NOT_FOR_ME = re.compile(r"^\W*(?:(?:nah|no|hmm+|meh)\W+)?(?:just\s+|really\s+)?not\s+(?:really\s+)?"
+                        r"(?:for\s+me|my\s+thing|my\s+cup\s+of\s+tea)\W*$")
 
 # -- explicit ratings: "rate X 4 stars", "X 4/5", "5 stars for X" ---------------------
-_NUM = r"(?P<r>\d+(?:\.\d+)?|one|two|three|four|five|ten)"
+_NUM = r"(?P<r>(?:neg)?\d+(?:\.\d+)?|one|two|three|four|five|ten)"
 _SCALE = r"(?P<scale>\s*/\s*(?:5|10)|\s+out\s+of\s+(?:5|five|10|ten))?"
 RATE = [
-    re.compile(r"^(?:please\s+|can you\s+|i\s+)?(?:rate|rated|score|give|gave|i'd give|"
+    re.compile(r"^(?:(?:actually|ok|okay|no|hmm+|well|then|and|also|oh|wait)\W+)*"
+               r"(?:please\s+|can you\s+|i\s+)?(?:rate|rated|score|give|gave|i'd give|"
                r"i would give|i give|i gave|i rate|i'd rate|i would rate)\s+"
                r"(?P<t>\S.*?)\s*[:,-]?\s+(?:an?\s+|a solid\s+)?" + _NUM + _SCALE +
                r"(?:\s*stars?)?(?:\s+out\s+of\s+(?:5|five))?[.!]*$"),
@@ -100,6 +107,14 @@ RATE = [
     re.compile(r"^" + _NUM + r"\s+stars?\s+(?:for|to)\s+(?P<t>\S.*?)[.!]*$"),
 ]
 RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+# several ratings in one message: "rate Fargo 4 and Heat 2", "the first one 2 stars,
+# the third one 5": the lead, then clauses "<film> <number>" joined by "and" or commas
+RATE_LEAD = re.compile(r"^(?:(?:actually|ok|okay|and|also|then)\W+)*(?:please\s+)?"
+                       r"(?:i'd\s+|i\s+)?(?:rate|score|give)\s+")
+RATE_CLAUSE = re.compile(
+    r"(?P<t>[^,;]+?)\s*[:-]?\s+" + _NUM +
+    r"(?P<scale>\s*/\s*(?:5|10)|\s+out\s+of\s+(?:5|five|10|ten))?(?:\s*stars?)?\s*"
+    r"(?:,\s*(?:and\s+)?|;\s*|\s+and\s+|[.!]*$)")
 
 # -- intents without a title ------------------------------------------------------
 HELP = re.compile(
@@ -114,7 +129,7 @@ GREET = re.compile(
     r"good\s+(?:morning|afternoon|evening|day)|morning|evening|sup|what's\s+up|"
     r"whats\s+up)\b")
 MORE = re.compile(
-    r"^\W*(?:more|next|others|another|again|continue|go on|keep going|and\??)\W*$"
+    r"^\W*(?:more|next|others|another|again|continue|go on|keep going|and\??|skip|pass)\W*$"
     r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple|couple|"
     r"some|any|few)\s+more\b"
     r"|\bmore\s+(?:please|pls|of\s+(?:that|those|these|them|the\s+same)|like\s+(?:this|"
@@ -138,11 +153,13 @@ REQUEST = re.compile(
     r"give\s+me|find\s+me|find|get\s+me|looking\s+for|look\s+for|i\s+want|i\s+need|"
     r"i'm\s+in\s+the\s+mood|in\s+the\s+mood|i\s+feel\s+like|feel\s+like|movies?|films?|"
     r"flicks?|watch|watching|ideas?|picks?|pick|options?|tonight|similar|"
-    r"what\s+now|what(?:'s|\s+is)?\s+next|bored|releases?)\b")
+    r"what\s+now|what(?:'s|\s+is)?\s+next|bored|releases?|surprise\s+me|"
+    r"what\s+(?:would|will|might|do\s+you\s+think)\s+(?:i|we)(?:'d|\s+would)?\s+(?:like|enjoy|"
+    r"love))\b")
 # The part of a message that only frames a bare title: "what about Fargo?"
 BARE_PREFIX = re.compile(
-    r"^(?:what\s+about|how\s+about|and|or|maybe|hmm+|ok|okay|so|well|then|the\s+movie|"
-    r"the\s+film|movie|film|title)\s+")
+    r"^(?:(?:what\s+about|how\s+about|and|or|maybe|hmm+|ok|okay|so|well|then|the\s+movie|"
+    r"the\s+film|movie|film|title)\W*\s+)+")
 
 #: words the cues above are made of: a two-word title holding one of them is read as a
 #: title before any cue ("Top Gun", "Only You"); other two-word titles ("The Game")

@@ -44,6 +44,8 @@ def extract_count(words: list[str], genre_words: frozenset = frozenset()) -> int
         nxt = words[i + 1] if i + 1 < n else ""
         if prev in _NOT_COUNT_BEFORE:
             continue                # "episode 4", "part 2"
+        if w.startswith("neg") and w[3:].isdigit() and nxt not in _NOT_COUNT_AFTER:
+            return -int(w[3:][:18])     # "-3 comedies": a count, clamped (and said) later
         if w.isdigit():
             of_them = nxt == "of" and i + 2 < n and words[i + 2] in ("them", "those", "these")
             if _looks_like_year(w) or (nxt in _NOT_COUNT_AFTER and not of_them):
@@ -87,6 +89,7 @@ def count_or_default(words: list[str], genre_words: frozenset = frozenset()) -> 
 def rating_value(raw: str, scale: str | None) -> float:
     """'4' -> 4.0; '8' with '/10' -> 4.0; clamped to 1..5."""
     from intents.cues import RATING_WORDS
+    raw = "-" + raw[3:] if raw.startswith("neg") else raw   # "-5 stars": the parser's "neg5"
     value = float(RATING_WORDS.get(raw, raw))
     if (scale and "10" in scale) or (scale and "ten" in scale) or value > 5:
         value = value / 2.0

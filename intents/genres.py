@@ -99,6 +99,9 @@ class GenreMatcher:
                 self.phrases.setdefault(tuple(words.split()), (genre, noun))
         self.max_len = max((len(p) for p in self.phrases), default=1)
         self._single = {p[0]: v for p, v in self.phrases.items() if len(p) == 1}
+        self.single_words = frozenset(self._single)
+        # a message's words repeat across turns: remember each word's typo verdict
+        self._typo_cache: dict[str, tuple[str, bool] | None] = {}
         self._typo_vocab = [w for w in self._single
                             if len(w) >= _MIN_TYPO_LEN and w not in _EXACT_ONLY]
 
@@ -143,6 +146,14 @@ class GenreMatcher:
     def _typo(self, word: str) -> tuple[str, bool] | None:
         if len(word) < _MIN_TYPO_LEN or word in _NOT_TYPOS or not word.isalpha():
             return None
+        if word in self._typo_cache:
+            return self._typo_cache[word]
+        if len(self._typo_cache) > 50_000:      # bounded: a flood of new words can't grow it
+            self._typo_cache.clear()
+        self._typo_cache[word] = found = self._typo_uncached(word)
+        return found
+
+    def _typo_uncached(self, word: str) -> tuple[str, bool] | None:
         limit = 1 if len(word) < 8 else 2
         for cand in self._typo_vocab:
             if abs(len(cand) - len(word)) <= limit and \

@@ -66,11 +66,12 @@ class Query:
     rating: for `rate` (and `seen` with an opinion), on a 1..5 scale (loved ~ 5,
        liked ~ 4, disliked ~ 2, hated ~ 1); the service maps it to the data's scale.
        With `similar` / `recommend` it is the opinion stated of the seeds ("I loved
-       X, what next?"). `ratings`: one per title when they differ ("I loved X but
-       hated Y"); empty otherwise.
+       X, what next?"). `ratings`: one per film when they differ ("I loved X but
+       hated Y"), titles first, then references, in the order said; else empty.
     fewer: for `refine`: "fewer" / "less of them" without a number.
     ref: a film of the last list by 1-based position; LAST (-1) for "the last one",
-       FOCUS (0) for "it" / "that one", ALL (-2) for "all of them".
+       FOCUS (0) for "it" / "that one", ALL (-2) for "all of them". `refs` holds every
+       reference when there are several ("the first one and the third one").
     rank_by: for `popular`: "rating" (top / best / highest rated) or "count"
        (popular / most watched / trending).
     topic: for `info`: what was asked about ("director", "cast", "plot", ...) when
@@ -106,6 +107,7 @@ class Query:
     unknown_title: str | None = None
     ratings: tuple[float, ...] = ()
     fewer: bool = False
+    refs: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         # keep the first-of-list fields and the lists consistent whichever was given
@@ -124,6 +126,11 @@ class Query:
         object.__setattr__(self, "titles", tuple(self.titles))
         object.__setattr__(self, "item_ids", tuple(self.item_ids))
         object.__setattr__(self, "ratings", tuple(self.ratings))
+        if self.ref is not None and not self.refs:
+            object.__setattr__(self, "refs", (self.ref,))
+        elif self.refs and self.ref != self.refs[0]:
+            object.__setattr__(self, "ref", self.refs[0])
+        object.__setattr__(self, "refs", tuple(self.refs))
 
     @property
     def has_constraints(self) -> bool:
@@ -143,7 +150,7 @@ class Query:
         kw = {k: v for k, v in d.items() if k in known}
         kw["intent"] = Intent(kw.get("intent", "unknown"))
         kw["candidates"] = tuple(Candidate(**c) for c in kw.get("candidates") or ())
-        for name in ("genres", "exclude_genres", "titles", "item_ids", "ratings"):
+        for name in ("genres", "exclude_genres", "titles", "item_ids", "ratings", "refs"):
             kw[name] = tuple(kw.get(name) or ())
         return cls(**kw)
 
@@ -151,7 +158,7 @@ class Query:
         d = asdict(self)
         d["intent"] = self.intent.value
         d["candidates"] = [asdict(c) for c in self.candidates]
-        for name in ("genres", "exclude_genres", "titles", "item_ids", "ratings"):
+        for name in ("genres", "exclude_genres", "titles", "item_ids", "ratings", "refs"):
             d[name] = list(d[name])
         return d
 

@@ -8,6 +8,8 @@ against the session's last list.
 """
 from __future__ import annotations
 
+import re
+
 from intents.query import ALL, FOCUS, LAST
 
 ORDINALS = {
@@ -23,12 +25,17 @@ entry item""".split())
 _NUMBER_LEAD = frozenset("number no num option pick film movie item choice".split())
 _PRONOUNS = {("that", "one"): FOCUS, ("this", "one"): FOCUS, ("that", "film"): FOCUS,
              ("that", "movie"): FOCUS, ("this", "film"): FOCUS, ("this", "movie"): FOCUS,
-             ("it",): FOCUS, ("that",): FOCUS, ("this",): FOCUS, ("them", "all"): ALL,
+             ("it",): FOCUS, ("its",): FOCUS, ("thats",): FOCUS, ("that",): FOCUS,
+             ("this",): FOCUS, ("them", "all"): ALL,
              ("all", "of", "them"): ALL, ("all", "of", "those"): ALL,
              ("all", "of", "these"): ALL, ("all", "those"): ALL, ("all", "these"): ALL,
              ("those",): ALL, ("these",): ALL, ("them",): ALL, ("all", "three"): ALL,
-             ("both",): ALL, ("both", "of", "them"): ALL, ("all",): ALL}
+             ("both",): ALL, ("both", "of", "them"): ALL, ("all",): ALL,
+             ("any", "of", "them"): ALL, ("any", "of", "those"): ALL,
+             ("any", "of", "these"): ALL, ("none", "of", "them"): ALL,
+             ("none", "of", "those"): ALL}
 MAX_POSITION = 50
+_NUMERIC_ORDINAL = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)$")
 
 
 def ref_at(words: list[str], i: int, pronouns: bool = True) -> tuple[int, int] | None:
@@ -38,6 +45,10 @@ def ref_at(words: list[str], i: int, pronouns: bool = True) -> tuple[int, int] |
     if i >= n:
         return None
     j = i + 1 if words[i] == "the" else i
+    if j < n and words[j] not in ORDINALS and _NUMERIC_ORDINAL.match(words[j]):
+        value = int(_NUMERIC_ORDINAL.match(words[j]).group(1))
+        end = j + 1 + (j + 1 < n and words[j + 1] in _NOUNS)
+        return (value, end) if 1 <= value <= MAX_POSITION else None
     if j < n and words[j] in ORDINALS:
         end = j + 1
         if end < n and words[end] in _NOUNS:
@@ -54,6 +65,18 @@ def ref_at(words: list[str], i: int, pronouns: bool = True) -> tuple[int, int] |
             key = tuple(words[i:i + size])
             if len(key) == size and key in _PRONOUNS:
                 return _PRONOUNS[key], i + size
+    return None
+
+
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+
+
+def range_at(words: list[str], i: int) -> tuple[list[int], int] | None:
+    """"the first two", "the top 3 ones": positions 1..N and the end token."""
+    j = i + 1 if i < len(words) and words[i] == "the" else i
+    if j + 1 < len(words) and words[j] in ("first", "top") and words[j + 1] in _COUNTS:
+        end = j + 2 + (j + 2 < len(words) and words[j + 2] in ("ones", "films", "movies"))
+        return list(range(1, _COUNTS[words[j + 1]] + 1)), end
     return None
 
 

@@ -23,18 +23,23 @@ from intents.constraints import Constraints, read_constraints
 from intents.entities import extract_count
 from intents.query import DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.refs import bare_ref
-from intents.slots import Message, Slot, SlotFinder
+from intents.linking import Message
+from intents.slots import Slot, SlotFinder
 from intents.spans import blank, sequel_number, token_range
-from intents.text import clean, tokens
-from intents.titles import split_year
+from intents.text import clean, norm, tokens
+from intents.titles import TitleMatch, split_year
+from intents.years import NEGATIVE
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 1000         # longer input is cut: nobody types a longer request
 MIN_WHOLE_TITLE = 2      # words a title needs to be read whole before any cue
-MAX_SPAN = 12
+MAX_SPAN = 20           # the longest ML-100K title is 15 words with its year
 _QUOTED = re.compile(r'"([^"]{1,200})"|(?:^|(?<=\s))\'([^\']{2,200})\'(?=$|[\s?.!,;:])')
 _HASH_NUMBER = re.compile(r"#\s?(\d{1,3})\b")
+_MINUS_NUMBER = re.compile(r"(^|\s)-(\d{1,4})\b")
+_PAREN = re.compile(r"\s*\(([^()]{1,80})\)")
+_PAREN_YEAR = re.compile(r"\s*\(?\s*((?:18|19|20)\d\d)\s*\)?(?![\w])")
 _BREAK = re.compile(r"[,.;!?]")
 # asking for films outright: never a refinement of the last list
 _STRONG_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+"
@@ -57,7 +62,7 @@ class RuleParser:
         self.catalog = catalog
         self.titles = catalog.titles_matcher
         self.genres = catalog.genres_matcher
-        self._genre_words = frozenset(p[0] for p in self.genres.phrases)
+        self._genre_words = frozenset(p[0] for p in self.genres.phrases if len(p) == 1)
         self.slots = SlotFinder(self.titles, self._genre_words)
         years = [y for y in catalog.years if y]
         self.newest = max(years) if years else None
@@ -74,17 +79,18 @@ class RuleParser:
     def _parse(self, text: str) -> Query:
         c = clean(text[:MAX_CHARS])[:2 * MAX_CHARS]
         c = _HASH_NUMBER.sub(r" number \1", c).strip()
+        c = _MINUS_NUMBER.sub(rf"\1{NEGATIVE}\2", c)     # "-5" stays a (negative) number
         titles: dict = {}
         c = self._read_quotes(c, titles)
         c = self._read_whole_titles(c, titles)
         toks = tokens(c)
         words = [t.word for t in toks]
         if not any(cues.sentinel_index(w) is not None or not w.isdigit() for w in words):
-            return self._no_words(c, words)
+            return self._no_words(c, words, titles)
         breaks = frozenset(i for i in range(1, len(toks))
                            if _BREAK.search(c[toks[i - 1].end:toks[i].start]))
         plain = read_constraints(words, self.genres, self.newest, breaks)
-        m = Message(c, toks, words, titles, breaks, plain.used)
+        m = Message(text[:MAX_CHARS], c, toks, words, titles, breaks, plain.used)
         core = self._core(c, toks)
         slot = self.slots.find(m, core)
         masked = set(slot.masked) if slot else set()
@@ -98,12 +104,33 @@ class RuleParser:
         count = extract_count(count_words, self._genre_words)
         rest = blank(c, toks, masked)
         intent = self._intent(slot, rest, words, cons, count)
-        return self._query(intent, slot, cons, count, c, words)
+        query = self._query(intent, slot, cons, count, c, words)
+        return self._people(query, text[:MAX_CHARS], slot)
 
-    def _no_words(self, c: str, words: list[str]) -> Query:
+    def _people(self, query: Query, raw: str, slot: Slot | None) -> Query:
+        """"any with Tom Hanks?", "comedies directed by Woody Allen": the catalog has
+        no cast or crew, so say the topic and let the service explain (a message
+        that asks nothing else becomes a question about that missing data)."""
+        hit = talk.PERSON.search(raw)
+        if hit is None or query.topic is not None or (slot and slot.mentions and any(
+                f.match is not None and f.match.index is not None for f in slot.mentions)
+                and query.intent is not Intent.SIMILAR):
+            return query
+        topic = "director" if re.search(r"direct", hit.group(0), re.I) else "cast"
+        if query.intent in (Intent.UNKNOWN, Intent.GREET, Intent.HELP):
+            return query.with_(intent=Intent.INFO, topic=topic)
+        return query.with_(topic=topic)
+
+    def _no_words(self, c: str, words: list[str], titles: dict) -> Query:
         """Empty text, emoji, punctuation, or digits only."""
         if words and bare_ref(words) is not None:    # "2": an answer to "did you mean"
             return Query(Intent.CHOOSE, ref=bare_ref(words), topic="number",
+                         parser=self.name)
+        hit = self.titles.exact(" ".join(words)) if words else None
+        if hit is not None:                           # "187", "1941": films too
+            i = hit.index
+            return Query(Intent.SIMILAR, titles=(self.catalog.titles[i],),
+                         item_ids=(self.catalog.item_ids[i],), confidence=hit.score,
                          parser=self.name)
         intent = Intent.HELP if c and set(c) <= {"?", " "} else Intent.UNKNOWN
         return Query(intent, parser=self.name)
@@ -127,35 +154,64 @@ class RuleParser:
         for i in range(len(words)):
             if cues.sentinel_index(words[i]) is not None:
                 continue
-            for j in range(min(len(words), i + MAX_SPAN), i + MIN_WHOLE_TITLE - 1, -1):
+            for j in range(min(len(words), i + MAX_SPAN), i, -1):
                 if any(cues.sentinel_index(w) is not None for w in words[i:j]):
                     continue
+                bracket = c[toks[j - 1].end:].lstrip().startswith("(")
+                if j - i < MIN_WHOLE_TITLE and not bracket:
+                    continue       # one word is a title only with "(1995)" / "(Se7en)" after
                 if j - i == 2 and not any(w in cues.CUE_WORDS or w.isdigit()
-                                          for w in words[i:j]):
-                    continue
+                                          for w in words[i:j]) and not bracket:
+                    continue       # "the game": left to the cues (unless "(1997)" follows)
                 if words[j - 1].isdigit() and (j < len(words) and words[j] in (
                         "star", "stars", "out") or c[toks[j - 1].end:].lstrip()[:1] == "/"):
                     continue       # "give Scream 2 stars": the 2 is the rating
                 span = " ".join(words[i:j])
                 hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
                 if hit and not self._is_common_phrase(words[i:j]):
-                    found.append((j - i, i, j, hit))
+                    end, hit = self._alias_and_year(c, toks[j - 1].end, hit)
+                    last = max(t for t in range(j - 1, len(toks)) if toks[t].start < end)
+                    found.append((last + 1 - i, i, last + 1, end, hit))
                     break
         taken: set[int] = set()
         keep = []
-        for size, i, j, hit in sorted(found, key=lambda f: (-f[0], f[1])):
+        # longest first, counting a bracketed alias and year: "Clean Slate (Coup de
+        # Torchon) (1981)" is one title, not "Coup de Torchon (1981)" inside another
+        for size, i, j, end, hit in sorted(found, key=lambda f: (-f[0], f[1])):
             if taken.isdisjoint(range(i, j)):
                 taken.update(range(i, j))
-                keep.append((i, j, hit))
+                keep.append((i, end, hit))
         out, pos = [], 0
-        for i, j, hit in sorted(keep):
+        for i, end, hit in sorted(keep):
             n = len(titles)
             titles[n] = hit
             out.append(c[pos:toks[i].start])
             out.append(f" {cues.sentinel(n)} ")
-            pos = toks[j - 1].end
+            pos = end
         out.append(c[pos:])
         return " ".join("".join(out).split())
+
+    def _alias_and_year(self, c: str, end: int, hit):
+        """Extend a title read whole over what follows it when that is the same film's
+        bracketed alternative title and/or year: "Seven (Se7en) (1995)", "Clean Slate
+        (Coup de Torchon) (1981)" (the year also picks among same-titled films)."""
+        rest = c[end:]
+        alias = _PAREN.match(rest)
+        if alias and not alias.group(1).strip().isdigit():
+            other = self.titles.exact(norm(alias.group(1)))
+            if other is not None and set(i for i, _ in other.candidates) & set(
+                    i for i, _ in hit.candidates):
+                hit = TitleMatch(next(i for i, _ in other.candidates
+                                      if i in {j for j, _ in hit.candidates}),
+                                 hit.score, hit.candidates)
+                end, rest = end + alias.end(), rest[alias.end():]
+        year = _PAREN_YEAR.match(rest)
+        if year:
+            same = [i for i, _ in hit.candidates if self.catalog.years[i] == int(year.group(1))]
+            if same:
+                hit = TitleMatch(same[0], hit.score, hit.candidates)
+                end += year.end()
+        return end, hit
 
     def _is_common_phrase(self, words: list[str]) -> bool:
         """A title made only of request vocabulary ("the one", "kids movies")."""
@@ -222,8 +278,11 @@ class RuleParser:
         if cons.genres:         # "just comedies" refines; "comedies" is a new request
             return bool(talk.REFINE.search(rest)) and not _ASKS.search(rest)
         # a bare exclusion, years or count ("without horror", "and from the 80s?",
-        # "anything but westerns") unless it asks for films outright
-        return not (_STRONG_ASK.search(rest) or _FILM_NOUN.search(rest))
+        # "also no war films", "anything but westerns") unless it asks for films outright
+        if _STRONG_ASK.search(rest):
+            return False
+        return bool(talk.REFINE.search(rest) or talk.REFINE_WEAK.search(rest)) \
+            or not _FILM_NOUN.search(rest)
 
     def _query(self, intent: Intent, slot: Slot | None, cons: Constraints,
                count: int | None, c: str, words: list[str]) -> Query:
@@ -246,16 +305,20 @@ class RuleParser:
                     for i, sc in first.match.candidates[:3])
                 fields["unknown_title"] = " ".join(words[first.start:first.end])
             if refs:
-                fields["ref"] = refs[0]
+                fields["refs"] = tuple(refs)
             if intent in (Intent.RATE, Intent.RECOMMEND, Intent.SIMILAR, Intent.SEEN):
-                rated = [f.rating for f in slot.mentions if f.rating is not None]
+                # titles first, then references; an unmatched film keeps its opinion
+                # for when "did you mean" is answered
+                ordered = matched + [f for f in slot.mentions if f.ref is not None] \
+                    or unmatched[:1]
+                rated = [f.rating for f in ordered if f.rating is not None]
                 if rated:
                     fields["rating"] = rated[0]
-                    if len(set(rated)) > 1 and len(rated) == len(slot.mentions):
+                    if len(set(rated)) > 1 and len(rated) == len(ordered):
                         fields["ratings"] = tuple(rated)
             fields["topic"] = slot.topic
             if slot.kind == "bare" and intent is Intent.CHOOSE:
-                fields["ref"] = slot.mentions[0].ref
+                fields["refs"] = (slot.mentions[0].ref,)
         elif intent is Intent.CHOOSE:
             answer = talk.answer(words)
             fields["ref"] = 1 if answer == "yes" else bare_ref(words)

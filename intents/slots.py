@@ -16,16 +16,12 @@ from dataclasses import dataclass, field
 
 from intents import cues, talk
 from intents.entities import rating_value
+from intents.linking import STRICT_ACCEPT, Linker, Mention, Message
 from intents.query import FOCUS
 from intents.refs import ref_at
-from intents.spans import cut, token_range
-from intents.text import Token
+from intents.spans import token_range
 from intents.titles import TitleMatch, split_year
 
-MAX_SPAN = 12            # a title is at most this many words
-STRICT_ACCEPT = 88.0     # fuzzy score needed when only a weak cue says "this is a title"
-_LIST_JOIN = frozenset({"and", "or", "plus", "nor"})
-_FRAMING = ("movie", "film", "watching", "seeing")
 # words that make "like X" a film request even when X matches no title
 _FILM_CONTEXT = re.compile(
     r"\b(?:movies?|films?|flicks?|something|anything|recommend\w*|suggest\w*|similar|vein|"
@@ -35,18 +31,6 @@ _QUESTION_WORDS = frozenset("""what whats how why where when who which whose is 
 did can could would should will shall am was were may might""".split())
 _CHAT_NOISE = frozenset("""lol lmao haha hahaha hmm hm hmmm k kk test testing asdf ugh meh
 wow oops um uh er erm huh ah oh idk dunno whatever nothing nvm""".split())
-
-
-@dataclass
-class Mention:
-    """One film named in the message: a catalog match (maybe unmatched, with
-    candidates) or a reference to the last list; its token range; its rating."""
-
-    match: TitleMatch | None
-    ref: int | None
-    start: int
-    end: int
-    rating: float | None = None
 
 
 @dataclass
@@ -61,105 +45,13 @@ class Slot:
         return self.mentions[0].rating if self.mentions else None
 
 
-@dataclass
-class Message:
-    """A cleaned message: its text, tokens, words and the titles read so far."""
-
-    text: str
-    toks: list[Token]
-    words: list[str]
-    titles: dict[int, TitleMatch]       # sentinel number -> match
-    breaks: frozenset[int]              # tokens that follow , . ; ! ?
-    constraint_tokens: frozenset[int] = frozenset()   # genre / year words
-
-
 class SlotFinder:
     """Finds the film slot of one message over one catalog's title matcher."""
 
     def __init__(self, matcher, genre_words: frozenset[str]):
         self.titles = matcher
         self.genre_words = genre_words
-
-    # -- linking words to films ------------------------------------------------------
-    def resolve(self, m: Message, s: int, e: int, strict: bool,
-                pronouns: bool = True) -> Mention | None:
-        """Link the words from token s (before e) to a film or a reference."""
-        words = m.words
-        while s < e and (words[s] in _FRAMING or (
-                s + 1 < e and words[s] == "the" and words[s + 1] in ("movie", "film"))):
-            s += 2 if words[s] == "the" else 1
-        if s >= e:
-            return None
-        n = cues.sentinel_index(words[s])
-        if n is not None:
-            return Mention(m.titles[n], None, s, s + 1)
-        ref = ref_at(words, s, pronouns=pronouns)
-        if ref is not None and ref[1] <= e:
-            return Mention(None, ref[0], s, ref[1])
-        if words[s] in cues.GENERIC and words[s] not in ("the", "a", "an"):
-            return None
-        top = min(e, s + MAX_SPAN)
-        end = cut(m.text, m.toks, words, s, top)
-        # longest span first; at equal length an exact title beats a title prefix, but
-        # a longer prefix beats a shorter exact ("terminator 2" is not "Terminator, The")
-        for j in range(top, s, -1):
-            span = " ".join(words[s:j])
-            hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
-            if hit:
-                return Mention(hit, None, s, j)
-            hit = self.titles.prefix(span)
-            if hit is None or (strict and (hit.score < STRICT_ACCEPT or j - s < 2)):
-                continue        # strict: "next" is not "The Next Karate Kid"
-            if hit.index is not None or j >= end:   # "star trek" is ambiguous; "star
-                return Mention(hit, None, s, j)     # wors" is a typo, not "star ..."
-        if end <= s or all(w in self.genre_words or w in cues.GENERIC for w in words[s:end]):
-            return None
-        match = self.titles.fuzzy(*split_year(" ".join(words[s:end])))
-        if strict and (match.index is None or match.score < STRICT_ACCEPT):
-            return None
-        return Mention(match, None, s, end)
-
-    def resolve_back(self, m: Message, s: int, e: int) -> Mention | None:
-        """Like resolve, for a film that *ends* at e ("X was terrible")."""
-        words = m.words
-        for i in range(max(s, e - MAX_SPAN), e):
-            n = cues.sentinel_index(words[i]) if i == e - 1 else None
-            if n is not None:
-                return Mention(m.titles[n], None, i, e)
-            ref = ref_at(words, i)
-            if ref is not None and ref[1] == e:
-                return Mention(None, ref[0], i, e)
-            span = " ".join(words[i:e])
-            hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
-            if hit:
-                return Mention(hit, None, i, e)
-        for i in range(max(s, e - MAX_SPAN), e):
-            if words[i] in cues.GENERIC and words[i] not in ("the", "a", "an"):
-                continue
-            match = self.titles.fuzzy(*split_year(" ".join(words[i:e])))
-            if match.index is not None and match.score >= STRICT_ACCEPT:
-                return Mention(match, None, i, e)
-            break
-        return None
-
-    def resolve_list(self, m: Message, s: int, e: int, strict: bool,
-                     pronouns: bool = True) -> list[Mention]:
-        """A film at s, then every "and Y" / ", Y" / "or Y" after it."""
-        first = self.resolve(m, s, e, strict, pronouns)
-        if first is None:
-            return []
-        found = [first]
-        while True:
-            j = found[-1].end
-            comma = j in m.breaks and j < e and m.text[m.toks[j - 1].end:m.toks[j].start] \
-                .strip() == ","
-            if j < e and (m.words[j] in _LIST_JOIN or comma):
-                k = j if comma and m.words[j] not in _LIST_JOIN else j + 1
-                nxt = self.resolve(m, k, e, strict=True, pronouns=False)
-                if nxt is not None and (nxt.match is None or nxt.match.index is not None):
-                    found.append(nxt)
-                    continue
-            return found
+        self.link = Linker(matcher, genre_words)
 
     # -- frames ------------------------------------------------------------------------
     def find(self, m: Message, core: tuple[int, int] | None) -> Slot | None:
@@ -179,8 +71,16 @@ class SlotFinder:
         """"I saw Fargo and loved it", "I loved The Birds, what else is like it?":
         'it' is the film the same message names."""
         focus = slot.mentions[0]
+        positions = [Mention(None, r[0], i, r[1]) for i in range(len(m.words))
+                     if (r := ref_at(m.words, i, pronouns=False)) is not None]
         for other in self._sentinels(m) + self._sentiment_mentions(m) \
-                + self._seen_mentions(m):
+                + self._seen_mentions(m) + positions:
+            if other.ref is not None and other.ref != FOCUS \
+                    and not (focus.start <= other.start < focus.end):
+                slot.mentions[0] = Mention(None, other.ref, other.start, other.end,
+                                           focus.rating)
+                slot.masked.update(range(focus.start, focus.end))
+                return
             if other.match is not None and other.match.index is not None \
                     and not (focus.start <= other.start < focus.end):
                 rating = focus.rating if focus.rating is not None else other.rating
@@ -198,7 +98,7 @@ class SlotFinder:
             return Slot("bare", [Mention(m.titles[cues.sentinel_index(words[0])], None, s, e)])
         span, year = split_year(" ".join(words))
         hit = self.titles.exact(" ".join(words)) or self.titles.exact(span, year)
-        if hit and not self._is_vocabulary(m.text, words):
+        if hit and (not self._is_vocabulary(m.text, words) or _written_as_title(m, words)):
             return Slot("bare", [Mention(hit, None, s, e)])
         return None
 
@@ -216,7 +116,7 @@ class SlotFinder:
         mentions = []
         if target:
             s, _ = token_range(m.toks, target.start("t"), target.start("t") + 1)
-            mentions = self.resolve_list(m, s, len(m.words), strict=True)
+            mentions = self.link.resolve_list(m, s, len(m.words), strict=True)
         if not mentions:
             mentions = self._sentinels(m)
         return Slot("why", mentions)
@@ -225,7 +125,7 @@ class SlotFinder:
         about = talk.INFO_ABOUT.search(m.text)
         if about:
             s, e = token_range(m.toks, about.start("t"), about.end("t"))
-            found = self.resolve(m, s, e, strict=True)
+            found = self.link.resolve(m, s, e, strict=True)
             if found is not None and found.end == e:
                 return Slot("info", [found], topic="plot")
         for topic, rx in talk.INFO:
@@ -235,13 +135,17 @@ class SlotFinder:
             s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
             e = next((i for i in range(s + 1, len(m.words))
                       if m.words[i] in talk.INFO_TAIL), len(m.words))
-            found = self.resolve_list(m, s, e, strict=True)
-            if not found:
-                continue
-            if rx is talk.INFO[-1][1] and not (self._covers(m, found, e) and (
-                    found[0].ref is not None or found[0].match.score >= 96.0)):
-                continue           # "what is the best comedy": not a question about a film
-            return Slot("info", found, topic=topic)
+            found = self.link.resolve_list(m, s, e, strict=True)
+            if rx is talk.INFO[-1][1]:     # "what is X": only a film named exactly
+                if found and self._covers(m, found, e) and (
+                        found[0].ref is not None or found[0].match.score >= 96.0):
+                    return Slot("info", found, topic=topic)
+                continue                   # "what is the best comedy": not about a film
+            if not found and topic != "genre" and \
+                    (unknown := self.link.unknown(m, s, e)) is not None:
+                found = [unknown]          # "tell me about Inception": say we don't know it
+            if found:
+                return Slot("info", found, topic=topic)
         return None
 
     def _covers(self, m: Message, found: list[Mention], e: int) -> bool:
@@ -249,12 +153,15 @@ class SlotFinder:
         return all(w in cues.SPAN_TRAIL for w in m.words[found[-1].end:e])
 
     def _rate(self, m: Message, core) -> Slot | None:
+        several = self._rate_clauses(m)
+        if several:
+            return several
         for pattern_no, rx in enumerate(cues.RATE):
             hit = rx.search(m.text)
             if not hit:
                 continue
             s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
-            found = self.resolve_list(m, s, e, strict=pattern_no == 1)
+            found = self.link.resolve_list(m, s, e, strict=pattern_no == 1)
             if found:
                 r0, _ = token_range(m.toks, hit.start("r"), hit.end())
                 rating = rating_value(hit.group("r"), hit.groupdict().get("scale"))
@@ -263,10 +170,30 @@ class SlotFinder:
                 return Slot("rate", found, masked=set(range(r0, len(m.toks))))
         return None
 
+    def _rate_clauses(self, m: Message) -> Slot | None:
+        """"rate Fargo 4 and Heat 2": one rating per film, each its own clause."""
+        lead = cues.RATE_LEAD.match(m.text)
+        if lead is None:
+            return None
+        found, pos = [], lead.end()
+        for hit in cues.RATE_CLAUSE.finditer(m.text, pos):
+            if hit.start() != pos:
+                return None                 # something between clauses: not this shape
+            s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
+            films = self.link.resolve_list(m, s, e, strict=False)
+            if len(films) != 1 or films[0].end != e:
+                return None
+            films[0].rating = rating_value(hit.group("r"), hit.group("scale"))
+            found.append(films[0])
+            pos = hit.end()
+        if pos != len(m.text) or len(found) < 2:
+            return None
+        return Slot("rate", found, masked=set(range(len(m.words))))  # numbers are ratings
+
     def _similar(self, m: Message, core) -> Slot | None:
         for hit in cues.SIMILAR.finditer(m.text):
             s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
-            found = self.resolve_list(m, s, len(m.words), strict=False)
+            found = self.link.resolve_list(m, s, len(m.words), strict=False)
             if not found:
                 continue
             if found[0].ref is not None and found[0].ref <= 0 and re.search(
@@ -290,17 +217,25 @@ class SlotFinder:
         for score, rx in cues.SENTIMENT_BEFORE:
             for hit in rx.finditer(m.text):
                 s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
-                for f in self.resolve_list(m, s, len(m.words), strict=True):
+                films = self.link.resolve_list(m, s, len(m.words), strict=True)
+                if not films and s < len(m.words) and _capitalised(m, m.words[s]):
+                    unknown = self.link.unknown(m, s, _clause_end(m, s))
+                    films = [unknown] if unknown else []   # "I loved Inception"
+                for f in films:
                     f.rating = score
                     found.append(f)
         for score, rx in cues.SENTIMENT_AFTER:
             hit = rx.search(m.text)
             if hit:
                 s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
-                f = self.resolve_back(m, s, e)
+                f = self.link.resolve_back(m, s, e)
+                if f is None and s < len(m.words) and _capitalised(m, m.words[s], True):
+                    f = self.link.unknown(m, s, e)         # "Scarface (1983) is not for me"
                 if f is not None:
                     f.rating = score
                     found.append(f)
+        if not found and cues.NOT_FOR_ME.search(m.text):
+            found.append(Mention(None, FOCUS, 0, len(m.words), 2.0))
         return _dedupe(sorted(found, key=lambda f: f.start))
 
     def _seen(self, m: Message, core) -> Slot | None:
@@ -311,13 +246,15 @@ class SlotFinder:
         hit = talk.SEEN.search(m.text)
         if hit:
             s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
-            found = self.resolve_list(m, s, len(m.words), strict=True)
+            found = self.link.resolve_list(m, s, len(m.words), strict=True)
+            if not found and (unknown := self.link.unknown(m, s, _clause_end(m, s))):
+                found = [unknown]          # "I've seen Gladiator": not in the catalog
             if found:
                 return found
         hit = talk.SEEN_AFTER.search(m.text)
         if hit:
             s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
-            f = self.resolve_back(m, s, e)
+            f = self.link.resolve_back(m, s, e)
             return [f] if f else []
         return []
 
@@ -354,19 +291,48 @@ class SlotFinder:
             return None      # "what's the weather", "lol", "just 3", "from the 80s"
         if any(w in _PRONOUNS for w in words[s:e]):
             return None      # "tell me a joke": talk, not a title
-        found = self.resolve(m, s, e, strict=False, pronouns=False)
+        found = self.link.resolve(m, s, e, strict=False, pronouns=False)
         if found is None or found.match is None:
             return None
         if found.match.score < STRICT_ACCEPT:      # a guess this weak is a "don't know"
             found.match = TitleMatch(None, found.match.score, found.match.candidates)
-            if not found.match.candidates and words[s] not in ("the", "a", "an"):
-                return None  # "asdfgh": nothing like a title at all
+            framed = s > 0 and re.search(r"\b(?:what|how)\s+about\s*$",
+                                         m.text[:m.toks[s].start])
+            if not found.match.candidates and words[s] not in ("the", "a", "an") \
+                    and not framed:
+                return None  # "asdfgh": nothing like a title; "what about Gladiator" is
         # the title must be the whole message ("star wars episode 4" is fine, "what's
         # the weather" must not become "What's Eating Gilbert Grape")
         if any(not w.isdigit() and w not in ("episode", "part", "chapter")
                for w in words[found.end:e]):
             return None
         return Slot("fuzzy", [found])
+
+
+def _capitalised(m: Message, word: str, first_ok: bool = False) -> bool:
+    """The word is written with a capital in the message, and not only because it
+    starts it: a name ("I loved Inception"), not a word ("I loved it"). With
+    `first_ok` the first word counts too (the subject of "Scarface was great")."""
+    for hit in re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w'])", m.raw, re.I):
+        if (hit.start() > 0 or first_ok) and m.raw[hit.start()].isupper():
+            return True
+    return False
+
+
+def _clause_end(m: Message, s: int) -> int:
+    """The token where the clause that starts at s ends (punctuation or the end)."""
+    return next((i for i in range(s + 1, len(m.words)) if i in m.breaks), len(m.words))
+
+
+def _written_as_title(m: Message, words: list[str]) -> bool:
+    """A title made of everyday words ("Kids", "The War", "My Family") counts as the
+    film when typed like one: with its leading article, or capitalised and asked
+    about ("Kids?"), rather than as a request ("kids movies", "war").
+    """
+    if len(words) > 1 and words[0] in ("the", "a", "an"):
+        return True
+    raw = m.raw.strip()
+    return raw.endswith("?") and raw[:1].isupper()
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:

@@ -59,13 +59,19 @@ INFO = [
     ("genre", re.compile(r"\bwhat\s+(?:genre|kind\s+of\s+(?:movie|film))\s+is\s+" + _T)),
     ("quality", re.compile(r"\bis\s+" + _T + r".*\b(?:any\s+good|good|worth|decent|ok|okay|"
                            r"fun|any\s+fun|great|bad|overrated|underrated|scary|funny)\b")),
+    ("genre", re.compile(r"^\W*(?:so\s+|and\s+|but\s+)?(?:is|was|isn't|wasn't)\s+" + _T
+                         + r".*?\s+(?:a|an|really\s+a|kind\s+of\s+a)\s+\w")),
     ("quality", re.compile(r"\b(?:should\s+(?:i|we)\s+(?:watch|see)(?!\s+(?:after|next|"
                            r"tonight|now|instead|first|then|if))|how\s+(?:good|popular|"
                            r"well\s+rated)\s+is|what\s+do\s+(?:people|you|users|others|"
                            r"viewers)\s+think\s+(?:of|about)|how\s+is|how's|rating\s+(?:of|"
                            r"for))\s+" + _T)),
+    ("quality", re.compile(r"\b(?:what(?:'s|\s+is|\s+was)|how(?:'s|\s+is|\s+was))\s+" + _T
+                           + r".*?\s+rated\b")),
+    ("quality", re.compile(r"\bhow\s+many\s+(?:ratings|votes|people)\s+(?:does|did|has|have|"
+                           r"rated|liked|watched)\s+(?:rated\s+|liked\s+|watched\s+)?" + _T)),
     (None, re.compile(r"\b(?:tell\s+me|talk|know)\s+(?:(?:a\s+(?:bit|little)|some\s+more|"
-                      r"more)\s+)?about\s+" + _T)),
+                      r"more|something|anything)\s+)?about\s+" + _T)),
     (None, re.compile(r"\b(?:info|information|details|facts|more)\s+(?:on|about|for)\s+" + _T)),
     (None, re.compile(r"\b(?:have\s+you\s+(?:seen|heard\s+of)|do\s+you\s+know)\s+" + _T)),
     (None, re.compile(r"^(?:so\s+|and\s+|ok\s+|okay\s+)?what(?:'s|\s+is|\s+was)\s+" + _T)),
@@ -76,10 +82,15 @@ INFO_ABOUT = re.compile(r"^(?:so\s+|and\s+)?what(?:'s|\s+is|\s+was)\s+(?P<t>\S.*
 # words after the film in an info question that are part of the question, not the film
 INFO_TAIL = frozenset("""any good worth it watching seeing a decent ok okay fun great bad
 overrated underrated scary funny about released made come out win won oscars oscar
-awards award really actually""".split())
+awards award really actually rated have has get got""".split())
 #: topics the catalog has no data for, and what to call them in a reply
 NO_DATA_TOPICS = {"director": "crew", "cast": "cast", "writer": "crew", "plot": "plot",
                   "runtime": "running time", "awards": "awards"}
+
+# -- people: chatrec has no cast or crew data, and says so ------------------------------
+# run on the message as typed: a capitalised name after "with", "starring", "by"...
+PERSON = re.compile(r"\b(?:with|starring|featuring|by|directed\s+by|from\s+director|"
+                    r"actor|actress|director)\s+((?:[A-Z][\w'.-]+\s*){2,3})")
 
 # -- seen ------------------------------------------------------------------------------
 SEEN = re.compile(
@@ -120,6 +131,9 @@ def is_thanks(words: list[str]) -> tuple[bool, bool]:
 
 def answer(words: list[str]) -> str | None:
     """'yes' / 'no' when the whole message is one ("yes please", "nope"), else None."""
+    if words[:1] == ["not"] and 2 <= len(words) <= 3 and words[1] in ("that", "this", "those",
+                                                                     "these", "it"):
+        return "no"                                  # "not that one"
     content = [w for w in words if w not in _ANSWER_FILLER]
     if not content or len(content) > 2:
         return None

@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 
 RECENT_YEARS = 3
+#: how the parser writes a minus sign before a number ("-5" -> "neg5"), so a year
+#: below zero survives tokenisation
+NEGATIVE = "neg"
 OLD_GAP = 30
 
 _DECADE_WORDS = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50,
@@ -22,10 +25,10 @@ _DECADE = re.compile(r"^(?:(1[89]|20)?(\d)0s)$")           # 1980s, 80s
 _PART = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}
 _BEFORE = frozenset("before pre until till prior earlier older".split())
 _AFTER = frozenset("after post later newer".split())
-_IN = frozenset("in of during released made circa around".split())
+_IN = frozenset("in of during released made circa around from".split())
 _RANGE_JOIN = frozenset("to and through thru till until".split())
 _RECENT = frozenset("recent new newer newest latest modern".split())
-_OLD = frozenset("old older oldies classic classics vintage".split())
+_OLD = frozenset("old older oldies classic classics vintage original".split())
 # "new" and "old" are too common to read everywhere: only right before a film word
 _FILM_WORDS = frozenset("""movie movies film films flick flicks ones one stuff picks
 releases titles""".split())
@@ -66,8 +69,10 @@ def _year(word: str, short: bool = False) -> int | None:
     return None
 
 
-def find_years(words: list[str], newest: int | None) -> list[YearSpan]:
-    """Every year constraint in `words` (blanked words are ''), left to right."""
+def find_years(words: list[str], newest: int | None,
+               genre_words: frozenset[str] = frozenset()) -> list[YearSpan]:
+    """Every year constraint in `words` (blanked words are ''), left to right.
+    `genre_words` lets "old horror" read "old" as a year word, as "old films" does."""
     spans: list[YearSpan] = []
     used: set[int] = set()
     n = len(words)
@@ -78,7 +83,7 @@ def find_years(words: list[str], newest: int | None) -> list[YearSpan]:
             i += 1
             continue
         span = (_range(words, i) or _bounded(words, i) or _decade_at(words, i)
-                or _single(words, i) or _relative(words, i, newest))
+                or _single(words, i) or _relative(words, i, newest, genre_words))
         if span is None:
             i += 1
             continue
@@ -105,15 +110,30 @@ def _decade_at(words, i) -> YearSpan | None:
 
 
 def _single(words, i) -> YearSpan | None:
-    """'from 1995', 'in 1995', '1995 comedies' (four digits)."""
+    """'from 1995', 'in 1995', '1995 comedies' (four digits); after 'the year' any
+    number, even one no film can have ('the year 1000', 'year -5')."""
     y = _year(words[i])
+    after_year = i > 0 and words[i - 1] in ("year", "years")
+    cue = i > 0 and words[i - 1] in (_IN | {"from"})
+    if y is None and (after_year or (cue and words[i].startswith(NEGATIVE))):
+        y = _signed(words[i])
     if y is None:
         return None
-    cue = i > 0 and words[i - 1] in (_IN | {"from"})
-    if not cue and not 1870 <= y <= 2039:
+    if not (cue or after_year) and not 1870 <= y <= 2039:
         return None
-    start = i - 1 if cue else i
+    start = i - 1 if cue or after_year else i
+    if after_year and start > 0 and words[start - 1] == "the":
+        start -= 1
+    if start > 0 and words[start - 1] in (_IN | {"from"}):
+        start -= 1
     return YearSpan(y, y, frozenset(range(start, i + 1)), str(y))
+
+
+def _signed(word: str) -> int | None:
+    """'5' -> 5, 'neg5' -> -5 (the parser writes a minus sign as 'neg')."""
+    if word.startswith(NEGATIVE) and word[len(NEGATIVE):].isdigit():
+        return -int(word[len(NEGATIVE):])
+    return int(word) if word.isdigit() and len(word) <= 4 else None
 
 
 def _bounded(words, i) -> YearSpan | None:
@@ -129,6 +149,8 @@ def _bounded(words, i) -> YearSpan | None:
     if j >= len(words):
         return None
     d, y = _decade(words[j]), _year(words[j], short=True)
+    if d is None and y is None and words[j].startswith(NEGATIVE):
+        y = _signed(words[j])          # "before -5": a year, just not one any film has
     if d is None and y is None:
         return None
     if w in ("older", "newer", "earlier", "later") and words[i + 1] != "than":
@@ -173,15 +195,17 @@ def _endpoint(words, j):
     return None
 
 
-def _relative(words, i, newest) -> YearSpan | None:
-    """'recent comedies', 'new releases', 'old westerns', 'a classic'."""
+def _relative(words, i, newest, genre_words=frozenset()) -> YearSpan | None:
+    """'recent comedies', 'new releases', 'old westerns', 'an old horror film'."""
     w = words[i]
     if newest is None or w not in _RECENT | _OLD:
         return None
     nxt = words[i + 1] if i + 1 < len(words) else ""
-    if w in ("new", "old", "older", "newer") and nxt not in _FILM_WORDS \
-            and not _genre_like(nxt):
-        return None
+    if w in ("new", "old", "older", "newer", "original") and nxt not in _FILM_WORDS \
+            and nxt not in genre_words and not _genre_like(nxt) \
+            and not (w in ("older", "newer") and nxt in ("", "please", "instead")) \
+            and not (w == "original" and (i == 0 or words[i - 1] == "the")):
+        return None            # "older" alone ends a request: "something older"
     if w in _RECENT:
         return YearSpan(newest - RECENT_YEARS + 1, newest, frozenset({i}), "recent")
     return YearSpan(None, newest - OLD_GAP, frozenset({i}), "classic" if "classic" in w

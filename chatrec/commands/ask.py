@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 
+from chatrec.commands.options import add_dataset
 from chatrec.errors import UsageError
 
 
@@ -19,13 +20,14 @@ def register(subparsers) -> None:
         "chatrec ask 'movies like Star Wars'  or  chatrec ask 'top 10 comedies' --json. "
         "Use '-' to read the message from stdin.",
         epilog="The first run on a machine fetches MovieLens 100K and trains (seconds). "
-        "Exit codes: 0 ok, 2 bad usage, 3 data/artifact problem, 4 unknown user/item/session.",
+        "Exit codes: 0 done, 2 bad usage, 3 data problem, 4 unknown --user or --session.",
     )
     p.add_argument("message", metavar="MESSAGE", help="what to ask ('-' reads stdin)")
     p.add_argument("--user", metavar="ID", help="a user id of the ratings data (personal picks)")
     p.add_argument("--session", metavar="ID",
                    help="continue or name a session (1-64 of A-Z a-z 0-9 _ -)")
     p.add_argument("--json", action="store_true", help="print the POST /chat JSON body")
+    add_dataset(p)
     p.add_argument("--parser", metavar="SPEC", default=None,
                    help="regex | llm | llm-only | pkg.module:factory "
                    "(default: $CHATREC_PARSER or regex)")
@@ -34,7 +36,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from chatrec.replies import render_text
-    from chatrec.service import build_service, parse_user_id, validate_message
+    from chatrec.service import UNSET, build_service, parse_user_id, validate_message
     from models.progress import LazyProgress
     from chatrec.sessions import validate_session_id
 
@@ -44,8 +46,11 @@ def run(args: argparse.Namespace) -> int:
         validate_session_id(args.session)
     if args.user is not None and not args.user.strip():
         raise UsageError("--user needs a non-empty id")
-    service = build_service(parser_spec=args.parser, progress=LazyProgress())
-    user = parse_user_id(args.user) if args.user is not None else None
+    service = build_service(dataset=args.dataset, parser_spec=args.parser,
+                            progress=LazyProgress())
+    user = parse_user_id(args.user) if args.user is not None else UNSET  # keep the session's
+    if user is not UNSET:  # an unknown user is exit 4, as for `chat --user`
+        service.bundle.ratings.index_of(user)
     body = service.turn(message.strip(), args.session, user)
     if args.json:
         print(json.dumps(body, ensure_ascii=False))

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from chatrec.commands.options import add_dataset
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -23,6 +25,7 @@ def register(subparsers) -> None:
     p.add_argument("--parser", metavar="SPEC", default=None,
                    help="regex | llm | llm-only | pkg.module:factory "
                    "(default: $CHATREC_PARSER or regex)")
+    add_dataset(p)
     p.set_defaults(func=run)
 
 
@@ -36,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.session is not None:
         validate_session_id(args.session)  # fail before loading the models
-    service = build_service(parser_spec=args.parser, progress=LazyProgress())
+    service = build_service(dataset=args.dataset, parser_spec=args.parser,
+                            progress=LazyProgress())
     state = repl.Repl(service, session_id=args.session)
     if args.user is not None:
         outcome = state.handle(f"/user {args.user}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from chatrec.commands.options import add_dataset
 from chatrec.errors import UsageError
 
 _EPILOG = """\
@@ -25,7 +26,7 @@ def register(subparsers) -> None:
         "data", help="fetch, describe and register datasets",
         description="Fetch the built-in datasets, describe the one in use, or register "
         "ratings you already have (MovieLens/RecBole folders or any ratings + items CSV).",
-        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG,
     )
     sub = p.add_subparsers(dest="data_command", metavar="ACTION")
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
@@ -39,6 +40,7 @@ def register(subparsers) -> None:
     )
     f.add_argument("name", nargs="?", default=None,
                    help="dataset name (default: $CHATREC_DATASET or ml-100k); see 'chatrec data list'")
+    add_dataset(f, "to fetch (same as NAME)")
     f.add_argument("--force", action="store_true", help="fetch again even when already there")
     f.set_defaults(func=_fetch)
 
@@ -50,6 +52,7 @@ def register(subparsers) -> None:
     )
     i.add_argument("name", nargs="?", default=None,
                    help="dataset name (default: $CHATREC_DATASET or ml-100k)")
+    add_dataset(i, "to describe (same as NAME)")
     i.add_argument("--json", action="store_true", help="print one JSON object")
     i.set_defaults(func=_info)
 
@@ -66,7 +69,7 @@ def register(subparsers) -> None:
         "--ratings and --items CSV files with named columns. Ratings of items missing from "
         "the items file are dropped and counted; duplicate (user, item) ratings keep the "
         "latest.",
-        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG,
     )
     a.add_argument("name", help="a name for the dataset (letters, digits, '.', '_', '-')")
     a.add_argument("--from", dest="directory", metavar="DIR", help="a dataset folder")
@@ -91,8 +94,16 @@ def register(subparsers) -> None:
 
 def _fetch(args: argparse.Namespace) -> int:
     from chatrec import datasets
-    datasets.fetch(args.name, force=args.force)
+    datasets.fetch(dataset_name(args), force=args.force)
     return 0
+
+
+def dataset_name(args: argparse.Namespace) -> str | None:
+    """NAME or --dataset NAME (they must agree when both are given)."""
+    if args.name and args.dataset and args.name != args.dataset:
+        raise UsageError(f"two datasets given ({args.name!r} and --dataset {args.dataset!r}); "
+                         "give one")
+    return args.name or args.dataset
 
 
 def describe(name: str | None = None) -> dict:
@@ -124,7 +135,7 @@ def describe(name: str | None = None) -> dict:
 
 
 def _info(args: argparse.Namespace) -> int:
-    info = describe(args.name)
+    info = describe(dataset_name(args))
     if args.json:
         print(json.dumps(info, indent=2))
         return 0

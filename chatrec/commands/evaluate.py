@@ -8,6 +8,7 @@ import argparse
 import json
 from pathlib import Path
 
+from chatrec.commands.options import add_dataset
 from chatrec.errors import UsageError
 
 PROTOCOLS = ("kfold", "timesplit", "both")
@@ -18,13 +19,14 @@ def register(subparsers) -> None:
         "eval",
         help="evaluate the models (RMSE/MAE by 5-fold CV, top-N on a time split)",
         description="Rating prediction: 5-fold random cross-validation over all ratings "
-        "(RMSE, MAE, fit seconds per fold). Top-N: per-user time split, first 80%% of "
+        "(RMSE, MAE, fit seconds per fold). Top-N: per-user time split, first 80% of "
         "each user's ratings train; relevant = test items rated >= 4; Precision@10, "
         "Recall@10, NDCG@10, MAP@10, MRR, HitRate@10, coverage, novelty. With --train "
         "and --test, both kinds of metrics are computed on that split instead.",
-        epilog="Examples: chatrec eval --protocol timesplit --models mf-rank,popularity\n"
-        "          chatrec eval --train train.csv --test test.csv --json --out results/",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  chatrec eval --protocol timesplit --models mf-rank,popularity\n"
+        "  chatrec eval --train train.csv --test test.csv --json --out results/\n"
+        "Each run also saves its results in $CHATREC_HOME/eval/DATASET.json "
+        "(chatrec report draws them).",
     )
     p.add_argument("--protocol", choices=PROTOCOLS, default="both",
                    help="which protocol to run (default: both)")
@@ -34,8 +36,7 @@ def register(subparsers) -> None:
                    help="test ratings, same columns; requires --train")
     p.add_argument("--models", metavar="A,B", default="all",
                    help="comma-separated model names, or 'all' (default)")
-    p.add_argument("--dataset", metavar="NAME", default=None,
-                   help="dataset whose catalog (and ratings) to use (default: active)")
+    add_dataset(p, "whose catalog (and ratings) to evaluate")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--out", metavar="DIR", type=Path,
                    help="write predictions_NAME.csv and recommendations_NAME.csv here "
@@ -111,11 +112,39 @@ def run(args: argparse.Namespace) -> int:
 
     body = {"protocol": protocol, "routes": dict(DEFAULT_ROUTES),
             "models": {n: {k: results[n].get(k) for k in ev.ALL_KEYS} for n in names}}
+    if args.train is None:  # the standard protocols: what `chatrec report` compares
+        save_results(dataset, body)
     if args.json:
         print(json.dumps(body, indent=2))
     else:
         print_table(body, dataset)
     return 0
+
+
+def save_results(dataset: str, body: dict) -> None:
+    """Merge this run into $CHATREC_HOME/eval/DATASET.json: a kfold-only run keeps the
+    last timesplit numbers and vice versa; `runs` says when each protocol last ran."""
+    import time
+    from chatrec.home import eval_results, write_json_atomic
+    from models.eval import protocols as ev
+
+    path = eval_results(dataset)
+    try:
+        saved = json.loads(path.read_text())
+    except (OSError, ValueError):
+        saved = {}
+    if not isinstance(saved.get("models"), dict) or not isinstance(saved.get("runs"), dict):
+        saved = {"models": {}, "runs": {}}
+    ran = ("kfold", "timesplit") if body["protocol"] == "both" else (body["protocol"],)
+    keys = {"kfold": ev.RATING_KEYS, "timesplit": ev.TOPN_KEYS}
+    for name, metrics in body["models"].items():
+        entry = saved["models"].setdefault(name, {})
+        for protocol in ran:
+            entry.update({k: metrics.get(k) for k in keys[protocol]})
+    now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    saved["runs"].update(dict.fromkeys(ran, now))
+    saved.update(dataset=dataset, routes=body["routes"])
+    write_json_atomic(path, saved)
 
 
 def _write_outputs(out: Path, names, fitted, train, test, catalog) -> None:

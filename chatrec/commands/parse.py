@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import sys
 
+from chatrec.commands.options import add_dataset
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -18,9 +20,9 @@ def register(subparsers) -> None:
         description="Parse TEXT into the Query the chat service would dispatch. "
         "Without TEXT, read messages from stdin, one per line, and print one JSON "
         "object per line.",
-        epilog="Examples: chatrec parse 'top 10 comedies' | "
-        "chatrec parse --json movies like the godfather | "
-        "printf 'hi\\nmovies like alien\\n' | chatrec parse",
+        epilog="examples:\n  chatrec parse 'top 10 comedies'\n"
+        "  chatrec parse --json movies like the godfather\n"
+        "  printf 'hi\\nmovies like alien\\n' | chatrec parse",
     )
     p.add_argument("text", nargs="*", metavar="TEXT",
                    help="the message (words are joined with spaces); omit to read stdin")
@@ -29,9 +31,7 @@ def register(subparsers) -> None:
     p.add_argument("--parser", metavar="SPEC", default=None,
                    help="regex | llm | llm-only | package.module:factory "
                    "(default: $CHATREC_PARSER or regex)")
-    p.add_argument("--dataset", metavar="NAME", default=None,
-                   help="dataset whose catalog titles and genres are matched "
-                   "(default: $CHATREC_DATASET or ml-100k)")
+    add_dataset(p, "whose titles and genres are matched")
     p.set_defaults(func=run)
 
 

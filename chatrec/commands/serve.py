@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 
+from chatrec.commands.options import add_dataset
 from chatrec.errors import UsageError
 
 
@@ -28,6 +29,7 @@ def register(subparsers) -> None:
     p.add_argument("--parser", metavar="SPEC", default=None,
                    help="regex | llm | llm-only | pkg.module:factory "
                    "(default: $CHATREC_PARSER or regex)")
+    add_dataset(p, "to serve")
     p.add_argument("--log-level", default="warning",
                    choices=("critical", "error", "warning", "info", "debug"),
                    help="uvicorn log level (default warning)")
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be 0-65535, got {args.port}")
     if not 1 <= args.workers <= 64:
         raise UsageError(f"--workers must be 1-64, got {args.workers}")
-    dataset = active_dataset()
+    dataset = args.dataset or active_dataset()
     # fetch/train and build the parser here, once: a bad --parser fails before listening
     service = build_service(dataset, args.parser, StderrProgress("chatrec: preparing models"))
     # what each worker's app_factory() reads

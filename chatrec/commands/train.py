@@ -6,6 +6,7 @@ import json
 import sys
 
 from chatrec.commands.evaluate import model_names
+from chatrec.commands.options import add_dataset
 
 
 def register(subparsers) -> None:
@@ -16,10 +17,9 @@ def register(subparsers) -> None:
         "dataset, save each as an .npz artifact with a JSON manifest under "
         "$CHATREC_HOME/artifacts/DATASET, and print a summary. Artifacts that still "
         "match the data and the code are kept unless --force is given.",
-        epilog="Example: chatrec train --models popularity,content --force",
+        epilog="example:\n  chatrec train --models popularity,content --force",
     )
-    p.add_argument("--dataset", metavar="NAME", default=None,
-                   help="dataset name (default: $CHATREC_DATASET or ml-100k)")
+    add_dataset(p, "to train on")
     p.add_argument("--models", metavar="A,B", default=None,
                    help="comma-separated model names, or 'all' (default: all)")
     p.add_argument("--force", action="store_true",

@@ -19,6 +19,7 @@ from prompt_toolkit.output import DummyOutput
 
 from chatrec.completion import CatalogCompleter
 from chatrec.errors import UsageError
+from chatrec.service import UNSET
 from chatrec.repl import (
     COMMANDS, Repl, completer_for, format_item, format_reply, run_interactive, run_plain,
 )
@@ -99,7 +100,7 @@ def test_turn_keeps_session_id(service):
     assert "1. The Empire Strikes Back (1980) — Action, Sci-Fi — same series" in out.text
     assert repl.session_id == "s1"
     repl.handle("more")
-    assert service.calls[-1] == ("more", "s1", None)
+    assert service.calls[-1] == ("more", "s1", UNSET)   # no user given: keep the session's
 
 
 def test_slash_commands(service):
@@ -115,7 +116,20 @@ def test_slash_commands(service):
     assert service.calls[-1] == ("hi again", None, 2)
     assert repl.handle("/user none").text.startswith("No user")
     assert repl.user_id is None
+    repl.handle("recommend")          # the next turn forgets the session's user...
+    assert service.calls[-1] == ("recommend", "s2", None)
+    repl.handle("more")               # ...and later turns leave the session as it is
+    assert service.calls[-1] == ("more", "s2", UNSET)
     assert repl.handle("/quit").quit and repl.handle("/exit").quit
+
+
+def test_user_none_really_drops_the_user(tmp_path):
+    from tests.chatrec.fakes import tiny_service
+    repl = Repl(tiny_service(tmp_path / "s.db"), user_id=1)
+    assert repl.handle("recommend").text.startswith("Picks for user 1")
+    repl.handle("/user none")
+    assert not repl.handle("recommend").text.startswith("Picks for user 1")
+    assert repl.service.get_session(repl.session_id)["user_id"] is None
 
 
 def test_unknown_user_and_command_are_errors_not_crashes(service):
@@ -196,7 +210,7 @@ def test_interactive_turns_commands_and_history(service, tmp_path):
     assert code == 0
     assert out[0].startswith("Films like movies like alien:")
     assert out[1] == "Now chatting as user 3."
-    assert len(out) == 2 and service.calls == [("movies like alien", None, None)]
+    assert len(out) == 2 and service.calls == [("movies like alien", None, UNSET)]
     history = (tmp_path / "hist").read_text()
     assert "+movies like alien" in history and "+/user 3" in history
 

@@ -27,14 +27,16 @@ def parse_extras(raw: str) -> dict:
         elif key == "exclude":
             out["exclude_genres"] = tuple(value.split(","))
         elif key == "years":
-            lo, _, hi = value.partition("-") if not value.startswith("-") else ("",
-                                                                              "", value[1:])
+            lo, _, hi = value.partition("..")
             out["year_from"] = int(lo) if lo else None
             out["year_to"] = int(hi) if hi else None
         elif key == "titles":
             out["titles"] = tuple(value.split("|"))
         elif key in ("ref", "k_requested"):
             out[key] = int(value)
+        elif key == "refs":
+            out["refs"] = tuple(int(v) for v in value.split(","))
+            out["ref"] = out["refs"][0]
         elif key == "rating":
             out["rating"] = float(value)
         elif key == "ratings":
