@@ -33,7 +33,7 @@ from intents.text import norm, tokens
 from intents.titles import title_forms
 
 SURE_TITLE = 90.0
-_FILM_FIELDS = ("titles", "item_ids", "title", "item_id", "confidence", "ref",
+_FILM_FIELDS = ("titles", "item_ids", "title", "item_id", "confidence", "ref", "refs",
                 "unknown_title", "candidates")
 _FILM_INTENTS = (Intent.SIMILAR, Intent.RATE, Intent.SEEN, Intent.INFO, Intent.WHY,
                  Intent.CHOOSE)

@@ -62,10 +62,13 @@ def guard(answer: Query, text: str, rules: Query, catalog: TitleCatalog,
             and not ev.years_outside(title_tokens):
         rejected.append(("years", f"{answer.year_from}..{answer.year_to} not in the message"))
         fields.update(year_from=None, year_to=None)
-    ref = fields.get("ref", answer.ref)
-    if ref is not None and ref not in ev.refs:
-        rejected.append(("ref", f"{ref} is not a position the message names"))
-        fields["ref"] = ref = None
+    refs = (fields["ref"],) if "ref" in fields else answer.refs
+    kept = tuple(r for r in refs if r in ev.refs)
+    for r in refs:
+        if r not in kept:
+            rejected.append(("ref", f"{r} is not a position the message names"))
+    if kept != answer.refs:
+        fields.update(ref=kept[0] if kept else None, refs=kept)
     query = answer.with_(**fields)
     problem = _write_problem(query, ev, rules) or _intent_problem(query, ev, rules, context) \
         or _omission(query, rules)

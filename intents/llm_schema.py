@@ -37,7 +37,7 @@ genres / exclude_genres: only genres the message asks for / rules out.
 k: only a number of films the message says ("3 comedies" -> 3); numbers inside a title \
 ("Apollo 13") are not counts.
 ref: a film of the last list by position: 1 = the first, 2 = the second, -1 = the last, \
-0 = "it" or "that one", -2 = all of them.
+0 = "it" or "that one", -2 = all of them; refs: every position when several are named.
 rating: for rate, 1 to 5 (hated 1, disliked 2, ok 3, liked 4, loved 5).
 Write only the keys the message gives values for. Examples:
 "top 5 comedies" -> {"intent": "popular", "genres": ["Comedy"], "k": 5}
@@ -65,6 +65,7 @@ def tool_definition(catalog: TitleCatalog) -> dict:
                     "year_to": {"type": "integer"},
                     "k": {"type": "integer", "minimum": 1, "maximum": 50},
                     "ref": {"type": "integer", "minimum": ALL, "maximum": MAX_POSITION},
+                    "refs": {"type": "array", "items": {"type": "integer"}},
                     "rating": {"type": "number", "minimum": 1, "maximum": 5},
                     "ratings": {"type": "array", "items": {"type": "number"}},
                     "rank_by": {"type": "string", "enum": ["rating", "count"]},
@@ -91,9 +92,12 @@ def canonicalize(args: dict, catalog: TitleCatalog) -> Query:
     if year_from is not None and year_to is not None and year_from > year_to:
         raise Rejected(f"years out of order ({year_from} > {year_to})")
     fields = _titles(args, catalog)
-    ref = None if not _present(args.get("ref")) else _integer("ref", args["ref"])
-    if ref is not None and not ALL <= ref <= MAX_POSITION:
-        raise Rejected(f"ref out of range ({ref})")
+    refs = [_integer("ref", r) for r in _as_list(args.get("refs")) if _present(r)]
+    if _present(args.get("ref")):
+        refs = [_integer("ref", args["ref"])] + [r for r in refs if r != args["ref"]]
+    if any(not ALL <= r <= MAX_POSITION for r in refs):
+        raise Rejected(f"ref out of range ({refs})")
+    ref = refs[0] if refs else None
     rating = _rating(args.get("rating"))
     ratings = tuple(_rating(r) for r in _as_list(args.get("ratings")) if _present(r))
     if intent not in (Intent.RATE, Intent.SEEN, Intent.SIMILAR, Intent.RECOMMEND):
@@ -106,7 +110,8 @@ def canonicalize(args: dict, catalog: TitleCatalog) -> Query:
             and not fields.get("item_ids") and "unknown_title" not in fields:
         raise Rejected(f"intent {intent.value} without a title")
     return Query(intent, k=k, k_requested=k_requested, genres=genres,
-                 exclude_genres=exclude, year_from=year_from, year_to=year_to, ref=ref,
+                 exclude_genres=exclude, year_from=year_from, year_to=year_to,
+                 ref=ref, refs=tuple(dict.fromkeys(refs)),
                  rating=rating, ratings=ratings if len(ratings) > 1 else (),
                  rank_by=rank_by if intent is Intent.POPULAR else None,
                  topic=topic[:20] if topic and intent in (Intent.INFO, Intent.CHOOSE)

@@ -77,7 +77,9 @@ ACCEPTED = [
     ("why the second one?", {"intent": "why", "ref": 2}, {"ref": 2}, []),
     ("more like the third one", {"intent": "similar", "titles": ["Contact"]},
      {"ref": 3, "titles": ()}, []),
-    ("show me more", {"intent": "more", "ref": 0}, {"ref": None}, ["ref"]),
+    ("show me more", {"intent": "more", "ref": 0}, {"ref": None, "refs": ()}, ["ref"]),
+    ("why the first one and the third one?", {"intent": "why", "refs": [1, 3, 5]},
+     {"ref": 1, "refs": (1, 3)}, ["ref"]),
     # write: allowed with a statement the rules read too; the rules' value is written
     ("I loved Fargo", {"intent": "rate", "titles": ["Fargo"], "rating": 5},
      {"rating": 5.0}, []),

@@ -57,7 +57,7 @@ def test_good_call_is_canonicalized(tiny, server):
     assert set(params["properties"]["intent"]["enum"]) == {i.value for i in Intent}
     assert set(params["properties"]["genres"]["items"]["enum"]) == set(tiny.genre_names)
     # every optional Query field of DESIGN §2 can be said
-    assert {"titles", "genres", "exclude_genres", "year_from", "year_to", "k", "ref",
+    assert {"titles", "genres", "exclude_genres", "year_from", "year_to", "k", "ref", "refs",
             "rating", "ratings", "rank_by", "topic", "fewer"} <= set(params["properties"])
     assert "Authorization" not in sent["headers"]
 
