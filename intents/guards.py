@@ -10,12 +10,12 @@ reason. Every rejection is recorded as (kind, detail) for the reply and the benc
 
 | kind | accepted only when |
 |---|---|
-| title | some span of the message links to that very catalog film (not a genre word) |
+| title | some span of the message links to that very catalog film (not a genre word; not one common lowercase word the rules left unlinked); an unknown title only where the rules saw one |
 | count | the message says that number outside a title |
 | genre | the message (or its mood table) names the genre outside a title; the rules' negation wins |
-| years | the message has a year, decade or "recent"/"old" |
+| years | the message has a year, decade or "recent"/"old" outside a title |
 | ref | the message points at a film of the last list ("the second one", "it") |
-| write | rate / seen / a rating: a statement or rating cue, and the rules read one too (about the same films, where they linked any) |
+| write | rate / seen / a rating: a statement or rating cue, and the rules read the same intent (about the same films, where they linked any) |
 | intent | the message carries the intent's cue (help, greet, thanks, why, more, popular, info, choose) or its request (recommend); no film on an intent that takes none; `unknown` says nothing, so the rules answer |
 | omits | (fallback) the answer leaves out a genre, exclusion, year, count or reference the message states and the rules read |
 | cue fields | `rank_by`, `topic`, `fewer` and the rating value are the rules' reading of their cue words when both agree on the intent |
