@@ -55,7 +55,7 @@ from chatrec.errors import (
 )
 from chatrec.limits import RequestLimits
 from chatrec.listener import quiet_accept_errors
-from chatrec.service import UNSET, ChatService, build_service
+from chatrec.service import UNSET, ChatService, build_service, warm_up_parser
 from chatrec.sessions import SESSION_ID_PATTERN
 from chatrec.settings import ServerSettings
 from intents.query import MAX_K, MIN_K
@@ -324,7 +324,8 @@ def app_factory() -> "FastAPI":
     `chatrec serve` sets: CHATREC_DATASET, CHATREC_PARSER, CHATREC_HOME and the
     ServerSettings variables."""
     settings = ServerSettings.from_env()
-    return create_app(build_service(dataset=os.environ.get("CHATREC_DATASET"),
-                                    parser_spec=os.environ.get("CHATREC_PARSER"),
-                                    client_session_ids=settings.client_session_ids),
-                      settings)
+    service = build_service(dataset=os.environ.get("CHATREC_DATASET"),
+                            parser_spec=os.environ.get("CHATREC_PARSER"),
+                            client_session_ids=settings.client_session_ids)
+    warm_up_parser(service.parser)
+    return create_app(service, settings)

@@ -1,26 +1,31 @@
 """Choosing and building the message parser (DESIGN.md §5).
 
     view = title_catalog(catalog, ratings)          # models.data -> plain intents data
-    parser = build_parser("regex" | "llm" | "pkg.module:factory" | None, view)
-    query = parser.parse("movies like Alien")
+    parser = build_parser("regex" | "llm" | "llm-only" | "pkg.module:factory" | None, view)
+    query = parse_in_context(parser, "the second one", state, view)
 
-`spec=None` reads $CHATREC_PARSER (default "regex"). A factory is called with the
-TitleCatalog and must return an object with a callable `parse(text) -> Query`.
+`spec=None` reads $CHATREC_PARSER (default "regex"). `llm` is the cascade (the rules
+first, the LLM only when they are unsure); `llm-only` asks the LLM every turn. A factory
+is called with the TitleCatalog and must return an object with a callable
+`parse(text) -> Query`; a parser whose parse() also takes `context` gets the
+conversation (the last list, an open "did you mean", the film in focus).
 Every configuration problem raises ParserConfigError (CLI exit code 2) with a message
 that says what to fix; nothing here ever prints or logs the LLM API key.
 """
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import weakref
 
 from intents.catalog import TitleCatalog
+from intents.context import ConversationContext
 from intents.errors import ParserConfigError
 from intents.rules import RuleParser
 
 ENV_PARSER = "CHATREC_PARSER"
-BUILTIN = ("regex", "llm")
+BUILTIN = ("regex", "llm", "llm-only")
 
 _views: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -64,12 +69,14 @@ def build_parser(spec: str | None, catalog_view, ratings=None):
     spec = (spec if spec is not None else os.environ.get(ENV_PARSER, "")).strip() or "regex"
     if spec == "regex":
         return RuleParser(catalog_view)
-    if spec == "llm":
+    if spec in ("llm", "llm-only"):
+        from intents.cascade import CascadeParser
         from intents.llm import LLMParser
-        return LLMParser.from_env(catalog_view)
+        llm = LLMParser.from_env(catalog_view)
+        return CascadeParser(llm) if spec == "llm" else llm
     if ":" not in spec:
-        raise ParserConfigError(
-            f"unknown parser {spec!r}: use 'regex', 'llm' or 'package.module:factory'")
+        raise ParserConfigError(f"unknown parser {spec!r}: use 'regex', 'llm', 'llm-only' "
+                                "or 'package.module:factory'")
     return _from_factory(spec, catalog_view)
 
 
@@ -106,3 +113,53 @@ def _from_factory(spec: str, catalog_view: TitleCatalog):
             f"parser factory {spec!r} returned {type(parser).__name__}, "
             "which has no parse(text) method")
     return parser
+
+
+def takes_context(parser) -> bool:
+    """Whether parser.parse accepts a `context` argument (checked once per parser)."""
+    cached = getattr(parser, "_chatrec_takes_context", None)
+    if cached is not None:
+        return cached
+    try:
+        found = "context" in inspect.signature(parser.parse).parameters
+    except (TypeError, ValueError):
+        found = False
+    try:
+        parser._chatrec_takes_context = found
+    except AttributeError:
+        pass
+    return found
+
+
+def conversation(state, catalog_view: TitleCatalog) -> ConversationContext:
+    """The session as a parser may see it: titles of the last list, the open "did you
+    mean" choices and the film in focus (ids the catalog does not know are skipped)."""
+    index = _id_index(catalog_view)
+
+    def titles(ids) -> tuple[str, ...]:
+        out = []
+        for item in ids or ():
+            i = index.get(str(item))
+            if i is not None:
+                out.append(catalog_view.display(i))
+        return tuple(out)
+
+    pending = state.pending or {}
+    focus = titles([state.focus]) if state.focus is not None else ()
+    return ConversationContext(shown=titles(state.last_items),
+                               candidates=titles(pending.get("candidates")),
+                               focus=focus[0] if focus else None)
+
+
+def parse_in_context(parser, message: str, state, catalog_view: TitleCatalog):
+    """parser.parse(message), with the conversation when the parser takes it."""
+    if takes_context(parser):
+        return parser.parse(message, context=conversation(state, catalog_view))
+    return parser.parse(message)
+
+
+def _id_index(view: TitleCatalog) -> dict:
+    cached = view._cache.get("id_index")
+    if cached is None:
+        cached = view._cache["id_index"] = {str(x): i for i, x in enumerate(view.item_ids)}
+    return cached

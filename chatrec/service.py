@@ -16,6 +16,7 @@ from chatrec.bundle import Bundle
 from chatrec.dispatch import Context, Dispatcher
 from chatrec.errors import NotFound, UsageError
 from chatrec.experiments import Experiments
+from chatrec.parsers import parse_in_context, title_catalog
 from chatrec.search import TitleSearch
 from chatrec.sessions import (
     SessionState, SessionStore, TurnEffects, new_session_id, open_store,
@@ -99,6 +100,7 @@ class ChatService:
         # True: an unknown session id starts a session under that name (the CLI, and
         # `serve --client-session-ids`); False: only ids this service issued are valid
         self.client_session_ids = client_session_ids
+        self._view = title_catalog(bundle.catalog, bundle.ratings)   # cached, shared
         self._search: TitleSearch | None = None     # built on the first search
 
     # ---- chat ---------------------------------------------------------------------
@@ -116,7 +118,7 @@ class ChatService:
         who = None if drop_user else (user_id if user_id is not None else state.user_id)
         ctx = self._context(who, state)
         ctx.routes = self.experiments.assign(sid)  # A/B arms, sticky per session
-        query = self.parser.parse(message)
+        query = parse_in_context(self.parser, message, state, self._view)
         if query.intent is Intent.WHY and state.exists:   # may be about an earlier list
             state.transcript = self.sessions.get(sid, transcript=TRANSCRIPT_SHOWN).transcript
         reply = self.dispatcher.handle(query, state, ctx)
@@ -278,6 +280,14 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     single_thread_blas()
     return ChatService(bundle, parser, open_store(sessions_path),
                        client_session_ids=client_session_ids, experiments=experiments)
+
+
+def warm_up_parser(parser) -> None:
+    """Let a parser that talks to a server (the LLM) send its first, slow call in the
+    background now, so the first user does not pay for the cold prompt."""
+    warm = getattr(parser, "warm_up", None)
+    if callable(warm):
+        warm()
 
 
 def single_thread_blas() -> None:

@@ -1,60 +1,76 @@
-"""What the LLM is asked for and how its answer is checked: the one tool, the system
-prompt, and `canonicalize(args, catalog) -> Query`.
+"""What the LLM is asked for and how its answer is read: the one tool (every Query
+field of DESIGN §2), the system prompt, and `canonicalize(args, catalog) -> Query`.
 
-Canonicalisation is the rule parser's: the genre goes through the same GenreMatcher
-and the title through the same TitleMatcher (same acceptance threshold), and k is
-clamped the same way. Anything that does not fit raises `Rejected(reason)`; the LLM
-parser then falls back to the rules and records the reason.
+Canonicalisation is the rule parser's: genres go through the same GenreMatcher,
+titles through the same TitleMatcher and acceptance threshold, k is clamped the same
+way. A value of the wrong type or outside its enum raises `Rejected(reason)` and the
+turn falls back to the rules. Whether the message *supports* a value is not checked
+here but by intents/guards.py, which sees the message.
 """
 from __future__ import annotations
 
-import json
-import re
-
 from intents.catalog import TitleCatalog
-from intents.query import DEFAULT_K, Intent, Query, clamp_k
+from intents.errors import LLMRejected as Rejected
+from intents.query import ALL, DEFAULT_K, Candidate, Intent, Query, clamp_k
+from intents.refs import MAX_POSITION
 from intents.titles import ACCEPT
 
+__all__ = ["Rejected", "SYSTEM_PROMPT", "TOOL_NAME", "canonicalize", "tool_definition"]
+
 TOOL_NAME = "parse_request"
+YEAR_RANGE = (1870, 2100)
+TOPICS = ("director", "cast", "writer", "plot", "runtime", "awards", "year", "genre",
+          "quality", "yes", "no")
 
-SYSTEM_PROMPT = """You turn one message to a movie recommender into a structured call.
-Always answer by calling the tool `parse_request`, never with text.
-Intents: similar (more films like a named seed title), recommend (suggestions, no seed
-title, no popularity cue), popular (top / best / trending / most watched), more (continue
-the previous list: "more", "next", "something else"), rate (a statement about one film:
-"I loved X", "X was terrible", "rate X 4 stars"), help, greet, unknown (anything else).
-genre: one of the allowed genres or null (map synonyms: funny -> Comedy, scary -> Horror).
-A genre word that is part of a movie title is not a genre.
-title: the movie title the message names, as written, or null.
-k: how many films are asked for (an integer; 5 if the message gives no number). Numbers
-that are part of a title ("Apollo 13") are not counts.
-rating: for rate only, 1 to 5 (loved ~ 5, hated ~ 1)."""
-
-
-class Rejected(Exception):
-    """The LLM's arguments cannot be used; str(e) is the fallback reason."""
+SYSTEM_PROMPT = """You turn one message to a movie recommender into a call of the tool \
+parse_request. Always call the tool, never answer with text. Leave out what the message \
+does not say.
+intent: similar = films like a named film; recommend = suggestions with no named film; \
+popular = top / best / most watched; more = the next films of the last list; refine = \
+change the last list ("only 90s ones", "without horror", "just 3"); rate = an opinion of \
+a film ("I loved X", "X was awful", "X 4 stars"); seen = has watched a film, no opinion; \
+info = a question about one film; why = why a film was suggested; choose = answers a \
+"did you mean" question; help; greet; thanks = thanks or bye; unknown = anything else.
+titles: film titles exactly as written in the message, never a genre word and never a \
+title the message does not contain.
+genres / exclude_genres: only genres the message asks for / rules out.
+k: only a number of films the message says ("3 comedies" -> 3); numbers inside a title \
+("Apollo 13") are not counts.
+ref: a film of the last list by position: 1 = the first, 2 = the second, -1 = the last, \
+0 = "it" or "that one", -2 = all of them; refs: every position when several are named.
+rating: for rate, 1 to 5 (hated 1, disliked 2, ok 3, liked 4, loved 5).
+Write only the keys the message gives values for. Examples:
+"top 5 comedies" -> {"intent": "popular", "genres": ["Comedy"], "k": 5}
+"something like Fargo but from the 80s" -> {"intent": "similar", "titles": ["Fargo"], "year_from": 1980, "year_to": 1989}
+"I hated Titanic" -> {"intent": "rate", "titles": ["Titanic"], "rating": 1}"""
 
 
 def tool_definition(catalog: TitleCatalog) -> dict:
     """The OpenAI-style tool whose parameters are the Query fields."""
     genres = list(catalog.genre_names)
+    genre_list = {"type": "array", "items": {"type": "string", "enum": genres}}
     return {
         "type": "function",
         "function": {
             "name": TOOL_NAME,
-            "description": "Record the structured request contained in the user's message.",
+            "description": "Record the structured request in the user's message.",
             "parameters": {
                 "type": "object",
                 "properties": {
                     "intent": {"type": "string", "enum": [i.value for i in Intent]},
-                    "genre": {"type": ["string", "null"], "enum": genres + [None],
-                              "description": "a catalog genre, or null"},
-                    "title": {"type": ["string", "null"],
-                              "description": "the movie title named in the message, or null"},
-                    "k": {"type": "integer", "minimum": 1, "maximum": 50,
-                          "description": "number of movies asked for; 5 if not said"},
-                    "rating": {"type": ["number", "null"], "minimum": 1, "maximum": 5,
-                               "description": "for intent=rate: 1..5"},
+                    "titles": {"type": "array", "items": {"type": "string"}},
+                    "genres": genre_list,
+                    "exclude_genres": genre_list,
+                    "year_from": {"type": "integer"},
+                    "year_to": {"type": "integer"},
+                    "k": {"type": "integer", "minimum": 1, "maximum": 50},
+                    "ref": {"type": "integer", "minimum": ALL, "maximum": MAX_POSITION},
+                    "refs": {"type": "array", "items": {"type": "integer"}},
+                    "rating": {"type": "number", "minimum": 1, "maximum": 5},
+                    "ratings": {"type": "array", "items": {"type": "number"}},
+                    "rank_by": {"type": "string", "enum": ["rating", "count"]},
+                    "topic": {"type": "string", "enum": list(TOPICS)},
+                    "fewer": {"type": "boolean"},
                 },
                 "required": ["intent"],
                 "additionalProperties": False,
@@ -63,93 +79,124 @@ def tool_definition(catalog: TitleCatalog) -> dict:
     }
 
 
-def arguments_from_content(content: str) -> dict:
-    """A tool call leaked into the message text. Parsed strictly: the whole content must
-    be one JSON object (optionally inside a single ``` fence), either the arguments
-    themselves or {"name": "parse_request", "arguments": ...}. Prose never parses."""
-    text = content.strip()
-    fence = re.fullmatch(r"```(?:json)?\s*(.*?)\s*```", text, re.S)
-    if fence:
-        text = fence.group(1)
-    try:
-        obj = json.loads(text)
-    except ValueError:
-        raise Rejected("no tool call (the reply was text)") from None
-    if not isinstance(obj, dict):
-        raise Rejected("no tool call (the reply was JSON but not an object)")
-    if "name" in obj and ("arguments" in obj or "parameters" in obj):
-        if obj["name"] != TOOL_NAME:
-            raise Rejected(f"unexpected tool {str(obj['name'])[:40]!r} in the reply text")
-        return decode_arguments(obj.get("arguments", obj.get("parameters")))
-    if "intent" in obj:
-        return obj
-    raise Rejected("no tool call (the reply was JSON without a parse_request call)")
-
-
-def decode_arguments(raw) -> dict:
-    """Tool-call arguments: a JSON string per the API (a dict is tolerated)."""
-    if isinstance(raw, dict):
-        return raw
-    if not isinstance(raw, str):
-        raise Rejected("tool arguments are not a JSON string")
-    try:
-        args = json.loads(raw)
-    except ValueError:
-        raise Rejected("tool arguments are not valid JSON") from None
-    if not isinstance(args, dict):
-        raise Rejected("tool arguments are not a JSON object")
-    return args
-
-
 def canonicalize(args: dict, catalog: TitleCatalog) -> Query:
     """Validate the arguments and snap them to the catalog, exactly like the rules."""
-    intent_raw = args.get("intent")
-    try:
-        intent = Intent(intent_raw.strip().lower() if isinstance(intent_raw, str) else "")
-    except ValueError:
-        raise Rejected(f"unknown intent {_short(intent_raw)}") from None
-
+    intent = _intent(args.get("intent"))
     k_raw = args.get("k")
-    if k_raw is None:
-        k_value = DEFAULT_K
-    elif isinstance(k_raw, bool) or not isinstance(k_raw, (int, float)):
-        raise Rejected(f"k is not an integer ({type(k_raw).__name__} {_short(k_raw)})")
-    elif isinstance(k_raw, float) and not k_raw.is_integer():
-        raise Rejected(f"k is not an integer ({k_raw})")
-    else:
-        k_value = int(k_raw)
-    k, k_requested = clamp_k(k_value)
-
-    genre_raw = args.get("genre")
-    genre = None
-    if _present(genre_raw):
-        genre = catalog.genres_matcher.canonical(genre_raw)
-        if genre is None:
-            raise Rejected(f"unknown genre {_short(genre_raw)}")
-
-    title_raw = args.get("title")
-    title = item_id = confidence = None
-    if _present(title_raw):
-        if not isinstance(title_raw, str):
-            raise Rejected("title is not a string")
-        match = catalog.titles_matcher.match(title_raw)
-        if match.index is None or match.score < ACCEPT:
-            raise Rejected(f"off-catalog title {_short(title_raw)}")
-        title, item_id = catalog.titles[match.index], catalog.item_ids[match.index]
-        confidence = round(float(match.score), 1)
-
-    rating = args.get("rating")
-    if rating is not None:
-        if isinstance(rating, bool) or not isinstance(rating, (int, float)):
-            raise Rejected("rating is not a number")
-        rating = float(min(5.0, max(1.0, rating)))
-    if intent is not Intent.RATE:
-        rating = None
-    if intent in (Intent.SIMILAR, Intent.RATE) and title is None:
+    k_requested = None if not _present(k_raw) else _integer("k", k_raw)
+    k, _ = clamp_k(DEFAULT_K if k_requested is None else k_requested)
+    genres = _genres(args, "genres", "genre", catalog)
+    exclude = tuple(g for g in _genres(args, "exclude_genres", None, catalog)
+                    if g not in genres)
+    year_from, year_to = _year(args.get("year_from")), _year(args.get("year_to"))
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise Rejected(f"years out of order ({year_from} > {year_to})")
+    fields = _titles(args, catalog)
+    refs = [_integer("ref", r) for r in _as_list(args.get("refs")) if _present(r)]
+    if _present(args.get("ref")):
+        refs = [_integer("ref", args["ref"])] + [r for r in refs if r != args["ref"]]
+    if any(not ALL <= r <= MAX_POSITION for r in refs):
+        raise Rejected(f"ref out of range ({refs})")
+    ref = refs[0] if refs else None
+    rating = _rating(args.get("rating"))
+    ratings = tuple(_rating(r) for r in _as_list(args.get("ratings")) if _present(r))
+    if intent not in (Intent.RATE, Intent.SEEN, Intent.SIMILAR, Intent.RECOMMEND):
+        rating, ratings = None, ()
+    rank_by = args.get("rank_by") if args.get("rank_by") in ("rating", "count") else None
+    topic = args.get("topic")
+    topic = topic.strip().lower() if isinstance(topic, str) and topic.strip() else None
+    fewer = args.get("fewer") is True
+    if intent in (Intent.SIMILAR, Intent.RATE, Intent.SEEN, Intent.INFO) and ref is None \
+            and not fields.get("item_ids") and "unknown_title" not in fields:
         raise Rejected(f"intent {intent.value} without a title")
-    return Query(intent, genre=genre, title=title, item_id=item_id, k=k,
-                 k_requested=k_requested, rating=rating, parser="llm",
-                 confidence=confidence)
+    return Query(intent, k=k, k_requested=k_requested, genres=genres,
+                 exclude_genres=exclude, year_from=year_from, year_to=year_to,
+                 ref=ref, refs=tuple(dict.fromkeys(refs)),
+                 rating=rating, ratings=ratings if len(ratings) > 1 else (),
+                 rank_by=rank_by if intent is Intent.POPULAR else None,
+                 topic=topic[:20] if topic and intent in (Intent.INFO, Intent.CHOOSE)
+                 else None,
+                 fewer=fewer and intent is Intent.REFINE, parser="llm", **fields)
+
+
+def _intent(raw) -> Intent:
+    try:
+        return Intent(raw.strip().lower() if isinstance(raw, str) else "")
+    except ValueError:
+        raise Rejected(f"unknown intent {_short(raw)}") from None
+
+
+def _integer(name: str, raw) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise Rejected(f"{name} is not an integer ({type(raw).__name__} {_short(raw)})")
+    if isinstance(raw, float) and not raw.is_integer():
+        raise Rejected(f"{name} is not an integer ({raw})")
+    return int(raw)
+
+
+def _year(raw) -> int | None:
+    if not _present(raw) or raw == 0:          # small models write 0 for "no year"
+        return None
+    year = _integer("year", raw)
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        raise Rejected(f"year out of range ({year})")
+    return year
+
+
+def _rating(raw) -> float | None:
+    if not _present(raw):
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise Rejected("rating is not a number")
+    return float(min(5.0, max(1.0, raw)))
+
+
+def _genres(args: dict, name: str, single: str | None, catalog: TitleCatalog) -> tuple:
+    values = _as_list(args.get(name))
+    if single and not values:
+        values = _as_list(args.get(single))
+    out: list[str] = []
+    for raw in values:
+        if not _present(raw):
+            continue
+        genre = catalog.genres_matcher.canonical(raw)
+        if genre is None:
+            raise Rejected(f"unknown genre {_short(raw)}")
+        if genre not in out:
+            out.append(genre)
+    return tuple(out)
+
+
+def _titles(args: dict, catalog: TitleCatalog) -> dict:
+    """Linked titles (titles, item_ids, confidence) and the first unlinked one
+    (unknown_title + candidates), as the rule parser reports them."""
+    raw = _as_list(args.get("titles")) or _as_list(args.get("title"))
+    titles, ids, scores, fields = [], [], [], {}
+    for value in raw:
+        if not _present(value):
+            continue
+        if not isinstance(value, str):
+            raise Rejected("title is not a string")
+        match = catalog.titles_matcher.match(value)
+        if match.index is not None and match.score >= ACCEPT:
+            if catalog.item_ids[match.index] not in ids:
+                titles.append(catalog.titles[match.index])
+                ids.append(catalog.item_ids[match.index])
+                scores.append(match.score)
+        elif "unknown_title" not in fields:
+            fields["unknown_title"] = " ".join(value.split())[:200]
+            fields["candidates"] = tuple(Candidate(catalog.titles[i], catalog.item_ids[i],
+                                                   float(s)) for i, s in match.candidates[:3])
+    if ids:
+        fields.update(titles=tuple(titles), item_ids=tuple(ids),
+                      confidence=round(float(scores[0]), 1))
+    return fields
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _present(value) -> bool:
@@ -158,6 +205,6 @@ def _present(value) -> bool:
 
 
 def _short(value) -> str:
-    """A value for a reason string: repr, cut short (it may be long model output)."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """A value for a reason string. Not cut here: the parser redacts secrets from the
+    whole reason first and shortens it after (a cut key would escape the redaction)."""
+    return repr(value)

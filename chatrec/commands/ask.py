@@ -29,7 +29,8 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print the POST /chat JSON body")
     add_dataset(p)
     p.add_argument("--parser", metavar="SPEC", default=None,
-                   help="regex | llm | pkg.module:factory (default: $CHATREC_PARSER or regex)")
+                   help="regex | llm | llm-only | pkg.module:factory "
+                   "(default: $CHATREC_PARSER or regex)")
     p.set_defaults(func=run)
 
 

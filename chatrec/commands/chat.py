@@ -23,7 +23,8 @@ def register(subparsers) -> None:
     p.add_argument("--session", metavar="ID",
                    help="resume or name a session (1-64 of A-Z a-z 0-9 _ -)")
     p.add_argument("--parser", metavar="SPEC", default=None,
-                   help="regex | llm | pkg.module:factory (default: $CHATREC_PARSER or regex)")
+                   help="regex | llm | llm-only | pkg.module:factory "
+                   "(default: $CHATREC_PARSER or regex)")
     add_dataset(p)
     p.set_defaults(func=run)
 
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     # Imports are deferred so that `chatrec --help` stays instant.
     from chatrec import repl
     from chatrec.home import data_home
-    from chatrec.service import build_service
+    from chatrec.service import build_service, warm_up_parser
     from models.progress import LazyProgress
     from chatrec.sessions import validate_session_id
 
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
             return 4
     if not repl.is_interactive():
         return repl.run_plain(state)
+    warm_up_parser(service.parser)      # the LLM reads its long prompt while you type
     catalog = service.bundle.catalog
     banner = (f"chatrec — {service.bundle.dataset}, {len(catalog):,} films. "
               "Type /help for commands, Tab to complete titles, Ctrl-D to quit.")

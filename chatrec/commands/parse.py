@@ -29,7 +29,7 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true",
                    help="print JSON (keys intent, genre, title, item_id, k, ...)")
     p.add_argument("--parser", metavar="SPEC", default=None,
-                   help="regex | llm | package.module:factory "
+                   help="regex | llm | llm-only | package.module:factory "
                    "(default: $CHATREC_PARSER or regex)")
     add_dataset(p, "whose titles and genres are matched")
     p.set_defaults(func=run)

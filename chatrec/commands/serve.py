@@ -55,7 +55,8 @@ def register(subparsers) -> None:
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--parser", metavar="SPEC", default=None,
-                   help="regex | llm | pkg.module:factory (default: $CHATREC_PARSER or regex)")
+                   help="regex | llm | llm-only | pkg.module:factory "
+                   "(default: $CHATREC_PARSER or regex)")
     p.add_argument("--sessions", metavar="URL", default=None,
                    help="sessions store: postgresql://USER@HOST/DB or a SQLite file "
                    "(default: $CHATREC_SESSIONS_URL, else $CHATREC_HOME/sessions.sqlite3)")
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     from chatrec.api import create_app
     from chatrec.home import active_dataset
     from chatrec.listener import GuardedH11Protocol, bind, raise_file_limit
-    from chatrec.service import build_service
+    from chatrec.service import build_service, warm_up_parser
     from models.progress import StderrProgress
 
     if not 0 <= args.port <= 65535:
@@ -116,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
     config.header_timeout = settings.header_timeout  # read by GuardedH11Protocol
     config.body_timeout = settings.body_timeout
     if single:
+        warm_up_parser(service.parser)
         uvicorn.Server(config).run(sockets=[sock])
     else:
         del service  # the workers load their own copies

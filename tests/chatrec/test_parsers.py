@@ -13,8 +13,13 @@ import numpy as np
 import pytest
 
 from chatrec import cli
-from chatrec.parsers import build_parser, parser_for, title_catalog
+from chatrec.parsers import (
+    build_parser, conversation, parse_in_context, parser_for, takes_context, title_catalog,
+)
+from chatrec.sessions import SessionState
+from intents.cascade import CascadeParser
 from intents.catalog import TitleCatalog
+from intents.context import ConversationContext
 from intents.errors import ParserConfigError
 from intents.llm import LLMParser
 from intents.rules import RuleParser
@@ -61,7 +66,10 @@ def test_build_parser_specs(catalog, monkeypatch):
     assert isinstance(build_parser("regex", catalog), RuleParser)   # a models Catalog works
     monkeypatch.setenv("CHATREC_LLM_MODEL", "m")
     monkeypatch.setenv("CHATREC_PARSER", "llm")
-    assert isinstance(build_parser(None, view), LLMParser)
+    cascade = build_parser(None, view)               # llm = rules first, then the LLM
+    assert isinstance(cascade, CascadeParser) and isinstance(cascade.llm, LLMParser)
+    only = build_parser("llm-only", view)
+    assert isinstance(only, LLMParser) and only.name == "llm-only"
     with pytest.raises(ParserConfigError, match="unknown parser 'bogus'"):
         build_parser("bogus", view)
 
@@ -147,3 +155,31 @@ def test_stdin_mode_answers_each_line_as_it_arrives(chatrec_home):
         assert proc.wait(timeout=60) == 0
     finally:
         proc.kill()
+
+
+class _Recorder:
+    """A parser that takes the conversation, and remembers what it was given."""
+
+    def __init__(self, catalog):
+        self.rules, self.seen = RuleParser(catalog), []
+
+    def parse(self, text, context=None):
+        self.seen.append(context)
+        return self.rules.parse(text)
+
+
+def test_the_conversation_reaches_parsers_that_take_it(catalog):
+    view = title_catalog(catalog)
+    state = SessionState(id="s", last_items=["1", "127", "999"], focus="127",
+                         pending={"query": {}, "candidates": [218, 673]})
+    ctx = conversation(state, view)
+    assert ctx == ConversationContext(shown=("Toy Story (1995)", "Godfather, The (1972)"),
+                                      candidates=("Cape Fear (1991)", "Cape Fear (1962)"),
+                                      focus="Godfather, The (1972)")   # 999: unknown id
+    assert "2. Godfather, The (1972)" in ctx.describe()
+    recorder = _Recorder(view)
+    assert takes_context(recorder) and not takes_context(RuleParser(view))
+    parse_in_context(recorder, "the second one", state, view)
+    assert recorder.seen == [ctx]
+    q = parse_in_context(RuleParser(view), "the second one", state, view)  # no context arg
+    assert q.ref == 2

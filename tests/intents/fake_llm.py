@@ -1,6 +1,12 @@
 """A fake OpenAI-compatible Chat Completions server on 127.0.0.1 (random port), for
 the LLM parser tests. Each test sets `server.reply` to a function
-request_json -> Reply; every request (path, headers, JSON body) is recorded."""
+request_json -> Reply; every request (path, headers, JSON body) is recorded.
+
+Besides the OpenAI shape (`tool_call`), it speaks the shapes real servers were seen
+to answer with (issue 12): the call as the whole `content` (llama.cpp with a template
+it cannot parse: `in_content`), inside `<tool_call>` tags (`tagged`), a function named
+after the intent, text when the request has no `tool_choice` (llama-cpp-python:
+`llama_cpp_python`), and a model that rambles without `max_tokens` (`runaway`)."""
 from __future__ import annotations
 
 import json
@@ -29,6 +35,40 @@ def tool_call(arguments, name: str = "parse_request", finish_reason="tool_calls"
     return completion({"content": None, "tool_calls": [
         {"id": "call_1", "type": "function", "function": {"name": name, "arguments": args}}]},
         finish_reason)
+
+
+def in_content(arguments: dict, name: str = "parse_request", fence: bool = False) -> bytes:
+    text = json.dumps({"name": name, "arguments": arguments})
+    return completion({"content": f"```json\n{text}\n```" if fence else text})
+
+
+def tagged(arguments: dict, name: str = "parse_request", prose: str = "") -> bytes:
+    call = json.dumps({"name": name, "arguments": arguments})
+    return completion({"content": f"{prose}<tool_call>\n{call}\n</tool_call>"})
+
+
+def llama_cpp_python(arguments: dict):
+    """llama-cpp-python's server: a missing tool_choice means "none", and the model,
+    shown no tools, answers in prose."""
+    def reply(body: dict) -> Reply:
+        if body.get("tool_choice") in (None, "none"):
+            return Reply(body=completion({"content": "Sure! Here are some movies..."}))
+        return Reply(body=tool_call(arguments))
+    return reply
+
+
+def runaway(arguments: dict, ramble_seconds: float = 5.0):
+    """A small model that rambles to the context limit unless max_tokens stops it."""
+    def reply(body: dict) -> Reply:
+        cap = body.get("max_tokens")
+        if not cap:
+            return Reply(body=completion({"content": "la " * 4096}, "length"),
+                         delay=ramble_seconds)
+        if cap < 40:        # cut mid-call: the reply says so with finish_reason
+            return Reply(body=completion({"content": '{"name": "parse_request", "argu'},
+                                         "length"))
+        return Reply(body=tool_call(arguments))
+    return reply
 
 
 class _Handler(BaseHTTPRequestHandler):

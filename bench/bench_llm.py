@@ -1,0 +1,328 @@
+"""The LLM parser on a real model: `regex`, `llm` (the cascade) and `llm-only` over the
+single-message corpus (tests/intents/corpus.tsv) and the dialogue corpus
+(tests/dialogues/*.dlg, played in-process through ChatService and judged by
+tests/dialogues/judge.py).
+
+    nice -n 19 python bench/llm_server.py serve &       # Qwen2.5-Coder-1.5B, llama.cpp
+    nice -n 19 python bench/bench_llm.py [--modes regex,llm,llm-only] \\
+        [--base-url http://127.0.0.1:8089/v1] [--timeout 120] [--json F] [--tables F]
+    python bench/bench_llm.py --cached-only ...    # re-score cached replies, no server
+
+Reports per mode: accuracy (exact Query as labelled / dialogue turns right), how often
+the LLM was asked, accepted LLM answers and their precision, fallbacks by reason,
+guard rejections by kind, latency p50/p99, session writes from LLM answers, and the
+messages the rules get wrong that the cascade recovers. LLM replies are cached on
+disk by request body ($CHATREC_LLM_CACHE/bench-replies.jsonl, with the latency each
+took), so an interrupted run resumes and `llm` reuses what `llm-only` asked.
+The deadline is generous by default (a shared 2-core CPU is slow); the latency
+columns say how many calls the product's 8 s default would have cut. Not part of CI.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import intents.llm as llm_module  # noqa: E402
+from intents.cascade import CascadeParser, unsure  # noqa: E402
+from intents.llm import LLMParser  # noqa: E402
+from intents.llm_schema import canonicalize  # noqa: E402
+from intents.rules import RuleParser  # noqa: E402
+from tests.intents.test_corpus import expected_extras, load_corpus  # noqa: E402
+
+CACHE = Path(os.environ.get("CHATREC_LLM_CACHE", Path.home() / ".cache" / "chatrec-llm"))
+PRODUCT_TIMEOUT = 8.0
+
+
+class ReplyCache:
+    """post_json with replies (and the seconds they took) remembered on disk."""
+
+    def __init__(self, path: Path, real, offline: bool = False):
+        self.path, self.real, self.entries, self.offline = path, real, {}, offline
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                e = json.loads(line)
+                self.entries[e["key"]] = e
+        self.calls = 0
+
+    def __call__(self, url, body, headers, deadline):
+        key = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        e = self.entries.get(key)
+        if e is None and self.offline:
+            raise llm_module.LLMRejected("not in the reply cache (--cached-only)")
+        if e is None:
+            started = time.monotonic()
+            try:
+                reply, error = self.real(url, body, headers, deadline), None
+            except llm_module.LLMRejected as exc:
+                reply, error = None, str(exc)
+            e = {"key": key, "reply": reply, "error": error,
+                 "seconds": round(time.monotonic() - started, 3),
+                 "user": body["messages"][-1]["content"]}
+            self.calls += 1
+            if error is None:            # failures are not remembered: retry next run
+                self.entries[key] = e
+                with self.path.open("a", encoding="utf-8") as f:
+                    f.write(json.dumps(e) + "\n")
+        self.last_seconds = e["seconds"]
+        if e["error"] is not None:
+            raise llm_module.LLMRejected(e["error"])
+        return e["reply"]
+
+
+def percentile(values, q):
+    v = sorted(values)
+    return v[min(len(v) - 1, max(0, int(round(q / 100 * len(v) + 0.5)) - 1))] if v else 0.0
+
+
+def exact(q, row) -> bool:
+    text, intent, genre, title, k, extras = row
+    want = expected_extras(genre, title, extras)
+    return (q.intent.value, q.genre, q.title, q.k) == (intent, genre, title, k) and \
+        {key: getattr(q, key) for key in want} == want
+
+
+def core(q, row) -> bool:
+    return (q.intent.value, q.genre, q.title, q.k) == tuple(row[1:5])
+
+
+class Probe:
+    """Wraps LLMParser.consult to record what each consultation did."""
+
+    def __init__(self, llm: LLMParser, cache: ReplyCache):
+        self.llm, self.cache, self.log = llm, cache, []
+        self._consult = llm.consult
+        llm.consult = self.consult
+        self._read_call = llm_module.read_call
+        llm_module.read_call = self.read_call
+        self.args = None
+
+    def read_call(self, reply):
+        found = self._read_call(reply)
+        self.args = found[0]
+        return found
+
+    def consult(self, text, rules, context=None):
+        self.cache.last_seconds, self.args = 0.0, None
+        outcome = self._consult(text, rules, context)
+        unguarded = None                 # what today's parser, without guards, would use
+        if self.args is not None:
+            try:
+                unguarded = canonicalize(self.args, self.llm.catalog)
+            except llm_module.LLMRejected:
+                pass
+        self.log.append({"text": text, "outcome": outcome, "unguarded": unguarded,
+                         "seconds": self.cache.last_seconds if outcome.called else 0.0})
+        return outcome
+
+
+def corpus_run(mode: str, parser, probe: Probe | None, rows) -> dict:
+    rules = RuleParser(parser.catalog) if mode != "regex" else parser
+    right = core_right = 0
+    accepted = accepted_right = 0
+    recovered, broken, writes, wrong_accepted = [], [], 0, []
+    unguarded = unguarded_right = 0
+    for row in rows:
+        text = row[0]
+        n_before = len(probe.log) if probe else 0
+        q = parser.parse(text)
+        if probe is not None and len(probe.log) > n_before:
+            raw = probe.log[-1]["unguarded"]
+            if raw is not None and raw.intent.value != "unknown":
+                unguarded += 1
+                unguarded_right += exact(raw, row)
+        r = rules.parse(text)
+        ok = exact(q, row)
+        right += ok
+        core_right += core(q, row)
+        if q.parser == "llm":
+            accepted += 1
+            accepted_right += ok
+            if not ok:
+                wrong_accepted.append(f"{text!r}: {q.intent.value} {q.titles} {q.genres} "
+                                      f"{q.exclude_genres} k={q.k} ref={q.ref} "
+                                      f"topic={q.topic} rank_by={q.rank_by} "
+                                      f"y={q.year_from}..{q.year_to}")
+            if q.intent.value in ("rate", "seen") or q.rating is not None:
+                writes += 1
+        rules_ok = exact(r, row)
+        if ok and not rules_ok:
+            recovered.append(text)
+        if rules_ok and not ok:
+            broken.append(f"{text!r}: {q.intent.value} {q.title} {q.genres} k={q.k}")
+    out = {"n": len(rows), "exact": right, "core": core_right, "accepted": accepted,
+           "accepted_exact": accepted_right, "recovered": recovered, "broken": broken,
+           "llm_writes": writes, "accepted_wrong": wrong_accepted,
+           "unguarded_accepted": unguarded, "unguarded_exact": unguarded_right}
+    return out
+
+
+def sure_overhead(view, rows, repeats: int = 7) -> dict:
+    """What the cascade adds to turns the rules are sure about (no network involved):
+    per message, the median over repeats of cascade.parse minus rules.parse."""
+    rules = RuleParser(view)
+    cascade = CascadeParser(LLMParser(view, base_url="http://127.0.0.1:9/v1", model="-"))
+    sure = [r[0] for r in rows if unsure(rules.parse(r[0]), r[0], cascade._genre_words)
+            is None]
+    deltas, base = [], []
+    for text in sure:
+        c, r = [], []
+        for _ in range(repeats):
+            t0 = time.perf_counter_ns()
+            cascade.parse(text)
+            t1 = time.perf_counter_ns()
+            rules.parse(text)
+            t2 = time.perf_counter_ns()
+            c.append((t1 - t0) / 1e6)
+            r.append((t2 - t1) / 1e6)
+        deltas.append(statistics.median(c) - statistics.median(r))
+        base.append(statistics.median(r))
+    return {"sure_messages": len(sure), "rules_p50_ms": round(percentile(base, 50), 4),
+            "added_p50_ms": round(percentile(deltas, 50), 4),
+            "added_p99_ms": round(percentile(deltas, 99), 4)}
+
+
+def dialogue_run(parser, files) -> dict:
+    from chatrec.service import ChatService
+    from chatrec.sessions import open_store
+    from chatrec.training import load_or_train
+    from tests.dialogues.judge import run_file
+
+    bundle = load_or_train()
+    used: list[bool] = []
+
+    class Client:
+        def __init__(self, service):
+            self.service = service
+
+        def chat(self, message, session_id=None, user_id=None):
+            try:
+                body = self.service.turn(message, session_id, user_id)
+            except Exception as e:  # the judge counts it as a failed turn
+                return 500, f"{type(e).__name__}: {e}"
+            used.append(body["query"]["parser"] == "llm")
+            return 200, body
+
+        def session(self, session_id):
+            try:
+                return 200, self.service.get_session(session_id)
+            except Exception as e:
+                return 404, str(e)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        service = ChatService(bundle, parser, open_store(Path(tmp) / "s.sqlite3"))
+        results = [r for f in files for r in run_file(f, Client(service))]
+    return {"turns": len(results), "right": sum(r.ok for r in results),
+            "accepted": sum(used),
+            "wrong": [f"{r.dialogue} #{r.turn} {r.message!r}" for r in results if not r.ok]}
+
+
+def llm_stats(probe: Probe) -> dict:
+    outs = [e["outcome"] for e in probe.log]
+    secs = [e["seconds"] for e in probe.log if e["outcome"].called]
+    reasons = Counter(f"guard ({o.rejected[-1][0]})" if o.reason.startswith("guard") and
+                      o.rejected else re.sub(r"'.*", "'...'", o.reason)[:60]
+                      for o in outs if o.reason)
+    kinds = Counter(kind for o in outs for kind, _ in o.rejected)
+    return {"asked": len(outs), "called": len(secs), "accepted": sum(o.query is not None
+                                                                    for o in outs),
+            "fallback_reasons": dict(reasons.most_common()), "guard_rejections": dict(kinds),
+            "p50_s": round(percentile(secs, 50), 2), "p99_s": round(percentile(secs, 99), 2),
+            "over_product_timeout": sum(s > PRODUCT_TIMEOUT for s in secs)}
+
+
+def render(results: dict, command: str) -> str:
+    """The results as the tables of docs/benchmarks/llm.md."""
+    out = ["| mode | corpus | right | LLM asked | passed the guards | changed the Query | "
+           "changed & right | fallbacks by reason | guard drops by kind | LLM p50 / p99 |",
+           "|---|---|---:|---:|---:|---:|---:|---|---|---|"]
+    for mode in ("regex", "llm", "llm-only"):
+        for corpus in ("messages", "dialogues"):
+            r = results.get(mode, {}).get(corpus)
+            if not r:
+                continue
+            n, right = (r["n"], r["exact"]) if corpus == "messages" else (r["turns"],
+                                                                         r["right"])
+            s = r.get("llm") or {}
+            used_right = r.get("accepted_exact", "-")
+            reasons = ", ".join(f"{k} {v}" for k, v in
+                                (s.get("fallback_reasons") or {}).items()) or "-"
+            kinds = ", ".join(f"{k} {v}" for k, v in sorted(
+                (s.get("guard_rejections") or {}).items(), key=lambda kv: -kv[1])) or "-"
+            lat = f"{s['p50_s']} s / {s['p99_s']} s" if s.get("called") else "-"
+            out.append(f"| {mode} | {corpus} | {right}/{n} | {s.get('asked', 0)} | "
+                       f"{s.get('accepted', 0)} | {r.get('accepted', 0)} | {used_right} | "
+                       f"{reasons} | {kinds} | {lat} |")
+    return "\n".join(out) + f"\n\nCommand: `{command}`\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--modes", default="regex,llm,llm-only")
+    ap.add_argument("--base-url", default="http://127.0.0.1:8089/v1")
+    ap.add_argument("--model", default="qwen2.5-coder-1.5b")
+    ap.add_argument("--timeout", type=float, default=120.0)
+    ap.add_argument("--corpora", default="messages,dialogues")
+    ap.add_argument("--limit", type=int, default=0, help="first N corpus rows (0 = all)")
+    ap.add_argument("--json", type=Path, help="write the full results here")
+    ap.add_argument("--tables", type=Path, help="write the markdown tables here")
+    ap.add_argument("--cached-only", action="store_true",
+                    help="no server: re-score the cached replies (uncached ones fall back)")
+    args = ap.parse_args()
+
+    from chatrec.parsers import title_catalog
+    from chatrec.training import load_or_train
+
+    bundle = load_or_train()
+    view = title_catalog(bundle.catalog, bundle.ratings)
+    rows = load_corpus()[:args.limit or None]
+    files = sorted((ROOT / "tests" / "dialogues").glob("*.dlg"))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cache = ReplyCache(CACHE / "bench-replies.jsonl", llm_module.post_json,
+                       offline=args.cached_only)
+    llm_module.post_json = cache
+    results = {"cascade_on_sure_turns": sure_overhead(view, rows)}
+    print("cascade on sure turns:", results["cascade_on_sure_turns"], flush=True)
+    for mode in args.modes.split(","):
+        probe = None
+        if mode == "regex":
+            parser = RuleParser(view)
+        else:
+            llm = LLMParser(view, base_url=args.base_url, model=args.model,
+                            timeout=args.timeout)
+            llm.breaker.threshold = 10 ** 6      # measure the model, not the breaker
+            probe = Probe(llm, cache)
+            parser = CascadeParser(llm) if mode == "llm" else llm
+        res = results[mode] = {}
+        for corpus in args.corpora.split(","):      # in the order given
+            res[corpus] = (corpus_run(mode, parser, probe, rows) if corpus == "messages"
+                           else dialogue_run(parser, files))
+            if probe:
+                res[corpus]["llm"] = llm_stats(probe)
+                probe.log.clear()
+            print(mode, corpus, json.dumps(res[corpus], default=str)[:3000], flush=True)
+    rules = RuleParser(view)
+    results["unsure_rows"] = sum(unsure(rules.parse(r[0]), r[0], frozenset(
+        w for p in view.genres_matcher.phrases for w in p)) is not None for r in rows)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+    if args.tables:
+        args.tables.write_text(render(results, "python bench/bench_llm.py " +
+                                      " ".join(sys.argv[1:])))
+    print(f"LLM calls made this run: {cache.calls}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
