@@ -75,7 +75,9 @@ class PgCluster:
             except KeyError:
                 raise PgUnavailable(f"no 'postgres' system user to run the server as "
                                     f"(PostgreSQL refuses root); {INSTALL_HINT}") from None
-            runuser = shutil.which("runuser")
+            # root's PATH may lack the sbin directories (a minimal CI environment)
+            runuser = shutil.which("runuser") or shutil.which(
+                "runuser", path="/usr/sbin:/sbin:/usr/bin:/bin")
             if runuser is None:
                 raise PgUnavailable("runuser (util-linux) is missing: cannot drop root")
             os.chown(self.dir, user.pw_uid, user.pw_gid)
