@@ -50,6 +50,8 @@ def clean(text: str) -> str:
 
 def _fold(word: str) -> str:
     """Drop accents and apostrophes; map sequel roman numerals to digits."""
+    if word.isascii() and "'" not in word:
+        return _ROMAN.get(word, word)
     if not word.isascii():
         word = "".join(c for c in unicodedata.normalize("NFKD", word)
                        if not unicodedata.combining(c))
@@ -72,5 +74,8 @@ def tokens(cleaned: str) -> list[Token]:
 
 
 def norm(text: str) -> str:
-    """The comparison form of any text: 'Mr. Holland's Opus' -> 'mr hollands opus'."""
-    return " ".join(t.word for t in tokens(clean(text)))
+    """The comparison form of any text: 'Mr. Holland's Opus' -> 'mr hollands opus'.
+    (The words of `tokens`, without building them: every catalog title goes through
+    here at start-up.)"""
+    words = (_fold(w) for w in _WORD.findall(clean(text)))
+    return " ".join(w for w in words if w)
