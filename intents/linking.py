@@ -7,7 +7,7 @@ them ("Fargo, Heat and Seven").
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from intents import cues
 from intents.refs import range_at, ref_at
@@ -51,6 +51,18 @@ class Message:
     titles: dict[int, TitleMatch]       # sentinel number -> match
     breaks: frozenset[int]              # tokens that follow , . ; ! ?
     constraint_tokens: frozenset[int] = frozenset()   # genre / year words
+
+
+@dataclass
+class Slot:
+    kind: str       # bare | choose | why | info | rate | similar | sentiment | seen | mention | fuzzy
+    mentions: list[Mention] = field(default_factory=list)
+    topic: str | None = None
+    masked: set[int] = field(default_factory=set)   # tokens that are not cues/genres/counts
+
+    @property
+    def rating(self) -> float | None:
+        return self.mentions[0].rating if self.mentions else None
 
 
 class Linker:

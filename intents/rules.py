@@ -25,21 +25,16 @@ from intents.query import DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.refs import bare_ref
 from intents.linking import Message
 from intents.slots import Slot, SlotFinder
+from intents.whole_titles import WholeTitles
 from intents.spans import blank, sequel_number, token_range
-from intents.text import clean, norm, tokens
-from intents.titles import TitleMatch, split_year
+from intents.text import clean, tokens
 from intents.years import NEGATIVE
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 1000         # longer input is cut: nobody types a longer request
-MIN_WHOLE_TITLE = 2      # words a title needs to be read whole before any cue
-MAX_SPAN = 20           # the longest ML-100K title is 15 words with its year
-_QUOTED = re.compile(r'"([^"]{1,200})"|(?:^|(?<=\s))\'([^\']{2,200})\'(?=$|[\s?.!,;:])')
 _HASH_NUMBER = re.compile(r"#\s?(\d{1,3})\b")
 _MINUS_NUMBER = re.compile(r"(^|\s)-(\d{1,4})\b")
-_PAREN = re.compile(r"\s*\(([^()]{1,80})\)")
-_PAREN_YEAR = re.compile(r"\s*\(?\s*((?:18|19|20)\d\d)\s*\)?(?![\w])")
 _BREAK = re.compile(r"[,.;!?]")
 # asking for films outright: never a refinement of the last list
 _STRONG_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+"
@@ -64,6 +59,7 @@ class RuleParser:
         self.genres = catalog.genres_matcher
         self._genre_words = frozenset(p[0] for p in self.genres.phrases if len(p) == 1)
         self.slots = SlotFinder(self.titles, self._genre_words)
+        self.whole = WholeTitles(catalog, self.titles, self._genre_words)
         years = [y for y in catalog.years if y]
         self.newest = max(years) if years else None
 
@@ -81,8 +77,7 @@ class RuleParser:
         c = _HASH_NUMBER.sub(r" number \1", c).strip()
         c = _MINUS_NUMBER.sub(rf"\1{NEGATIVE}\2", c)     # "-5" stays a (negative) number
         titles: dict = {}
-        c = self._read_quotes(c, titles)
-        c = self._read_whole_titles(c, titles)
+        c = self.whole.read(c, titles)
         toks = tokens(c)
         words = [t.word for t in toks]
         if not any(cues.sentinel_index(w) is not None or not w.isdigit() for w in words):
@@ -134,91 +129,6 @@ class RuleParser:
                          parser=self.name)
         intent = Intent.HELP if c and set(c) <= {"?", " "} else Intent.UNKNOWN
         return Query(intent, parser=self.name)
-
-    def _read_quotes(self, c: str, titles: dict) -> str:
-        """Every quoted span becomes a sentinel standing for its best title match."""
-        def swap(m: re.Match) -> str:
-            n = len(titles)
-            titles[n] = self.titles.match(m.group(1) or m.group(2))
-            return f" {cues.sentinel(n)} "
-        return " ".join(_QUOTED.sub(swap, c).split())
-
-    def _read_whole_titles(self, c: str, titles: dict) -> str:
-        """Catalog titles of MIN_WHOLE_TITLE+ words written whole become sentinels,
-        longest first, so their words are never read as cues."""
-        if cues.GREET.match(c) or cues.HELP.search(c):
-            return c              # "good morning" is a greeting before it is a film
-        toks = tokens(c)
-        words = [t.word for t in toks]
-        found = []
-        for i in range(len(words)):
-            if cues.sentinel_index(words[i]) is not None:
-                continue
-            for j in range(min(len(words), i + MAX_SPAN), i, -1):
-                if any(cues.sentinel_index(w) is not None for w in words[i:j]):
-                    continue
-                bracket = c[toks[j - 1].end:].lstrip().startswith("(")
-                if j - i < MIN_WHOLE_TITLE and not bracket:
-                    continue       # one word is a title only with "(1995)" / "(Se7en)" after
-                if j - i == 2 and not any(w in cues.CUE_WORDS or w.isdigit()
-                                          for w in words[i:j]) and not bracket:
-                    continue       # "the game": left to the cues (unless "(1997)" follows)
-                if words[j - 1].isdigit() and (j < len(words) and words[j] in (
-                        "star", "stars", "out") or c[toks[j - 1].end:].lstrip()[:1] == "/"):
-                    continue       # "give Scream 2 stars": the 2 is the rating
-                span = " ".join(words[i:j])
-                hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
-                if hit and not self._is_common_phrase(words[i:j]):
-                    end, hit = self._alias_and_year(c, toks[j - 1].end, hit)
-                    last = max(t for t in range(j - 1, len(toks)) if toks[t].start < end)
-                    found.append((last + 1 - i, i, last + 1, end, hit))
-                    break
-        taken: set[int] = set()
-        keep = []
-        # longest first, counting a bracketed alias and year: "Clean Slate (Coup de
-        # Torchon) (1981)" is one title, not "Coup de Torchon (1981)" inside another
-        for size, i, j, end, hit in sorted(found, key=lambda f: (-f[0], f[1])):
-            if taken.isdisjoint(range(i, j)):
-                taken.update(range(i, j))
-                keep.append((i, end, hit))
-        out, pos = [], 0
-        for i, end, hit in sorted(keep):
-            n = len(titles)
-            titles[n] = hit
-            out.append(c[pos:toks[i].start])
-            out.append(f" {cues.sentinel(n)} ")
-            pos = end
-        out.append(c[pos:])
-        return " ".join("".join(out).split())
-
-    def _alias_and_year(self, c: str, end: int, hit):
-        """Extend a title read whole over what follows it when that is the same film's
-        bracketed alternative title and/or year: "Seven (Se7en) (1995)", "Clean Slate
-        (Coup de Torchon) (1981)" (the year also picks among same-titled films)."""
-        rest = c[end:]
-        alias = _PAREN.match(rest)
-        if alias and not alias.group(1).strip().isdigit():
-            other = self.titles.exact(norm(alias.group(1)))
-            if other is not None and set(i for i, _ in other.candidates) & set(
-                    i for i, _ in hit.candidates):
-                hit = TitleMatch(next(i for i, _ in other.candidates
-                                      if i in {j for j, _ in hit.candidates}),
-                                 hit.score, hit.candidates)
-                end, rest = end + alias.end(), rest[alias.end():]
-        year = _PAREN_YEAR.match(rest)
-        if year:
-            same = [i for i, _ in hit.candidates if self.catalog.years[i] == int(year.group(1))]
-            if same:
-                hit = TitleMatch(same[0], hit.score, hit.candidates)
-                end += year.end()
-        return end, hit
-
-    def _is_common_phrase(self, words: list[str]) -> bool:
-        """A title made only of request vocabulary ("the one", "kids movies")."""
-        content = [w for w in words if w not in ("the", "a", "an")]
-        return not content or all(
-            w in self._genre_words or w in cues.GENERIC or w in cues.SPAN_TRAIL
-            for w in content)
 
     def _core(self, c: str, toks) -> tuple[int, int] | None:
         """Token range of the message without framing words ("what about ...?")."""

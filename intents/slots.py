@@ -12,11 +12,10 @@ cue word inside a title is never a cue, and `resolve` links a sentinel directly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from intents import cues, talk
-from intents.entities import rating_value
-from intents.linking import STRICT_ACCEPT, Linker, Mention, Message
+from intents.linking import STRICT_ACCEPT, Linker, Mention, Message, Slot
+from intents.opinions import OpinionFrames
 from intents.query import FOCUS
 from intents.refs import ref_at
 from intents.spans import token_range
@@ -33,18 +32,6 @@ _CHAT_NOISE = frozenset("""lol lmao haha hahaha hmm hm hmmm k kk test testing as
 wow oops um uh er erm huh ah oh idk dunno whatever nothing nvm""".split())
 
 
-@dataclass
-class Slot:
-    kind: str       # bare | choose | why | info | rate | similar | sentiment | seen | mention | fuzzy
-    mentions: list[Mention] = field(default_factory=list)
-    topic: str | None = None
-    masked: set[int] = field(default_factory=set)   # tokens that are not cues/genres/counts
-
-    @property
-    def rating(self) -> float | None:
-        return self.mentions[0].rating if self.mentions else None
-
-
 class SlotFinder:
     """Finds the film slot of one message over one catalog's title matcher."""
 
@@ -52,12 +39,13 @@ class SlotFinder:
         self.titles = matcher
         self.genre_words = genre_words
         self.link = Linker(matcher, genre_words)
+        self.opinions = OpinionFrames(self.link)
 
     # -- frames ------------------------------------------------------------------------
     def find(self, m: Message, core: tuple[int, int] | None) -> Slot | None:
         """The slot of the first frame that links a film (see module docstring)."""
-        for frame in (self._bare, self._why, self._info, self._rate, self._similar,
-                      self._sentiment, self._seen, self._mention):
+        for frame in (self._bare, self._why, self._info, self.opinions.rate, self._similar,
+                      self.opinions.sentiment, self.opinions.seen, self._mention):
             slot = frame(m, core)
             if slot is not None:
                 if slot.kind != "bare" and slot.mentions and slot.mentions[0].ref == FOCUS:
@@ -73,8 +61,8 @@ class SlotFinder:
         focus = slot.mentions[0]
         positions = [Mention(None, r[0], i, r[1]) for i in range(len(m.words))
                      if (r := ref_at(m.words, i, pronouns=False)) is not None]
-        for other in self._sentinels(m) + self._sentiment_mentions(m) \
-                + self._seen_mentions(m) + positions:
+        for other in self._sentinels(m) + self.opinions.sentiment_mentions(m) \
+                + self.opinions.seen_mentions(m) + positions:
             if other.ref is not None and other.ref != FOCUS \
                     and not (focus.start <= other.start < focus.end):
                 slot.mentions[0] = Mention(None, other.ref, other.start, other.end,
@@ -152,44 +140,6 @@ class SlotFinder:
         """The films reach the end of the question (trailing filler aside)."""
         return all(w in cues.SPAN_TRAIL for w in m.words[found[-1].end:e])
 
-    def _rate(self, m: Message, core) -> Slot | None:
-        several = self._rate_clauses(m)
-        if several:
-            return several
-        for pattern_no, rx in enumerate(cues.RATE):
-            hit = rx.search(m.text)
-            if not hit:
-                continue
-            s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
-            found = self.link.resolve_list(m, s, e, strict=pattern_no == 1)
-            if found:
-                r0, _ = token_range(m.toks, hit.start("r"), hit.end())
-                rating = rating_value(hit.group("r"), hit.groupdict().get("scale"))
-                for f in found:
-                    f.rating = rating
-                return Slot("rate", found, masked=set(range(r0, len(m.toks))))
-        return None
-
-    def _rate_clauses(self, m: Message) -> Slot | None:
-        """"rate Fargo 4 and Heat 2": one rating per film, each its own clause."""
-        lead = cues.RATE_LEAD.match(m.text)
-        if lead is None:
-            return None
-        found, pos = [], lead.end()
-        for hit in cues.RATE_CLAUSE.finditer(m.text, pos):
-            if hit.start() != pos:
-                return None                 # something between clauses: not this shape
-            s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
-            films = self.link.resolve_list(m, s, e, strict=False)
-            if len(films) != 1 or films[0].end != e:
-                return None
-            films[0].rating = rating_value(hit.group("r"), hit.group("scale"))
-            found.append(films[0])
-            pos = hit.end()
-        if pos != len(m.text) or len(found) < 2:
-            return None
-        return Slot("rate", found, masked=set(range(len(m.words))))  # numbers are ratings
-
     def _similar(self, m: Message, core) -> Slot | None:
         for hit in cues.SIMILAR.finditer(m.text):
             s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
@@ -206,63 +156,6 @@ class SlotFinder:
                 continue       # "what's the weather like today": not a film request
             return Slot("similar", found)
         return None
-
-    def _sentiment(self, m: Message, core) -> Slot | None:
-        found = self._sentiment_mentions(m)
-        return Slot("sentiment", found) if found else None
-
-    def _sentiment_mentions(self, m: Message) -> list[Mention]:
-        """Every film (or reference) the message states an opinion of, in order."""
-        found: list[Mention] = []
-        for score, rx in cues.SENTIMENT_BEFORE:
-            for hit in rx.finditer(m.text):
-                s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
-                films = self.link.resolve_list(m, s, len(m.words), strict=True)
-                if not films and s < len(m.words) and _capitalised(m, m.words[s]):
-                    unknown = self.link.unknown(m, s, _clause_end(m, s))
-                    films = [unknown] if unknown else []   # "I loved Inception"
-                for f in films:
-                    f.rating = score
-                    found.append(f)
-        for score, rx in cues.SENTIMENT_AFTER:
-            hit = rx.search(m.text)
-            if hit:
-                s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
-                several = self.link.resolve_list(m, s, e, strict=True)
-                if len(several) > 1 and several[-1].end == e:  # "the second and the
-                    for f in several:                            # fourth are not for me"
-                        f.rating = score
-                    found += several
-                    continue
-                f = self.link.resolve_back(m, s, e)
-                if f is None and s < len(m.words) and _capitalised(m, m.words[s], True):
-                    f = self.link.unknown(m, s, e)         # "Scarface (1983) is not for me"
-                if f is not None:
-                    f.rating = score
-                    found.append(f)
-        if not found and cues.NOT_FOR_ME.search(m.text):
-            found.append(Mention(None, FOCUS, 0, len(m.words), 2.0))
-        return _dedupe(sorted(found, key=lambda f: f.start))
-
-    def _seen(self, m: Message, core) -> Slot | None:
-        found = self._seen_mentions(m)
-        return Slot("seen", found) if found else None
-
-    def _seen_mentions(self, m: Message) -> list[Mention]:
-        hit = talk.SEEN.search(m.text)
-        if hit:
-            s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
-            found = self.link.resolve_list(m, s, len(m.words), strict=True)
-            if not found and (unknown := self.link.unknown(m, s, _clause_end(m, s))):
-                found = [unknown]          # "I've seen Gladiator": not in the catalog
-            if found:
-                return found
-        hit = talk.SEEN_AFTER.search(m.text)
-        if hit:
-            s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
-            f = self.link.resolve_back(m, s, e)
-            return [f] if f else []
-        return []
 
     def _mention(self, m: Message, core) -> Slot | None:
         """A title read whole (or quoted) that no cue introduced, or a misspelt title
@@ -318,21 +211,6 @@ class SlotFinder:
         return Slot("fuzzy", [found])
 
 
-def _capitalised(m: Message, word: str, first_ok: bool = False) -> bool:
-    """The word is written with a capital in the message, and not only because it
-    starts it: a name ("I loved Inception"), not a word ("I loved it"). With
-    `first_ok` the first word counts too (the subject of "Scarface was great")."""
-    for hit in re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w'])", m.raw, re.I):
-        if (hit.start() > 0 or first_ok) and m.raw[hit.start()].isupper():
-            return True
-    return False
-
-
-def _clause_end(m: Message, s: int) -> int:
-    """The token where the clause that starts at s ends (punctuation or the end)."""
-    return next((i for i in range(s + 1, len(m.words)) if i in m.breaks), len(m.words))
-
-
 def _written_as_title(m: Message, words: list[str]) -> bool:
     """A title made of everyday words ("Kids", "The War", "My Family") counts as the
     film when typed like one: with its leading article, or capitalised and asked
@@ -342,15 +220,3 @@ def _written_as_title(m: Message, words: list[str]) -> bool:
         return True
     raw = m.raw.strip()
     return raw.endswith("?") and raw[:1].isupper()
-
-
-def _dedupe(mentions: list[Mention]) -> list[Mention]:
-    """One mention per film (or reference), first wins."""
-    seen, out = set(), []
-    for f in mentions:
-        key = (f.match.index if f.match is not None else None, f.ref, f.start
-               if f.match is not None and f.match.index is None else None)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
