@@ -42,7 +42,7 @@ from chatrec.errors import MissingExtra, NotFound, StoreBusy, StoreUnavailable
 from chatrec.sessions import TRANSCRIPT_KEEP, SessionState, TurnEffects
 from chatrec.stores.postgres_schema import LOAD, migrate
 from chatrec.stores.postgres_upkeep import PostgresUpkeep
-from chatrec.stores.sqlite import _dump, _json  # the same JSON columns
+from chatrec.stores.columns import load as _json, row_updates
 
 SETTING = "CHATREC_SESSIONS_URL"
 def redact(url: str) -> str:
@@ -222,10 +222,10 @@ def _write(cur, sid: str, fx: TurnEffects, now: float, owner) -> None:
     cur.execute("SELECT chatrec_not_owner() FROM sessions WHERE id = %s "
                 "AND owner IS DISTINCT FROM %s", (sid, owner))
     # takes the row lock: a concurrent turn on this session waits here until we commit
-    cur.execute("UPDATE sessions SET turns = turns + 1, updated = %s, pending = %s "
-                "WHERE id = %s", (now, _dump(fx.pending), sid))
-    if fx.set_user:
-        cur.execute("UPDATE sessions SET user_id = %s WHERE id = %s", (_dump(fx.user_id), sid))
+    cols = row_updates(fx)
+    sets = "".join(f", {name} = %s" for name in cols)
+    cur.execute(f"UPDATE sessions SET turns = turns + 1, updated = %s{sets} WHERE id = %s",
+                (now, *cols.values(), sid))
     if fx.ratings:
         cur.executemany(
             "INSERT INTO ratings (session_id, item_id, rating, at) VALUES (%s, %s, %s, %s) "
@@ -236,17 +236,6 @@ def _write(cur, sid: str, fx: TurnEffects, now: float, owner) -> None:
         if ids:
             cur.executemany(f"INSERT INTO {table} (session_id, item_id) VALUES (%s, %s) "
                             "ON CONFLICT DO NOTHING", [(sid, str(i)) for i in ids])
-    if fx.set_last_query:
-        cur.execute("UPDATE sessions SET last_query = %s, page = %s WHERE id = %s",
-                    (_dump(fx.last_query), fx.page or 0, sid))
-    elif fx.page is not None:
-        cur.execute("UPDATE sessions SET page = %s WHERE id = %s", (fx.page, sid))
-    if fx.set_focus:
-        cur.execute("UPDATE sessions SET focus = %s WHERE id = %s",
-                    (None if fx.focus is None else str(fx.focus), sid))
-    if fx.last_items is not None:
-        cur.execute("UPDATE sessions SET last_items = %s WHERE id = %s",
-                    (json.dumps([str(i) for i in fx.last_items]), sid))
     if fx.transcript is not None:
         turn = json.dumps(fx.transcript, ensure_ascii=False)
         cur.execute("INSERT INTO transcript (session_id, n, at, turn) "

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from chatrec.errors import NotFound, StoreBusy, StoreUnavailable
 from chatrec.sessions import TRANSCRIPT_KEEP, SessionState, TurnEffects
+from chatrec.stores.columns import load as _json, row_updates
 from chatrec.stores.sqlite_upkeep import (
     SQLiteUpkeep, check_file, delete_ids, file_identity, open_error,
 )
@@ -245,38 +246,24 @@ class SQLiteSessionStore(SQLiteUpkeep):
     def _write(self, conn, sid: str, fx: TurnEffects, now: float, owner) -> None:
         conn.execute("INSERT OR IGNORE INTO sessions (id, user_id, turns, created, updated, "
                      "owner) VALUES (?, NULL, 0, ?, ?, ?)", (sid, now, now, owner))
+        cols = row_updates(fx)
+        sets = "".join(f", {name} = ?" for name in cols)
         row = conn.execute(
-            "UPDATE sessions SET turns = turns + 1, updated = ?, pending = ? "
+            f"UPDATE sessions SET turns = turns + 1, updated = ?{sets} "
             "WHERE id = ? AND owner IS ? RETURNING turns",
-            (now, _dump(fx.pending), sid, owner)).fetchone()
+            (now, *cols.values(), sid, owner)).fetchone()
         if row is None:  # someone else's session: to this caller it does not exist
             raise NotFound(f"unknown session {sid!r}")
         turn_no = row[0]
-        if fx.set_user:
-            conn.execute("UPDATE sessions SET user_id = ? WHERE id = ?",
-                         (_dump(fx.user_id), sid))
         if fx.ratings:
             conn.executemany(
                 "INSERT INTO ratings (session_id, item_id, rating, at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(session_id, item_id) DO UPDATE SET rating = excluded.rating, "
                 "at = excluded.at", [(sid, str(i), float(v), now) for i, v in fx.ratings])
-        if fx.seen:
-            conn.executemany("INSERT OR IGNORE INTO seen (session_id, item_id) VALUES (?, ?)",
-                             [(sid, str(i)) for i in fx.seen])
-        if fx.shown:
-            conn.executemany("INSERT OR IGNORE INTO shown (session_id, item_id) VALUES (?, ?)",
-                             [(sid, str(i)) for i in fx.shown])
-        if fx.set_last_query:
-            conn.execute("UPDATE sessions SET last_query = ?, page = ? WHERE id = ?",
-                         (_dump(fx.last_query), fx.page or 0, sid))
-        elif fx.page is not None:
-            conn.execute("UPDATE sessions SET page = ? WHERE id = ?", (fx.page, sid))
-        if fx.set_focus:
-            conn.execute("UPDATE sessions SET focus = ? WHERE id = ?",
-                         (None if fx.focus is None else str(fx.focus), sid))
-        if fx.last_items is not None:
-            conn.execute("UPDATE sessions SET last_items = ? WHERE id = ?",
-                         (json.dumps([str(i) for i in fx.last_items]), sid))
+        for table, ids in (("seen", fx.seen), ("shown", fx.shown)):
+            if ids:
+                conn.executemany(f"INSERT OR IGNORE INTO {table} (session_id, item_id) "
+                                 "VALUES (?, ?)", [(sid, str(i)) for i in ids])
         if fx.transcript is not None:
             conn.execute("INSERT OR REPLACE INTO transcript (session_id, n, at, turn) "
                          "VALUES (?, ?, ?, ?)",
@@ -297,13 +284,6 @@ class SQLiteSessionStore(SQLiteUpkeep):
         with self._errors():
             return self._conn().execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
 
-
-def _json(raw):
-    return json.loads(raw) if raw else None
-
-
-def _dump(value) -> str | None:
-    return json.dumps(value) if value is not None else None
 
 
 class _Guard:
