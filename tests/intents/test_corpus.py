@@ -52,13 +52,15 @@ def parse_extras(raw: str) -> dict:
     return out
 
 
-def load_corpus() -> list[tuple]:
+def load_corpus(path: Path = CORPUS) -> list[tuple]:
+    """(text, intent, genre, title, k, extras) rows of a corpus file in this format
+    (the bench's held-out set, bench/heldout_messages.tsv, uses it too)."""
     rows = []
-    for n, line in enumerate(CORPUS.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.startswith("#") or not line.strip("\t"):
             continue
         parts = line.split("\t")
-        assert len(parts) in (5, 6), f"corpus.tsv line {n} needs 5 or 6 tab-separated columns"
+        assert len(parts) in (5, 6), f"{path.name} line {n} needs 5 or 6 tab-separated columns"
         text, intent, genre, title, k = parts[:5]
         extras = parse_extras(parts[5]) if len(parts) == 6 else {}
         rows.append((text, intent, None if genre == "-" else genre,
