@@ -76,6 +76,7 @@ def corpus_run(mode: str, parser, probe: Probe | None, rows) -> dict:
         text = row[0]
         n_before = len(probe.log) if probe else 0
         q = parser.parse(text)
+        raw = None                       # the LLM's answer before the guards, if asked
         if probe is not None and len(probe.log) > n_before:
             raw = probe.log[-1]["unguarded"]
             if raw is not None and raw.intent.value != "unknown":
@@ -100,7 +101,10 @@ def corpus_run(mode: str, parser, probe: Probe | None, rows) -> dict:
         if rules_ok and not ok:
             broken.append(f"{text!r}: {describe(q)}")
         listing.append({"text": text, "label": row[1:5], "rules_ok": rules_ok, "ok": ok,
-                        "rules": describe(r), "final": describe(q), "parser": q.parser})
+                        "rules": describe(r), "final": describe(q), "parser": q.parser,
+                        "unguarded": describe(raw) if raw is not None else None,
+                        "unguarded_ok": raw is not None and exact(raw, row),
+                        "reason": q.fallback_reason})
     return {"n": len(rows), "exact": right, "core": core_right, "rules_exact": rules_right,
             "accepted": accepted, "accepted_exact": accepted_right,
             "rules_missed": missed, "recovered": recovered, "broken": broken,
