@@ -70,12 +70,15 @@ class TurnEffects:
     `pending` is written on every turn: a "did you mean" is open for one turn only.
     `transcript` is the turn as it should be shown again ({"message", "reply",
     "intent", "items"}); stores keep the last TRANSCRIPT_KEEP of them.
+    `retract` takes back the ratings and seen marks of films (a correction: "I meant
+    the 1962 one"); it is applied before this turn's own ratings and marks.
     """
 
     user_id: int | str | None = None
     set_user: bool = False
     ratings: list[tuple[str, float]] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)
+    retract: list[str] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)
     last_query: dict | None = None
     set_last_query: bool = False

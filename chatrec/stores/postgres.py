@@ -226,6 +226,9 @@ def _write(cur, sid: str, fx: TurnEffects, now: float, owner) -> None:
     sets = "".join(f", {name} = %s" for name in cols)
     cur.execute(f"UPDATE sessions SET turns = turns + 1, updated = %s{sets} WHERE id = %s",
                 (now, *cols.values(), sid))
+    for table in ("ratings", "seen") if fx.retract else ():
+        cur.executemany(f"DELETE FROM {table} WHERE session_id = %s AND item_id = %s",
+                        [(sid, str(i)) for i in fx.retract])
     if fx.ratings:
         cur.executemany(
             "INSERT INTO ratings (session_id, item_id, rating, at) VALUES (%s, %s, %s, %s) "

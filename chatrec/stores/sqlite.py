@@ -255,6 +255,9 @@ class SQLiteSessionStore(SQLiteUpkeep):
         if row is None:  # someone else's session: to this caller it does not exist
             raise NotFound(f"unknown session {sid!r}")
         turn_no = row[0]
+        for table in ("ratings", "seen") if fx.retract else ():
+            conn.executemany(f"DELETE FROM {table} WHERE session_id = ? AND item_id = ?",
+                             [(sid, str(i)) for i in fx.retract])
         if fx.ratings:
             conn.executemany(
                 "INSERT INTO ratings (session_id, item_id, rating, at) VALUES (?, ?, ?, ?) "
