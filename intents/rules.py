@@ -27,7 +27,7 @@ from intents.linking import Message
 from intents.slots import Slot, SlotFinder
 from intents.whole_titles import WholeTitles
 from intents.spans import blank, sequel_number, token_range
-from intents.text import clean, tokens
+from intents.text import clean_cased, tokens
 from intents.years import NEGATIVE
 
 log = logging.getLogger(__name__)
@@ -73,11 +73,12 @@ class RuleParser:
 
     # -- steps --------------------------------------------------------------------------
     def _parse(self, text: str) -> Query:
-        c = clean(text[:MAX_CHARS])[:2 * MAX_CHARS]
-        c = _HASH_NUMBER.sub(r" number \1", c).strip()
-        c = _MINUS_NUMBER.sub(rf"\1{NEGATIVE}\2", c)     # "-5" stays a (negative) number
+        cased = clean_cased(text[:MAX_CHARS])[:2 * MAX_CHARS]
+        cased = _HASH_NUMBER.sub(r" number \1", cased).strip()
+        cased = _MINUS_NUMBER.sub(rf"\1{NEGATIVE}\2", cased)   # "-5" stays a (negative) number
+        c = cased.lower()
         titles: dict = {}
-        c = self.whole.read(c, titles)
+        c = self.whole.read(c, titles, cased if len(cased) == len(c) else None)
         toks = tokens(c)
         words = [t.word for t in toks]
         if not any(cues.sentinel_index(w) is not None or not w.isdigit() for w in words):

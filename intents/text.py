@@ -43,9 +43,25 @@ def clean(text: str) -> str:
     """NFKC, straight quotes, '&' as 'and', single spaces, lowercase.
 
     Offsets of `tokens()` refer to this string, so callers clean once and slice it."""
+    return clean_cased(text).lower()
+
+
+def clean_cased(text: str) -> str:
+    """`clean` before lowercasing: the capitals tell a film ("The Game", "Pulp
+    Fiction") from everyday words. Its offsets match `clean`'s whenever lowercasing
+    keeps the length (callers check; a few letters, like 'İ', change it)."""
     text = unicodedata.normalize("NFKC", text)[:len(text) + NFKC_SLACK].translate(_QUOTES)
     text = text.replace("&", " and ")
-    return " ".join(text.split()).lower()
+    return " ".join(text.split())
+
+
+def capitals(cased: str, toks: list["Token"]) -> list[bool]:
+    """For each token of the lowercased text: written with a capital first letter.
+    All False when the message has no lower-case letter (SHOUTING is no signal) or
+    when the cased text does not line up with the tokens."""
+    if not any(ch.islower() for ch in cased) or (toks and toks[-1].end > len(cased)):
+        return [False] * len(toks)
+    return [cased[t.start:t.start + 1].isupper() for t in toks]
 
 
 def _fold(word: str) -> str:

@@ -5,14 +5,15 @@ what keeps the cue words inside titles ("Some Like It Hot", "Good Will Hunting",
 Flew Over the Cuckoo's Nest") from being read as cues, counts or genres.
 
 Two-word titles made of everyday words ("The Game") are left to the cues unless a
-bracket follows, so "who won the game" stays a question about a match.
+bracket follows or they are written with capitals ("Pulp Fiction", "who won The
+Game"), so "who won the game" stays a question about a match.
 """
 from __future__ import annotations
 
 import re
 
 from intents import cues
-from intents.text import norm, tokens
+from intents.text import capitals, norm, tokens
 from intents.titles import TitleMatch, split_year
 
 MIN_WHOLE_TITLE = 2      # words a title needs to be read whole before any cue
@@ -28,19 +29,34 @@ class WholeTitles:
     def __init__(self, catalog, matcher, genre_words: frozenset[str]) -> None:
         self.catalog, self.titles, self._genre_words = catalog, matcher, genre_words
 
-    def read(self, c: str, titles: dict) -> str:
-        """`c` with quoted and whole titles as sentinels; `titles` gets their matches."""
-        return self._read_whole_titles(self._read_quotes(c, titles), titles)
+    def read(self, c: str, titles: dict, cased: str | None = None) -> str:
+        """`c` with quoted and whole titles as sentinels; `titles` gets their matches.
+        `cased` is `c` before lowercasing (text.clean_cased), for the capitals."""
+        first = len(titles)
+        c = self._read_quotes(c, titles)
+        if cased is not None and len(cased) == len(c) + 0 and first == len(titles):
+            caps = capitals(cased, tokens(c))       # no quote swapped: offsets still agree
+        elif cased is not None:
+            swapped = self._read_quotes(cased, {}, first)
+            caps = capitals(swapped, tokens(c)) if swapped.lower() == c else None
+        else:
+            caps = None
+        return self._read_whole_titles(c, titles, caps)
 
-    def _read_quotes(self, c: str, titles: dict) -> str:
-        """Every quoted span becomes a sentinel standing for its best title match."""
+    def _read_quotes(self, c: str, titles: dict, first: int | None = None) -> str:
+        """Every quoted span becomes a sentinel standing for its best title match
+        (`first`: only number the sentinels, from there, without matching)."""
+        count = iter(range(first if first is not None else 0, 10**6))
+
         def swap(m: re.Match) -> str:
+            if first is not None:
+                return f" {cues.sentinel(next(count))} "
             n = len(titles)
             titles[n] = self.titles.match(m.group(1) or m.group(2))
             return f" {cues.sentinel(n)} "
         return " ".join(_QUOTED.sub(swap, c).split())
 
-    def _read_whole_titles(self, c: str, titles: dict) -> str:
+    def _read_whole_titles(self, c: str, titles: dict, caps: list[bool] | None = None) -> str:
         """Catalog titles of MIN_WHOLE_TITLE+ words written whole become sentinels,
         longest first, so their words are never read as cues."""
         if cues.GREET.match(c) or cues.HELP.search(c):
@@ -58,8 +74,10 @@ class WholeTitles:
                 if j - i < MIN_WHOLE_TITLE and not bracket:
                     continue       # one word is a title only with "(1995)" / "(Se7en)" after
                 if j - i == 2 and not any(w in cues.CUE_WORDS or w.isdigit()
-                                          for w in words[i:j]) and not bracket:
-                    continue       # "the game": left to the cues (unless "(1997)" follows)
+                                          for w in words[i:j]) and not bracket \
+                        and not _capitalised(words, caps, i, j):
+                    continue       # "the game": left to the cues (unless "(1997)" follows
+                                   # or it is written "The Game" / "Pulp Fiction")
                 if words[j - 1].isdigit() and (j < len(words) and words[j] in (
                         "star", "stars", "out") or c[toks[j - 1].end:].lstrip()[:1] == "/"):
                     continue       # "give Scream 2 stars": the 2 is the rating
@@ -116,3 +134,14 @@ class WholeTitles:
         return not content or all(
             w in self._genre_words or w in cues.GENERIC or w in cues.SPAN_TRAIL
             for w in content)
+
+
+def _capitalised(words: list[str], caps: list[bool] | None, i: int, j: int) -> bool:
+    """Every word of words[i:j] but articles is written with a capital, and not only
+    because it starts the message: "Pulp Fiction", "who won The Game" — not "The
+    game was fun" nor "Big night out"."""
+    if not caps:
+        return False
+    content = [t for t in range(i, j) if words[t] not in ("the", "a", "an", "of", "and")]
+    return bool(content) and all(caps[t] for t in content) and \
+        (len(content) > 1 or content[0] > 0)
