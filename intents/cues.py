@@ -38,12 +38,33 @@ SIMILAR = re.compile(
     r"|\bsimilar\s+(?:(?:movies|films|ones|stuff|things|titles)\s+)?(?:to|with|as)"
     r"|\bin\s+the\s+(?:vein|style|spirit|mold|mould|tradition)\s+of"
     r"|\balong\s+the\s+lines\s+of|\breminiscent\s+of|\b(?:comparable|akin)\s+to"
-    r"|\bsame\s+(?:vibe|feel|style|kind|type|tone|mood)\s+as|\bsuch\s+as|\bresembling"
-    r"|\bfor\s+(?:a\s+|the\s+)?(?:big\s+|huge\s+)?fans?\s+of|\bif\s+you\s+(?:liked|loved|enjoyed)"
+    r"|\bsame\s+(?:general\s+|exact\s+)?(?:vibe|vibes|feel|style|kind|type|tone|mood|itch|"
+    r"ballpark|league|wavelength|territory|energy|spirit|flavou?r|sort|lines)\s+as"
+    r"|\bsuch\s+as|\bresembling"
+    r"|\bfor\s+(?:a\s+|the\s+)?(?:big\s+|huge\s+)?fans?\s+of|\bif\s+you\s+(?:liked|loved|enjoyed|dug)"
     r"|\b(?:because|since|as|if|cause|cuz|coz|now\s+that)\s+(?:i|we)\s+" + _ADV +
     r"(?:liked|loved|enjoyed|like|love|enjoy|adored|adore|dug|watched|saw)"
     r"|\b(?:watch|see)\s+after|\bafter\s+(?:watching|seeing)|\bfollow\s+up\s+to"
     r")\s+(?P<t>\S)")
+
+#: looser similarity cues before a title, linked only to a film named exactly (or
+#: nearly): "films à la Blade Runner", "for someone who loves Vertigo", "whatever's
+#: closest to Groundhog Day", "if you dig Fargo"
+SIMILAR_LOOSE = re.compile(
+    r"(?:\b(?:à|a)\s+la"
+    r"|\b(?:someone|somebody|anyone|anybody|people|folks|a\s+person|viewers|those|fans?)\s+"
+    r"(?:who|that)(?:'s|'re|'ve|\s+is|\s+are|\s+has|\s+have)?\s+(?:\w+\s+)?(?:loves?|loved|"
+    r"likes?|liked|adores?|adored|enjoys?|enjoyed|digs?|dug|into|obsessed\s+with|seen|watched|"
+    r"a\s+fan\s+of|can't\s+get\s+enough\s+of)"
+    r"|\b(?:closest|closer|nearest|close)\s+to|\bif\s+(?:you|i|we)\s+(?:dig|dug|like|love|enjoy)"
+    r"|\b(?:want|need|give\s+me|find\s+me|got)\s+another"
+    r")\s+(?P<t>\S)")
+#: similarity said after the title: "Casablanca vibes", "Heat-style movies",
+#: "Shawshank type stuff", "Alien-esque", "a Die Hard kind of movie"
+SIMILAR_AFTER = re.compile(
+    r"(?:\s+|-)(?:vibes?|style|type|esque|ish|inspired|flavou?red|kind\s+of|sort\s+of|"
+    r"feel)\b(?:(?=\s+(?:stuff|movies?|films?|flicks?|things|ones|energy|please|pls|"
+    r"picks?|recs?|recommendations|suggestions|of\s+(?:movie|film|thing|stuff)))|(?=\W*$))")
 
 # -- sentiment about a title: "I loved X", "X was terrible" -------------------------
 _LIKE_VERBS = {
@@ -52,7 +73,9 @@ _LIKE_VERBS = {
     4.0: r"liked|like|enjoyed|enjoy|dug|appreciated|am a fan of|i'm a fan of|'m a fan of",
     2.0: r"didn't like|did not like|didn't enjoy|did not enjoy|don't like|do not like|"
          r"didn't love|dislike|disliked|wasn't a fan of|am not a fan of|not a fan of|"
-         r"wasn't into|was not into|didn't get",
+         r"wasn't into|was not into|didn't get|gave up on|give up on|walked out (?:of|on)|"
+         r"fell asleep (?:during|in|watching|to)|couldn't (?:get through|finish|sit through)|"
+         r"turned off|switched off",
     1.0: r"hated|hate|despised|despise|can't stand|cannot stand|couldn't stand|"
          r"loathed|loathe|detested|detest",
 }
@@ -74,6 +97,18 @@ _ADJ = {
     1.0: r"terrible|awful|horrible|the worst|garbage|trash|rubbish|a waste of time|"
          r"unwatchable|atrocious|dreadful|painful|crap|crappy|the pits",
 }
+# verdicts said as a noun, after an optional "a total", "an absolute", "pure"...
+_QUAL = r"(?:(?:an?|such\s+an?)\s+)?(?:(?:total|complete|absolute|utter|real|pure|true|proper|" \
+        r"bit\s+of\s+an?|kind\s+of\s+an?|sort\s+of\s+an?)\s+)?"
+_NOUNS = {
+    5.0: r"masterpiece|gem|blast|triumph|delight|treat|joy|classic|my jam|right up my alley|"
+         r"my kind of (?:movie|film)|must see|tour de force",
+    4.0: r"popcorn fun|good fun|great fun|fun ride|good time|hoot|riot|crowd pleaser|"
+         r"fun watch|good watch|solid watch",
+    2.0: r"snoozefest|snooze ?fest|snooze|bore|dud|flop|letdown|let down|disappointment|mess|"
+         r"yawn|chore|slog|misfire",
+    1.0: r"disaster|trainwreck|train wreck|waste of time|travesty|abomination|stinker",
+}
 # The title before "was great" starts a clause and is at most 12 words: bounded so a
 # long message cannot make the search quadratic.
 _CLAUSE_SPAN = r"(?:^|(?<=[.!?,;]))\s*(?P<t>[^\s.!?,;]\S*(?:\s+\S+){0,11}?)"
@@ -83,11 +118,19 @@ SENTIMENT_AFTER = [
                        _ADV + r"(?:" + adj + r")\b"))
     for score, adj in _ADJ.items()
 ] + [
+    (score, re.compile(_CLAUSE_SPAN + r"\s+(?:was|is|were|are|was just|is just|were just|"
+                       r"are just|were both|are both)\s+" + _QUAL + r"(?:" + noun + r")\b"))
+    for score, noun in _NOUNS.items()
+] + [   # no verb, only a verdict after the film: "Braveheart? an absolute masterpiece"
+    (score, re.compile(_CLAUSE_SPAN + r"\s*(?:[?:!]+|\s[-–—]+)\s*" + _ADV + _QUAL +
+                       r"(?:" + words + r")\W*$"))
+    for score, words in ((s_, "|".join(filter(None, (_ADJ[s_], _NOUNS.get(s_))))) for s_ in _ADJ)
+] + [
     (1.0, re.compile(_CLAUSE_SPAN + r"\s+(?:sucked|sucks|stank|stinks|blows)\b")),
     (5.0, re.compile(_CLAUSE_SPAN + r"\s+(?:rocked|rocks|rules|blew my mind)\b")),
-    (2.0, re.compile(_CLAUSE_SPAN + r"(?:\s+(?:is|was|are|were|isn't|wasn't|aren't|weren't|"
-                     r"is just|was just)|'s)\s+"
-                     r"(?:really\s+|just\s+|so\s+)?(?:not\s+)?(?:for\s+me|my\s+thing|my\s+cup"
+    (2.0, re.compile(_CLAUSE_SPAN + r"(?:\s+(?:isn't|wasn't|aren't|weren't)|(?:\s+(?:is|was|are|"
+                     r"were|is just|was just)|'s)\s+(?:really\s+|just\s+|so\s+)?not)\s+"
+                     r"(?:really\s+|just\s+|so\s+)?(?:for\s+me|my\s+thing|my\s+cup"
                      r"\s+of\s+tea|my\s+kind\s+of\s+(?:movie|film))\b")),
 ]
 #: "not for me" with no film named: a dislike of the film just talked about
@@ -123,7 +166,7 @@ HELP = re.compile(
     r"^\W*(?:help|help me|help please|please help|\?+|commands|usage|options|menu|"
     r"instructions|info|about)\W*$"
     r"|\bwhat\s+(?:else\s+)?(?:can|do)\s+you\s+do\b|\bhow\s+(?:does|do)\s+(?:this|it|you)"
-    r"\s+work|\bhow\s+do\s+i\s+(?:use|start|ask|get)|\bwhat\s+can\s+i\s+(?:ask|say|do|"
+    r"(?:\s+(?:thing|bot|app|thingy|chatbot|service))?\s+work|\bhow\s+do\s+i\s+(?:use|start|ask|get)|\bwhat\s+can\s+i\s+(?:ask|say|do|"
     r"type)|\bwho\s+are\s+you\b|\bwhat\s+are\s+you\b|\bhow\s+to\s+use\b"
     r"|\bwhat\s+(?:commands|options)\b|^\W*help\b")
 GREET = re.compile(
@@ -142,13 +185,23 @@ MORE = re.compile(
     r"(?:ones|options|movies|films|picks|suggestions)\b|\bothers\b|\banother\s+(?:one|"
     r"batch|round|set|list|page)\b|\bnext\s+(?:page|one|ones|batch|set|\d+|few|two|three|"
     r"four|five|six|seven|eight|nine|ten|twenty|couple|dozen)\b"
-    r"|^\W*(?:more|next)\b|\bmore\W*$|\bkeep\s+(?:them\s+)?coming")
+    r"|^\W*(?:more|next)\b|\bmore\W*$|\bkeep\s+(?:(?:them|'em|em|those|these|it)\s+)?coming"
+    r"|\bhit\s+me\s+(?:again|with\s+(?:more|another))")
 POPULAR = re.compile(
     r"\b(?:popular|trending|top|best|highest[\s-]rated|top[\s-]rated|best[\s-]rated|"
     r"most\s+(?:watched|popular|rated|viewed|loved|liked|acclaimed|famous|seen)|"
     r"greatest|favou?rites?|hot|hottest|must[\s-]see|must[\s-]watch|classics|"
     r"acclaimed|all[\s-]time|highly\s+rated|well\s+rated|critically|blockbusters?|"
-    r"hits|everyone\s+(?:loves|likes|watches)|people\s+(?:love|like))\b")
+    r"hits|(?:everyone|everybody)\s+(?:loves|likes|watches)|people\s+(?:love|like)|"
+    r"cream\s+of\s+the\s+crop|can'?t[\s-]miss|unmissable|heavy[\s-]hitters?|essentials?|"
+    r"the\s+greats|best\s+of\s+the\s+best|finest|top[\s-](?:notch|drawer|shelf|tier)|"
+    r"(?:highly|well)[\s-]regarded|standouts?|gold\s+standard|"
+    r"(?:rate|rated|rates|rating)\s+(?:the\s+)?(?:highest|best|most\s+highly)|"
+    r"(?:everybody|everyone)(?:'s|\s+has|\s+have)\s+seen|seen\s+by\s+(?:everyone|everybody))\b")
+#: a greeting and nothing else but how it addresses the bot: "hey there movie bot"
+GREET_ONLY = re.compile(
+    GREET.pattern + r"(?:\W+(?:there|all|everyone|everybody|folks|friend|buddy|pal|mate|again|"
+    r"movie|film|bot|robot|chatbot|chatrec|you|guys|bud|dude))*\W*$")
 REQUEST = re.compile(
     r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+(?:i|we)\s+"
     r"(?:watch|see)|what\s+to\s+(?:watch|see)|something|anything|show\s+me|"

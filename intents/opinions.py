@@ -101,7 +101,8 @@ class OpinionFrames:
     def seen_mentions(self, m: Message) -> list[Mention]:
         hit = talk.SEEN.search(m.text)
         if hit:
-            s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
+            at = hit.start("t") if hit.group("t") else hit.start("u")
+            s, _ = token_range(m.toks, at, at + 1)
             found = self.link.resolve_list(m, s, len(m.words), strict=True)
             if not found and (unknown := self.link.unknown(m, s, clause_end(m, s))):
                 found = [unknown]          # "I've seen Gladiator": not in the catalog

@@ -14,12 +14,19 @@ import re
 # -- small talk -------------------------------------------------------------------
 THANKS_WORDS = frozenset("""thanks thank thx ty cheers appreciate appreciated great
 perfect awesome cool nice excellent wonderful fantastic brilliant lovely sweet
-amazing bye goodbye cya later goodnight""".split())
+amazing bye goodbye cya later goodnight lifesaver legend hero champ genius""".split())
 BYE_WORDS = frozenset("bye goodbye cya later goodnight night".split())
 _THANKS_FILLER = frozenset("""a lot so much very you for the help now thats that is all
 it ok okay good see ya again man buddy mate guys im i done these those them picks
 recs recommendations suggestions list really will check out have fun and oh wow
-yes yeah""".split())
+yes yeah youre ur u an total real absolute such""".split())
+# a goodbye without a thanks word, on the message's words ("that's all for now")
+_BYE = re.compile(
+    r"^(?:(?:ok|okay|alright|right|well|cool)\s+)?(?:thats\s+(?:all|it|enough)|im\s+done|i\s+am\s+done|"
+    r"(?:gotta|got\s+to|have\s+to|need\s+to)\s+(?:go|run)|signing\s+off|talk\s+(?:to\s+you\s+)?"
+    r"(?:later|soon)|see\s+(?:you|ya)(?:\s+(?:later|soon|around))?|catch\s+(?:you|ya)\s+later|"
+    r"until\s+next\s+time|that\s+will\s+do|thatll\s+do)(?:\s+(?:for\s+(?:now|today|tonight)|"
+    r"then|thanks|thank\s+you|bye|folks))*$")
 
 YES = frozenset("""yes yeah yep yup ya yea sure ok okay correct right exactly
 affirmative y indeed absolutely definitely""".split())
@@ -30,12 +37,16 @@ those them that's thats""".split())
 # -- why -------------------------------------------------------------------------
 WHY = re.compile(
     r"\bwhy\b(?!\s+not\b)|\bhow\s+come\b|\bwhat\s+makes\b|\breasons?\s+(?:for|behind)\b"
-    r"|\bexplain\b|\bwhat(?:'s|\s+is)\s+the\s+reason\b")
+    r"|\bexplain\b|\bwhat(?:'s|\s+is)\s+the\s+reason\b|\bwhat\s+(?:made|led|prompted)\s+you\b"
+    r"|\bhow(?:'d|\s+did|\s+do)\s+you\s+(?:come\s+up\s+with|land\s+on|settle\s+on|decide\s+on|"
+    r"end\s+up\s+with|pick|choose|get\s+to)\b")
 # where the film of a why-question starts: "why did you recommend X", "why X"
 WHY_TARGET = re.compile(
-    r"\b(?:why|how\s+come|explain|reasons?\s+(?:for|behind)|what\s+makes)\s+"
-    r"(?:(?:did|do|would|have|are|is)\s+)?(?:(?:you|u)\s+)?(?:(?:recommend|suggest|pick|choose|"
-    r"show|include|list|put|give|picked|chose|suggested|recommended)(?:ed|ing)?\s+(?:me\s+)?)?"
+    r"\b(?:why|how\s+come|explain|reasons?\s+(?:for|behind)|what\s+makes|what\s+(?:made|led|"
+    r"prompted)|how(?:'d|\s+did|\s+do))\s+"
+    r"(?:(?:did|do|would|have|are|is)\s+)?(?:(?:you|u)\s+)?(?:to\s+)?(?:(?:recommend|suggest|pick|"
+    r"choose|show|include|list|put|give|picked|chose|suggested|recommended|come\s+up\s+with|"
+    r"land\s+on|settle\s+on|decide\s+on|end\s+up\s+with|get\s+to)(?:ed|ing)?\s+(?:me\s+)?)?"
     r"(?:is\s+|was\s+)?(?P<t>\S)")
 
 # -- questions about one film ---------------------------------------------------------
@@ -44,7 +55,9 @@ _T = r"(?P<t>\S)"
 INFO = [
     ("director", re.compile(r"\bwho\s+(?:directed|made|helmed|is\s+the\s+director\s+of|"
                             r"was\s+the\s+director\s+of)\s+" + _T)),
-    ("director", re.compile(r"\b(?:director|directors)\s+of\s+" + _T)),
+    ("director", re.compile(r"\b(?:director|directors)\s+(?:of|on)\s+" + _T)),
+    ("director", re.compile(r"\bwho(?:'s|\s+is|\s+was)\s+behind\s+the\s+camera\s+(?:on|of|for|"
+                            r"in)\s+" + _T)),
     ("cast", re.compile(r"\bwho(?:'s|\s+is|\s+was|\s+are|\s+were)?\s+(?:in|starring\s+in|"
                         r"stars?\s+in|starred\s+in|acts?\s+in|acted\s+in|plays?\s+in)\s+" + _T)),
     ("cast", re.compile(r"\b(?:cast|actors|actresses|stars)\s+(?:of|in)\s+" + _T)),
@@ -56,6 +69,8 @@ INFO = [
     ("awards", re.compile(r"\b(?:did|has)\s+" + _T + r".*\b(?:win|won)\b.*\b(?:oscars?|"
                           r"awards?)")),
     ("year", re.compile(r"\b(?:when|what\s+year)\s+(?:did|was|is)\s+" + _T)),
+    ("year", re.compile(r"\b(?:how\s+old|what\s+(?:decade|era)|how\s+recent)\s+(?:is|was)\s+"
+                        + _T)),
     ("genre", re.compile(r"\bwhat\s+(?:genre|kind\s+of\s+(?:movie|film))\s+is\s+" + _T)),
     ("quality", re.compile(r"\bis\s+" + _T + r".*\b(?:any\s+good|good|worth|decent|ok|okay|"
                            r"fun|any\s+fun|great|bad|overrated|underrated|scary|funny)\b")),
@@ -73,6 +88,9 @@ INFO = [
     (None, re.compile(r"\b(?:tell\s+me|talk|know)\s+(?:(?:a\s+(?:bit|little)|some\s+more|"
                       r"more|something|anything)\s+)?about\s+" + _T)),
     (None, re.compile(r"\b(?:info|information|details|facts|more)\s+(?:on|about|for)\s+" + _T)),
+    (None, re.compile(r"\b(?:deal|lowdown|low\s+down|scoop|rundown|skinny|dope)\s+(?:with|on|about|"
+                      r"for)\s+" + _T)),
+    (None, re.compile(r"\b(?:fill|clue)\s+me\s+in\s+(?:on|about)\s+" + _T)),
     (None, re.compile(r"\b(?:have\s+you\s+(?:seen|heard\s+of)|do\s+you\s+know)\s+" + _T)),
     (None, re.compile(r"^(?:so\s+|and\s+|ok\s+|okay\s+)?what(?:'s|\s+is|\s+was)\s+" + _T)),
 ]
@@ -95,8 +113,10 @@ PERSON = re.compile(r"\b(?:with|starring|featuring|by|directed\s+by|from\s+direc
 # -- seen ------------------------------------------------------------------------------
 SEEN = re.compile(
     r"(?:^|\b(?:i|we|i've|ive|we've|i\s+have|we\s+have|already|just|yeah|yes)\s+)"
-    r"(?:(?:already|also|just|actually|recently)\s+)?(?:seen|watched|saw|finished|"
-    r"rewatched|have\s+seen|'ve\s+seen)\s+(?:(?:already|before)\s+)?(?P<t>\S)")
+    r"(?:(?:already|also|just|actually|recently|finally)\s+)?(?:seen|watched|saw|finished|"
+    r"rewatched|have\s+seen|'ve\s+seen|caught|checked\s+out|sat\s+through)\s+"
+    r"(?:(?:already|before)\s+)?(?P<t>\S)"
+    r"|\bbeen\s+there\W+done\s+that\s+(?:with|on)\s+(?P<u>\S)")
 SEEN_AFTER = re.compile(r"^(?P<t>\S.*?)\s+(?:i've|i\s+have|ive)\s+(?:already\s+)?"
                         r"(?:seen|watched)\b")
 
@@ -122,6 +142,8 @@ BY_COUNT = re.compile(
 
 def is_thanks(words: list[str]) -> tuple[bool, bool]:
     """(is a thanks/goodbye message, is a goodbye)."""
+    if words and _BYE.match(" ".join(words)):
+        return True, True
     if not words or not any(w in THANKS_WORDS for w in words):
         return False, False
     if all(w in THANKS_WORDS or w in _THANKS_FILLER for w in words):
