@@ -167,6 +167,8 @@ class RuleParser:
         if cues.HELP.search(rest) and not cons.genres and not re.search(
                 r"\b(?:recommend\w*|suggest\w*|find|show me|give me|movies?|films?)\b", rest):
             return Intent.HELP
+        if cues.GREET_ONLY.search(rest):
+            return Intent.GREET                       # "hey there movie bot"
         if cues.MORE.search(rest):
             return Intent.MORE
         if cues.POPULAR.search(rest) or talk.BY_COUNT.search(rest):

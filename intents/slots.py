@@ -18,6 +18,7 @@ from intents.linking import STRICT_ACCEPT, Linker, Mention, Message, Slot
 from intents.opinions import OpinionFrames
 from intents.query import FOCUS
 from intents.refs import ref_at
+from intents.seeds import SeedFrames
 from intents.spans import token_range
 from intents.titles import TitleMatch, split_year
 
@@ -40,12 +41,14 @@ class SlotFinder:
         self.genre_words = genre_words
         self.link = Linker(matcher, genre_words)
         self.opinions = OpinionFrames(self.link)
+        self.seeds = SeedFrames(self.link)
 
     # -- frames ------------------------------------------------------------------------
     def find(self, m: Message, core: tuple[int, int] | None) -> Slot | None:
         """The slot of the first frame that links a film (see module docstring)."""
         for frame in (self._bare, self._why, self._info, self.opinions.rate, self._similar,
-                      self.opinions.sentiment, self.opinions.seen, self._mention):
+                      self.seeds.before, self.seeds.after, self.opinions.sentiment,
+                      self.opinions.seen, self._mention):
             slot = frame(m, core)
             if slot is not None:
                 if slot.kind != "bare" and slot.mentions and slot.mentions[0].ref == FOCUS:
@@ -148,8 +151,10 @@ class SlotFinder:
                 continue
             if found[0].ref is not None and found[0].ref <= 0 and re.search(
                     r"\bmore\s+like\s+$", m.text[:hit.start("t")]) and not re.match(
-                    r"(?:it|(?:that|this)\s+(?:one|film|movie))\b", m.text[hit.start("t"):]):
-                continue       # "more like this": the next page; "more like it": a film
+                    r"(?:it|(?:that|this)\s+(?:one|film|movie))\b", m.text[hit.start("t"):]) \
+                    and not self._sentinels(m):
+                continue       # "more like this": the next page; "more like it": a film,
+                               # and so is "Twelve Monkeys messed with my head, more like that"
             if found[0].match is not None and found[0].match.index is None \
                     and not _FILM_CONTEXT.search(m.text) \
                     and not any(w in self.genre_words for w in m.words):
