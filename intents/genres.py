@@ -17,37 +17,79 @@ from rapidfuzz.distance import DamerauLevenshtein
 # genre key -> words/phrases (normalised) that mean it. "noun" phrases name the genre;
 # adjectives describe it: when a message has both ("romantic comedy") the noun wins.
 SYNONYMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # key: (nouns, adjectives)
-    "action": (("action", "action movie", "action film", "actions"),
-               ("action packed", "exciting", "explosive", "adrenaline")),
-    "adventure": (("adventure", "adventures"), ("adventurous",)),
-    "animation": (("animation", "animations", "cartoon", "cartoons", "anime"),
-                  ("animated",)),
-    "childrens": (("childrens", "children", "kids", "kid", "family", "kiddie"),
+    # key: (nouns, adjectives). Besides genre names: what people ask for instead —
+    # a mood ("make me cry", "cheer me up"), a thing on screen ("spaceships",
+    # "knights", "explosions") or slang ("shoot em up"), as a film-literate person
+    # hears it. A word that is also a one-word title ("Aliens", "Ghost") is left out:
+    # typed alone it names the film ("ghosts" and "space aliens" are in).
+    "action": (("action", "action movie", "action film", "actions", "shoot em up",
+                "shoot em ups", "shootem up", "shoot out", "shootout", "shootouts",
+                "gunfight", "gunfights", "explosions", "car chase", "car chases",
+                "martial arts", "kung fu", "blow up", "blow stuff up", "blowing up",
+                "blows up", "fight scenes", "stunts"),
+               ("action packed", "exciting", "explosive", "adrenaline", "high octane")),
+    "adventure": (("adventure", "adventures", "pirate", "pirates", "treasure hunt",
+                   "quest", "swashbuckler", "swashbucklers"),
+                  ("adventurous", "swashbuckling")),
+    "animation": (("animation", "animations", "cartoon", "cartoons", "anime",
+                   "stop motion", "claymation"), ("animated",)),
+    "childrens": (("childrens", "children", "kids", "kid", "family", "kiddie",
+                   "little ones", "toddler", "toddlers"),
                   ("family friendly", "kid friendly")),
     "children": (("children", "childrens", "kids", "kid", "family"), ("family friendly",)),
-    "comedy": (("comedy", "comedies", "comedys", "comedic", "romcom", "rom com"),
+    "comedy": (("comedy", "comedies", "comedys", "comedic", "belly laugh", "cheer me up", "cheer up", "make me laugh",
+                "light and fun", "pick me up", "spoof", "spoofs", "parody", "parodies",
+                "slapstick", "sitcom"),
                ("funny", "funnier", "hilarious", "humorous", "lighthearted", "light hearted",
-                "feel good", "feelgood", "laugh", "laughs")),
+                "feel good", "feelgood", "laugh", "laughs", "wacky", "zany", "uplifting")),
     "crime": (("crime", "crimes", "gangster", "gangsters", "mob", "mafia", "heist",
-               "heists"), ()),
+               "heists", "cop", "cops", "police", "mobster", "mobsters", "robbery",
+               "robberies", "con artist", "con artists", "hitman", "hitmen", "bank job",
+               "criminals", "underworld"), ()),
     "documentary": (("documentary", "documentaries", "docs", "docos"), ()),
     "drama": (("drama", "dramas", "tearjerker", "tearjerkers", "tear jerker", "weepie",
-               "weepies"), ("dramatic", "sad", "moving", "emotional", "heartbreaking")),
-    "fantasy": (("fantasy", "fantasies"), ("magical",)),
-    "filmnoir": (("film noir", "film noirs", "noir", "noirs", "films noir"), ()),
-    "horror": (("horror", "horrors", "slasher", "slashers"),
-               ("scary", "spooky", "creepy", "frightening", "terrifying", "scarier")),
-    "musical": (("musical", "musicals"), ()),
+               "weepies", "make me cry", "a good cry", "tissues"),
+              ("dramatic", "sad", "moving", "emotional", "heartbreaking", "cry", "tears",
+               "weep", "touching", "poignant", "tearjerking", "heart wrenching")),
+    "fantasy": (("fantasy", "fantasies", "knight", "knights", "dragon", "dragons",
+                 "wizard", "wizards", "sorcery", "sword and sorcery", "fairy tale",
+                 "fairy tales", "fairytale", "fairytales", "elves", "magic"),
+                ("magical", "enchanted", "mythical")),
+    "filmnoir": (("film noir", "film noirs", "noir", "noirs", "films noir", "femme fatale",
+                  "hardboiled", "hard boiled"), ()),
+    "horror": (("horror", "horrors", "slasher", "slashers", "ghosts", "zombie", "zombies",
+                "vampire", "vampires", "werewolf", "werewolves", "monster movie",
+                "haunted house", "nightmares", "gore", "scare", "scares", "fright",
+                "scare the pants off"),
+               ("scary", "spooky", "creepy", "frightening", "terrifying", "scarier", "gory",
+                "haunted", "chilling", "bloodcurdling", "hair raising")),
+    "musical": (("musical", "musicals", "singing", "singing and dancing", "song and dance",
+                 "sing along", "singalong", "show tunes", "showtunes"), ()),
     "mystery": (("mystery", "mysteries", "whodunit", "whodunits", "whodunnit",
-                 "detective", "detectives"), ()),
+                 "detective", "detectives", "sleuth", "sleuths", "private eye",
+                 "murder mystery"), ()),
     "romance": (("romance", "romances", "love story", "love stories", "date night",
                  "date movie", "date movies"), ("romantic",)),
-    "scifi": (("scifi", "sci fi", "science fiction", "sciencefiction"), ()),
-    "thriller": (("thriller", "thrillers", "suspense"),
-                 ("suspenseful", "thrilling", "tense", "gripping", "edge of my seat")),
-    "war": (("war", "war movie", "war film"), ()),
-    "western": (("western", "westerns", "cowboy", "cowboys"), ()),
+    "scifi": (("scifi", "sci fi", "science fiction", "sciencefiction", "spaceship",
+               "spaceships", "space ship", "outer space", "space aliens", "alien invasion",
+               "extraterrestrials", "ufo", "ufos",
+               "robot", "robots", "androids", "lasers", "time travel", "dystopia",
+               "space opera", "starships"), ("futuristic", "dystopian")),
+    "thriller": (("thriller", "thrillers", "suspense", "spy", "spies", "espionage",
+                  "conspiracy", "edge of my seat", "edge of your seat"),
+                 ("suspenseful", "thrilling", "tense", "gripping", "nail biting",
+                  "nailbiting", "heart pounding")),
+    "war": (("war", "war movie", "war film", "wwii", "ww2", "wwi", "ww1", "world war",
+             "soldier", "soldiers", "battlefield", "combat", "platoon", "troops",
+             "military"), ()),
+    "western": (("western", "westerns", "cowboy", "cowboys", "gunslinger", "gunslingers",
+                 "wild west", "outlaws", "spaghetti western"), ()),
+}
+#: one word for two genres, in this order ("romcom" is a romantic comedy)
+COMBINED: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("romcom",): ("romance", "comedy"), ("romcoms",): ("romance", "comedy"),
+    ("rom", "com"): ("romance", "comedy"), ("rom", "coms"): ("romance", "comedy"),
+    ("dramedy",): ("comedy", "drama"), ("dramedies",): ("comedy", "drama"),
 }
 
 # Real words one edit from a vocabulary word: never read them as typos.
@@ -60,7 +102,11 @@ _MIN_TYPO_LEN = 5
 # Mood words are matched as spelled only: one edit away they are other words
 # ("loving" / "moving", "sense" / "tense", "existing" / "exciting").
 _EXACT_ONLY = frozenset("""moving exciting emotional tense gripping laughs laugh explosive
-adrenaline heartbreaking weepie weepies feelgood tearjerker tearjerkers""".split())
+adrenaline heartbreaking weepie weepies feelgood tearjerker tearjerkers scare scares
+tears touching knight knights dragon dragons wizard wizards robot robots lasers fright
+combat troops police ghosts zombie zombies sleuth sleuths pirate pirates quest magic
+spies gore wacky weep spoof spoofs parody soldier soldiers outlaws elves
+haunted chilling cop cops military sitcom stunts heists crimes""".split())
 
 
 @dataclass(frozen=True)
@@ -97,6 +143,13 @@ class GenreMatcher:
                 continue
             for words, noun in [(n, True) for n in nouns] + [(a, False) for a in adjs]:
                 self.phrases.setdefault(tuple(words.split()), (genre, noun))
+        # phrase -> every genre it names ("romcom": Romance and Comedy)
+        self.combined: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for words, keys in COMBINED.items():
+            genres = tuple(by_key[k] for k in keys if k in by_key)
+            if genres:
+                self.combined[words] = genres
+                self.phrases[words] = (genres[0], True)
         self.max_len = max((len(p) for p in self.phrases), default=1)
         self._single = {p[0]: v for p, v in self.phrases.items() if len(p) == 1}
         self.single_words = frozenset(self._single)
@@ -114,7 +167,8 @@ class GenreMatcher:
                 if hit is None and size == 1:
                     hit = self._typo(words[i])
                 if hit is not None:
-                    hits.append(GenreHit(hit[0], i, i + size, hit[1]))
+                    for genre in self.combined.get(tuple(words[i:i + size]), (hit[0],)):
+                        hits.append(GenreHit(genre, i, i + size, hit[1]))
                     i += size
                     break
             else:
