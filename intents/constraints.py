@@ -15,15 +15,18 @@ from intents.years import YearSpan, combine, find_years
 
 NEGATORS = frozenset("""not no without nothing except excluding minus avoid skip non
 nor neither less never hate hated dislike isnt arent dont doesnt wasnt cant besides
-""".split())
+drop lose ditch remove scrap exclude nix eliminate omit axe""".split())
 # two-word negators read as one: "other than", "instead of", "rather than"
 _NEGATOR_PAIRS = {("other", "than"), ("instead", "of"), ("rather", "than"),
                   ("apart", "from"), ("away", "from"), ("sick", "of"), ("tired", "of"),
-                  ("fed", "up"), ("no", "more")}
+                  ("fed", "up"), ("no", "more"), ("rid", "of"), ("take", "out"),
+                  ("leave", "out"), ("filter", "out"), ("cut", "out"), ("throw", "out"),
+                  ("weed", "out"), ("no", "longer")}
 # words allowed between a negator and its genre, or between two negated genres
 _FILLER = frozenset("""any too very so more of the a an really overly that particularly
 much remotely want like watch see in mood for or and nor either please thing things
-kind sort type stuff movies films movie film at all i me we anything something""".split())
+kind sort type stuff movies films movie film at all i me we anything something
+little small young""".split())
 _MAX_GAP = 4
 
 

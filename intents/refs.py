@@ -35,6 +35,9 @@ _PRONOUNS = {("that", "one"): FOCUS, ("this", "one"): FOCUS, ("that", "film"): F
              ("any", "of", "these"): ALL, ("none", "of", "them"): ALL,
              ("none", "of", "those"): ALL}
 MAX_POSITION = 50
+# "number two", "pick three": positions said in words
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10}
 _NUMERIC_ORDINAL = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)$")
 
 
@@ -56,8 +59,10 @@ def ref_at(words: list[str], i: int, pronouns: bool = True) -> tuple[int, int] |
         elif j == i and words[j] not in ("last", "final"):
             return None          # "first time", "second guess": not a reference
         return ORDINALS[words[j]], end
-    if j < n and words[j] in _NUMBER_LEAD and j + 1 < n and words[j + 1].isdigit():
-        value = int(words[j + 1]) if len(words[j + 1]) <= 3 else 0
+    if j < n and words[j] in _NUMBER_LEAD and j + 1 < n and (
+            words[j + 1].isdigit() or words[j + 1] in _NUMBER_WORDS):
+        value = _NUMBER_WORDS.get(words[j + 1]) or (
+            int(words[j + 1]) if len(words[j + 1]) <= 3 else 0)
         if 1 <= value <= MAX_POSITION:
             return value, j + 2
     if pronouns and j == i:

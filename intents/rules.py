@@ -149,7 +149,10 @@ class RuleParser:
         if slot is not None:
             if slot.kind in ("why", "info", "rate"):
                 return Intent(slot.kind)
-            asks = bool(cues.REQUEST.search(rest) or cues.MORE.search(rest) or "?" in rest)
+            # a question mark asks when it ends the message: "Braveheart? an absolute
+            # masterpiece" is a verdict, "I loved Fargo, got similar?" a request
+            asks = bool(cues.REQUEST.search(rest) or cues.MORE.search(rest)
+                        or rest.rstrip().endswith("?"))
             if slot.kind == "sentiment":
                 if not asks:
                     return Intent.RATE

@@ -137,7 +137,8 @@ BY_COUNT = re.compile(
     r"\b(?:popular|popularity|trending|most\s+(?:watched|popular|viewed|seen|rated)|"
     r"everyone\s+(?:is\s+)?(?:watching|watches|likes|loves|sees)|everybody\s+(?:is\s+)?"
     r"watching|people\s+(?:are\s+)?watching|hot|hottest|hits|blockbusters?|famous|"
-    r"well[\s-]known|crowd[\s-]pleasers?|mainstream)\b")
+    r"well[\s-]known|crowd[\s-]pleasers?|mainstream|(?:everybody|everyone)(?:'s|\s+has|\s+have)"
+    r"\s+seen|seen\s+by\s+(?:everyone|everybody)|(?:most|all)\s+people\s+(?:have\s+)?seen)\b")
 
 
 def is_thanks(words: list[str]) -> tuple[bool, bool]:
