@@ -24,6 +24,7 @@ from intents.entities import extract_count
 from intents.query import DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.refs import bare_ref
 from intents.linking import Message
+from intents.people import person_topic
 from intents.slots import Slot, SlotFinder
 from intents.whole_titles import WholeTitles
 from intents.spans import blank, sequel_number, token_range
@@ -104,18 +105,29 @@ class RuleParser:
         return self._people(query, text[:MAX_CHARS], slot)
 
     def _people(self, query: Query, raw: str, slot: Slot | None) -> Query:
-        """"any with Tom Hanks?", "comedies directed by Woody Allen": the catalog has
-        no cast or crew, so say the topic and let the service explain (a message
-        that asks nothing else becomes a question about that missing data)."""
-        hit = talk.PERSON.search(raw)
-        if hit is None or query.topic is not None or (slot and slot.mentions and any(
+        """"any with Tom Hanks?", "comedies directed by Woody Allen", "what would a
+        Tarantino fan like": the catalog has no cast or crew, so say the topic and let
+        the service explain (a message that asks nothing else becomes a question about
+        that missing data). Names that are titles are films (intents/people.py)."""
+        if query.topic is not None or not any(ch.isupper() for ch in raw[1:]):
+            return query                  # no capitalised name after the first letter
+        found = person_topic(raw, self._is_title)
+        if found is None or (slot and slot.mentions and any(
                 f.match is not None and f.match.index is not None for f in slot.mentions)
                 and query.intent is not Intent.SIMILAR):
             return query
-        topic = "director" if re.search(r"direct", hit.group(0), re.I) else "cast"
-        if query.intent in (Intent.UNKNOWN, Intent.GREET, Intent.HELP):
-            return query.with_(intent=Intent.INFO, topic=topic)
+        topic, as_taste = found
+        if as_taste and query.titles:
+            return query                  # "for fans of Star Trek: First Contact": a film
+        if query.intent in (Intent.UNKNOWN, Intent.GREET, Intent.HELP) or (
+                as_taste and query.intent in (Intent.RECOMMEND, Intent.POPULAR)
+                and not (query.genres or query.exclude_genres or query.year_from
+                         or query.year_to or query.titles)):
+            return query.with_(intent=Intent.INFO, topic=topic)   # a fan's taste alone
         return query.with_(topic=topic)
+
+    def _is_title(self, name: str) -> bool:
+        return self.titles.exact(name) is not None or self.titles.prefix(name) is not None
 
     def _no_words(self, c: str, words: list[str], titles: dict) -> Query:
         """Empty text, emoji, punctuation, or digits only."""

@@ -105,11 +105,6 @@ awards award really actually rated have has get got""".split())
 NO_DATA_TOPICS = {"director": "crew", "cast": "cast", "writer": "crew", "plot": "plot",
                   "runtime": "running time", "awards": "awards"}
 
-# -- people: chatrec has no cast or crew data, and says so ------------------------------
-# run on the message as typed: a capitalised name after "with", "starring", "by"...
-PERSON = re.compile(r"\b(?:with|starring|featuring|by|directed\s+by|from\s+director|"
-                    r"actor|actress|director)\s+((?:[A-Z][\w'.-]+\s*){2,3})")
-
 # -- seen ------------------------------------------------------------------------------
 SEEN = re.compile(
     r"(?:^|\b(?:i|we|i've|ive|we've|i\s+have|we\s+have|already|just|yeah|yes)\s+)"

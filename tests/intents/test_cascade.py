@@ -31,7 +31,7 @@ def cascade(tiny, server):
     ("🙂", None),
     ("what's the weather", "the rules read no intent"),
     ("movies like The Matrix", "a film was named but not linked"),
-    ("movies with spaceships", "words the rules could not place: spaceships"),
+    ("movies with submarines", "words the rules could not place: submarines"),
 ])
 def test_when_the_rules_are_unsure(tiny, tiny_parser, text, why):
     genre_words = frozenset(w for p in tiny.genres_matcher.phrases for w in p)
@@ -67,7 +67,7 @@ def test_the_llm_film_fills_what_the_rules_could_not_link(cascade, server, text,
 
 
 def test_the_rules_keep_what_they_were_sure_of(cascade, server, tiny_parser):
-    text = "movies with spaceships"              # rules: recommend, one word unplaced
+    text = "movies with submarines"              # rules: recommend, one word unplaced
     server.answer(Reply(body=tool_call({"intent": "popular", "genres": ["Sci-Fi"]})))
     q = cascade.parse(text)                     # popular has no cue; sci-fi not said
     rules = tiny_parser.parse(text)
