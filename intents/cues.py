@@ -209,6 +209,7 @@ REQUEST = re.compile(
     r"i'm\s+in\s+the\s+mood|in\s+the\s+mood|i\s+feel\s+like|feel\s+like|movies?|films?|"
     r"flicks?|watch|watching|ideas?|picks?|pick|options?|tonight|similar|"
     r"what\s+now|what(?:'s|\s+is)?\s+next|bored|releases?|surprise\s+me|"
+    r"what(?:'s|\s+is|\s+are)\s+(?:good|worth\s+(?:watching|seeing))(?:\s+(?:for|to))?|"
     r"what\s+(?:would|will|might|do\s+you\s+think)\s+(?:i|we)(?:'d|\s+would)?\s+(?:like|enjoy|"
     r"love))\b")
 # The part of a message that only frames a bare title: "what about Fargo?"

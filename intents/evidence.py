@@ -174,7 +174,8 @@ class Evidence:
         if intent == "greet":
             return bool(cues.GREET.search(t))
         if intent == "thanks":
-            return any(w in talk.THANKS_WORDS for w in self.words)
+            return any(w in talk.THANKS_WORDS for w in self.words) or \
+                talk.is_thanks(self.words)[0]          # "that's all for now"
         if intent == "why":
             return bool(talk.WHY.search(t))
         if intent == "more":

@@ -182,6 +182,8 @@ class RuleParser:
         if cues.HELP.search(rest) and not cons.genres and not re.search(
                 r"\b(?:recommend\w*|suggest\w*|find|show me|give me|movies?|films?)\b", rest):
             return Intent.HELP
+        if talk.OUT_OF_REACH.search(rest) and not cons.any:
+            return Intent.UNKNOWN                     # "any movies with subtitles?"
         if cues.GREET_ONLY.search(rest):
             return Intent.GREET                       # "hey there movie bot"
         if cues.MORE.search(rest):

@@ -105,6 +105,14 @@ awards award really actually rated have has get got""".split())
 NO_DATA_TOPICS = {"director": "crew", "cast": "cast", "writer": "crew", "plot": "plot",
                   "runtime": "running time", "awards": "awards"}
 
+# -- what a film catalog cannot answer -------------------------------------------------
+#: subtitles, weather, showtimes, streaming, award winners: a message about these and
+#: no genre, title or year is `unknown` (with examples), not a confident list
+OUT_OF_REACH = re.compile(
+    r"\b(?:subtitles?|subtitled|dubbed|weather|forecast|showtimes?|show\s+times|tickets?|"
+    r"box\s+office|netflix|hulu|streaming|(?:who|what|which\s+\w+)\s+won|best\s+picture|"
+    r"academy\s+awards?)\b")
+
 # -- seen ------------------------------------------------------------------------------
 SEEN = re.compile(
     r"(?:^|\b(?:i|we|i've|ive|we've|i\s+have|we\s+have|already|just|yeah|yes)\s+)"

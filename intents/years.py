@@ -27,8 +27,8 @@ _BEFORE = frozenset("before pre until till prior earlier older".split())
 _AFTER = frozenset("after post later newer".split())
 _IN = frozenset("in of during released made circa around from".split())
 _RANGE_JOIN = frozenset("to and through thru till until".split())
-_RECENT = frozenset("recent new newer newest latest modern".split())
-_OLD = frozenset("old older oldies classic classics vintage original".split())
+_RECENT = frozenset("recent new newer newest latest modern newish recentish".split())
+_OLD = frozenset("old older oldies classic classics vintage original oldish".split())
 # "new" and "old" are too common to read everywhere: only right before a film word
 _FILM_WORDS = frozenset("""movie movies film films flick flicks ones one stuff picks
 releases titles""".split())
