@@ -105,7 +105,7 @@ _NOUNS = {
          r"my kind of (?:movie|film)|must see|tour de force",
     4.0: r"popcorn fun|good fun|great fun|fun ride|good time|hoot|riot|crowd pleaser|"
          r"fun watch|good watch|solid watch",
-    2.0: r"snoozefest|snooze ?fest|snooze|bore|dud|flop|letdown|let down|disappointment|mess|"
+    2.0: r"snoozefest|snooze ?fest|snooze|bore|dud|flop|bust|letdown|let down|disappointment|mess|"
          r"yawn|chore|slog|misfire",
     1.0: r"disaster|trainwreck|train wreck|waste of time|travesty|abomination|stinker",
 }
@@ -177,7 +177,7 @@ MORE = re.compile(
     r"^\W*(?:more|next|others|another|again|continue|go on|keep going|and\??|skip|pass)\W*$"
     r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple|couple|"
     r"some|any|few)\s+more\b"
-    r"|\bmore\s+(?:please|pls|of\s+(?:that|those|these|them|the\s+same)|like\s+(?:this|"
+    r"|(?<!\bno\s)(?<!\bany\s)\bmore\s+(?:please|pls|of\s+(?:that|those|these|them|the\s+same)|like\s+(?:this|"
     r"that|these|those|them|it)|options|results|suggestions|recommendations|picks|"
     r"movies|films|ones|titles|choices|of\s+them|\w+ies\b|\w+s\b)"
     r"|\b(?:show|give|tell|get)\s+(?:me\s+|us\s+)?(?:some\s+)?more\b"

@@ -101,10 +101,14 @@ class OpinionFrames:
     def seen_mentions(self, m: Message) -> list[Mention]:
         hit = talk.SEEN.search(m.text)
         if hit:
-            at = hit.start("t") if hit.group("t") else hit.start("u")
+            loose = not hit.group("t")     # "caught X", "been there done that with X"
+            at = hit.start("u") if hit.group("u") else hit.start("v") if loose \
+                else hit.start("t")
             s, _ = token_range(m.toks, at, at + 1)
             found = self.link.resolve_list(m, s, len(m.words), strict=True)
-            if not found and (unknown := self.link.unknown(m, s, clause_end(m, s))):
+            if loose and found and found[0].match is not None and found[0].match.index is None:
+                found = []
+            if not found and not loose and (unknown := self.link.unknown(m, s, clause_end(m, s))):
                 found = [unknown]          # "I've seen Gladiator": not in the catalog
             if found:
                 return found

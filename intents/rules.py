@@ -40,7 +40,8 @@ _BREAK = re.compile(r"[,.;!?]")
 # asking for films outright: never a refinement of the last list
 _STRONG_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+"
                          r"(?:i|we)\s+(?:watch|see)|what\s+to\s+(?:watch|see)|show\s+me|"
-                         r"give\s+me|find\s+me|get\s+me|looking\s+for)\b")
+                         r"give\s+me|find\s+me|get\s+me|looking\s+for|(?:i|we)\s+(?:want|need)\s+"
+                         r"(?:something|anything|a\s+(?:movie|film)))\b")
 _FILM_NOUN = re.compile(r"\b(?:movies?|films?|flicks?|releases?)\b")
 # a request in the strong sense: asks for films (a refine never does)
 _ASKS = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+(?:i|we)"
@@ -120,10 +121,10 @@ class RuleParser:
         if as_taste and query.titles:
             return query                  # "for fans of Star Trek: First Contact": a film
         if query.intent in (Intent.UNKNOWN, Intent.GREET, Intent.HELP) or (
-                as_taste and query.intent in (Intent.RECOMMEND, Intent.POPULAR)
-                and not (query.genres or query.exclude_genres or query.year_from
-                         or query.year_to or query.titles)):
-            return query.with_(intent=Intent.INFO, topic=topic)   # a fan's taste alone
+                as_taste and not (query.genres or query.exclude_genres or query.year_from
+                                  or query.year_to or query.titles or query.refs)):
+            return query.with_(intent=Intent.INFO, topic=topic, rating=None, ratings=(),
+                               unknown_title=None, candidates=())   # a taste, no film
         return query.with_(topic=topic)
 
     def _is_title(self, name: str) -> bool:

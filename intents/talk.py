@@ -38,12 +38,12 @@ those them that's thats""".split())
 WHY = re.compile(
     r"\bwhy\b(?!\s+not\b)|\bhow\s+come\b|\bwhat\s+makes\b|\breasons?\s+(?:for|behind)\b"
     r"|\bexplain\b|\bwhat(?:'s|\s+is)\s+the\s+reason\b|\bwhat\s+(?:made|led|prompted)\s+you\b"
-    r"|\bhow(?:'d|\s+did|\s+do)\s+you\s+(?:come\s+up\s+with|land\s+on|settle\s+on|decide\s+on|"
+    r"|\bhow(?:'d|\s+did)\s+you\s+(?:come\s+up\s+with|land\s+on|settle\s+on|decide\s+on|"
     r"end\s+up\s+with|pick|choose|get\s+to)\b")
 # where the film of a why-question starts: "why did you recommend X", "why X"
 WHY_TARGET = re.compile(
     r"\b(?:why|how\s+come|explain|reasons?\s+(?:for|behind)|what\s+makes|what\s+(?:made|led|"
-    r"prompted)|how(?:'d|\s+did|\s+do))\s+"
+    r"prompted)|how(?:'d|\s+did))\s+"
     r"(?:(?:did|do|would|have|are|is)\s+)?(?:(?:you|u)\s+)?(?:to\s+)?(?:(?:recommend|suggest|pick|"
     r"choose|show|include|list|put|give|picked|chose|suggested|recommended|come\s+up\s+with|"
     r"land\s+on|settle\s+on|decide\s+on|end\s+up\s+with|get\s+to)(?:ed|ing)?\s+(?:me\s+)?)?"
@@ -117,9 +117,11 @@ OUT_OF_REACH = re.compile(
 SEEN = re.compile(
     r"(?:^|\b(?:i|we|i've|ive|we've|i\s+have|we\s+have|already|just|yeah|yes)\s+)"
     r"(?:(?:already|also|just|actually|recently|finally)\s+)?(?:seen|watched|saw|finished|"
-    r"rewatched|have\s+seen|'ve\s+seen|caught|checked\s+out|sat\s+through)\s+"
-    r"(?:(?:already|before)\s+)?(?P<t>\S)"
-    r"|\bbeen\s+there\W+done\s+that\s+(?:with|on)\s+(?P<u>\S)")
+    r"rewatched|have\s+seen|'ve\s+seen)\s+(?:(?:already|before)\s+)?(?P<t>\S)"
+    # everyday verbs and idioms: only a film the catalog has, never "caught a cold"
+    r"|(?:^|\b(?:i|we|i've|ive|we've|already|just|finally|also)\s+)(?:(?:already|finally|"
+    r"just|also)\s+)?(?:caught|checked\s+out|sat\s+through)\s+(?P<u>\S)"
+    r"|\bbeen\s+there\W+done\s+that\s+(?:with|on)\s+(?P<v>\S)")
 SEEN_AFTER = re.compile(r"^(?P<t>\S.*?)\s+(?:i've|i\s+have|ive)\s+(?:already\s+)?"
                         r"(?:seen|watched)\b")
 
