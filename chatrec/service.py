@@ -271,11 +271,15 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     """Load (on first run: fetch and train, reporting progress) the bundle, build the
     parser, open the sessions store (`sessions_path`, else $CHATREC_SESSIONS_URL, else
     the data home's SQLite file)."""
+    from chatrec.home import artifacts_dir
     from chatrec.parsers import build_parser
+    from chatrec.title_index import use_cached_title_index
     from chatrec.training import load_or_train
 
     bundle = load_or_train(dataset=dataset, progress=progress)
-    parser = build_parser(parser_spec, bundle.catalog, bundle.ratings)
+    view = title_catalog(bundle.catalog, bundle.ratings)
+    use_cached_title_index(view, artifacts_dir(bundle.dataset))
+    parser = build_parser(parser_spec, view)
     experiments = Experiments.from_env().check(bundle.models)  # before opening the store
     single_thread_blas()
     return ChatService(bundle, parser, open_store(sessions_path),
