@@ -7,7 +7,9 @@ errors of chatrec.errors, which each front door translates in one place.
 """
 from __future__ import annotations
 
+import logging
 import math
+import threading
 from typing import Callable
 
 import numpy as np
@@ -294,6 +296,23 @@ def warm_up_parser(parser) -> None:
         warm()
 
 
+def warm_up_models(bundle: Bundle, background: bool = False) -> None:
+    """Load the routes' models now instead of on their first request (they load lazily,
+    chatrec/bundle.py): a server before it answers, the REPL in the background while
+    the person types (a turn that needs a model meanwhile waits for that load)."""
+    def load() -> None:
+        try:
+            for name in dict.fromkeys(bundle.routes.values()):
+                bundle.models.get(name)
+        except Exception as e:  # noqa: BLE001 - the turn that needs it reports it
+            logging.getLogger("chatrec.service").warning("loading the models failed: %s", e)
+
+    if background:
+        threading.Thread(target=load, name="chatrec-warm-up", daemon=True).start()
+    else:
+        load()
+
+
 def single_thread_blas() -> None:
     """Serve with one BLAS thread per process. A turn's linear algebra is tiny
     (a k x k fold-in solve); waking a BLAS thread pool for it costs more than the
@@ -305,4 +324,4 @@ def single_thread_blas() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-__all__ = ["ChatService", "build_service", "NotFound", "validate_message"]
+__all__ = ["ChatService", "build_service", "NotFound", "validate_message", "warm_up_models"]
