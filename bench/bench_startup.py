@@ -12,7 +12,8 @@
         --baseline-home /path/to/its/trained/home
 
 With --baseline, the same measurements run on another checkout (e.g. main) in the
-same rounds, alternating which goes first, and the report gives the ratios. Each
+same rounds, alternating which goes first, and the report gives the median of the
+per-round ratios. Each
 checkout needs its own trained home (the artifacts record the code that built them).
 Children run with bytecode caching on (as an installed package has it), whatever
 PYTHONDONTWRITEBYTECODE says here.
@@ -26,6 +27,7 @@ import argparse
 import json
 import os
 import pty
+import resource
 import select
 import shutil
 import statistics
@@ -94,18 +96,25 @@ def chat_run(message: str, checkout: Path = HERE, home: str | None = None) -> di
     return {"prompt_s": at_prompt - start, "first_answer_s": answered - start}
 
 
-def ask_seconds(message: str = "hi", checkout: Path = HERE, home: str | None = None) -> float:
-    """Wall time of one `chatrec ask MESSAGE` process."""
+def ask_seconds(message: str = "hi", checkout: Path = HERE, home: str | None = None
+                ) -> tuple[float, float]:
+    """(wall, CPU) seconds of one `chatrec ask MESSAGE` process. CPU time (user +
+    system) moves less than wall time when other jobs share the cores."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "chatrec.cli", "ask", message], check=True,
                    cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env=child_env(home))
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def one_round(message: str, checkout: Path, home: str | None) -> dict:
-    return {**chat_run(message, checkout, home),
-            **{key: ask_seconds(text, checkout, home) for key, text in ASKS.items()}}
+    out = chat_run(message, checkout, home)
+    for key, text in ASKS.items():
+        out[key], out[key[:-2] + "_cpu_s"] = ask_seconds(text, checkout, home)
+    return out
 
 
 def first_run_seconds(dataset: str = "ml-100k") -> float:
@@ -117,7 +126,7 @@ def first_run_seconds(dataset: str = "ml-100k") -> float:
     home = tempfile.mkdtemp(prefix="chatrec-first-run-")
     try:
         shutil.copytree(source, Path(home) / "datasets" / dataset)
-        return ask_seconds("hi", home=home)
+        return ask_seconds("hi", home=home)[0]
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
@@ -151,9 +160,11 @@ def main() -> int:
     out = {name: {"median": medians(r), "runs": [{k: round(v, 3) for k, v in x.items()}
                                                 for x in r]} for name, r in runs.items()}
     med = out["this"]["median"]
-    if args.baseline:
-        base = out["baseline"]["median"]
-        out["ratio_this_to_baseline"] = {k: round(med[k] / base[k], 2) for k in med}
+    if args.baseline:  # per round, so that load drifting between rounds cancels out
+        out["ratio_this_to_baseline"] = {
+            k: round(statistics.median(a[k] / b[k] for a, b in zip(runs["this"],
+                                                                  runs["baseline"])), 2)
+            for k in med}
     out["load_average"] = {"before": [round(x, 2) for x in load_before],
                            "after": [round(x, 2) for x in os.getloadavg()]}
     if args.first_run:
