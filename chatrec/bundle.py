@@ -29,7 +29,7 @@ class LazyModels(Mapping):
     def __init__(self, models: dict[str, Recommender] | None = None):
         self._models: dict[str, Recommender] = dict(models or {})
         self._loaders: dict[str, Callable[[], Recommender]] = {}
-        self._lock = threading.Lock()  # the HTTP app's thread pool may ask at once
+        self._lock = threading.RLock()  # the HTTP app's thread pool may ask at once
 
     def __setitem__(self, name: str, model: Recommender) -> None:
         self._loaders.pop(name, None)

@@ -7,9 +7,7 @@ errors of chatrec.errors, which each front door translates in one place.
 """
 from __future__ import annotations
 
-import logging
 import math
-import threading
 from typing import Callable
 
 import numpy as np
@@ -277,6 +275,7 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     from chatrec.parsers import build_parser
     from chatrec.title_index import use_cached_title_index
     from chatrec.training import load_or_train
+    from chatrec.warmup import single_thread_blas
 
     bundle = load_or_train(dataset=dataset, progress=progress)
     view = title_catalog(bundle.catalog, bundle.ratings)
@@ -288,40 +287,4 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
                        client_session_ids=client_session_ids, experiments=experiments)
 
 
-def warm_up_parser(parser) -> None:
-    """Let a parser that talks to a server (the LLM) send its first, slow call in the
-    background now, so the first user does not pay for the cold prompt."""
-    warm = getattr(parser, "warm_up", None)
-    if callable(warm):
-        warm()
-
-
-def warm_up_models(bundle: Bundle, background: bool = False) -> None:
-    """Load the routes' models now instead of on their first request (they load lazily,
-    chatrec/bundle.py): a server before it answers, the REPL in the background while
-    the person types (a turn that needs a model meanwhile waits for that load)."""
-    def load() -> None:
-        try:
-            for name in dict.fromkeys(bundle.routes.values()):
-                bundle.models.get(name)
-        except Exception as e:  # noqa: BLE001 - the turn that needs it reports it
-            logging.getLogger("chatrec.service").warning("loading the models failed: %s", e)
-
-    if background:
-        threading.Thread(target=load, name="chatrec-warm-up", daemon=True).start()
-    else:
-        load()
-
-
-def single_thread_blas() -> None:
-    """Serve with one BLAS thread per process. A turn's linear algebra is tiny
-    (a k x k fold-in solve); waking a BLAS thread pool for it costs more than the
-    work and made p99 jump to 10+ ms. Concurrency comes from workers instead."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # optional: only a latency optimisation
-        return
-    threadpool_limits(limits=1, user_api="blas")
-
-
-__all__ = ["ChatService", "build_service", "NotFound", "validate_message", "warm_up_models"]
+__all__ = ["ChatService", "build_service", "NotFound", "validate_message"]

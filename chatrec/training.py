@@ -121,8 +121,8 @@ def fit_one(name: str, cls: type[Recommender], catalog: Catalog, ratings: Rating
     model = cls().fit(ratings, catalog)
     seconds = time.perf_counter() - t0
     path = model.save(directory / f"{name}.npz")
-    entry = {**registry_signature(name, cls), "file": path.name, "fit_seconds": round(seconds, 4),
-             "bytes": path.stat().st_size}
+    entry = {**registry_signature(name, cls), "file": path.name,
+             "fit_seconds": round(seconds, 4), "bytes": path.stat().st_size}
     describe = getattr(model, "describe", None)
     if callable(describe):
         entry["learned"] = describe()
@@ -160,12 +160,15 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
     missing: dict[str, str] = {}
     status: dict[str, str] = {}
     total = len(wanted)
+
+    def reuse(name: str, entry: dict) -> None:  # loaded when a request first needs it
+        entries[name], status[name] = entry, "up to date"
+        fitted.defer(name, functools.partial(_load_or_refit, name, entry["file"],
+                                             directory, catalog, ratings))
+
     for done, name in enumerate(wanted):
         if not force and (entry := _reusable(name, entries.get(name), directory)):
-            entries[name] = entry
-            fitted.defer(name, functools.partial(_load_or_refit, name, entry["file"],
-                                                 directory, catalog, ratings))
-            status[name] = "up to date"
+            reuse(name, entry)
             progress(done + 1, total, f"{name} up to date")
             continue
         classes, why = available_models([name])
@@ -189,10 +192,7 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
         if name in fitted or name in failed or models is None:
             continue
         if entry := _reusable(name, entry, directory):
-            entries[name] = entry
-            fitted.defer(name, functools.partial(_load_or_refit, name, entry["file"],
-                                                 directory, catalog, ratings))
-            status[name] = "up to date"
+            reuse(name, entry)
     entries = {n: e for n, e in entries.items() if n in fitted}
     routes = choose_routes(fitted)
     previous = old.get("diversity", {}) if same_data else {}

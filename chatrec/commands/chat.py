@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     # Imports are deferred so that `chatrec --help` stays instant.
     from chatrec import repl
     from chatrec.home import data_home
-    from chatrec.service import build_service, warm_up_models, warm_up_parser
+    from chatrec.service import build_service
+    from chatrec.warmup import warm_up_models, warm_up_parser
     from models.progress import LazyProgress
     from chatrec.sessions import validate_session_id
 
