@@ -5,13 +5,14 @@ tests/dialogues/judge.py).
 
     nice -n 19 python bench/llm_server.py serve &       # Qwen2.5-Coder-1.5B, llama.cpp
     nice -n 19 python bench/bench_llm.py [--modes regex,llm,llm-only] \\
-        [--base-url http://127.0.0.1:8089/v1] [--timeout 120] [--json F] [--tables F]
+        [--base-url http://127.0.0.1:8089/v1] [--timeout 120] [--json F] [--tables F] \\
+        [--corpora messages,dialogues] [--corpus bench/heldout_messages.tsv]
     python bench/bench_llm.py --cached-only ...    # re-score cached replies, no server
 
 Reports per mode: accuracy (exact Query as labelled / dialogue turns right), how often
 the LLM was asked, accepted LLM answers and their precision, fallbacks by reason,
 guard rejections by kind, latency p50/p99, session writes from LLM answers, and the
-messages the rules get wrong that the cascade recovers. LLM replies are cached on
+messages the rules get wrong or call `unknown` and how many the LLM recovers. LLM replies are cached on
 disk by request body ($CHATREC_LLM_CACHE/bench-replies.jsonl, with the latency each
 took), so an interrupted run resumes and `llm` reuses what `llm-only` asked.
 The deadline is generous by default (a shared 2-core CPU is slow); the latency
@@ -20,7 +21,6 @@ columns say how many calls the product's 8 s default would have cut. Not part of
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import re
@@ -33,57 +33,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import intents.llm as llm_module  # noqa: E402
+from _llm_probe import Probe, ReplyCache, percentile  # noqa: E402
 from intents.cascade import CascadeParser, unsure  # noqa: E402
 from intents.llm import LLMParser  # noqa: E402
-from intents.llm_schema import canonicalize  # noqa: E402
 from intents.rules import RuleParser  # noqa: E402
-from tests.intents.test_corpus import expected_extras, load_corpus  # noqa: E402
+from tests.intents.test_corpus import CORPUS, expected_extras, load_corpus  # noqa: E402
 
 CACHE = Path(os.environ.get("CHATREC_LLM_CACHE", Path.home() / ".cache" / "chatrec-llm"))
 PRODUCT_TIMEOUT = 8.0
-
-
-class ReplyCache:
-    """post_json with replies (and the seconds they took) remembered on disk."""
-
-    def __init__(self, path: Path, real, offline: bool = False):
-        self.path, self.real, self.entries, self.offline = path, real, {}, offline
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                e = json.loads(line)
-                self.entries[e["key"]] = e
-        self.calls = 0
-
-    def __call__(self, url, body, headers, deadline):
-        key = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-        e = self.entries.get(key)
-        if e is None and self.offline:
-            raise llm_module.LLMRejected("not in the reply cache (--cached-only)")
-        if e is None:
-            started = time.monotonic()
-            try:
-                reply, error = self.real(url, body, headers, deadline), None
-            except llm_module.LLMRejected as exc:
-                reply, error = None, str(exc)
-            e = {"key": key, "reply": reply, "error": error,
-                 "seconds": round(time.monotonic() - started, 3),
-                 "user": body["messages"][-1]["content"]}
-            self.calls += 1
-            if error is None:            # failures are not remembered: retry next run
-                self.entries[key] = e
-                with self.path.open("a", encoding="utf-8") as f:
-                    f.write(json.dumps(e) + "\n")
-        self.last_seconds = e["seconds"]
-        if e["error"] is not None:
-            raise llm_module.LLMRejected(e["error"])
-        return e["reply"]
-
-
-def percentile(values, q):
-    v = sorted(values)
-    return v[min(len(v) - 1, max(0, int(round(q / 100 * len(v) + 0.5)) - 1))] if v else 0.0
 
 
 def exact(q, row) -> bool:
@@ -97,75 +57,60 @@ def core(q, row) -> bool:
     return (q.intent.value, q.genre, q.title, q.k) == tuple(row[1:5])
 
 
-class Probe:
-    """Wraps LLMParser.consult to record what each consultation did."""
-
-    def __init__(self, llm: LLMParser, cache: ReplyCache):
-        self.llm, self.cache, self.log = llm, cache, []
-        self._consult = llm.consult
-        llm.consult = self.consult
-        self._read_call = llm_module.read_call
-        llm_module.read_call = self.read_call
-        self.args = None
-
-    def read_call(self, reply):
-        found = self._read_call(reply)
-        self.args = found[0]
-        return found
-
-    def consult(self, text, rules, context=None):
-        self.cache.last_seconds, self.args = 0.0, None
-        outcome = self._consult(text, rules, context)
-        unguarded = None                 # what today's parser, without guards, would use
-        if self.args is not None:
-            try:
-                unguarded = canonicalize(self.args, self.llm.catalog)
-            except llm_module.LLMRejected:
-                pass
-        self.log.append({"text": text, "outcome": outcome, "unguarded": unguarded,
-                         "seconds": self.cache.last_seconds if outcome.called else 0.0})
-        return outcome
+def describe(q) -> str:
+    """A Query in one line, for the per-message listings."""
+    return (f"{q.intent.value} {list(q.titles)} {list(q.genres)} -{list(q.exclude_genres)} "
+            f"k={q.k} ref={q.ref} topic={q.topic} rank_by={q.rank_by} "
+            f"y={q.year_from}..{q.year_to} rating={q.rating}")
 
 
 def corpus_run(mode: str, parser, probe: Probe | None, rows) -> dict:
+    """Exact accuracy over the labelled messages, and what the LLM changed: the messages
+    the rules miss (wrong, or `unknown`) and how many of those the LLM recovered."""
     rules = RuleParser(parser.catalog) if mode != "regex" else parser
-    right = core_right = 0
+    right = core_right = rules_right = 0
     accepted = accepted_right = 0
-    recovered, broken, writes, wrong_accepted = [], [], 0, []
+    recovered, broken, writes, wrong_accepted, missed, listing = [], [], 0, [], [], []
     unguarded = unguarded_right = 0
     for row in rows:
         text = row[0]
         n_before = len(probe.log) if probe else 0
         q = parser.parse(text)
+        raw = None                       # the LLM's answer before the guards, if asked
         if probe is not None and len(probe.log) > n_before:
             raw = probe.log[-1]["unguarded"]
             if raw is not None and raw.intent.value != "unknown":
                 unguarded += 1
                 unguarded_right += exact(raw, row)
         r = rules.parse(text)
-        ok = exact(q, row)
+        ok, rules_ok = exact(q, row), exact(r, row)
         right += ok
+        rules_right += rules_ok
         core_right += core(q, row)
         if q.parser == "llm":
             accepted += 1
             accepted_right += ok
             if not ok:
-                wrong_accepted.append(f"{text!r}: {q.intent.value} {q.titles} {q.genres} "
-                                      f"{q.exclude_genres} k={q.k} ref={q.ref} "
-                                      f"topic={q.topic} rank_by={q.rank_by} "
-                                      f"y={q.year_from}..{q.year_to}")
+                wrong_accepted.append(f"{text!r}: {describe(q)}")
             if q.intent.value in ("rate", "seen") or q.rating is not None:
                 writes += 1
-        rules_ok = exact(r, row)
+        if not rules_ok or r.intent.value == "unknown":
+            missed.append(text)
         if ok and not rules_ok:
             recovered.append(text)
         if rules_ok and not ok:
-            broken.append(f"{text!r}: {q.intent.value} {q.title} {q.genres} k={q.k}")
-    out = {"n": len(rows), "exact": right, "core": core_right, "accepted": accepted,
-           "accepted_exact": accepted_right, "recovered": recovered, "broken": broken,
-           "llm_writes": writes, "accepted_wrong": wrong_accepted,
-           "unguarded_accepted": unguarded, "unguarded_exact": unguarded_right}
-    return out
+            broken.append(f"{text!r}: {describe(q)}")
+        listing.append({"text": text, "label": row[1:5], "rules_ok": rules_ok, "ok": ok,
+                        "rules": describe(r), "final": describe(q), "parser": q.parser,
+                        "unguarded": describe(raw) if raw is not None else None,
+                        "unguarded_ok": raw is not None and exact(raw, row),
+                        "reason": q.fallback_reason})
+    return {"n": len(rows), "exact": right, "core": core_right, "rules_exact": rules_right,
+            "accepted": accepted, "accepted_exact": accepted_right,
+            "rules_missed": missed, "recovered": recovered, "broken": broken,
+            "llm_writes": writes, "accepted_wrong": wrong_accepted,
+            "unguarded_accepted": unguarded, "unguarded_exact": unguarded_right,
+            "messages": listing}
 
 
 def sure_overhead(view, rows, repeats: int = 7) -> dict:
@@ -261,9 +206,17 @@ def render(results: dict, command: str) -> str:
             kinds = ", ".join(f"{k} {v}" for k, v in sorted(
                 (s.get("guard_rejections") or {}).items(), key=lambda kv: -kv[1])) or "-"
             lat = f"{s['p50_s']} s / {s['p99_s']} s" if s.get("called") else "-"
-            out.append(f"| {mode} | {corpus} | {right}/{n} | {s.get('asked', 0)} | "
+            name = results.get("corpus_file", "messages") if corpus == "messages" else corpus
+            out.append(f"| {mode} | {name} | {right}/{n} | {s.get('asked', 0)} | "
                        f"{s.get('accepted', 0)} | {r.get('accepted', 0)} | {used_right} | "
                        f"{reasons} | {kinds} | {lat} |")
+    for mode in ("llm", "llm-only"):
+        r = results.get(mode, {}).get("messages")
+        if r:
+            out.append(f"\n{mode}: the rules are right on {r['rules_exact']}/{r['n']} and miss "
+                       f"(wrong or `unknown`) {len(r['rules_missed'])}; recovered "
+                       f"{len(r['recovered'])}, broke {len(r['broken'])}, "
+                       f"{r['llm_writes']} writes from LLM answers.")
     return "\n".join(out) + f"\n\nCommand: `{command}`\n"
 
 
@@ -274,6 +227,9 @@ def main() -> int:
     ap.add_argument("--model", default="qwen2.5-coder-1.5b")
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--corpora", default="messages,dialogues")
+    ap.add_argument("--corpus", type=Path, default=CORPUS,
+                    help="the labelled messages for the `messages` corpus, in the format of "
+                         "tests/intents/corpus.tsv (e.g. bench/heldout_messages.tsv)")
     ap.add_argument("--limit", type=int, default=0, help="first N corpus rows (0 = all)")
     ap.add_argument("--json", type=Path, help="write the full results here")
     ap.add_argument("--tables", type=Path, help="write the markdown tables here")
@@ -286,13 +242,14 @@ def main() -> int:
 
     bundle = load_or_train()
     view = title_catalog(bundle.catalog, bundle.ratings)
-    rows = load_corpus()[:args.limit or None]
+    rows = load_corpus(args.corpus)[:args.limit or None]
     files = sorted((ROOT / "tests" / "dialogues").glob("*.dlg"))
     CACHE.mkdir(parents=True, exist_ok=True)
     cache = ReplyCache(CACHE / "bench-replies.jsonl", llm_module.post_json,
                        offline=args.cached_only)
     llm_module.post_json = cache
-    results = {"cascade_on_sure_turns": sure_overhead(view, rows)}
+    results = {"corpus_file": args.corpus.name,
+               "cascade_on_sure_turns": sure_overhead(view, rows)}
     print("cascade on sure turns:", results["cascade_on_sure_turns"], flush=True)
     for mode in args.modes.split(","):
         probe = None
@@ -311,7 +268,8 @@ def main() -> int:
             if probe:
                 res[corpus]["llm"] = llm_stats(probe)
                 probe.log.clear()
-            print(mode, corpus, json.dumps(res[corpus], default=str)[:3000], flush=True)
+            brief = {k: v for k, v in res[corpus].items() if k != "messages"}
+            print(mode, corpus, json.dumps(brief, default=str)[:3000], flush=True)
     rules = RuleParser(view)
     results["unsure_rows"] = sum(unsure(rules.parse(r[0]), r[0], frozenset(
         w for p in view.genres_matcher.phrases for w in p)) is not None for r in rows)

@@ -11,7 +11,10 @@ Scenarios (issue 9):
   new-sessions  5,000 requests each starting a new session, then
                 `chatrec sessions prune --ttl 0s` while the server runs
   lock          another process holds the sessions database's write lock for 15 s
-  drip          --parser llm against an upstream that drips one byte a second
+  drip          the default cascade parser (`llm`) against an upstream that drips one
+                byte a second; one extra client keeps sending a message the rules are
+                unsure of, so the LLM is asked while the normal traffic runs
+  drip-llm-only the same with `--parser llm-only`: every turn asks the LLM
 
 Reported per scenario: the server's peak RSS (VmHWM), 5xx and 503 counts, p50/p99 of
 the normal traffic (a paced mix of /health, GET /items and POST /chat turns that rate
@@ -36,6 +39,7 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -316,29 +320,52 @@ class _Drip(BaseHTTPRequestHandler):
         pass
 
 
-def drip(home: str, seconds: float = 40.0) -> dict:
+UNSURE = "got stuff for a Rear Window fan"    # the rules can't place it: the cascade asks
+
+
+def drip(home: str, seconds: float = 40.0, parser: str = "llm") -> dict:
+    """The default cascade (`llm`): the paced normal traffic (rules sure) beside one
+    client that keeps sending a message the rules are unsure of, so the LLM is asked.
+    `llm-only`: every turn asks the LLM (the comparison mode)."""
+    _Drip.calls = 0
     upstream = ThreadingHTTPServer(("127.0.0.1", 0), _Drip)
     upstream.daemon_threads = True
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     env = {"CHATREC_LLM_BASE_URL": f"http://127.0.0.1:{upstream.server_address[1]}/v1",
            "CHATREC_LLM_MODEL": "drip", "CHATREC_LLM_API_KEY": "k" * 200}
-    from chatrec.parsers import BUILTIN
-    # every turn must ask the LLM: issue 12's "llm" asks only when the rules are unsure
-    parser = "llm-only" if "llm-only" in BUILTIN else "llm"
+    unsure: list[float] = []
+    stop = threading.Event()
+
+    def ask_unsure(url: str) -> None:
+        with httpx.Client(base_url=url, timeout=60) as c:
+            while not stop.is_set():
+                t = time.monotonic()
+                if c.post("/chat", json={"message": UNSURE}).status_code == 200:
+                    unsure.append(time.monotonic() - t)
+                stop.wait(0.25)
+
     try:
         with Server(home, "--parser", parser, **env) as srv:
+            asker = threading.Thread(target=ask_unsure, args=(srv.url,))
+            if parser == "llm":
+                asker.start()
             with Traffic(srv.url, rate=8.0) as traffic:
                 time.sleep(seconds)
+            stop.set()
+            if asker.is_alive():
+                asker.join(60)
             report = traffic.report(srv.url)
-            reasons = []
             with httpx.Client(base_url=srv.url, timeout=60) as c:
-                r = c.post("/chat", json={"message": "movies like star wars"})
-                reasons.append(r.json()["query"].get("fallback_reason"))
+                r = c.post("/chat", json={"message": UNSURE if parser == "llm" else
+                                          "movies like star wars"})
+                reason = r.json()["query"].get("fallback_reason")
     finally:
         upstream.shutdown()
     chat = [t for k, s, t in traffic.samples if k == "chat" and s == 200]
     return {"parser": parser, "llm_calls": _Drip.calls, "chat_turns": len(chat),
-            "chat_p50_ms": pct(chat, 0.5), "fallback_reason": reasons[0],
+            "chat_p50_ms": pct(chat, 0.5), "unsure_turns": len(unsure),
+            "unsure_slow_turns": sum(1 for t in unsure if t > 1.0),
+            "unsure_p50_ms": pct(unsure, 0.5), "fallback_reason": reason,
             "traffic": report, "peak_rss_mb": srv.peak_rss_mb}
 
 
@@ -353,7 +380,8 @@ def _count(db: Path) -> int:
 
 
 SCENARIOS = {"big-body": big_body, "slow-clients": slow_clients,
-             "new-sessions": new_sessions, "lock": lock, "drip": drip}
+             "new-sessions": new_sessions, "lock": lock, "drip": drip,
+             "drip-llm-only": partial(drip, parser="llm-only")}
 
 
 def main() -> int:
@@ -364,7 +392,8 @@ def main() -> int:
                     help="a smoke run: 10 s of slow clients, 500 sessions, a 5 s lock")
     args = ap.parse_args()
     quick = {"slow-clients": {"seconds": 10.0}, "new-sessions": {"n": 500},
-             "lock": {"hold": 5.0}, "drip": {"seconds": 15.0}} if args.quick else {}
+             "lock": {"hold": 5.0}, "drip": {"seconds": 15.0},
+             "drip-llm-only": {"seconds": 15.0}} if args.quick else {}
     results = {"loadavg_before": [round(x, 2) for x in os.getloadavg()]}
     for name in args.only.split(","):
         home = scratch_home()

@@ -12,7 +12,8 @@ film in their future they rated >= 4 (a "hit") and at least N liked films in the
 past. Their agenda, turn by turn:
 
 1. tell their N most recent liked films, typed as people type them ("I loved the
-   godfather") — a film the server links to anything else is counted as misheard;
+   godfather") and, when the server took a same-titled film of another year, saying
+   which ("I meant the 1962 one") — a film still linked to anything else is misheard;
 2. ask ("what should I watch?");
 3. react to each list in at most two messages: the shown films from their past they
    rated <= 2 are "not for me", the others from their past "I've seen" ("I've seen
@@ -149,6 +150,17 @@ class Server:
                 time.sleep(1)
         raise AssertionError("unreachable")
 
+    def has_item(self, item_id: str) -> bool:
+        """Whether the server's catalog holds the item (a film removed since the split
+        is not the parser's fault)."""
+        try:
+            self.call("GET", f"/items/{item_id}/similar?k=1")
+            return True
+        except Stop as e:
+            if " answered 404" in str(e):
+                return False
+            raise
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, 15)
@@ -194,7 +206,7 @@ def past_rows(past):
 
 
 def converse(server: Server, user: User, kind: str, catalog, max_films: int,
-             max_turns: int) -> dict:
+             max_turns: int, refine: bool = True) -> dict:
     """One agenda; returns what happened."""
     sid, turns, shown, misheard = None, 0, [], 0
     result = {"hit": False, "turn": None, "films_before": None, "misheard": 0}
@@ -211,7 +223,18 @@ def converse(server: Server, user: User, kind: str, catalog, max_films: int,
         for i, words in zip(user.told, user.typed):
             q = say(f"I loved {words}")["query"]
             linked = {str(x) for x in q.get("item_ids") or []}
-            if not linked & siblings(catalog, i):        # a same-titled copy is the film
+            if linked and not linked & siblings(catalog, i) and \
+                    all(catalog.titles[catalog.index_of(x)] == catalog.titles[i]
+                        for x in linked):             # the remake they didn't mean
+                say(f"I meant the {int(catalog.years[i])} one")
+                rated = server.call("GET", f"/sessions/{sid}")["ratings"]
+                linked = {str(r["item_id"]) for r in rated}
+            if linked & siblings(catalog, i):            # a same-titled copy is the film
+                continue
+            if not server.has_item(str(catalog.item_ids[i])):
+                print(f"simulate: user {user.uid}'s liked film {catalog.titles[i]!r} is not "
+                      "in the server's catalog; going on without it", file=sys.stderr)
+            else:
                 misheard += 1
                 if os.environ.get("SIMULATE_VERBOSE"):
                     print(f"misheard: 'I loved {words}' -> {q.get('titles')}",
@@ -237,7 +260,7 @@ def converse(server: Server, user: User, kind: str, catalog, max_films: int,
                     f" and {names[-1]}"
                 verb = "is" if len(names) == 1 else "are"
                 say(text.format(said, verb) if "{} {}" in text else text.format(said))
-        if not narrowed and user.genre and turns + 1 < max_turns:
+        if refine and not narrowed and user.genre and turns + 1 < max_turns:
             reply, narrowed = say(f"only {user.genre.lower()} films"), True
         else:
             reply = say("more")
@@ -278,6 +301,8 @@ def main() -> int:
     ap.add_argument("--max-turns", type=int, default=15)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dataset", default="ml-100k")
+    ap.add_argument("--no-refine", action="store_true",
+                    help="skip step 4's narrowing to the users' main genre (to see its cost)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     home = Path(tempfile.mkdtemp(prefix="chatrec-sim-"))
@@ -299,8 +324,8 @@ def main() -> int:
         report = {"eligible_users": len(eligible), "server_ready_s": round(ready, 1)}
         for kind in KINDS:
             t0 = time.perf_counter()
-            results = [converse(server, user, kind, catalog, args.max_films, args.max_turns)
-                       for user in users]
+            results = [converse(server, user, kind, catalog, args.max_films, args.max_turns,
+                                refine=not args.no_refine) for user in users]
             report[kind] = summarise(results) | {"seconds": round(time.perf_counter() - t0, 1)}
         s, st = report["session"]["success"], report["stranger"]["success"]
         report["session_vs_stranger"] = round(s / st, 2) if st else None
@@ -308,7 +333,8 @@ def main() -> int:
             print(json.dumps(report, indent=2))
         else:
             print(f"{len(users)} simulated users (of {len(eligible)} eligible), {args.liked} "
-                  f"liked films told, at most {args.max_films} films / {args.max_turns} turns")
+                  f"liked films told, at most {args.max_films} films / {args.max_turns} turns"
+                  f"{', no genre narrowing' if args.no_refine else ''}")
             for kind in KINDS:
                 r = report[kind]
                 print(f"  {kind:8} success {r['success']:.0%}  turn to hit "

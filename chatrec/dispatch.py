@@ -67,7 +67,13 @@ class Dispatcher:
             query = resolved
         elif query.intent is Intent.CHOOSE:
             return self._choose_without_question(query, state)
-        if query.unknown_title is not None or (query.candidates and not query.item_ids):
+        replaces = (state.pending or {}).get("replaces") if resolved is not None else None
+        if replaces is not None:         # "the 1962 one" after "I loved Cape Fear"
+            reply = self._feedback(query, state, offer_versions=False)
+            reply.effects.retract.append(replaces)
+            i = self.catalog.index_of(replaces)
+            reply.text += f" (Taken back: {self.facts.display[i]}.)"
+        elif query.unknown_title is not None or (query.candidates and not query.item_ids):
             reply = self._unknown_title(query, ctx)
         else:
             reply = self._route(query, state, ctx)
@@ -175,7 +181,8 @@ class Dispatcher:
         return reply
 
     # ---- feedback, facts, explanations ------------------------------------------------------
-    def _feedback(self, query: Query, state: SessionState) -> Reply:
+    def _feedback(self, query: Query, state: SessionState,
+                  offer_versions: bool = True) -> Reply:
         films = resolve_films(query, state, self.facts)
         if films.problem:
             return Reply(films.problem)
@@ -187,6 +194,18 @@ class Dispatcher:
             text, fx = record_seen(films.items, self.facts)
         else:
             text, fx = record_opinions(query, films.items, self.facts, None)
+        first = films.items[0]
+        others = self.facts.other_versions(first) if offer_versions and \
+            len(films.items) == 1 and films.positions == [None] else []
+        # a title alone links to its most-rated version (a typed year picks another),
+        # so that is the case to say so and offer the others
+        if others and self.facts.counts[first] >= max(self.facts.counts[j] for j in others):
+            text += " " + replies.other_versions_note([self.facts.display[j] for j in others],
+                                                      [self.facts.years[j] for j in others])
+            bare = query.with_(item_ids=(), titles=(), item_id=None, title=None, refs=(),
+                               ref=None, candidates=())
+            fx.pending = pending_for(bare, others, self.facts) | {
+                "replaces": str(self.facts.item_ids[first])}
         return Reply(text, [], fx)
 
     def _info(self, query: Query, state: SessionState, ctx: Context) -> Reply:

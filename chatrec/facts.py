@@ -50,12 +50,23 @@ class CatalogFacts:
         self.weighted = bayesian_scores(self.counts, self.means, mu, self.min_votes)
         self.reasons = Reasons(cat, rat, self.display, self.genres, LIKED)
         self._genre_rank: dict[str, dict[int, int]] = {}
+        by_title: dict[str, list[int]] = {}
+        for i, t in enumerate(self.titles):
+            by_title.setdefault(t, []).append(i)
+        # "Cape Fear" (1962 and 1991): films sharing a title, told apart by their year
+        self._same_title = {t: ix for t, ix in by_title.items() if len(ix) > 1}
 
     # ---- per film ------------------------------------------------------------------
     def item(self, i: int) -> dict:
         """The JSON shape of one film (search, lists, session views)."""
         return {"item_id": self.item_ids[i], "title": self.titles[i], "year": self.years[i],
                 "genres": list(self.genres[i])}
+
+    def other_versions(self, i: int) -> list[int]:
+        """The other films with film i's title and another year (a remake, a re-release
+        listed apart); [] for most films."""
+        return [j for j in self._same_title.get(self.titles[i], ())
+                if j != i and self.years[j] != self.years[i]]
 
     def rating_counts(self, i: int) -> list[int]:
         """How many ratings of each whole star (1..5 on MovieLens) the film has."""

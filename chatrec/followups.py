@@ -113,6 +113,9 @@ def answer_pending(query: Query, state: SessionState, facts: CatalogFacts):
                if i is not None]
     chosen = None
     if query.intent is Intent.CHOOSE:
+        if query.topic == "no" and pending.get("replaces") is not None:
+            kept = index_or_none(facts, pending["replaces"])
+            return None, f"OK, {facts.display[kept] if kept is not None else 'as it was'}."
         if query.topic == "no":
             return None, ("OK, none of those. Tell me the title another way, or ask for "
                           "something else.")
@@ -121,6 +124,12 @@ def answer_pending(query: Query, state: SessionState, facts: CatalogFacts):
             return None, (f"I offered {len(options)} option"
                           f"{'s' if len(options) != 1 else ''}: answer 1 to {len(options)}.")
         chosen = options[n - 1]
+    elif query.intent is Intent.REFINE and (query.year_from or query.year_to) and \
+            not query.genres:                     # "the 1962 one", "the older one"
+        lo, hi = query.year_from or -10**6, query.year_to or 10**6
+        fitting = [i for i in options if facts.years[i] and lo <= facts.years[i] <= hi]
+        if len(fitting) == 1:
+            chosen = fitting[0]
     elif query.intent in (Intent.SIMILAR, Intent.INFO) and query.item_ids:
         typed = index_or_none(facts, query.item_ids[0])
         if typed in options:

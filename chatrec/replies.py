@@ -130,6 +130,14 @@ def did_you_mean(options: Sequence[str]) -> str:
             "Answer with the number, 'yes' for the first, or the title.")
 
 
+def other_versions_note(names: Sequence[str], years: Sequence[int | None]) -> str:
+    """After a rating or seen mark of a title that several films share."""
+    year = next((y for y in years if y), None)
+    say = f" say 'the {year} one' if you meant {'that' if len(names) == 1 else 'it'}" \
+        if year else " say its number if you meant it"
+    return f"(There's also {join_words(list(names), 'and')}:{say}.)"
+
+
 def unknown_title(words: str, catalog_line: str, options: Sequence[str]) -> str:
     text = f"I don't know '{words}' - it isn't in my catalog ({catalog_line})."
     if options:

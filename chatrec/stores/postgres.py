@@ -39,7 +39,7 @@ import time
 from urllib.parse import urlsplit, urlunsplit
 
 from chatrec.errors import MissingExtra, NotFound, StoreBusy, StoreUnavailable
-from chatrec.sessions import TRANSCRIPT_KEEP, SessionState, TurnEffects
+from chatrec.sessions import DEFAULT_BUSY_TIMEOUT, TRANSCRIPT_KEEP, SessionState, TurnEffects
 from chatrec.stores.postgres_schema import LOAD, migrate
 from chatrec.stores.postgres_upkeep import PostgresUpkeep
 from chatrec.stores.columns import load as _json, row_updates
@@ -68,7 +68,7 @@ class PostgresSessionStore(PostgresUpkeep):
     blocking = True  # calls wait on the network: the HTTP app runs them in its pool
 
     def __init__(self, url: str, max_connections: int = 8, connect_timeout: float = 5.0,
-                 busy_timeout_ms: int = 1_000):
+                 busy_timeout_ms: int = int(DEFAULT_BUSY_TIMEOUT * 1000)):
         try:
             import psycopg  # noqa: F401
             import psycopg_pool  # noqa: F401
@@ -226,6 +226,9 @@ def _write(cur, sid: str, fx: TurnEffects, now: float, owner) -> None:
     sets = "".join(f", {name} = %s" for name in cols)
     cur.execute(f"UPDATE sessions SET turns = turns + 1, updated = %s{sets} WHERE id = %s",
                 (now, *cols.values(), sid))
+    for table in ("ratings", "seen") if fx.retract else ():
+        cur.executemany(f"DELETE FROM {table} WHERE session_id = %s AND item_id = %s",
+                        [(sid, str(i)) for i in fx.retract])
     if fx.ratings:
         cur.executemany(
             "INSERT INTO ratings (session_id, item_id, rating, at) VALUES (%s, %s, %s, %s) "

@@ -16,7 +16,7 @@ The database is shared by every front door and by several uvicorn worker process
   threads), opened lazily so nothing is inherited across a fork.
 * the schema is created or migrated on open: databases written by an older chatrec
   gain the new columns and tables, and keep their sessions.
-* a bounded busy timeout (CHATREC_SESSIONS_BUSY_TIMEOUT, 1 s): a lock held longer by
+* a bounded busy timeout (CHATREC_SESSIONS_BUSY_TIMEOUT, 50 ms): a lock held longer by
   another process is a typed StoreBusy (HTTP 503 + Retry-After), and inside `no_wait()`
   (the HTTP app's event loop) a call never waits at all.
 * the file is watched: deleted or replaced while running, read-only, or not a SQLite
@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from chatrec.errors import NotFound, StoreBusy, StoreUnavailable
-from chatrec.sessions import TRANSCRIPT_KEEP, SessionState, TurnEffects
+from chatrec.sessions import DEFAULT_BUSY_TIMEOUT, TRANSCRIPT_KEEP, SessionState, TurnEffects
 from chatrec.stores.columns import load as _json, row_updates
 from chatrec.stores.sqlite_upkeep import (
     SQLiteUpkeep, check_file, delete_ids, file_identity, open_error,
@@ -87,7 +87,8 @@ class SQLiteSessionStore(SQLiteUpkeep):
     backend = "sqlite"
     blocking = False  # local file: inside no_wait() a call never waits (module docstring)
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = 1_000):
+    def __init__(self, path: str | Path,
+                 busy_timeout_ms: int = int(DEFAULT_BUSY_TIMEOUT * 1000)):
         self.path = Path(path)
         self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
@@ -255,6 +256,9 @@ class SQLiteSessionStore(SQLiteUpkeep):
         if row is None:  # someone else's session: to this caller it does not exist
             raise NotFound(f"unknown session {sid!r}")
         turn_no = row[0]
+        for table in ("ratings", "seen") if fx.retract else ():
+            conn.executemany(f"DELETE FROM {table} WHERE session_id = ? AND item_id = ?",
+                             [(sid, str(i)) for i in fx.retract])
         if fx.ratings:
             conn.executemany(
                 "INSERT INTO ratings (session_id, item_id, rating, at) VALUES (?, ?, ?, ?) "

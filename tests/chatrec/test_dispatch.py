@@ -169,3 +169,78 @@ def test_help_lists_catalog_genres(d):
     text = run(d, Query(Intent.HELP)).text
     assert "Genres I know: Action, Animation" in text
     assert re.search(r"'movies like [^']+'", text)
+
+
+# ---- a title two films share ("Cape Fear", 1962 and 1991) ---------------------------------
+@pytest.fixture(scope="module")
+def remakes():
+    from chatrec.bundle import Bundle
+    from models.popularity import Popularity
+    from tests.chatrec.fakes import FakeMF, FakeSimilar
+    from tests.factories import make_catalog, make_ratings
+
+    cat = make_catalog(["Cape Fear", "Cape Fear", "Fargo"], years=[1962, 1991, 1996],
+                       genres=[("Thriller",)] * 3, links=[()] * 3, item_ids=[10, 20, 30])
+    rows = [(u, i, 4.0) for u in range(6) for i in (1, 2)] + [(0, 0, 4.0), (1, 0, 3.0)]
+    rat = make_ratings(rows, 3)            # the 1991 film is the more rated one
+    sim = FakeSimilar().fit(rat, cat)
+    models = {"fake-similar": sim, "fake-mf": FakeMF(sim).fit(rat, cat),
+              "popularity": Popularity(C=2.0).fit(rat, cat)}
+    return Dispatcher(Bundle("tiny", cat, rat, models, routes={
+        "recommend": "fake-mf", "similar": "fake-similar", "popular": "popularity"}))
+
+
+def _turns(d, *queries):
+    """Run queries as consecutive turns of one session; the replies."""
+    state, out = SessionState("s"), []
+    for q in queries:
+        r = d.handle(q, state, Context())
+        fx = r.effects
+        for i in fx.retract:
+            state.ratings.pop(i, None)
+            state.seen.discard(i)
+        state.ratings.update(fx.ratings)
+        state.seen.update(fx.seen)
+        state.pending = fx.pending
+        out.append(r)
+    return out
+
+
+LOVED_CAPE_FEAR = Query(Intent.RATE, title="Cape Fear", item_id=20, rating=5.0)
+
+
+def test_a_title_alone_takes_the_most_rated_version_and_offers_the_other(remakes):
+    r = _turns(remakes, LOVED_CAPE_FEAR)[0]
+    assert r.effects.ratings == [("20", 5.0)]
+    assert r.text.endswith("(There's also Cape Fear (1962): say 'the 1962 one' if you "
+                           "meant that.)")
+    assert r.effects.pending["candidates"] == ["10"] and r.effects.pending["replaces"] == "20"
+
+
+@pytest.mark.parametrize("answer", [
+    Query(Intent.REFINE, year_from=1962, year_to=1962),     # "I meant the 1962 one"
+    Query(Intent.REFINE, year_to=1968),                     # "the older one"
+    Query(Intent.CHOOSE, ref=1, topic="yes"),               # "yes"
+])
+def test_the_other_version_moves_the_rating(remakes, answer):
+    first, second = _turns(remakes, LOVED_CAPE_FEAR, answer)
+    assert second.effects.ratings == [("10", 5.0)] and second.effects.retract == ["20"]
+    assert "Cape Fear (1962) (5/5)" in second.text and "Taken back: Cape Fear (1991)" \
+        in second.text
+    assert second.effects.pending is None           # not offered back again
+
+
+def test_no_keeps_the_version_taken_and_a_seen_mark_moves_too(remakes):
+    _, kept = _turns(remakes, LOVED_CAPE_FEAR, Query(Intent.CHOOSE, topic="no"))
+    assert kept.text == "OK, Cape Fear (1991)." and not kept.effects.retract
+    seen = Query(Intent.SEEN, title="Cape Fear", item_id=20)
+    _, moved = _turns(remakes, seen, Query(Intent.REFINE, year_from=1962, year_to=1962))
+    assert moved.effects.seen == ["10"] and moved.effects.retract == ["20"]
+
+
+def test_a_typed_year_or_another_film_offers_nothing(remakes):
+    older = Query(Intent.RATE, title="Cape Fear", item_id=10, rating=5.0)   # "(1962)"
+    fargo = Query(Intent.RATE, title="Fargo", item_id=30, rating=5.0)
+    for q in (older, fargo):
+        r = _turns(remakes, q)[0]
+        assert "There's also" not in r.text and r.effects.pending is None

@@ -60,6 +60,14 @@ def test_effects_merge_and_rerating_replaces(store):
     assert list(s.ratings) == ["2", "1"]  # rating order: the latest last
 
 
+def test_retract_takes_back_a_rating_and_a_seen_mark_before_the_new_ones(store):
+    store.apply("a", TurnEffects(ratings=[("1", 5.0), ("2", 4.0)], seen=["3", "4"]))
+    store.apply("a", TurnEffects(retract=["1", "3"], ratings=[("5", 5.0)], seen=["6"]))
+    store.apply("a", TurnEffects(retract=["6"], seen=["6"]))    # the same turn puts it back
+    s = store.get("a")
+    assert s.ratings == {"2": 4.0, "5": 5.0} and s.seen == {"4", "6"}
+
+
 def test_page_only_update_keeps_last_query_and_items(store):
     store.apply("a", TurnEffects(last_query={"intent": "similar"}, set_last_query=True,
                                  page=1, last_items=["4"]))
