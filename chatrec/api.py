@@ -55,7 +55,8 @@ from chatrec.errors import (
 )
 from chatrec.limits import RequestLimits
 from chatrec.listener import quiet_accept_errors
-from chatrec.service import UNSET, ChatService, build_service, warm_up_parser
+from chatrec.service import UNSET, ChatService, build_service
+from chatrec.warmup import warm_up_models, warm_up_parser
 from chatrec.sessions import SESSION_ID_PATTERN
 from chatrec.settings import ServerSettings
 from intents.query import MAX_K, MIN_K
@@ -328,4 +329,5 @@ def app_factory() -> "FastAPI":
                             parser_spec=os.environ.get("CHATREC_PARSER"),
                             client_session_ids=settings.client_session_ids)
     warm_up_parser(service.parser)
+    warm_up_models(service.bundle)  # each worker, before its first request
     return create_app(service, settings)

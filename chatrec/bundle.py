@@ -3,6 +3,7 @@
 Built or loaded by `chatrec.training.load_or_train`; used read-only by dispatch."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
@@ -22,12 +23,13 @@ DIVERSIFIED = {"recommend": False, "popular": True}
 
 class LazyModels(Mapping):
     """name -> fitted model, where some models are loaded from their artifact on first
-    access: a chat start needs the three route models, not all ten (each load is a
-    file read plus rebuilt sparse indexes)."""
+    access: a request needs its route's model, not all ten (each load imports the
+    model's module and scipy.sparse, reads the file and rebuilds sparse indexes)."""
 
     def __init__(self, models: dict[str, Recommender] | None = None):
         self._models: dict[str, Recommender] = dict(models or {})
         self._loaders: dict[str, Callable[[], Recommender]] = {}
+        self._lock = threading.RLock()  # the HTTP app's thread pool may ask at once
 
     def __setitem__(self, name: str, model: Recommender) -> None:
         self._loaders.pop(name, None)
@@ -40,7 +42,10 @@ class LazyModels(Mapping):
 
     def __getitem__(self, name: str) -> Recommender:
         if name not in self._models and name in self._loaders:
-            self._models[name] = self._loaders.pop(name)()
+            with self._lock:
+                if name not in self._models:  # another thread may have loaded it
+                    self._models[name] = self._loaders[name]()
+                    del self._loaders[name]
         return self._models[name]
 
     def __iter__(self) -> Iterator[str]:

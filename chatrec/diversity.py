@@ -28,12 +28,13 @@ def diversity_weights(fitted: dict, routes: dict, status: dict, previous: dict,
     out = {}
     for route, keep_order in DIVERSIFIED.items():
         name = routes.get(route)
-        if name is None or not hasattr(fitted.get(similar), "item_vectors"):
-            continue
         old = previous.get(route) or {}
         unchanged = {status.get(name), status.get(similar)} == {"up to date"}
-        if old.get("model") == name and old.get("vectors") == similar and unchanged:
+        if name is not None and old.get("model") == name and old.get("vectors") == similar \
+                and unchanged:  # kept without loading either model
             out[route] = old
+            continue
+        if name is None or not hasattr(fitted.get(similar), "item_vectors"):
             continue
         progress(0, 1, f"choosing the {route} route's diversity weight")
         try:

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +69,7 @@ class Source:
 
 def _download(url: str, target: Path, timeout: float, say: Say) -> Path:
     """Stream `url` to `target` with a short connect timeout and progress on stderr."""
+    import urllib.request  # deferred: ~15 ms (http.client, email) a start does not need
     say(f"downloading {url}")
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response, open(target, "wb") as out:

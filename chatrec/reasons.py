@@ -4,15 +4,16 @@ threshold), "same director and cast; shares Sci-Fi; liked by the same people" fo
 films like a seed, and otherwise the evidence that holds ("people with your taste
 rate it highly: 4.12 average from 390 ratings").
 
-Precomputed once per bundle: an item x user "liked" matrix with unit rows (the
-cosine of two rows says how much the same people liked both films).
+Built once per bundle, on the first list of similar films: an item x user "liked"
+matrix with unit rows (the cosine of two rows says how much the same people liked both
+films).
 """
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 import numpy as np
-import scipy.sparse as sp
 
 from chatrec import replies
 from intents.text import norm
@@ -24,6 +25,7 @@ CO_LIKE_COSINE = 0.35
 
 
 def _unit_rows(m):
+    import scipy.sparse as sp  # deferred (~0.1 s): only the similar route's reasons use it
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     return (sp.diags(np.divide(1.0, norms, out=np.zeros(m.shape[0]), where=norms > 0)) @ m)
 
@@ -60,18 +62,23 @@ def _title_words(title: str) -> tuple[list[str], list[str]]:
 class Reasons:
     def __init__(self, catalog: Catalog, ratings: Ratings, display: list[str],
                  genres: list[list[str]], liked_at: float):
-        n = len(catalog)
         self.titles = [str(t) for t in catalog.titles]
         self.display, self.genres, self.liked_at = display, genres, liked_at
         self.counts = ratings.item_counts()
         self.means = ratings.item_means()
         self.links = ([frozenset(ls) for ls in catalog.links]
                       if catalog.links is not None else None)
-        liked = ratings.values >= liked_at
+        self._ratings = ratings
+
+    @cached_property
+    def like_rows(self):
+        """item x user "liked" matrix with unit rows; built on the first similar list."""
+        import scipy.sparse as sp  # deferred (~0.1 s): a start that lists nothing skips it
+        r = self._ratings
+        liked = r.values >= self.liked_at
         m = sp.csr_matrix((np.ones(int(liked.sum()), dtype=np.float32),
-                           (ratings.items[liked], ratings.users[liked])),
-                          shape=(n, ratings.n_users))
-        self.like_rows = _unit_rows(m).tocsr()
+                           (r.items[liked], r.users[liked])), shape=(r.n_items, r.n_users))
+        return _unit_rows(m).tocsr()
 
     def personal(self, idx, liked: np.ndarray, liked_values: np.ndarray, similarity,
                  threshold: float) -> list[str]:

@@ -271,34 +271,20 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     """Load (on first run: fetch and train, reporting progress) the bundle, build the
     parser, open the sessions store (`sessions_path`, else $CHATREC_SESSIONS_URL, else
     the data home's SQLite file)."""
+    from chatrec.home import artifacts_dir
     from chatrec.parsers import build_parser
+    from chatrec.title_index import use_cached_title_index
     from chatrec.training import load_or_train
+    from chatrec.warmup import single_thread_blas
 
     bundle = load_or_train(dataset=dataset, progress=progress)
-    parser = build_parser(parser_spec, bundle.catalog, bundle.ratings)
+    view = title_catalog(bundle.catalog, bundle.ratings)
+    use_cached_title_index(view, artifacts_dir(bundle.dataset))
+    parser = build_parser(parser_spec, view)
     experiments = Experiments.from_env().check(bundle.models)  # before opening the store
     single_thread_blas()
     return ChatService(bundle, parser, open_store(sessions_path),
                        client_session_ids=client_session_ids, experiments=experiments)
-
-
-def warm_up_parser(parser) -> None:
-    """Let a parser that talks to a server (the LLM) send its first, slow call in the
-    background now, so the first user does not pay for the cold prompt."""
-    warm = getattr(parser, "warm_up", None)
-    if callable(warm):
-        warm()
-
-
-def single_thread_blas() -> None:
-    """Serve with one BLAS thread per process. A turn's linear algebra is tiny
-    (a k x k fold-in solve); waking a BLAS thread pool for it costs more than the
-    work and made p99 jump to 10+ ms. Concurrency comes from workers instead."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # optional: only a latency optimisation
-        return
-    threadpool_limits(limits=1, user_api="blas")
 
 
 __all__ = ["ChatService", "build_service", "NotFound", "validate_message"]

@@ -6,8 +6,12 @@ artifacts were built from. A model's artifact is reused only when all of these m
 
 - the data fingerprint: a sha256 of the loaded ratings and catalog themselves, so any
   change to the data (a re-fetch, an edited file) retrains everything;
-- the model's signature: class, default hyperparameters and a hash of its source file,
-  so changing a model's code or defaults retrains that model (and only that one).
+- the model's signature: class, default hyperparameters and a hash of its source files,
+  so changing a model's code or defaults retrains that model (and only that one);
+  chatrec/signatures.py checks it without importing the model where it can.
+
+Reused models load on first use (`LazyModels`): a start reads no artifact and imports
+no model module until a request's route needs that model.
 
 A missing or corrupt artifact retrains that model with a logged warning instead of
 failing. Models whose module does not exist yet (a colleague's model not yet written)
@@ -17,9 +21,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import inspect
-import sys
-from types import ModuleType
 import json
 import logging
 import platform
@@ -33,6 +34,7 @@ from chatrec import __version__
 from chatrec.bundle import DEFAULT_ROUTES, Bundle, LazyModels
 from chatrec.diversity import diversity_weights
 from chatrec.home import active_dataset, artifacts_dir, write_json_atomic
+from chatrec.signatures import registry_signature, unchanged_without_import
 from models.base import Recommender
 from models.data import Catalog, Ratings
 from models.errors import ArtifactError
@@ -78,45 +80,6 @@ def available_models(names: Iterable[str] | None = None) -> tuple[dict[str, type
     return ok, missing
 
 
-def model_signature(cls: type[Recommender]) -> dict:
-    """What must match for a saved artifact of `cls` to be reused."""
-    obj = cls()
-    params = {p: getattr(obj, p) for p in cls._params}
-    try:
-        h = hashlib.sha256()
-        for f in _model_sources(sys.modules[cls.__module__]):
-            h.update(_file_digest(f, f.stat().st_mtime_ns))
-        code = h.hexdigest()[:16]
-    except (OSError, TypeError, KeyError):
-        code = "unknown"
-    return {"class": f"{cls.__module__}:{cls.__qualname__}",
-            "params": json.loads(json.dumps(params, default=str)), "code": code}
-
-
-@functools.lru_cache(maxsize=256)
-def _file_digest(path: Path, mtime_ns: int) -> bytes:
-    """sha256 of a source file, read once per process (per modification time)."""
-    return hashlib.sha256(path.read_bytes()).digest()
-
-
-def _model_sources(module: ModuleType) -> list[Path]:
-    """The source files of `module` and every `models.*` module it uses, transitively,
-    so a change in a shared solver (models/als.py) also retrains the models using it."""
-    seen: dict[str, Path] = {}
-    todo = [module]
-    while todo:
-        mod = todo.pop()
-        if mod.__name__ in seen or not mod.__name__.startswith("models"):
-            continue
-        seen[mod.__name__] = Path(inspect.getsourcefile(mod))
-        for value in vars(mod).values():
-            dep = value if isinstance(value, ModuleType) else sys.modules.get(
-                getattr(value, "__module__", None) or "")
-            if dep is not None and dep.__name__ not in seen:
-                todo.append(dep)
-    return [seen[k] for k in sorted(seen)]
-
-
 def _versions() -> dict:
     # package metadata, not `import sklearn`: that import alone costs ~1 s per start
     from importlib.metadata import version
@@ -158,8 +121,8 @@ def fit_one(name: str, cls: type[Recommender], catalog: Catalog, ratings: Rating
     model = cls().fit(ratings, catalog)
     seconds = time.perf_counter() - t0
     path = model.save(directory / f"{name}.npz")
-    entry = {**model_signature(cls), "file": path.name, "fit_seconds": round(seconds, 4),
-             "bytes": path.stat().st_size}
+    entry = {**registry_signature(name, cls), "file": path.name,
+             "fit_seconds": round(seconds, 4), "bytes": path.stat().st_size}
     describe = getattr(model, "describe", None)
     if callable(describe):
         entry["learned"] = describe()
@@ -189,30 +152,31 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
     directory = artifacts_dir(dataset)
     fingerprint = data_fingerprint(catalog, ratings)
     wanted = list(models) if models is not None else list(MODELS)
-    classes, missing = available_models(wanted)
-    for name, why in missing.items():
-        log.warning("skipping model %s: %s", name, why)
-
     old = read_manifest(directory) or {}
     same_data = old.get("fingerprint") == fingerprint
     entries = dict(old.get("models", {})) if same_data else {}
     fitted = LazyModels()
     failed: dict[str, str] = {}
+    missing: dict[str, str] = {}
     status: dict[str, str] = {}
-    total = len(classes)
-    eager = set(DEFAULT_ROUTES.values())  # the rest loads on first use
-    for done, (name, cls) in enumerate(classes.items()):
-        entry = entries.get(name)
-        if not force and name not in eager and _valid(cls, entry, directory):
-            fitted.defer(name, lambda cls=cls, f=directory / entry["file"]: cls.load(f))
-            status[name] = "up to date"
+    total = len(wanted)
+
+    def reuse(name: str, entry: dict) -> None:  # loaded when a request first needs it
+        entries[name], status[name] = entry, "up to date"
+        fitted.defer(name, functools.partial(_load_or_refit, name, entry["file"],
+                                             directory, catalog, ratings))
+
+    for done, name in enumerate(wanted):
+        if not force and (entry := _reusable(name, entries.get(name), directory)):
+            reuse(name, entry)
             progress(done + 1, total, f"{name} up to date")
             continue
-        if not force and (model := _reuse(name, cls, entry, directory)) is not None:
-            fitted[name] = model
-            status[name] = "up to date"
-            progress(done + 1, total, f"{name} up to date")
+        classes, why = available_models([name])
+        if name not in classes:
+            missing.update(why)
+            log.warning("skipping model %s: %s", name, why[name])
             continue
+        cls = classes[name]
         progress(done, total, f"fitting {name}")
         try:
             fitted[name], entries[name] = fit_one(name, cls, catalog, ratings, directory)
@@ -227,19 +191,22 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
     for name, entry in list(entries.items()):
         if name in fitted or name in failed or models is None:
             continue
-        cls = available_models([name])[0].get(name)
-        if cls is not None and (model := _reuse(name, cls, entry, directory)) is not None:
-            fitted[name] = model
-            status[name] = "up to date"
+        if entry := _reusable(name, entry, directory):
+            reuse(name, entry)
     entries = {n: e for n, e in entries.items() if n in fitted}
     routes = choose_routes(fitted)
     previous = old.get("diversity", {}) if same_data else {}
     diversity = diversity_weights(fitted, routes, status, previous, catalog, ratings, progress)
+    # the library versions that built the artifacts: kept while nothing is refitted
+    # (reading package metadata also costs ~15 ms of every start)
+    versions = old.get("versions") if same_data and "trained" not in status.values() \
+        else None
+    versions = versions or _versions()
     manifest = {
         "format": FORMAT, "dataset": dataset, "fingerprint": fingerprint,
         "dataset_fingerprint": _dataset_fingerprint(dataset) if data is None else None,
         "ratings": len(ratings), "users": ratings.n_users, "items": len(catalog),
-        "versions": _versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "versions": versions, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "models": entries, "skipped": missing, "failed": failed, "routes": routes,
         "diversity": diversity,
     }
@@ -263,28 +230,38 @@ def _dataset_fingerprint(dataset: str):
         return None
 
 
-def _valid(cls: type[Recommender], entry: dict | None, directory: Path) -> bool:
-    """The manifest entry matches the code and its file exists (not yet read)."""
+def _reusable(name: str, entry: dict | None, directory: Path) -> dict | None:
+    """The manifest entry when the artifact of `name` exists and matches the code (see
+    chatrec/signatures.py; refreshed when checking it needed the import), else None."""
     if not entry or not (directory / entry.get("file", "")).is_file():
-        return False
-    sig = model_signature(cls)
-    return all(entry.get(k) == sig[k] for k in ("class", "params", "code"))
-
-
-def _reuse(name: str, cls: type[Recommender], entry: dict | None,
-           directory: Path) -> Recommender | None:
-    """The saved model when its manifest entry matches the code, else None."""
-    if not entry:
         return None
-    sig = model_signature(cls)
+    if unchanged_without_import(name, entry):
+        return entry
+    try:
+        sig = registry_signature(name, model_class(name))
+    except (ImportError, AttributeError):
+        return None  # the module is gone: reported as skipped by the caller
     if any(entry.get(k) != sig[k] for k in ("class", "params", "code")):
         log.info("artifact %s is stale (code or hyperparameters changed); retraining", name)
         return None
+    return {**entry, **sig}
+
+
+def _load_or_refit(name: str, file: str, directory: Path, catalog: Catalog,
+                   ratings: Ratings) -> Recommender:
+    """A reused model, loaded when first used (LazyModels): a start reads no artifact
+    and imports no model module until a request's route needs it. An unreadable
+    artifact (corrupt, NaN) is refitted and saved again, with a warning."""
+    cls = model_class(name)
     try:
-        return cls.load(directory / entry.get("file", f"{name}.npz"))
+        return cls.load(directory / file)
     except ArtifactError as e:
         log.warning("artifact %s is unreadable (%s); retraining it", name, e)
-        return None
+    try:
+        return fit_one(name, cls, catalog, ratings, directory)[0]
+    except Exception as e:  # noqa: BLE001 - reported as the artifact problem it is
+        raise ArtifactError(f"artifact {name} is unreadable and retraining it failed: "
+                            f"{type(e).__name__}: {e}") from e
 
 
 def load_or_train(dataset: str | None = None, progress: Progress | None = None,

@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-import scipy.sparse as sp
 
 #: weights tried by `choose_weight` (0 = no re-rank)
 WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
@@ -34,6 +33,7 @@ def cosines(vectors) -> np.ndarray:
 
     Sparse rows stay sparse: densifying thousands of feature columns per list, and a
     threaded BLAS call per list, cost far more than the n x n result."""
+    import scipy.sparse as sp  # deferred: this module is imported by every start
     if sp.issparse(vectors):
         g = np.asarray((vectors @ vectors.T).toarray(), np.float64)
     else:

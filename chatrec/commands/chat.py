@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     # Imports are deferred so that `chatrec --help` stays instant.
     from chatrec import repl
     from chatrec.home import data_home
-    from chatrec.service import build_service, warm_up_parser
+    from chatrec.service import build_service
+    from chatrec.warmup import warm_up_models, warm_up_parser
     from models.progress import LazyProgress
     from chatrec.sessions import validate_session_id
 
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if not repl.is_interactive():
         return repl.run_plain(state)
     warm_up_parser(service.parser)      # the LLM reads its long prompt while you type
+    warm_up_models(service.bundle, background=True)  # and the route models load
     catalog = service.bundle.catalog
     banner = (f"chatrec — {service.bundle.dataset}, {len(catalog):,} films. "
               "Type /help for commands, Tab to complete titles, Ctrl-D to quit.")

@@ -88,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     from chatrec.api import create_app
     from chatrec.home import active_dataset
     from chatrec.listener import GuardedH11Protocol, bind, raise_file_limit
-    from chatrec.service import build_service, warm_up_parser
+    from chatrec.service import build_service
+    from chatrec.warmup import warm_up_models, warm_up_parser
     from models.progress import StderrProgress
 
     if not 0 <= args.port <= 65535:
@@ -118,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
     config.body_timeout = settings.body_timeout
     if single:
         warm_up_parser(service.parser)
+        warm_up_models(service.bundle)  # before the first request, not during it
         uvicorn.Server(config).run(sockets=[sock])
     else:
         del service  # the workers load their own copies

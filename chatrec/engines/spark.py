@@ -125,7 +125,7 @@ def fit_spark_models(spark, df, names, ratings: Ratings, catalog: Catalog, direc
                      progress: Progress = silent) -> dict[str, dict]:
     """Fit `names` (of SPARK_MODELS) on the Spark DataFrame, save each into `directory`;
     returns {name: manifest entry}."""
-    from chatrec.training import model_signature
+    from chatrec.signatures import registry_signature
     from models.engines import spark_als
     from models.registry import model_class
 
@@ -150,7 +150,7 @@ def fit_spark_models(spark, df, names, ratings: Ratings, catalog: Catalog, direc
                             "part and the blend settings chosen on an inner time split")
         seconds = time.perf_counter() - t0
         path = model.save(directory / f"{name}.npz")
-        entries[name] = {**model_signature(cls), "file": path.name,
+        entries[name] = {**registry_signature(name, cls), "file": path.name,
                          "fit_seconds": round(seconds, 4), "bytes": path.stat().st_size,
                          "engine": "spark", "spark": {"computed": computed, "als": params}}
         if callable(getattr(model, "describe", None)):

@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from models.errors import UnknownItem, UnknownUser
+
+if TYPE_CHECKING:  # imported where a matrix is built: `import scipy.sparse` costs ~0.1 s
+    import scipy.sparse as sp
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,6 +120,7 @@ class Ratings:
     def csr(self) -> sp.csr_matrix:
         """users x items CSR of rating values (cached)."""
         if "csr" not in self._cache:
+            import scipy.sparse as sp  # deferred: a start that needs no matrix skips it
             m = sp.csr_matrix(
                 (self.values.astype(np.float32), (self.users, self.items)), shape=self.shape
             )

@@ -81,16 +81,38 @@ def test_changed_data_retrains(home):
     assert top[0] % 2 == 1
 
 
-def test_changed_hyperparameters_retrain_only_that_model(home, monkeypatch):
+@pytest.mark.parametrize("change", ["params of an entry without sources", "code"])
+def test_changed_hyperparameters_retrain_only_that_model(home, monkeypatch, change):
+    """An entry whose source files hash differently (the defaults live in them), or an
+    older entry (no recorded sources) whose defaults differ, retrains that model."""
     train()
     d = artifacts_dir("tiny")
     manifest = json.loads((d / "manifest.json").read_text())
-    manifest["models"]["content"]["params"] = {"weights": {"genre": 9.0}}  # an old setting
+    entry = manifest["models"]["content"]
+    if change == "code":
+        entry["code"] = "0" * 16  # built by other code
+    else:
+        entry["params"] = {"weights": {"genre": 9.0}}  # an old setting
+        del entry["sources"]
     (d / "manifest.json").write_text(json.dumps(manifest))
     _, report = training.train_report("tiny", models=MINE, data=tiny_data(), force=False)
     status = {n: e["status"] for n, e in report["models"].items()}
     assert status.pop("content") == "trained"
     assert set(status.values()) == {"up to date"}
+
+
+def test_a_start_imports_no_model_until_its_route_is_used(home, monkeypatch):
+    """Reused artifacts are checked from their recorded source files and loaded on
+    first use, so a start imports no model module (they import scipy.sparse)."""
+    train()
+    imported = []
+    real = training.model_class
+    monkeypatch.setattr(training, "model_class", lambda name: imported.append(name) or real(name))
+    bundle, report = training.train_report("tiny", models=MINE, data=tiny_data(), force=False)
+    assert imported == [] and set(bundle.models) == set(MINE)
+    assert {e["status"] for e in report["models"].values()} == {"up to date"}
+    assert bundle.route("similar").similar_items(0, 3)[0].size == 3
+    assert imported == ["hybrid"]
 
 
 def test_corrupt_artifact_retrains_with_a_warning(home, caplog):

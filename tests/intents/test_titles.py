@@ -77,3 +77,16 @@ def test_title_forms():
     assert canon == ["die hard"]
     canon, _ = title_forms("Heat (1995)")  # ml-latest style year suffix
     assert canon == ["heat"]
+
+
+def test_a_matcher_from_its_saved_state_matches_the_same(tiny):
+    """state() survives JSON (how chatrec caches it) and gives the same answers."""
+    import json
+    built = TitleMatcher(tiny)
+    state = json.loads(json.dumps(built.state()))
+    restored = TitleMatcher(tiny, state)
+    for text in ("the godfather", "godfather part 2", "willy wonka", "star wors", "se7en",
+                 "magnificent", "star", "nothing like this at all"):
+        assert restored.match(text) == built.match(text), text
+    assert restored.contained("the chocolate factory one") == \
+        built.contained("the chocolate factory one")
