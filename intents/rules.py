@@ -112,7 +112,7 @@ class RuleParser:
         that missing data). Names that are titles are films (intents/people.py)."""
         if query.topic is not None or not any(ch.isupper() for ch in raw[1:]):
             return query                  # no capitalised name after the first letter
-        found = person_topic(raw, self._is_title)
+        found = person_topic(raw, self._is_title, self._is_request_word)
         if found is None or (slot and slot.mentions and any(
                 f.match is not None and f.match.index is not None for f in slot.mentions)
                 and query.intent is not Intent.SIMILAR):
@@ -120,12 +120,19 @@ class RuleParser:
         topic, as_taste = found
         if as_taste and query.titles:
             return query                  # "for fans of Star Trek: First Contact": a film
-        if query.intent in (Intent.UNKNOWN, Intent.GREET, Intent.HELP) or (
-                as_taste and not (query.genres or query.exclude_genres or query.year_from
-                                  or query.year_to or query.titles or query.refs)):
+        # the person is the whole request ("anything with Tom Hanks?", "movies
+        # directed by Hitchcock", "what would a Tarantino fan like"): a list would
+        # silently drop them, so it is a question about the missing data
+        bare = not (query.genres or query.exclude_genres or query.year_from
+                    or query.year_to or query.titles or query.refs)
+        if query.intent in (Intent.UNKNOWN, Intent.GREET, Intent.HELP) or (bare and (
+                as_taste or query.intent in (Intent.RECOMMEND, Intent.POPULAR))):
             return query.with_(intent=Intent.INFO, topic=topic, rating=None, ratings=(),
                                unknown_title=None, candidates=())   # a taste, no film
         return query.with_(topic=topic)
+
+    def _is_request_word(self, word: str) -> bool:
+        return word in self._genre_words or word in cues.GENERIC or word in cues.CUE_WORDS
 
     def _is_title(self, name: str) -> bool:
         return self.titles.exact(name) is not None or self.titles.prefix(name) is not None
