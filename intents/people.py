@@ -62,4 +62,6 @@ def person_topic(raw: str, is_title, is_word=lambda w: False) -> tuple[str, bool
 def _is_name(name: str, is_title, is_word) -> bool:
     """A person's name: not a film's title and holds no request word ("with Sci-Fi
     Elements", "with Good Vibes")."""
-    return bool(name) and not is_title(name) and not any(is_word(w) for w in name.split())
+    words = name.split()
+    joined = [a + b for a, b in zip(words, words[1:])]      # "sci fi" is the genre "scifi"
+    return bool(name) and not is_title(name) and not any(map(is_word, words + joined))

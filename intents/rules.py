@@ -192,6 +192,8 @@ class RuleParser:
             return Intent.HELP
         if talk.OUT_OF_REACH.search(rest) and not cons.any:
             return Intent.UNKNOWN                     # "any movies with subtitles?"
+        if talk.NOT_FILMS.search(rest) and not _FILM_NOUN.search(rest):
+            return Intent.UNKNOWN                     # "recommend a funny book"
         if cues.GREET_ONLY.search(rest):
             return Intent.GREET                       # "hey there movie bot"
         if cues.MORE.search(rest):
@@ -267,6 +269,8 @@ class RuleParser:
             fields["rank_by"] = "count" if talk.BY_COUNT.search(c) else "rating"
         if intent is Intent.REFINE and talk.FEWER.search(c):
             fields["fewer"] = True
+        if intent is Intent.UNKNOWN:
+            count = None                  # "what's 2+2", "7 times 8": no count of films
         k, _ = clamp_k(DEFAULT_K if count is None else count)
         return Query(intent, k=k, k_requested=count, genres=cons.genres,
                      exclude_genres=cons.exclude, year_from=cons.year_from,

@@ -110,6 +110,10 @@ class SlotFinder:
             mentions = self.link.resolve_list(m, s, len(m.words), strict=True)
         if not mentions:
             mentions = self._sentinels(m)
+        if not mentions:       # "what makes you think I'd like the second one": a
+            mentions = [       # position said anywhere in the question
+                Mention(None, r[0], i, r[1]) for i in range(len(m.words))
+                if (r := ref_at(m.words, i, pronouns=False)) is not None][:1]
         return Slot("why", mentions)
 
     def _info(self, m: Message, core) -> Slot | None:

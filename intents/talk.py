@@ -42,7 +42,7 @@ WHY = re.compile(
     r"end\s+up\s+with|pick|choose|get\s+to)\b")
 # where the film of a why-question starts: "why did you recommend X", "why X"
 WHY_TARGET = re.compile(
-    r"\b(?:why|how\s+come|explain|reasons?\s+(?:for|behind)|what\s+makes|what\s+(?:made|led|"
+    r"\b(?:why(?:'d|'s|\s+would)?|how\s+come|explain|reasons?\s+(?:for|behind)|what\s+makes|what\s+(?:made|led|"
     r"prompted)|how(?:'d|\s+did))\s+"
     r"(?:(?:did|do|would|have|are|is)\s+)?(?:(?:you|u)\s+)?(?:to\s+)?(?:(?:recommend|suggest|pick|"
     r"choose|show|include|list|put|give|picked|chose|suggested|recommended|come\s+up\s+with|"
@@ -113,6 +113,15 @@ OUT_OF_REACH = re.compile(
     r"box\s+office|netflix|hulu|streaming|(?:who|what|which\s+\w+)\s+won|best\s+picture|"
     r"academy\s+awards?)\b")
 
+#: other media, and sums: a chat about films cannot answer "recommend a good book" or
+#: "what's 2+2"; unless a film is asked for too, such a message is `unknown` (a list of
+#: films would silently drop what was asked, and "2+2" is no count)
+NOT_FILMS = re.compile(
+    r"\b(?:books?|novels?|audiobooks?|songs?|albums?|music|playlists?|podcasts?|"
+    r"tv\s+(?:shows?|series)|television|restaurants?|recipes?|(?:video|board)\s+games?|"
+    r"bands?|comic\s+books?|places\s+to\s+eat)\b"
+    r"|\d\s*[+*×÷^=]\s*\d|\b\d+\s+(?:plus|times|minus|divided\s+by|multiplied\s+by)\s+\d")
+
 # -- seen ------------------------------------------------------------------------------
 SEEN = re.compile(
     r"(?:^|\b(?:i|we|i've|ive|we've|i\s+have|we\s+have|already|just|yeah|yes)\s+)"
@@ -135,7 +144,13 @@ REFINE = re.compile(
 REFINE_WEAK = re.compile(
     r"^\W*(?:but|and|now|ok|okay|any|maybe|hmm+|then|also|actually|so|well)\b")
 FEWER = re.compile(r"\b(?:fewer|less\s+(?:of\s+them|films|movies|picks|options|results))\b"
-                   r"|^\W*(?:fewer|less)\W*$|\bnot\s+so\s+many\b|\btoo\s+many\b")
+                   r"|^\W*(?:fewer|less)\W*$|\bnot\s+so\s+many\b|\btoo\s+many\b"
+                   # the list itself made smaller: "shorter list", "a smaller list please",
+                   # "cut the list down", "trim it"
+                   r"|\b(?:shorter|smaller|shorten|trim|cut\s+down)\s+(?:the\s+|that\s+|this\s+|"
+                   r"a\s+)?(?:list|it|them|those|results|picks)\b"
+                   r"|\b(?:a\s+)?(?:shorter|smaller)\s+(?:one|set|selection)\b"
+                   r"|\bcut\s+(?:the\s+list|it|them)\s+down\b")
 
 # -- top-rated vs most-watched ---------------------------------------------------------------
 BY_COUNT = re.compile(
