@@ -127,6 +127,11 @@ SENTIMENT_AFTER = [
     for score, words in ((s_, "|".join(filter(None, (_ADJ[s_], _NOUNS.get(s_))))) for s_ in _ADJ)
 ] + [
     (1.0, re.compile(_CLAUSE_SPAN + r"\s+(?:sucked|sucks|stank|stinks|blows)\b")),
+    # "too <adjective> for me" is a verdict whatever the adjective: "Scream was way too
+    # gory for me", "Fargo is a bit too slow for my taste" (the adjective is no genre ask)
+    (2.0, re.compile(_CLAUSE_SPAN + r"\s+(?:was|is|were|are|felt|feels|got)\s+(?:just\s+|way\s+|far\s+|"
+                     r"much\s+|a\s+(?:bit|little|tad)\s+|kinda\s+|a\s+lot\s+|simply\s+)?too\s+"
+                     r"(?:\w+\s+)?\w+\s+for\s+(?:me|my\s+(?:taste|tastes|liking|stomach))\b")),
     (5.0, re.compile(_CLAUSE_SPAN + r"\s+(?:rocked|rocks|rules|blew my mind)\b")),
     (2.0, re.compile(_CLAUSE_SPAN + r"(?:\s+(?:isn't|wasn't|aren't|weren't)|(?:\s+(?:is|was|are|"
                      r"were|is just|was just)|'s)\s+(?:really\s+|just\s+|so\s+)?not)\s+"

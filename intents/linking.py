@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from intents import cues
+from intents.query import FOCUS
 from intents.refs import range_at, ref_at
 from intents.spans import cut
 from intents.text import Token
@@ -18,6 +19,9 @@ from intents.titles import TitleMatch, split_year
 MAX_SPAN = 20            # a title is at most this many words
 STRICT_ACCEPT = 88.0     # fuzzy score needed when only a weak cue says "this is a title"
 _LIST_JOIN = frozenset({"and", "or", "plus", "nor"})
+# after these nouns "that"/"which" starts a relative clause ("movies that are boring")
+_RELATIVE_AFTER = frozenset("""movies movie films film flicks ones stuff something anything
+things shows""".split())
 _FRAMING = ("movie", "film", "watching", "seeing")
 # words that start talk, never a film ("tell me about yourself")
 _NOT_A_TITLE = frozenset("""you yourself yourselves me myself us it this that these those
@@ -131,8 +135,11 @@ class Linker:
             if n is not None:
                 return Mention(m.titles[n], None, i, e)
             ref = ref_at(words, i)
-            if ref is not None and ref[1] == e:
-                return Mention(None, ref[0], i, e)
+            if ref is not None and ref[1] == e and not (
+                    ref[0] == FOCUS and i > 0 and (words[i - 1] in self.genre_words
+                                                   or words[i - 1] in _RELATIVE_AFTER)):
+                return Mention(None, ref[0], i, e)      # "comedies that are boring":
+                                                        # 'that' is no film
             span = " ".join(words[i:e])
             hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
             if hit:

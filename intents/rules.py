@@ -271,6 +271,10 @@ class RuleParser:
             fields["fewer"] = True
         if intent is Intent.UNKNOWN:
             count = None                  # "what's 2+2", "7 times 8": no count of films
+        if intent in (Intent.RATE, Intent.SEEN):
+            # a statement about films asks for no list: "I saw Jaws as a kid", "Scream
+            # was too gory for me" name no genre to search by
+            cons = Constraints()
         k, _ = clamp_k(DEFAULT_K if count is None else count)
         return Query(intent, k=k, k_requested=count, genres=cons.genres,
                      exclude_genres=cons.exclude, year_from=cons.year_from,
