@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from intents.ages import child_age_at
 from intents.genres import GenreMatcher
 from intents.years import YearSpan, combine, find_years
 
@@ -71,6 +72,12 @@ def read_constraints(words: list[str], genres: GenreMatcher, newest: int | None,
             negating_until = -1
         used.update(range(hit.start, hit.end))
         used.update(_negator_positions(masked, hit.start) if negated else ())
+    age = child_age_at(masked)
+    if age is not None and not used & set(age):
+        kids = next(iter(genres.find(["kids"])), None)     # the catalog's name for it
+        if kids is not None and kids.genre not in include + exclude:
+            include.append(kids.genre)                    # "for my 6 year old"
+            used.update(age)
     year_from, year_to = combine(spans)
     return Constraints(tuple(include), tuple(exclude), year_from, year_to, tuple(spans),
                        frozenset(used))

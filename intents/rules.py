@@ -18,6 +18,7 @@ import logging
 import re
 
 from intents import cues, talk
+from intents.ages import child_age_at
 from intents.catalog import TitleCatalog
 from intents.constraints import Constraints, read_constraints
 from intents.entities import extract_count
@@ -97,7 +98,7 @@ class RuleParser:
         masked.update(i for i, w in enumerate(words) if cues.sentinel_index(w) is not None)
         rest_words = ["" if i in masked else w for i, w in enumerate(words)]
         cons = read_constraints(rest_words, self.genres, self.newest, breaks)
-        year_tokens = set().union(*(y.used for y in cons.years))
+        year_tokens = set().union(*(y.used for y in cons.years), child_age_at(rest_words) or ())
         count_words = ["" if i in year_tokens else w for i, w in enumerate(rest_words)]
         count = extract_count(count_words, self._genre_words)
         rest = blank(c, toks, masked)
