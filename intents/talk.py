@@ -145,12 +145,12 @@ REFINE_WEAK = re.compile(
     r"^\W*(?:but|and|now|ok|okay|any|maybe|hmm+|then|also|actually|so|well)\b")
 FEWER = re.compile(r"\b(?:fewer|less\s+(?:of\s+them|films|movies|picks|options|results))\b"
                    r"|^\W*(?:fewer|less)\W*$|\bnot\s+so\s+many\b|\btoo\s+many\b"
-                   # the list itself made smaller: "shorter list", "a smaller list please",
-                   # "cut the list down", "trim it"
-                   r"|\b(?:shorter|smaller|shorten|trim|cut\s+down)\s+(?:the\s+|that\s+|this\s+|"
-                   r"a\s+)?(?:list|it|them|those|results|picks)\b"
-                   r"|\b(?:a\s+)?(?:shorter|smaller)\s+(?:one|set|selection)\b"
-                   r"|\bcut\s+(?:the\s+list|it|them)\s+down\b")
+                   # the list itself made smaller with no size said: "shorter list", "a
+                   # smaller selection", "trim it" ("cut it down to 2" is a count)
+                   r"|(?:\b(?:shorter|smaller|shorten|trim|cut\s+down)\s+(?:the\s+|that\s+|"
+                   r"this\s+|a\s+)?(?:list|it|them|those|results|picks)\b"
+                   r"|\b(?:shorter|smaller)\s+(?:one|set|selection)\b"
+                   r"|\bcut\s+(?:the\s+list|it|them)\s+down\b)(?!\s+to\s+\w)")
 
 # -- top-rated vs most-watched ---------------------------------------------------------------
 BY_COUNT = re.compile(
