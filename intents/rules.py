@@ -270,8 +270,8 @@ class RuleParser:
             fields["rank_by"] = "count" if talk.BY_COUNT.search(c) else "rating"
         if intent is Intent.REFINE and talk.FEWER.search(c):
             fields["fewer"] = True
-        if intent is Intent.UNKNOWN:
-            count = None                  # "what's 2+2", "7 times 8": no count of films
+        if intent is Intent.UNKNOWN:      # "what's 2+2", "a funny novel": no count or
+            count, cons = None, Constraints()       # genre of films was asked for
         if intent in (Intent.RATE, Intent.SEEN):
             # a statement about films asks for no list: "I saw Jaws as a kid", "Scream
             # was too gory for me" name no genre to search by

@@ -37,7 +37,7 @@ those them that's thats""".split())
 # -- why -------------------------------------------------------------------------
 WHY = re.compile(
     r"\bwhy\b(?!\s+not\b)|\bhow\s+come\b|\bwhat\s+makes\b|\breasons?\s+(?:for|behind)\b"
-    r"|\bexplain\b|\bwhat(?:'s|\s+is)\s+the\s+reason\b|\bwhat\s+(?:made|led|prompted)\s+you\b"
+    r"|\bexplain\b|\bwhat(?:'s|\s+is|\s+was)\s+the\s+reason\b|\bwhat\s+(?:made|led|prompted)\s+you\b"
     r"|\bhow(?:'d|\s+did)\s+you\s+(?:come\s+up\s+with|land\s+on|settle\s+on|decide\s+on|"
     r"end\s+up\s+with|pick|choose|get\s+to)\b")
 # where the film of a why-question starts: "why did you recommend X", "why X"
