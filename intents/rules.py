@@ -29,7 +29,8 @@ from intents.people import person_topic
 from intents.slots import Slot, SlotFinder
 from intents.whole_titles import WholeTitles
 from intents.spans import blank, sequel_number, token_range
-from intents.text import clean_cased, tokens
+from intents.text import clean_cased, norm, tokens
+from intents.typos import CueTypos
 from intents.years import NEGATIVE
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ class RuleParser:
         self._genre_words = frozenset(p[0] for p in self.genres.phrases if len(p) == 1)
         self.slots = SlotFinder(self.titles, self._genre_words)
         self.whole = WholeTitles(catalog, self.titles, self._genre_words)
+        self.typos = CueTypos(frozenset(w for t in catalog.titles for w in norm(t).split()),
+                              self._genre_words | cues.CUE_WORDS | cues.GENERIC)
         years = [y for y in catalog.years if y]
         self.newest = max(years) if years else None
 
@@ -82,6 +85,7 @@ class RuleParser:
         c = cased.lower()
         titles: dict = {}
         c = self.whole.read(c, titles, cased if len(cased) == len(c) else None)
+        c = self.typos.fix(c)              # after titles: a title's spelling is its own
         toks = tokens(c)
         words = [t.word for t in toks]
         if not any(cues.sentinel_index(w) is not None or not w.isdigit() for w in words):
