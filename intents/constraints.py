@@ -56,6 +56,7 @@ def read_constraints(words: list[str], genres: GenreMatcher, newest: int | None,
     include: list[str] = []
     exclude: list[str] = []
     negating_until = -1            # a negation reaches up to this token index
+    degree: set[str] = set()       # genres negated only as "too <mood>"
     for hit in genres.find(masked):
         negated = _negated(masked, hit.start, breaks)
         if negated is None and 0 <= negating_until and negating_until >= hit.start - _MAX_GAP \
@@ -63,6 +64,8 @@ def read_constraints(words: list[str], genres: GenreMatcher, newest: int | None,
                 and not breaks & set(range(negating_until, hit.start + 1)):
             negated = True                       # "no horror or romance"
         if negated:
+            if hit.start > 0 and masked[hit.start - 1] == "too":
+                degree.add(hit.genre)            # "nothing too gory": a degree
             if hit.genre not in exclude:
                 exclude.append(hit.genre)
             negating_until = hit.end
@@ -78,6 +81,9 @@ def read_constraints(words: list[str], genres: GenreMatcher, newest: int | None,
         if kids is not None and kids.genre not in include + exclude:
             include.append(kids.genre)                    # "for my 6 year old"
             used.update(age)
+    # "a scary movie but nothing too gory": Horror asked for, and how much gore is a
+    # degree the catalog can't filter, not a second, contradicting genre
+    exclude = [g for g in exclude if not (g in degree and g in include)]
     year_from, year_to = combine(spans)
     return Constraints(tuple(include), tuple(exclude), year_from, year_to, tuple(spans),
                        frozenset(used))

@@ -64,7 +64,11 @@ SIMILAR_LOOSE = re.compile(
 SIMILAR_AFTER = re.compile(
     r"(?:\s+|-)(?:vibes?|style|type|esque|ish|inspired|flavou?red|kind\s+of|sort\s+of|"
     r"feel)\b(?:(?=\s+(?:stuff|movies?|films?|flicks?|things|ones|energy|please|pls|"
-    r"picks?|recs?|recommendations|suggestions|of\s+(?:movie|film|thing|stuff)))|(?=\W*$))")
+    r"picks?|recs?|recommendations|suggestions|of\s+(?:movie|film|thing|stuff)))|(?=\W*$))"
+    # "Casablanca, got anything similar?", "Fargo - any more like that?"
+    r"|\s*[,:;!?.-]+\s*(?:(?:got|have\s+you\s+got|do\s+you\s+have|is\s+there|know)\s+)?"
+    r"(?:anything|something|any|more|stuff|others?)\s+(?:(?:more\s+)?like\s+(?:it|that|this)|"
+    r"similar|along\s+those\s+lines|in\s+that\s+vein)\b")
 
 # -- sentiment about a title: "I loved X", "X was terrible" -------------------------
 _LIKE_VERBS = {
@@ -85,7 +89,10 @@ SENTIMENT_BEFORE = [
                        r"(?:" + verbs + r")\s+(?:watching\s+|seeing\s+|the\s+movie\s+|"
                        r"the\s+film\s+)?(?P<t>\S)"))
     for score, verbs in _LIKE_VERBS.items()
-]
+] + [  # "my favourite film is Casablanca", "my all-time favorite movie has to be Heat"
+    (5.0, re.compile(r"\bmy\s+(?:all[\s-]time\s+|absolute\s+)?favou?rite\s+(?:film|movie|"
+                     r"flick|one)s?(?:\s+of\s+all\s+time|\s+ever)?\s+(?:is|was|has\s+to\s+be|"
+                     r"would\s+be|might\s+be)\s+(?P<t>\S)"))]
 _ADJ = {
     5.0: r"amazing|awesome|fantastic|brilliant|excellent|perfect|incredible|great|"
          r"superb|wonderful|outstanding|a masterpiece|the best|phenomenal|my favou?rite",

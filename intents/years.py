@@ -165,15 +165,23 @@ def _bounded(words, i) -> YearSpan | None:
 
 
 def _range(words, i) -> YearSpan | None:
-    """'between 1980 and 1990', 'from 1980 to 1990', '1980 to 1990', 'the 70s to the 90s'."""
+    """'between 1980 and 1990', 'from 1980 to 1990', '1980 to 1990', 'the 70s to the 90s',
+    '1980-1990'."""
     j = i + 1 if words[i] in ("between", "from") else i
     a = _endpoint(words, j)
     if a is None:
         return None
     lo, k = a[0], a[2]
-    if k >= len(words) or words[k] not in _RANGE_JOIN:
+    if k < len(words) and words[k] not in _RANGE_JOIN:
+        # "1990-1995", "the 70s-80s": the dash is gone from the words, and two years
+        # side by side, rising, can only be a range
+        b = _endpoint(words, k)
+        if b is None or b[0] <= a[1] or words[k] == "the":
+            return None
+    elif k >= len(words):
         return None
-    b = _endpoint(words, k + 1)
+    else:
+        b = _endpoint(words, k + 1)
     if b is None:
         return None
     return YearSpan(min(lo, b[0]), max(a[1], b[1]), frozenset(range(i, b[2])),

@@ -16,7 +16,7 @@ The database is shared by every front door and by several uvicorn worker process
   threads), opened lazily so nothing is inherited across a fork.
 * the schema is created or migrated on open: databases written by an older chatrec
   gain the new columns and tables, and keep their sessions.
-* a bounded busy timeout (CHATREC_SESSIONS_BUSY_TIMEOUT, 50 ms): a lock held longer by
+* a bounded busy timeout (CHATREC_SESSIONS_BUSY_TIMEOUT, 1 s): a lock held longer by
   another process is a typed StoreBusy (HTTP 503 + Retry-After), and inside `no_wait()`
   (the HTTP app's event loop) a call never waits at all.
 * the file is watched: deleted or replaced while running, read-only, or not a SQLite
