@@ -11,7 +11,8 @@ requests/s, and a far better p99: docs/benchmarks/reliability.md); a worker's
 concurrency comes from more workers. But the event loop must never *wait*: a turn on
 the loop runs inside the store's `no_wait()`, so a database locked by another process
 makes it fail at once, and only then is it retried in the thread pool, where it may
-wait for the lock up to the store's busy timeout (then 503 + Retry-After). A parser
+wait for the lock up to the store's busy timeout (then 503 + Retry-After) unless the
+lock looks long-held (chatrec/lock_gate.py: then the 503 comes at once). A parser
 that may block on I/O (the LLM one), or a store on the network, always runs in the
 thread pool.
 
@@ -55,6 +56,7 @@ from chatrec.errors import (
 )
 from chatrec.limits import RequestLimits
 from chatrec.listener import quiet_accept_errors
+from chatrec.lock_gate import LockGate
 from chatrec.service import UNSET, ChatService, build_service
 from chatrec.warmup import warm_up_models, warm_up_parser
 from chatrec.sessions import SESSION_ID_PATTERN
@@ -75,8 +77,6 @@ ERRORS = {404: {"model": schemas.ErrorMessage, "description": "unknown user, ite
                 "the request has none of them"}}
 BUSY = {503: {"model": schemas.ErrorMessage, "description": "the sessions database is "
               "locked or unavailable; see Retry-After"}}
-#: requests at once waiting in the thread pool for a locked database; more get a 503
-MAX_LOCK_WAITERS = 16
 K = Annotated[int, Query(ge=MIN_K, le=MAX_K, description=f"number of films ({MIN_K}-{MAX_K})")]
 SessionIdPath = Annotated[str, PathParam(pattern=SESSION_ID_PATTERN)]
 IdPath = Annotated[str, PathParam(min_length=1, max_length=64)]
@@ -115,19 +115,24 @@ async def _run(request: Request, svc: ChatService, call):
     state = request.app.state
     if svc.parser_blocks or svc.sessions.blocking:
         return await run_in_threadpool(call)
+    gate: LockGate = state.lock_gate
     try:
         with svc.sessions.no_wait():
-            return call()
+            result = call()
+        gate.free()
+        return result
     except StoreBusy:
         pass  # another process holds the write lock right now: wait for it off the loop
-    if state.lock_waiters >= MAX_LOCK_WAITERS:
-        raise StoreBusy("the sessions database is busy (locked by another process); "
-                        "try again")
-    state.lock_waiters += 1
+    refusal = gate.refusal()
+    if refusal is not None:           # a long lock: answer at once (chatrec/lock_gate.py)
+        raise StoreBusy(f"the sessions database is busy ({refusal}); try again")
+    ticket, ran_out = gate.start(), True
     try:
-        return await run_in_threadpool(call)
+        result = await run_in_threadpool(call)
+        ran_out = False
+        return result
     finally:
-        state.lock_waiters -= 1
+        gate.finish(ticket, ran_out)
 
 
 async def _sweep_sessions(app: FastAPI) -> None:
@@ -177,7 +182,7 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
         description="A conversational movie recommender. POST a message to /chat.",
     )
     app.state.service, app.state.lock = service, threading.Lock()
-    app.state.settings, app.state.lock_waiters = settings, 0
+    app.state.settings, app.state.lock_gate = settings, LockGate()
     app.state.keys = keys if keys is not None else ApiKeys.from_env()
     # add_middleware puts the last one outermost: the Host check runs first
     app.add_middleware(RequestLimits, max_body=settings.max_body)

@@ -29,10 +29,10 @@ SESSION_ID_RE = re.compile(SESSION_ID_PATTERN)
 TRANSCRIPT_KEEP = 100
 #: idle time after which a session is deleted (CHATREC_SESSION_TTL overrides)
 DEFAULT_TTL = 30 * DAY
-#: how long a call waits for another writer's lock (CHATREC_SESSIONS_BUSY_TIMEOUT).
-#: 1 s rides out the contention of many concurrent writers on a loaded machine; 50 ms
-#: answers a long external lock with a prompt 503 instead (p99 23 ms vs 334 ms during
-#: a 15 s lock) but gave 503s to concurrent writers under CPU load (docs/usage.md)
+#: how long a call waits for another writer's lock (CHATREC_SESSIONS_BUSY_TIMEOUT):
+#: 1 s rides out many concurrent writers on a loaded machine (50 ms gave them 503s);
+#: the HTTP app keeps a long external lock from costing every turn this wait
+#: (chatrec/lock_gate.py)
 DEFAULT_BUSY_TIMEOUT = 1.0
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from chatrec import api
 from chatrec.api import create_app
+from chatrec.lock_gate import MAX_WAITERS
 from chatrec.settings import ServerSettings
 from chatrec.stores.sqlite import SQLiteSessionStore
 from tests.chatrec.fakes import tiny_service
@@ -74,13 +74,41 @@ def test_too_many_requests_waiting_for_a_lock_are_turned_away_at_once(tmp_path):
         client.post("/chat", json={"message": "hi"})
         conn = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
         conn.execute("BEGIN IMMEDIATE")
-        client.app.state.lock_waiters = api.MAX_LOCK_WAITERS  # as if 16 already wait
+        gate = client.app.state.lock_gate
+        tickets = [gate.start() for _ in range(MAX_WAITERS)]  # as if 16 already wait
         t = time.monotonic()
         r = client.post("/chat", json={"message": "hi"})
         assert r.status_code == 503 and r.headers["retry-after"] == "1"
         assert time.monotonic() - t < 5  # not the 10 s busy timeout
+        for ticket in tickets:
+            gate.finish(ticket, ran_out=False)
         conn.execute("ROLLBACK")
         conn.close()
+
+
+def test_after_one_wait_runs_out_a_long_lock_is_answered_at_once_until_free(tmp_path):
+    """Finding: during another process's long lock every turn waited the whole busy
+    timeout before its 503, so the p99 of all traffic became the busy timeout."""
+    with make_client(tmp_path) as client:              # busy timeout 0.3 s
+        sid = client.post("/chat", json={"message": "hi"}).json()["session_id"]
+        conn = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            t = time.monotonic()
+            first = client.post("/chat", json={"message": "hi", "session_id": sid})
+            waited = time.monotonic() - t
+            t = time.monotonic()
+            then = [client.post("/chat", json={"message": "hi", "session_id": sid})
+                    for _ in range(5)]
+            at_once = time.monotonic() - t
+        finally:
+            conn.execute("ROLLBACK")
+            conn.close()
+        assert first.status_code == 503 and waited > 0.25        # this one waited
+        assert all(r.status_code == 503 for r in then) and at_once < 0.25  # these did not
+        assert "held it for a while" in then[0].json()["detail"]
+        ok = client.post("/chat", json={"message": "i loved fargo", "session_id": sid})
+        assert ok.status_code == 200 and not client.app.state.lock_gate.held_long
 
 
 def test_a_deleted_database_turns_health_red_and_turns_into_503(client, tmp_path):
