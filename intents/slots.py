@@ -55,8 +55,20 @@ class SlotFinder:
                     self._name_the_focus(m, slot)
                 for mention in slot.mentions:
                     slot.masked.update(range(mention.start, mention.end))
+                if slot.kind == "similar":
+                    self._carry_opinions(m, slot)
                 return slot
         return None
+
+    def _carry_opinions(self, m: Message, slot: Slot) -> None:
+        """"I love Casablanca, got anything similar?": an opinion the message states of
+        a seed is kept with it (and recorded), whichever frame found the seed."""
+        said = {x.match.index: x.rating for x in self.opinions.sentiment_mentions(m)
+                if x.match is not None and x.match.index is not None and x.rating is not None}
+        for mention in slot.mentions:
+            if mention.rating is None and mention.match is not None \
+                    and mention.match.index in said:
+                mention.rating = said[mention.match.index]
 
     def _name_the_focus(self, m: Message, slot: Slot) -> None:
         """"I saw Fargo and loved it", "I loved The Birds, what else is like it?":
