@@ -21,7 +21,7 @@ from chatrec.bundle import Bundle
 from chatrec.constraints import Filter
 from chatrec.explain import Explainer
 from chatrec.facts import CatalogFacts
-from chatrec.feedback import record_opinions, record_seen
+from chatrec.feedback import describe_profile, record_opinions, record_seen
 from chatrec.followups import (
     answer_pending, offer, other_version, pending_for, resolve_films,
 )
@@ -209,6 +209,10 @@ class Dispatcher:
         return Reply(text, [], fx)
 
     def _info(self, query: Query, state: SessionState, ctx: Context) -> Reply:
+        if query.topic == "mine" and not query.item_ids and not query.refs:
+            known = 0 if ctx.user_index is None else \
+                len(self.ratings.user_items(ctx.user_index)[0])
+            return Reply(describe_profile(ctx, self.facts, known))   # "what have I rated?"
         films = resolve_films(query, state, self.facts)
         if films.problem:
             return Reply(films.problem)

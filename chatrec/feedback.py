@@ -60,3 +60,23 @@ def record_seen(items: list[int], facts: CatalogFacts) -> tuple[str, TurnEffects
     return (f"Got it: you've seen {names}. I won't suggest {'it' if one else 'them'} "
             f"again. Did you like {'it' if one else 'them'}? Say 'I loved "
             f"{'it' if one else 'them'}' or 'not for me'."), fx
+
+
+def describe_profile(ctx, facts: CatalogFacts, user_ratings: int) -> str:
+    """"what have I rated?": what this conversation holds about the person (the films
+    rated and marked seen here, newest last; the dataset user and their rating count)."""
+    scale = facts.ratings.scale
+    parts = []
+    if ctx.user_index is not None:
+        parts.append(f"You are user {ctx.user_label} of {facts.catalog_name}, with "
+                     f"{user_ratings:,} ratings there.")
+    if ctx.profile:
+        rated = [f"{facts.display[i]} ({v:g}/{scale[1]:g})" for i, v in ctx.profile.items()]
+        parts.append(f"In this conversation you rated {join_words(rated)}.")
+    seen = [facts.display[i] for i in ctx.seen if i not in ctx.profile]
+    if seen:
+        parts.append(f"You've seen {join_words(sorted(seen))}.")
+    if not parts:
+        return ("You haven't rated anything yet. Tell me a film you loved, e.g. 'I loved "
+                f"{facts.example_titles[0]}', and I'll use it for your picks.")
+    return " ".join(parts)

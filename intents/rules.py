@@ -90,6 +90,8 @@ class RuleParser:
         words = [t.word for t in toks]
         if not any(cues.sentinel_index(w) is not None or not w.isdigit() for w in words):
             return self._no_words(c, words, titles)
+        if talk.MINE.match(c) and not titles:
+            return Query(Intent.INFO, topic="mine", parser=self.name)
         breaks = frozenset(i for i in range(1, len(toks))
                            if _BREAK.search(c[toks[i - 1].end:toks[i].start]))
         plain = read_constraints(words, self.genres, self.newest, breaks)

@@ -123,6 +123,15 @@ NOT_FILMS = re.compile(
     r"|\d\s*[+*×÷^=]\s*\d|\b\d+\s+(?:plus|times|minus|divided\s+by|multiplied\s+by)\s+\d")
 
 # -- seen ------------------------------------------------------------------------------
+#: what the conversation holds about the person: "what have I rated?", "what do you know
+#: about me", "show my ratings" (answered from the session, never by a list)
+MINE = re.compile(
+    r"^(?:so\s+|ok\s+|and\s+)?(?:(?:can\s+you\s+)?(?:show|list|tell)\s+(?:me\s+)?(?:what\s+)?my\s+"
+    r"(?:ratings|rated\s+(?:films|movies)|profile|films\s+so\s+far|likes)|"
+    r"what\s+(?:have|did)\s+i\s+(?:rated|rate|told\s+you|said\s+i\s+(?:liked|loved|saw)|"
+    r"liked|seen|marked)(?:\s+so\s+far)?|what\s+do\s+you\s+know\s+about\s+me|"
+    r"what(?:'s|\s+is|\s+are)\s+(?:in\s+)?my\s+(?:ratings|profile))\W*$")
+
 SEEN = re.compile(
     r"(?:^|\b(?:i|we|i've|ive|we've|i\s+have|we\s+have|already|just|yeah|yes)\s+)"
     r"(?:(?:already|also|just|actually|recently|finally)\s+)?(?:seen|watched|saw|finished|"

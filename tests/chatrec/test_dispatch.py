@@ -244,3 +244,15 @@ def test_a_typed_year_or_another_film_offers_nothing(remakes):
     for q in (older, fargo):
         r = _turns(remakes, q)[0]
         assert "There's also" not in r.text and r.effects.pending is None
+
+
+def test_what_have_i_rated_lists_the_session_and_the_known_user(d):
+    mine = Query(Intent.INFO, topic="mine")
+    assert run(d, mine).text.startswith("You haven't rated anything yet.")
+    ctx = Context(profile={5: 5.0, 7: 1.0}, seen={3, 5})
+    text = run(d, mine, ctx).text
+    assert text == ("In this conversation you rated Fargo (1996) (5/5) and Titanic (1997) "
+                    "(1/5). You've seen Alien (1979).")
+    known = run(d, mine, Context(user_index=0, user_label=1)).text
+    n = len(d.bundle.ratings.user_items(0)[0])
+    assert known == f"You are user 1 of tiny, with {n:,} ratings there."
