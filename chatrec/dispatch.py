@@ -121,6 +121,8 @@ class Dispatcher:
                                                for i in query.item_ids], self.facts, ctx)
         if query.topic in ("cast", "director"):    # "comedies with Tom Hanks": say what's ignored
             note = (note + " " + replies.people_ignored(query.topic)).strip()
+        elif query.topic in ("runtime", "content"):     # "a short comedy", "nothing too gory"
+            note = (note + " " + replies.unmeasured_ignored(query.topic)).strip()
         req = {"intent": query.intent.value, "k": int(query.k), "rank_by": query.rank_by,
                "item_ids": [self.facts.item_ids[i] for i in seeds],
                "filter": Filter.of(query).to_dict()}

@@ -87,7 +87,8 @@ def examples(titles: Sequence[str], genre: str | None = None) -> str:
 
 
 NO_DATA_WORDS = {"director": "director or crew", "cast": "cast", "writer": "writer or crew",
-                 "plot": "plot", "runtime": "running-time", "awards": "awards"}
+                 "plot": "plot", "runtime": "running-time", "awards": "awards",
+                 "content": "content (gore, violence)"}
 
 
 def no_people_search(catalog_name: str, titles: Sequence[str]) -> str:
@@ -100,6 +101,14 @@ def people_ignored(topic: str) -> str:
     who = "director" if topic == "director" else "actor"
     return (f"I have no cast or crew data, so I can't pick by {who}; here is the rest of "
             "what you asked for.")
+
+
+def unmeasured_ignored(topic: str) -> str:
+    """A list asked by something the catalog has no data on ("nothing too gory")."""
+    what = {"runtime": "running times", "content": "how gory or violent a film is"}.get(
+        topic, NO_DATA_WORDS.get(topic, topic))
+    return f"I have no data on {what}, so I couldn't pick by that; here is the rest of " \
+        "what you asked for."
 
 
 def help_text(titles: Sequence[str], genres: Sequence[str]) -> str:

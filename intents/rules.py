@@ -52,6 +52,9 @@ _ASKS = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|sha
                    r"in\s+the\s+mood|feel\s+like|movies?|films?|flicks?|releases?)\b")
 
 
+# requests answered with a list (a topic there is a criterion the catalog can't apply)
+LIST_INTENTS = frozenset({Intent.RECOMMEND, Intent.SIMILAR, Intent.POPULAR, Intent.REFINE})
+
 class RuleParser:
     """`RuleParser(catalog).parse(text) -> Query`; never raises on any str."""
 
@@ -110,7 +113,18 @@ class RuleParser:
         rest = blank(c, toks, masked)
         intent = self._intent(slot, rest, words, cons, count)
         query = self._query(intent, slot, cons, count, c, words)
-        return self._people(query, text[:MAX_CHARS], slot)
+        return self._unmeasured(self._people(query, text[:MAX_CHARS], slot), c)
+
+    @staticmethod
+    def _unmeasured(query: Query, c: str) -> Query:
+        """A list request that also asks by running time or gore keeps that as its
+        topic, so the reply can say it was not applied (rather than drop it)."""
+        if query.topic is not None or query.intent not in LIST_INTENTS:
+            return query
+        for topic, rx in talk.UNMEASURED:
+            if rx.search(c):
+                return query.with_(topic=topic)
+        return query
 
     def _people(self, query: Query, raw: str, slot: Slot | None) -> Query:
         """"any with Tom Hanks?", "comedies directed by Woody Allen", "what would a

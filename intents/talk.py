@@ -102,8 +102,25 @@ INFO_TAIL = frozenset("""any good worth it watching seeing a decent ok okay fun 
 overrated underrated scary funny about released made come out win won oscars oscar
 awards award really actually rated have has get got""".split())
 #: topics the catalog has no data for, and what to call them in a reply
+#: a list request that asks by something the catalog holds no data on: the topic lets
+#: the service say so instead of dropping it ("scary but nothing too gory", "a short
+#: movie", "under two hours")
+_HOURS = r"(?:an?|one|two|three|\d+(?:\.\d+)?)\s+hours?"
+UNMEASURED = (
+    ("runtime", re.compile(
+        r"\b(?:short(?:er)?|quick|long(?:er)?)\s+(?:movies?|films?|flicks?|watch)\b|"
+        r"\bshort(?:er)?\s+(?!lists?\b|selection|version|time|while)[a-z]|"
+        r"\b(?:not|nothing|no)\s+(?:too|very|that|overly)\s+(?:long|short)\b|"
+        r"\b(?:under|less\s+than|more\s+than|over)\s+" + _HOURS + r"\b|"
+        r"\b\d+\s+minutes?\b|\brunning\s+time\b|\bruntime\b")),
+    ("content", re.compile(
+        r"\b(?:gory|gore|bloody|violent|violence|graphic|explicit|swearing|nudity|"
+        r"sex\s+scenes?)\b")),
+)
+
 NO_DATA_TOPICS = {"director": "crew", "cast": "cast", "writer": "crew", "plot": "plot",
-                  "runtime": "running time", "awards": "awards"}
+                  "runtime": "running time", "awards": "awards",
+                  "content": "content (gore, violence)"}
 
 # -- what a film catalog cannot answer -------------------------------------------------
 #: subtitles, weather, showtimes, streaming, award winners: a message about these and

@@ -256,3 +256,11 @@ def test_what_have_i_rated_lists_the_session_and_the_known_user(d):
     known = run(d, mine, Context(user_index=0, user_label=1)).text
     n = len(d.bundle.ratings.user_items(0)[0])
     assert known == f"You are user 1 of tiny, with {n:,} ratings there."
+
+
+@pytest.mark.parametrize("topic,words", [("runtime", "running times"),
+                                         ("content", "how gory or violent")])
+def test_a_list_asked_by_what_the_catalog_cannot_measure_says_so(d, topic, words):
+    r = run(d, Query(Intent.RECOMMEND, genre="Comedy", topic=topic, k=2))
+    assert r.items and all("Comedy" in it["genres"] for it in r.items)
+    assert r.text.startswith(f"I have no data on {words}")
