@@ -119,12 +119,8 @@ class RuleParser:
     def _unmeasured(query: Query, c: str) -> Query:
         """A list request that also asks by running time or gore keeps that as its
         topic, so the reply can say it was not applied (rather than drop it)."""
-        if query.topic is not None or query.intent not in LIST_INTENTS:
-            return query
-        for topic, rx in talk.UNMEASURED:
-            if rx.search(c):
-                return query.with_(topic=topic)
-        return query
+        topic = talk.unmeasured(c) if query.intent in LIST_INTENTS else None
+        return query.with_(topic=topic) if topic and query.topic is None else query
 
     def _people(self, query: Query, raw: str, slot: Slot | None) -> Query:
         """"any with Tom Hanks?", "comedies directed by Woody Allen", "what would a

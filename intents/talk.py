@@ -118,6 +118,13 @@ UNMEASURED = (
         r"sex\s+scenes?)\b")),
 )
 
+
+
+def unmeasured(text: str) -> str | None:
+    """The first criterion in `text` the catalog has no data for ("runtime", "content")."""
+    return next((topic for topic, rx in UNMEASURED if rx.search(text)), None)
+
+
 NO_DATA_TOPICS = {"director": "crew", "cast": "cast", "writer": "crew", "plot": "plot",
                   "runtime": "running time", "awards": "awards",
                   "content": "content (gore, violence)"}
