@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import json
 
-from chatrec.sessions import TurnEffects
+from chatrec.sessions import SessionState, TurnEffects
+
+#: `sessions` columns added after the first release (name -> SQL type, the same in
+#: both dialects): every store adds those a database written by an older chatrec lacks
+NEW_COLUMNS = {"last_items": "TEXT", "pending": "TEXT", "focus": "TEXT", "owner": "TEXT"}
+
+#: the `sessions` columns a load reads, in the order `state_from_row` takes them
+STATE_COLUMNS = ("user_id", "turns", "last_query", "page", "created", "updated",
+                 "last_items", "pending", "focus", "owner")
 
 
 def dump(value) -> str | None:
@@ -33,3 +41,24 @@ def row_updates(fx: TurnEffects) -> dict[str, object]:
     if fx.last_items is not None:
         cols["last_items"] = json.dumps([str(i) for i in fx.last_items])
     return cols
+
+
+def state_from_row(session_id: str, row, ratings, seen, shown) -> SessionState:
+    """A stored session: `row` holds STATE_COLUMNS in order; `ratings` (item, value)
+    pairs in rating order; `seen` and `shown` item ids."""
+    (user, turns, last_query, page, created, updated, last_items, pending, focus,
+     owner) = row
+    return SessionState(
+        id=session_id, user_id=load(user),
+        ratings={str(k): float(v) for k, v in ratings},
+        seen=set(seen), shown=set(shown),
+        last_query=load(last_query), page=page, turns=turns,
+        created=created, updated=updated,
+        last_items=[str(i) for i in (load(last_items) or [])],
+        pending=load(pending), focus=focus, exists=True, owner=owner,
+    )
+
+
+def transcript_from_rows(rows) -> list[dict]:
+    """(n, at, turn JSON) rows, newest first, as the turns oldest first."""
+    return [dict(json.loads(t), n=n, at=at) for n, at, t in reversed(rows)]

@@ -42,7 +42,7 @@ from chatrec.errors import MissingExtra, NotFound, StoreBusy, StoreUnavailable
 from chatrec.sessions import DEFAULT_BUSY_TIMEOUT, TRANSCRIPT_KEEP, SessionState, TurnEffects
 from chatrec.stores.postgres_schema import LOAD, migrate
 from chatrec.stores.postgres_upkeep import PostgresUpkeep
-from chatrec.stores.columns import load as _json, row_updates
+from chatrec.stores.columns import row_updates, state_from_row, transcript_from_rows
 
 SETTING = "CHATREC_SESSIONS_URL"
 def redact(url: str) -> str:
@@ -151,17 +151,8 @@ class PostgresSessionStore(PostgresUpkeep):
         row = self._run(lambda conn: conn.execute(LOAD, (session_id,)).fetchone())
         if row is None:
             return SessionState(id=session_id)
-        (user, turns, last_query, page, created, updated, last_items, pending, focus,
-         owner, rated, values, shown, seen) = row
-        return SessionState(
-            id=session_id, user_id=_json(user),
-            ratings={str(k): float(v) for k, v in zip(rated, values)},
-            seen=set(seen), shown=set(shown),
-            last_query=_json(last_query), page=page, turns=turns,
-            created=created, updated=updated,
-            last_items=[str(i) for i in (_json(last_items) or [])],
-            pending=_json(pending), focus=focus, exists=True, owner=owner,
-        )
+        *columns, rated, values, shown, seen = row
+        return state_from_row(session_id, columns, zip(rated, values), seen, shown)
 
     def get(self, session_id: str, transcript: int = 0) -> SessionState:
         """Like load, but raises NotFound for a session that was never stored; with
@@ -173,7 +164,7 @@ class PostgresSessionStore(PostgresUpkeep):
             rows = self._run(lambda conn: conn.execute(
                 "SELECT n, at, turn FROM transcript WHERE session_id = %s "
                 "ORDER BY n DESC LIMIT %s", (session_id, int(transcript))).fetchall())
-            state.transcript = [dict(json.loads(t), n=n, at=at) for n, at, t in reversed(rows)]
+            state.transcript = transcript_from_rows(rows)
         return state
 
     def count(self) -> int:

@@ -2,6 +2,8 @@
 database written by an older chatrec is migrated, and the one-round-trip session read."""
 from __future__ import annotations
 
+from chatrec.stores.columns import NEW_COLUMNS, STATE_COLUMNS
+
 #: any constant: the advisory lock key that serializes schema migrations
 _MIGRATION_LOCK = 0x63686174726563
 
@@ -42,17 +44,14 @@ CREATE TABLE IF NOT EXISTS transcript (
     PRIMARY KEY (session_id, n)
 );
 """
-# columns added to `sessions` after the first schema: name -> declaration
-_NEW_COLUMNS = {"last_items": "TEXT", "pending": "TEXT", "focus": "TEXT", "owner": "TEXT"}
 _AFTER_COLUMNS = """
 CREATE INDEX IF NOT EXISTS sessions_updated ON sessions (updated);
 CREATE OR REPLACE FUNCTION chatrec_not_owner() RETURNS integer LANGUAGE plpgsql AS
 $$ BEGIN RAISE EXCEPTION 'session of another owner' USING ERRCODE = 'P0002'; END $$;
 """
 
-LOAD = """
-SELECT s.user_id, s.turns, s.last_query, s.page, s.created, s.updated, s.last_items,
-       s.pending, s.focus, s.owner,
+LOAD = f"""
+SELECT {", ".join(f"s.{name}" for name in STATE_COLUMNS)},
        ARRAY(SELECT r.item_id FROM ratings r WHERE r.session_id = s.id ORDER BY r.ord),
        ARRAY(SELECT r.rating FROM ratings r WHERE r.session_id = s.id ORDER BY r.ord),
        ARRAY(SELECT x.item_id FROM shown x WHERE x.session_id = s.id),
@@ -67,6 +66,6 @@ def migrate(conn) -> None:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
         conn.execute(_SCHEMA)
-        for name, decl in _NEW_COLUMNS.items():
+        for name, decl in NEW_COLUMNS.items():
             conn.execute(f"ALTER TABLE sessions ADD COLUMN IF NOT EXISTS {name} {decl}")
         conn.execute(_AFTER_COLUMNS)

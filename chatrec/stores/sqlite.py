@@ -36,7 +36,9 @@ from pathlib import Path
 
 from chatrec.errors import NotFound, StoreBusy, StoreUnavailable
 from chatrec.sessions import DEFAULT_BUSY_TIMEOUT, TRANSCRIPT_KEEP, SessionState, TurnEffects
-from chatrec.stores.columns import load as _json, row_updates
+from chatrec.stores.columns import (
+    STATE_COLUMNS, row_updates, state_from_row, transcript_from_rows,
+)
 from chatrec.stores.sqlite_schema import migrate
 from chatrec.stores.sqlite_upkeep import (
     SQLiteUpkeep, check_file, delete_ids, file_identity, open_error,
@@ -142,10 +144,8 @@ class SQLiteSessionStore(SQLiteUpkeep):
             return self._load(self._conn(), session_id)
 
     def _load(self, conn, session_id: str) -> SessionState:
-        row = conn.execute(
-            "SELECT user_id, turns, last_query, page, created, updated, last_items, "
-            "pending, focus, owner FROM sessions WHERE id = ?", (session_id,),
-        ).fetchone()
+        row = conn.execute(f"SELECT {', '.join(STATE_COLUMNS)} FROM sessions WHERE id = ?",
+                           (session_id,)).fetchone()
         if row is None:
             return SessionState(id=session_id)
         ratings = conn.execute(
@@ -155,16 +155,7 @@ class SQLiteSessionStore(SQLiteUpkeep):
             "SELECT item_id FROM shown WHERE session_id = ?", (session_id,))}
         seen = {r[0] for r in conn.execute(
             "SELECT item_id FROM seen WHERE session_id = ?", (session_id,))}
-        return SessionState(
-            id=session_id,
-            user_id=_json(row[0]),
-            ratings={str(k): float(v) for k, v in ratings},
-            seen=seen, shown=shown,
-            last_query=_json(row[2]), page=row[3], turns=row[1],
-            created=row[4], updated=row[5],
-            last_items=[str(i) for i in (_json(row[6]) or [])],
-            pending=_json(row[7]), focus=row[8], exists=True, owner=row[9],
-        )
+        return state_from_row(session_id, row, ratings, seen, shown)
 
     def get(self, session_id: str, transcript: int = 0) -> SessionState:
         """Like load, but raises NotFound for a session that was never stored; with
@@ -177,7 +168,7 @@ class SQLiteSessionStore(SQLiteUpkeep):
                 rows = self._conn().execute(
                     "SELECT n, at, turn FROM transcript WHERE session_id = ? "
                     "ORDER BY n DESC LIMIT ?", (session_id, int(transcript))).fetchall()
-            state.transcript = [dict(json.loads(t), n=n, at=at) for n, at, t in reversed(rows)]
+            state.transcript = transcript_from_rows(rows)
         return state
 
     # ---- writes ------------------------------------------------------------------

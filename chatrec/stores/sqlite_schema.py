@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from chatrec.stores.columns import NEW_COLUMNS
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
@@ -39,15 +41,13 @@ CREATE TABLE IF NOT EXISTS transcript (
     PRIMARY KEY (session_id, n)
 ) WITHOUT ROWID;
 """
-# columns added to `sessions` after the first release: name -> declaration
-_NEW_COLUMNS = {"last_items": "TEXT", "pending": "TEXT", "focus": "TEXT", "owner": "TEXT"}
 
 
 def migrate(conn: sqlite3.Connection) -> None:
     """Create what is missing; safe when another process does the same at once."""
     conn.executescript(_SCHEMA)   # IF NOT EXISTS: safe when another process races
     have = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
-    for name, decl in _NEW_COLUMNS.items():
+    for name, decl in NEW_COLUMNS.items():
         if name not in have:
             try:
                 conn.execute(f"ALTER TABLE sessions ADD COLUMN {name} {decl}")
