@@ -163,8 +163,7 @@ def other_version(query: Query, state: SessionState, facts: CatalogFacts):
     def fits(i: int) -> bool:
         return facts.years[i] is not None and lo <= facts.years[i] <= hi
 
-    name = facts.titles[base]
-    others = [i for i, t in enumerate(facts.titles) if t == name and i != base and fits(i)]
+    others = [i for i in facts.other_versions(base) if fits(i)]
     if not others or fits(base):
         return None
     return others[0], seeded

@@ -172,16 +172,16 @@ def _range(words, i) -> YearSpan | None:
     if a is None:
         return None
     lo, k = a[0], a[2]
-    if k < len(words) and words[k] not in _RANGE_JOIN:
+    if k >= len(words) or words[k] == "the":
+        return None
+    if words[k] in _RANGE_JOIN:
+        b = _endpoint(words, k + 1)
+    else:
         # "1990-1995", "the 70s-80s": the dash is gone from the words, and two years
         # side by side, rising, can only be a range
         b = _endpoint(words, k)
-        if b is None or b[0] <= a[1] or words[k] == "the":
+        if b is not None and b[0] <= a[1]:
             return None
-    elif k >= len(words):
-        return None
-    else:
-        b = _endpoint(words, k + 1)
     if b is None:
         return None
     return YearSpan(min(lo, b[0]), max(a[1], b[1]), frozenset(range(i, b[2])),
