@@ -121,7 +121,7 @@ class Dispatcher:
                                                for i in query.item_ids], self.facts, ctx)
         if query.topic in ("cast", "director"):    # "comedies with Tom Hanks": say what's ignored
             note = (note + " " + replies.people_ignored(query.topic)).strip()
-        elif query.topic in ("runtime", "content"):     # "a short comedy", "nothing too gory"
+        elif query.topic in replies.UNMEASURED:     # "a short comedy", "nothing too gory"
             note = (note + " " + replies.unmeasured_ignored(query.topic)).strip()
         req = {"intent": query.intent.value, "k": int(query.k), "rank_by": query.rank_by,
                "item_ids": [self.facts.item_ids[i] for i in seeds],
@@ -225,6 +225,13 @@ class Dispatcher:
             return Reply("Which film? e.g. 'tell me about "
                          f"{self.facts.example_titles[0]}'.")
         texts, items = [], []
+        if query.rank_by is not None:     # "which one has the best reviews?": that one
+            key = self.facts.weighted if query.rank_by == "rating" else self.facts.counts
+            n = max(range(len(films.items)), key=lambda j: key[films.items[j]])
+            which = "most-watched" if query.rank_by == "count" else "best-rated"
+            texts.append(f"Of those {len(films.items)} films, the {which} is "
+                         f"#{films.positions[n]}:")
+            films.items = [films.items[n]]
         rated = set(ctx.profile) | set(ctx.seen)
         for i in films.items[:3]:
             text, item = self.explain.info(i, query.topic, exclude=rated,

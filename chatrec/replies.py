@@ -103,10 +103,14 @@ def people_ignored(topic: str) -> str:
             "what you asked for.")
 
 
+#: criteria a list can be asked by that the catalog holds no data on, as a reply names them
+UNMEASURED = {"runtime": "running times", "content": "how gory or violent a film is",
+              "color": "colour or black and white", "studio": "studios"}
+
+
 def unmeasured_ignored(topic: str) -> str:
     """A list asked by something the catalog has no data on ("nothing too gory")."""
-    what = {"runtime": "running times", "content": "how gory or violent a film is"}.get(
-        topic, NO_DATA_WORDS.get(topic, topic))
+    what = UNMEASURED[topic]
     return f"I have no data on {what}, so I couldn't pick by that; here is the rest of " \
         "what you asked for."
 

@@ -148,6 +148,12 @@ SENTIMENT_AFTER = [
 #: "not for me" with no film named: a dislike of the film just talked about
 NOT_FOR_ME = re.compile(r"^\W*(?:(?:nah|no|hmm+|meh)\W+)?(?:just\s+|really\s+)?not\s+(?:really\s+)?"
                         r"(?:for\s+me|my\s+thing|my\s+cup\s+of\s+tea)\W*$")
+#: "none of these are for me": a dislike of every film of the last list
+NONE_FOR_ME = re.compile(
+    r"^\W*(?:(?:nah|no|hmm+|meh|sorry|honestly)\W+)*(?:none|neither)\s+of\s+(?:these|those|"
+    r"them|the\s+above)\s+(?:(?:are|is|were|was|really|seem|seems|sound|sounds|look|looks)\s+)*"
+    r"(?:for\s+me|my\s+thing|my\s+cup\s+of\s+tea|appeal\s+to\s+me|appealing|do\s+it\s+for\s+me|"
+    r"grab\s+me|interest\s+me)\W*$")
 
 # -- explicit ratings: "rate X 4 stars", "X 4/5", "5 stars for X" ---------------------
 _NUM = r"(?P<r>(?:neg)?\d+(?:\.\d+)?|one|two|three|four|five|ten)"

@@ -9,7 +9,7 @@ import re
 from intents import cues, talk
 from intents.entities import rating_value
 from intents.linking import Linker, Mention, Message, Slot
-from intents.query import FOCUS
+from intents.query import ALL, FOCUS
 from intents.spans import token_range
 
 
@@ -92,6 +92,8 @@ class OpinionFrames:
                     found.append(f)
         if not found and cues.NOT_FOR_ME.search(m.text):
             found.append(Mention(None, FOCUS, 0, len(m.words), 2.0))
+        if not found and cues.NONE_FOR_ME.search(m.text):
+            found.append(Mention(None, ALL, 0, len(m.words), 2.0))
         return _dedupe(sorted(found, key=lambda f: f.start))
 
     def seen(self, m: Message, core) -> Slot | None:

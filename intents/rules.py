@@ -22,7 +22,7 @@ from intents.ages import child_age_at
 from intents.catalog import TitleCatalog
 from intents.constraints import Constraints, read_constraints
 from intents.entities import extract_count
-from intents.query import DEFAULT_K, Candidate, Intent, Query, clamp_k
+from intents.query import ALL, DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.refs import bare_ref
 from intents.linking import Message
 from intents.people import person_topic
@@ -95,6 +95,10 @@ class RuleParser:
             return self._no_words(c, words, titles)
         if talk.MINE.match(c) and not titles:
             return Query(Intent.INFO, topic="mine", parser=self.name)
+        best = talk.WHICH_BEST.match(c)
+        if best and not titles:               # about the last list: which of those
+            return Query(Intent.INFO, refs=(ALL,), ref=ALL, parser=self.name,
+                         rank_by="count" if best.group("count") else "rating")
         breaks = frozenset(i for i in range(1, len(toks))
                            if _BREAK.search(c[toks[i - 1].end:toks[i].start]))
         plain = read_constraints(words, self.genres, self.newest, breaks)

@@ -19,7 +19,7 @@ BYE_WORDS = frozenset("bye goodbye cya later goodnight night".split())
 _THANKS_FILLER = frozenset("""a lot so much very you for the help now thats that is all
 it ok okay good see ya again man buddy mate guys im i done these those them picks
 recs recommendations suggestions list really will check out have fun and oh wow
-yes yeah youre ur u an total real absolute such""".split())
+yes yeah youre ur u an total real absolute such thatll do""".split())
 # a goodbye without a thanks word, on the message's words ("that's all for now")
 _BYE = re.compile(
     r"^(?:(?:ok|okay|alright|right|well|cool)\s+)?(?:thats\s+(?:all|it|enough)|im\s+done|i\s+am\s+done|"
@@ -113,6 +113,10 @@ UNMEASURED = (
         r"\b(?:not|nothing|no)\s+(?:too|very|that|overly)\s+(?:long|short)\b|"
         r"\b(?:under|less\s+than|more\s+than|over)\s+" + _HOURS + r"\b|"
         r"\b\d+\s+minutes?\b|\brunning\s+time\b|\bruntime\b")),
+    ("color", re.compile(
+        r"\bin\s+colou?r\b|\bblack\s+and\s+white\b|\bcolou?r\s+(?:films?|movies?)\b")),
+    ("studio", re.compile(
+        r"\b(?:disney|pixar|dreamworks|miramax|ghibli|warner\s+bros|universal\s+studios)\b")),
     ("content", re.compile(
         r"\b(?:gory|gore|bloody|violent|violence|graphic|explicit|swearing|nudity|"
         r"sex\s+scenes?)\b")),
@@ -121,7 +125,8 @@ UNMEASURED = (
 
 
 def unmeasured(text: str) -> str | None:
-    """The first criterion in `text` the catalog has no data for ("runtime", "content")."""
+    """The first criterion in `text` the catalog has no data for ("runtime", "color",
+    "studio", "content")."""
     return next((topic for topic, rx in UNMEASURED if rx.search(text)), None)
 
 
@@ -155,6 +160,15 @@ MINE = re.compile(
     r"what\s+(?:have|did)\s+i\s+(?:rated|rate|told\s+you|said\s+i\s+(?:liked|loved|saw)|"
     r"liked|seen|marked)(?:\s+so\s+far)?|what\s+do\s+you\s+know\s+about\s+me|"
     r"what(?:'s|\s+is|\s+are)\s+(?:in\s+)?my\s+(?:ratings|profile))\W*$")
+
+#: "which one has the best reviews?", "which of these is the most popular": a question
+#: about the films just shown, not a new list (group "count": by how many watched)
+WHICH_BEST = re.compile(
+    r"^(?:so\s+|ok\s+|and\s+)?which\s+(?:one|film|movie|of\s+(?:these|those|them|the\s+list))\s+"
+    r"(?:(?:of\s+(?:these|those|them)\s+)?(?:is|has|got|gets|was|'s)\s+)?(?:the\s+)?"
+    r"(?:(?P<count>most\s+(?:popular|watched|seen))|best(?:\s+(?:reviews?|ratings?|rated|"
+    r"reviewed|one))?|highest[\s-]rated|(?:rated|reviewed)\s+(?:the\s+)?(?:best|highest)|"
+    r"top[\s-]rated)\W*$")
 
 SEEN = re.compile(
     r"(?:^|\b(?:i|we|i've|ive|we've|i\s+have|we\s+have|already|just|yeah|yes)\s+)"

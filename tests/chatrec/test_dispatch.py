@@ -264,3 +264,15 @@ def test_a_list_asked_by_what_the_catalog_cannot_measure_says_so(d, topic, words
     r = run(d, Query(Intent.RECOMMEND, genre="Comedy", topic=topic, k=2))
     assert r.items and all("Comedy" in it["genres"] for it in r.items)
     assert r.text.startswith(f"I have no data on {words}")
+
+
+def test_which_one_is_best_rated_answers_about_that_film_of_the_last_list(d):
+    state = SessionState("s", last_query={"intent": "popular", "k": 3},
+                         last_items=["6", "8", "1"])           # Fargo, Titanic, Star Wars
+    rated = d.facts.weighted
+    best = max((5, 7, 0), key=lambda i: rated[i])
+    r = run(d, Query(Intent.INFO, refs=(-2,), ref=-2, rank_by="rating"), state=state)
+    position = (5, 7, 0).index(best) + 1
+    assert r.text.startswith(f"Of those 3 films, the best-rated is #{position}: "
+                             f"{d.facts.display[best]}")
+    assert [it["title"] for it in r.items] == [d.facts.titles[best]]
