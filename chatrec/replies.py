@@ -105,7 +105,8 @@ def people_ignored(topic: str) -> str:
 
 #: criteria a list can be asked by that the catalog holds no data on, as a reply names them
 UNMEASURED = {"runtime": "running times", "content": "how gory or violent a film is",
-              "color": "colour or black and white", "studio": "studios"}
+              "color": "colour or black and white", "studio": "studios",
+              "tone": "how dark or light a film is"}
 
 
 def unmeasured_ignored(topic: str) -> str:

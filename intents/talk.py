@@ -120,13 +120,16 @@ UNMEASURED = (
     ("content", re.compile(
         r"\b(?:gory|gore|bloody|violent|violence|graphic|explicit|swearing|nudity|"
         r"sex\s+scenes?)\b")),
+    ("tone", re.compile(
+        r"(?:\bnot|\bnothing|\bno|n't)\s+(?:too|very|that|overly|so)\s+(?:depressing|sad|"
+        r"dark|bleak|heavy|grim|intense|serious|sappy|cheesy)\b")),
 )
 
 
 
 def unmeasured(text: str) -> str | None:
     """The first criterion in `text` the catalog has no data for ("runtime", "color",
-    "studio", "content")."""
+    "studio", "content", "tone")."""
     return next((topic for topic, rx in UNMEASURED if rx.search(text)), None)
 
 

@@ -211,13 +211,18 @@ def _relative(words, i, newest, genre_words=frozenset()) -> YearSpan | None:
     nxt = words[i + 1] if i + 1 < len(words) else ""
     if w in ("new", "old", "older", "newer", "original") and nxt not in _FILM_WORDS \
             and nxt not in genre_words and not _genre_like(nxt) \
-            and not (w in ("older", "newer") and nxt in ("", "please", "instead")) \
+            and not (w in ("older", "newer") and nxt in _REQUEST_END) \
             and not (w == "original" and (i == 0 or words[i - 1] == "the")):
         return None            # "older" alone ends a request: "something older"
     if w in _RECENT:
         return YearSpan(newest - RECENT_YEARS + 1, newest, frozenset({i}), "recent")
     return YearSpan(None, newest - OLD_GAP, frozenset({i}), "classic" if "classic" in w
                     else "old")
+
+
+# words that may end a request after "older"/"newer" ("something a bit older maybe")
+_REQUEST_END = frozenset(("", "please", "pls", "instead", "maybe", "perhaps", "then",
+                          "now", "though", "this", "too"))
 
 
 def _genre_like(word: str) -> bool:
