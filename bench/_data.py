@@ -1,6 +1,6 @@
 """Dataset access for bench scripts (not product code).
 
-Uses `chatrec.datasets.load(name)` when it exists; otherwise reads the recbole copy of
+Uses `chatrec.data.datasets.load(name)` when it exists; otherwise reads the recbole copy of
 ML-100K from $CHATREC_ML100K_DIR (default /tmp/rb/recbole/dataset_example/ml-100k), the
 tab-separated `ml-100k.inter` / `ml-100k.item` files with typed headers.
 """
@@ -19,7 +19,7 @@ RECBOLE_DIR = Path(os.environ.get("CHATREC_ML100K_DIR", "/tmp/rb/recbole/dataset
 
 def load(name: str = "ml-100k") -> tuple[Catalog, Ratings]:
     try:
-        from chatrec import datasets  # the product loader, once it exists
+        from chatrec.data import datasets  # the product loader, once it exists
         return datasets.load(name)
     except (ImportError, AttributeError):
         if name != "ml-100k":

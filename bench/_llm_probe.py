@@ -7,9 +7,9 @@ import json
 import time
 from pathlib import Path
 
-import intents.llm as llm_module
-from intents.llm import LLMParser
-from intents.llm_schema import canonicalize
+import intents.llm.parser as llm_module
+from intents.llm.parser import LLMParser
+from intents.llm.schema import canonicalize
 
 
 class ReplyCache:

@@ -1,6 +1,6 @@
 """The one tuning rule of the bench scripts, for chatrec's models and the peers alike.
 
-Every tuned row is chosen by `models.tuning.choose` over at most BUDGET candidate
+Every tuned row is chosen by `models.solvers.tuning.choose` over at most BUDGET candidate
 settings, each scored on the SAME inner validation split of the training part (a
 random 80/20 holdout for rating prediction, the per-user time split again for top-N);
 the test split is never seen. The chosen setting is then refitted on the whole
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 
-from models.tuning import choose
+from models.solvers.tuning import choose
 
 #: candidate settings per tuned model (the same for chatrec's models and the peers)
 BUDGET = 12

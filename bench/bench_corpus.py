@@ -11,9 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from chatrec import datasets  # noqa: E402
+from chatrec.data import datasets  # noqa: E402
 from chatrec.parsers import title_catalog  # noqa: E402
-from intents.rules import RuleParser  # noqa: E402
+from intents.rules.parser import RuleParser  # noqa: E402
 from tests.intents.test_corpus import expected_extras, load_corpus  # noqa: E402
 
 

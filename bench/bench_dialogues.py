@@ -39,8 +39,8 @@ def free_port() -> int:
 
 def start_server(home: Path) -> tuple[subprocess.Popen, str]:
     """`chatrec serve` on a scratch home that shares the real home's artifacts."""
-    from chatrec.home import data_home
-    from chatrec.training import load_or_train
+    from chatrec.data.home import data_home
+    from chatrec.training.trainer import load_or_train
 
     load_or_train()                       # train once in the real home if needed
     real = data_home()
@@ -48,7 +48,7 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
         (home / part).symlink_to(real / part, target_is_directory=True)
     port = free_port()
     env = dict(os.environ, CHATREC_HOME=str(home), PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "chatrec.cli", "serve", "--port",
+    proc = subprocess.Popen([sys.executable, "-m", "chatrec.cli.main", "serve", "--port",
                              str(port)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -40,7 +40,7 @@ def scratch_home() -> str:
     """A temporary data home that shares the real one's datasets and artifacts but has
     its own sessions database: the ~50k sessions of a run stay out of the user's, and
     every run starts from the same empty database."""
-    from chatrec.home import data_home
+    from chatrec.data.home import data_home
 
     real = data_home()
     tmp = tempfile.mkdtemp(prefix="chatrec-bench-")
@@ -57,7 +57,7 @@ def start_server(port: int, workers: int, home: str, extra_args=(),
     env = dict(os.environ, CHATREC_HOME=home, **(extra_env or {}))
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
-    cmd = [sys.executable, "-m", "chatrec.cli", "serve", "--host", "127.0.0.1",
+    cmd = [sys.executable, "-m", "chatrec.cli.main", "serve", "--host", "127.0.0.1",
            "--port", str(port), "--workers", str(workers), *extra_args]
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,

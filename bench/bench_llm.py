@@ -35,11 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import intents.llm as llm_module  # noqa: E402
 from _llm_probe import Probe, ReplyCache, percentile  # noqa: E402
-from intents.cascade import CascadeParser, unsure  # noqa: E402
-from intents.llm import LLMParser  # noqa: E402
-from intents.rules import RuleParser  # noqa: E402
+
+import intents.llm.parser as llm_module  # noqa: E402
+from intents.llm.cascade import CascadeParser, unsure  # noqa: E402
+from intents.llm.parser import LLMParser  # noqa: E402
+from intents.rules.parser import RuleParser  # noqa: E402
 from tests.intents.test_corpus import CORPUS, expected_extras, load_corpus  # noqa: E402
 
 CACHE = Path(os.environ.get("CHATREC_LLM_CACHE", Path.home() / ".cache" / "chatrec-llm"))
@@ -140,8 +141,8 @@ def sure_overhead(view, rows, repeats: int = 7) -> dict:
 
 def dialogue_run(parser, files) -> dict:
     from chatrec.service import ChatService
-    from chatrec.sessions import open_store
-    from chatrec.training import load_or_train
+    from chatrec.sessions.factory import open_store
+    from chatrec.training.trainer import load_or_train
     from tests.dialogues.judge import run_file
 
     bundle = load_or_train()
@@ -238,7 +239,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from chatrec.parsers import title_catalog
-    from chatrec.training import load_or_train
+    from chatrec.training.trainer import load_or_train
 
     bundle = load_or_train()
     view = title_catalog(bundle.catalog, bundle.ratings)

@@ -4,7 +4,7 @@
 
 Messages: every text of the labelled corpus (tests/intents/corpus.tsv), which mixes
 exact titles, partial titles, typos, no-match titles and title-less requests.
-Catalogs: ML-100K (the active dataset via chatrec.datasets) and a synthetic catalog of
+Catalogs: ML-100K (the active dataset via chatrec.data.datasets) and a synthetic catalog of
 N titles that contains the ML-100K titles plus generated ones built from their words
 (so the corpus titles still resolve and the fuzzy scans see realistic strings).
 Each run parses every message once (timed one by one with perf_counter_ns) after a
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from intents.catalog import TitleCatalog  # noqa: E402
-from intents.rules import RuleParser  # noqa: E402
+from intents.rules.parser import RuleParser  # noqa: E402
 
 
 def corpus_texts() -> list[str]:

@@ -8,7 +8,7 @@ Run (peers live only in a bench venv, never in pyproject):
 
 Folds come from models.data.splits.kfold(seed=0). Tuning (bench/_tuning.py): every
 tuned row (chatrec `mf`, Surprise SVD, SVD++) picks the best of at most 12 settings on
-the SAME inner holdout of fold 0's training part (models.tuning.inner_split "random";
+the SAME inner holdout of fold 0's training part (models.solvers.tuning.inner_split "random";
 the test folds are never seen), then uses that setting on every fold. `blend` learns
 its own weights on a holdout of each fold's training part inside `fit`. RMSE/MAE are
 means over folds; fit seconds are the median over repeats of each fold's fit, then the
@@ -28,10 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import load  # noqa: E402
 from _tuning import tune  # noqa: E402
+
 from models.data.splits import kfold  # noqa: E402
 from models.eval.metrics import mae, rmse  # noqa: E402
 from models.registry import model_class  # noqa: E402
-from models.tuning import grid, inner_split  # noqa: E402
+from models.solvers.tuning import grid, inner_split  # noqa: E402
 
 GRIDS = {  # 12 candidates each (bench/_tuning.BUDGET)
     "mf": grid(factors=[32, 64], reg=[1.0, 1.5, 2.5], reg_exponent=[0.5, 0.75]),

@@ -265,7 +265,7 @@ def new_sessions(home: str, n: int = 5000) -> dict:
         before = _db_bytes(db)
         sessions_before = _count(db)
         prune = subprocess.run(
-            [sys.executable, "-m", "chatrec.cli", "sessions", "prune", "--ttl", "0s", "--json"],
+            [sys.executable, "-m", "chatrec.cli.main", "sessions", "prune", "--ttl", "0s", "--json"],
             env=dict(os.environ, CHATREC_HOME=home), capture_output=True, text=True,
             timeout=300, cwd=HERE.parent)
         pruned = json.loads(prune.stdout) if prune.returncode == 0 else {"error": prune.stderr}

@@ -24,17 +24,17 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
-    from chatrec import datasets
-    from chatrec.bundle import Bundle
-    from chatrec.dispatch import Dispatcher
-    from chatrec.lists import Context
-    from chatrec.diversity import diversity_weights
-    from models.progress import silent
+    from chatrec.conversation.dispatch import Dispatcher
+    from chatrec.conversation.lists import Context
+    from chatrec.data import datasets
+    from chatrec.training.bundle import Bundle
+    from chatrec.training.diversity import diversity_weights
     from models.data.splits import time_split
     from models.eval.metrics import ndcg_at_k
-    from models.hybrid import HybridSimilar
-    from models.popularity import Popularity
-    from models.rankblend import RankBlend
+    from models.progress import silent
+    from models.recommenders.hybrid import HybridSimilar
+    from models.recommenders.popularity import Popularity
+    from models.recommenders.rankblend import RankBlend
 
     catalog, ratings = datasets.load("ml-100k")
     train, test = time_split(ratings)

@@ -111,7 +111,7 @@ def run_case(name: str) -> dict:
            "rss_after_data_gb": round(_rss_gb(), 3)}
     if spec["models"] == "all":
         os.environ["CHATREC_HOME"] = tempfile.mkdtemp(prefix="chatrec-bench-")
-        from chatrec.training import train_report
+        from chatrec.training.trainer import train_report
         t0 = time.perf_counter()
         _, report = train_report(name, data=(catalog, ratings))
         out["train_s"] = round(time.perf_counter() - t0, 2)
@@ -149,7 +149,7 @@ def versus_implicit(catalog: Catalog, ratings: Ratings, repeats: int = 3) -> dic
         from threadpoolctl import threadpool_limits
     except ImportError:
         return {"implicit": "not installed"}
-    from models.ials import RankingMF
+    from models.recommenders.ials import RankingMF
     X = ratings.csr().copy()
     X.data[:] = 1.0
 

@@ -40,6 +40,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from bench_http import free_port, median_of, run_wrk, scratch_home, start_server, stop_server  # noqa: E402
+
 from tests.pgcluster import PgCluster  # noqa: E402
 
 _db_numbers = iter(range(1, 10_000))
@@ -157,9 +158,10 @@ def hook_cost_us(n: int = 20_000) -> float:
     """In-process: microseconds the metrics add to one POST /chat (the middleware's
     count and histogram, and the body hook), on a real reply body; median of 5."""
     os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    from chatrec.metrics import Metrics
-    from chatrec.service import build_service
     import tempfile
+
+    from chatrec.server.metrics import Metrics
+    from chatrec.service import build_service
     body = build_service(sessions_path=Path(tempfile.mkdtemp()) / "s.db").turn(
         "movies like star wars")
     m = Metrics()
@@ -176,7 +178,8 @@ def hook_cost_us(n: int = 20_000) -> float:
 def kill_test(cluster: PgCluster, seconds: float = 12.0, threads: int = 16) -> dict:
     """Acknowledged ratings vs what the database holds after a kill -9 mid-load."""
     import psycopg
-    from chatrec.training import load_or_train
+
+    from chatrec.training.trainer import load_or_train
 
     titles = [str(t) for t in load_or_train().catalog.titles[:400]]
     dep = Deployment("postgres", 1, 2, cluster)

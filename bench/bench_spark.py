@@ -61,10 +61,11 @@ def rmse_of(model, test) -> float:
 
 def quality(master: str) -> dict:
     from _data import load
+
     from models.data.splits import kfold, time_split
     from models.engines import spark_als
     from models.eval.protocols import topn_metrics
-    from models.factorization import BiasedMF, RankingMF
+    from models.recommenders.factorization import BiasedMF, RankingMF
 
     catalog, ratings = load("ml-100k")
     spark = session(master, "2g")
@@ -106,7 +107,7 @@ def quality(master: str) -> dict:
     out["rmse"] = {k: float(np.mean([f[f"{k}_rmse"] for f in folds])) for k in ("numpy", "spark")}
     # 3. top-N on the time split: the recommend route's model (rank-blend), whose ALS
     #    part Spark fits (its EASE part and blend settings are numpy either way)
-    from models.rankblend import RankBlend
+    from models.recommenders.rankblend import RankBlend
     train, test = time_split(ratings)
     numpy_blend = RankBlend().fit(train, catalog)
     df = frame(spark, train)
@@ -137,7 +138,7 @@ def scale_child(case: str, engine: str, csv: str, master: str) -> dict:
     from bench_scale import CASES, synthetic
     spec = CASES[case]
     catalog, ratings = synthetic(spec["n_users"], spec["n_items"], spec["n_ratings"])
-    from models.factorization import BiasedMF
+    from models.recommenders.factorization import BiasedMF
     out = {"case": case, "engine": engine, "ratings": len(ratings)}
     t0 = time.perf_counter()
     if engine == "numpy":

@@ -75,7 +75,7 @@ def chat_run(message: str, checkout: Path = HERE, home: str | None = None) -> di
     """`chatrec chat` in a pseudo-terminal: seconds to the prompt and to the answer."""
     master, slave = pty.openpty()
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "chatrec.cli", "chat"], stdin=slave,
+    proc = subprocess.Popen([sys.executable, "-m", "chatrec.cli.main", "chat"], stdin=slave,
                             stdout=slave, stderr=slave, close_fds=True, cwd=checkout,
                             env={**child_env(home), "TERM": "xterm"})
     os.close(slave)
@@ -102,7 +102,7 @@ def ask_seconds(message: str = "hi", checkout: Path = HERE, home: str | None = N
     system) moves less than wall time when other jobs share the cores."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "chatrec.cli", "ask", message], check=True,
+    subprocess.run([sys.executable, "-m", "chatrec.cli.main", "ask", message], check=True,
                    cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env=child_env(home))
     wall = time.perf_counter() - start

@@ -7,7 +7,7 @@ Run:
 
 Tuning (bench/_tuning.py): every tuned row picks the best of at most 12 settings by
 NDCG@10 on the SAME inner validation split (the per-user time split of the training
-part, models.tuning.inner_split "time"); the test split is never seen. `rank-blend`
+part, models.solvers.tuning.inner_split "time"); the test split is never seen. `rank-blend`
 (the recommend route) tunes itself the same way inside `fit` (10 candidates).
 - implicit ALS: input binary (every rating), binary (ratings >= 4) or the rating value
   as confidence x regularization 3, 10, 30, 100; 64 factors, 15 iterations; with BLAS
@@ -34,11 +34,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import load  # noqa: E402
 from _tuning import tune  # noqa: E402
+
 from models.data.splits import time_split  # noqa: E402
-from models.ease import fit_ease  # noqa: E402
 from models.eval.protocols import topn_metrics  # noqa: E402
+from models.recommenders.ease import fit_ease  # noqa: E402
 from models.registry import model_class  # noqa: E402
-from models.tuning import RankingValidation, grid, inner_split  # noqa: E402
+from models.solvers.tuning import RankingValidation, grid, inner_split  # noqa: E402
 
 KEYS = ("precision@10", "recall@10", "ndcg@10", "map@10", "mrr", "hit_rate@10", "coverage",
         "novelty")

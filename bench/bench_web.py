@@ -39,7 +39,7 @@ def free_port() -> int:
 
 def serve() -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chatrec.cli", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "chatrec.cli.main", "serve", "--port", str(port)],
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 300
@@ -125,7 +125,7 @@ def report_times(runs: int) -> list[float]:
     out = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "chatrec.cli", "report"], cwd=REPO, check=True,
+        subprocess.run([sys.executable, "-m", "chatrec.cli.main", "report"], cwd=REPO, check=True,
                        stdout=subprocess.DEVNULL)
         out.append((time.perf_counter() - t) * 1000)
     return out

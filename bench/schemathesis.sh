@@ -27,7 +27,7 @@ fi
 
 # A scratch data home sharing the real datasets and artifacts: the sessions the fuzzer
 # creates go to its own database, not the user's.
-REAL_HOME="$(python3 -c 'from chatrec.home import data_home; print(data_home())')"
+REAL_HOME="$(python3 -c 'from chatrec.data.home import data_home; print(data_home())')"
 SCRATCH="$(mktemp -d)"
 mkdir -p "$REAL_HOME/datasets" "$REAL_HOME/artifacts"
 ln -s "$REAL_HOME/datasets" "$SCRATCH/datasets"
@@ -35,7 +35,7 @@ ln -s "$REAL_HOME/artifacts" "$SCRATCH/artifacts"
 
 PORT="${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
 LOG="$(mktemp)"
-CHATREC_HOME="$SCRATCH" python3 -m chatrec.cli serve --host 127.0.0.1 --port "$PORT" --workers 1 >"$LOG" 2>&1 &
+CHATREC_HOME="$SCRATCH" python3 -m chatrec.cli.main serve --host 127.0.0.1 --port "$PORT" --workers 1 >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
 

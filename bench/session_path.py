@@ -88,8 +88,8 @@ def success(users, model, similar, starters, seen_value, pages=5, k=5,
 
 
 def table(split_name, past, future, catalog, n, seed) -> dict:
-    from models.hybrid import HybridSimilar
-    from models.rankblend import RankBlend
+    from models.recommenders.hybrid import HybridSimilar
+    from models.recommenders.rankblend import RankBlend
 
     model = RankBlend().fit(past, catalog)
     similar = HybridSimilar().fit(past, catalog)
@@ -115,7 +115,7 @@ def main() -> int:
     ap.add_argument("--users", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    from chatrec import datasets
+    from chatrec.data import datasets
     from models.data.splits import time_split
 
     catalog, ratings = datasets.load("ml-100k")

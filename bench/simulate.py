@@ -62,7 +62,7 @@ class Stop(Exception):
 
 # ---- the data: past and future -------------------------------------------------------
 def split_data(dataset: str):
-    from chatrec import datasets
+    from chatrec.data import datasets
     from models.data.splits import time_split
 
     catalog, ratings = datasets.load(dataset)
@@ -95,7 +95,7 @@ def register_past(home: Path, catalog, past, dataset: str) -> None:
 
 def run_cli(home: Path, args: list[str]) -> None:
     env = dict(os.environ, CHATREC_HOME=str(home), PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-m", "chatrec.cli", *args], env=env,
+    done = subprocess.run([sys.executable, "-m", "chatrec.cli.main", *args], env=env,
                           capture_output=True, text=True)
     if done.returncode:
         raise Stop(f"chatrec {' '.join(args[:2])} failed: "
@@ -116,7 +116,7 @@ class Server:
     def start(self) -> None:
         env = dict(os.environ, CHATREC_HOME=str(self.home), CHATREC_DATASET=NAME,
                    PYTHONPATH=str(ROOT))
-        self.proc = subprocess.Popen([sys.executable, "-m", "chatrec.cli", "serve", "--port",
+        self.proc = subprocess.Popen([sys.executable, "-m", "chatrec.cli.main", "serve", "--port",
                                       str(self.port)], env=env, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 300      # the first start trains on the past

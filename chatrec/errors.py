@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from intents.errors import IntentsError, ParserConfigError
 from models.errors import (
-    ArtifactError, DataError, ModelsError, NotFitted, PredictionImpossible, UnknownItem,
+    ArtifactError,
+    DataError,
+    ModelsError,
+    NotFitted,
+    PredictionImpossible,
+    UnknownItem,
     UnknownUser,
 )
 
@@ -60,7 +65,7 @@ class ListenError(ChatrecError):
 
 
 class RequestRejected(ChatrecError):
-    """An HTTP request refused before it reaches the app (chatrec/limits.py); the
+    """An HTTP request refused before it reaches the app (chatrec/server/limits.py); the
     subclass says which status."""
 
 

@@ -22,7 +22,7 @@ import weakref
 from intents.catalog import TitleCatalog
 from intents.context import ConversationContext
 from intents.errors import ParserConfigError
-from intents.rules import RuleParser
+from intents.rules.parser import RuleParser
 
 ENV_PARSER = "CHATREC_PARSER"
 BUILTIN = ("regex", "llm", "llm-only")
@@ -70,8 +70,8 @@ def build_parser(spec: str | None, catalog_view, ratings=None):
     if spec == "regex":
         return RuleParser(catalog_view)
     if spec in ("llm", "llm-only"):
-        from intents.cascade import CascadeParser
-        from intents.llm import LLMParser
+        from intents.llm.cascade import CascadeParser
+        from intents.llm.parser import LLMParser
         llm = LLMParser.from_env(catalog_view)
         return CascadeParser(llm) if spec == "llm" else llm
     if ":" not in spec:

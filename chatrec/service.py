@@ -12,18 +12,22 @@ from typing import Callable
 
 import numpy as np
 
-from chatrec.bundle import Bundle
-from chatrec.dispatch import Context, Dispatcher
+from chatrec.conversation.dispatch import Context, Dispatcher
+from chatrec.conversation.experiments import Experiments
+from chatrec.conversation.search import TitleSearch
 from chatrec.errors import NotFound, UsageError
-from chatrec.experiments import Experiments
 from chatrec.parsers import parse_in_context, title_catalog
-from chatrec.search import TitleSearch
-from chatrec.sessions import (
-    SessionState, SessionStore, TurnEffects, new_session_id, open_store,
+from chatrec.sessions.factory import open_store
+from chatrec.sessions.state import (
+    SessionState,
+    TurnEffects,
+    new_session_id,
     validate_session_id,
 )
+from chatrec.sessions.store import SessionStore
+from chatrec.training.bundle import Bundle
 from intents.query import MAX_K, MIN_K, Intent
-from intents.rules import RuleParser
+from intents.rules.parser import RuleParser
 from models.errors import UnknownItem, UnknownUser
 
 MAX_MESSAGE = 2000
@@ -110,7 +114,7 @@ class ChatService:
 
         user_id: a dataset user for personal picks (kept by the session); an explicit
         None forgets the session's user; leaving it out keeps whatever the session has.
-        owner: who is asking (the API key's owner id, see chatrec/access.py)."""
+        owner: who is asking (the API key's owner id, see chatrec/server/access.py)."""
         message = validate_message(message)
         drop_user = user_id is None
         user_id = None if user_id is UNSET else normalize_user_id(user_id)
@@ -228,7 +232,7 @@ class ChatService:
 
     def search_items(self, text: str | None, limit: int = SEARCH_LIMIT) -> dict:
         """Catalog items whose title matches `text` as the chat would match it, plus
-        titles that contain what was typed so far (chatrec/search.py); with no text,
+        titles that contain what was typed so far (chatrec/conversation/search.py); with no text,
         the most-rated items."""
         limit = validate_k(limit)
         if len(text or "") > MAX_MESSAGE:
@@ -271,11 +275,11 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     """Load (on first run: fetch and train, reporting progress) the bundle, build the
     parser, open the sessions store (`sessions_path`, else $CHATREC_SESSIONS_URL, else
     the data home's SQLite file)."""
-    from chatrec.home import artifacts_dir
+    from chatrec.data.home import artifacts_dir
     from chatrec.parsers import build_parser
-    from chatrec.title_index import use_cached_title_index
-    from chatrec.training import load_or_train
-    from chatrec.warmup import single_thread_blas
+    from chatrec.training.title_index import use_cached_title_index
+    from chatrec.training.trainer import load_or_train
+    from chatrec.training.warmup import single_thread_blas
 
     bundle = load_or_train(dataset=dataset, progress=progress)
     view = title_catalog(bundle.catalog, bundle.ratings)

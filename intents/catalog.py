@@ -63,19 +63,19 @@ class TitleCatalog:
     @cached_property
     def titles_matcher(self):
         """The shared TitleMatcher (built on first use: ~40 ms for 1.7k titles)."""
-        from intents.titles import TitleMatcher
+        from intents.mentions.titles import TitleMatcher
         return TitleMatcher(self)
 
     def adopt_title_index(self, state: dict) -> None:
         """Use a saved `TitleMatcher.state()` of this catalog instead of building the
         matcher on first use (a service caches it beside its artifacts)."""
-        from intents.titles import TitleMatcher
+        from intents.mentions.titles import TitleMatcher
         self.__dict__["titles_matcher"] = TitleMatcher(self, state)  # the cached_property's slot
 
     @cached_property
     def genres_matcher(self):
         """The shared GenreMatcher for this catalog's genres."""
-        from intents.genres import GenreMatcher
+        from intents.lexicon.genres import GenreMatcher
         return GenreMatcher(self.genre_names)
 
     def display(self, i: int) -> str:

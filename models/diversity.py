@@ -143,7 +143,7 @@ def validation_weight(fit_route: Callable, fit_vectors: Callable, train, k: int 
     fit_route(ratings) -> the route's model fitted on them; fit_vectors(ratings) -> a
     model with `item_vectors(items)` (the similar route's). Data too small to split
     gives weight 0 (no re-rank) with a warning. keep_order: see `rerank`."""
-    from models.tuning import RankingValidation, TooSmallToTune, fallback, inner_split
+    from models.solvers.tuning import RankingValidation, TooSmallToTune, fallback, inner_split
     try:
         fit, val = inner_split(train, "time")
     except TooSmallToTune as e:

@@ -8,16 +8,16 @@ from models.errors import ModelsError
 
 # CLI name -> "module:Class"
 MODELS: dict[str, str] = {
-    "baseline": "models.baseline:Baseline",
-    "popularity": "models.popularity:Popularity",
-    "content": "models.content:ContentModel",
-    "mf": "models.factorization:BiasedMF",
-    "mf-rank": "models.factorization:RankingMF",
-    "rank-blend": "models.rankblend:RankBlend",
-    "item-knn": "models.knn:ItemKNN",
-    "user-knn": "models.knn:UserKNN",
-    "hybrid": "models.hybrid:HybridSimilar",
-    "blend": "models.blend:RatingBlend",
+    "baseline": "models.recommenders.baseline:Baseline",
+    "popularity": "models.recommenders.popularity:Popularity",
+    "content": "models.recommenders.content:ContentModel",
+    "mf": "models.recommenders.factorization:BiasedMF",
+    "mf-rank": "models.recommenders.factorization:RankingMF",
+    "rank-blend": "models.recommenders.rankblend:RankBlend",
+    "item-knn": "models.recommenders.knn:ItemKNN",
+    "user-knn": "models.recommenders.knn:UserKNN",
+    "hybrid": "models.recommenders.hybrid:HybridSimilar",
+    "blend": "models.recommenders.blend:RatingBlend",
 }
 
 

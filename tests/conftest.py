@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def ml100k_dir() -> Path:
     """The cached ML-100K folder (fetched on first use, once per machine)."""
-    from chatrec import datasets
+    from chatrec.data import datasets
 
     root = _cache_root() / "datasets"
     root.mkdir(exist_ok=True)
@@ -59,7 +59,7 @@ def ml100k_dir() -> Path:
 def ml100k(ml100k_dir):
     """(Catalog, Ratings) of MovieLens 100K: 1,682 items, 943 users, 100,000 ratings.
     Shared by the whole session: treat it as read-only."""
-    from chatrec import datasets
+    from chatrec.data import datasets
 
     return datasets.load("ml-100k", root=ml100k_dir.parent, fetch_missing=False)
 

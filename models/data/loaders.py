@@ -8,7 +8,7 @@ Supported layouts (`detect_layout` tells them apart by file names):
 | `movielens-100k`    | `u.data`, `u.item` [+ `u.genre`] (GroupLens, latin-1)        |
 | `movielens-1m`      | `ratings.dat`, `movies.dat` (`::`-separated, latin-1)        |
 | `movielens-latest`  | `ratings.csv`, `movies.csv` (ml-latest, ml-25m, ml-32m)      |
-| generic CSV pair    | `load_csv_pair(ratings, items, CsvColumns(...))`             |
+| generic CSV pair    | `csv_pair.load_csv_pair(ratings, items, CsvColumns(...))`    |
 
 Every loader validates what it reads (models/data/csv_checks.py: errors name file and
 line) and goes through models/data/tables.py for indexing, duplicates and orphan ratings.
@@ -16,16 +16,15 @@ Pass a `LoadReport` to learn what was dropped; drops are also logged as warnings
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from models.data import csv_checks as cc
 from models.data import Catalog, Ratings
-from models.errors import DataError
+from models.data import csv_checks as cc
 from models.data.kg import movielens_ids_for_ml100k, read_links
 from models.data.tables import LoadReport, build_catalog, build_ratings, parse_genres
+from models.errors import DataError
 
 Loaded = tuple[Catalog, Ratings]
 
@@ -40,14 +39,14 @@ RATING_COLS = ("user", "item", "rating", "timestamp")
 HALF_STAR_SCALE = (0.5, 5.0)
 
 
-def _report(report: LoadReport | None, layout: str, *files: Path) -> LoadReport:
+def start_report(report: LoadReport | None, layout: str, *files: Path) -> LoadReport:
     report = report if report is not None else LoadReport()
     report.layout = layout
     report.files = [str(f) for f in files]
     return report
 
 
-def _ratings(path, df, catalog, scale, name, report, cols=("user", "item", "rating", "timestamp"),
+def read_ratings(path, df, catalog, scale, name, report, cols=("user", "item", "rating", "timestamp"),
              numeric_ids=True) -> Ratings:
     """Validate the four rating columns of `df` (timestamp may be None) and index them."""
     user, item, rating, ts = cols
@@ -93,7 +92,7 @@ def load_recbole(directory: Path, name: str | None = None, *, scale=STAR_SCALE,
     inter, item = directory / f"{name}.inter", directory / f"{name}.item"
     kg, link = directory / f"{name}.kg", directory / f"{name}.link"
     has_kg = links and kg.is_file() and link.is_file()
-    report = _report(report, "recbole", inter, item, *((kg, link) if has_kg else ()))
+    report = start_report(report, "recbole", inter, item, *((kg, link) if has_kg else ()))
 
     items = cc.read_table(item, sep="\t", names=_typed_header(item), numeric=("item_id",))
     cc.require_columns(items, item, ["item_id", "movie_title"])
@@ -125,7 +124,7 @@ def load_recbole(directory: Path, name: str | None = None, *, scale=STAR_SCALE,
                        numeric=("user_id", "item_id", "rating", "timestamp"))
     cc.require_columns(df, inter, ["user_id", "item_id", "rating"])
     ts = "timestamp" if "timestamp" in df else None
-    ratings = _ratings(inter, df, catalog, scale, name, report,
+    ratings = read_ratings(inter, df, catalog, scale, name, report,
                        cols=("user_id", "item_id", "rating", ts))
     return catalog, ratings
 
@@ -136,7 +135,7 @@ def load_movielens_100k(directory: Path, *, report: LoadReport | None = None) ->
     ('|', latin-1: id|title (year)|date|video date|url|19 genre flags)."""
     directory = Path(directory)
     data, item, genre = directory / "u.data", directory / "u.item", directory / "u.genre"
-    report = _report(report, "movielens-100k", data, item)
+    report = start_report(report, "movielens-100k", data, item)
     names = list(ML100K_GENRES)
     if genre.is_file():
         g = cc.read_table(genre, sep="|", names=["name", "flag"], header=False, encoding="latin-1")
@@ -156,7 +155,7 @@ def load_movielens_100k(directory: Path, *, report: LoadReport | None = None) ->
     catalog = build_catalog(item, items.index.to_numpy(), ids, titles, years, genres, name="ml-100k")
 
     df = cc.read_table(data, sep="\t", names=list(RATING_COLS), header=False, numeric=RATING_COLS)
-    return catalog, _ratings(data, df, catalog, STAR_SCALE, "ml-100k", report)
+    return catalog, read_ratings(data, df, catalog, STAR_SCALE, "ml-100k", report)
 
 
 def load_movielens_1m(directory: Path, *, report: LoadReport | None = None) -> Loaded:
@@ -164,7 +163,7 @@ def load_movielens_1m(directory: Path, *, report: LoadReport | None = None) -> L
     'id::Title (year)::Genre|Genre', latin-1."""
     directory = Path(directory)
     data, item = directory / "ratings.dat", directory / "movies.dat"
-    report = _report(report, "movielens-1m", data, item)
+    report = start_report(report, "movielens-1m", data, item)
     items = cc.read_table(item, sep="::", names=["item_id", "title", "genres"], header=False,
                           encoding="latin-1", numeric=("item_id",))
     ids = cc.ids_column(items, item, "item_id", numeric=True)
@@ -174,7 +173,7 @@ def load_movielens_1m(directory: Path, *, report: LoadReport | None = None) -> L
                             name=directory.name)
     df = cc.read_table(data, sep="::", names=list(RATING_COLS), header=False, encoding="latin-1",
                        numeric=RATING_COLS)
-    return catalog, _ratings(data, df, catalog, STAR_SCALE, directory.name, report)
+    return catalog, read_ratings(data, df, catalog, STAR_SCALE, directory.name, report)
 
 
 def load_movielens_latest(directory: Path, *, report: LoadReport | None = None) -> Loaded:
@@ -182,7 +181,7 @@ def load_movielens_latest(directory: Path, *, report: LoadReport | None = None) 
     half stars) and movies.csv (movieId,title,genres; '(no genres listed)' = none)."""
     directory = Path(directory)
     data, item = directory / "ratings.csv", directory / "movies.csv"
-    report = _report(report, "movielens-latest", data, item)
+    report = start_report(report, "movielens-latest", data, item)
     items = cc.read_table(item, sep=",", numeric=("movieId",))
     cc.require_columns(items, item, ["movieId", "title", "genres"])
     ids = cc.ids_column(items, item, "movieId", numeric=True)
@@ -193,86 +192,8 @@ def load_movielens_latest(directory: Path, *, report: LoadReport | None = None) 
     df = cc.read_table(data, sep=",", numeric=("userId", "movieId", "rating", "timestamp"))
     cc.require_columns(df, data, ["userId", "movieId", "rating"])
     ts = "timestamp" if "timestamp" in df else None
-    return catalog, _ratings(data, df, catalog, HALF_STAR_SCALE, directory.name, report,
+    return catalog, read_ratings(data, df, catalog, HALF_STAR_SCALE, directory.name, report,
                              cols=("userId", "movieId", "rating", ts))
-
-
-# ------------------------------------------------------------------ generic CSV pair
-@dataclass(frozen=True)
-class CsvColumns:
-    """Column names of a generic ratings file and items file.
-
-    Optional columns (timestamp, year, genres) left as None are used when a column
-    with the default name exists; naming one explicitly makes it required.
-    """
-
-    user: str = "user_id"
-    item: str = "item_id"
-    rating: str = "rating"
-    timestamp: str | None = None
-    item_key: str | None = None     # id column of the items file; default: same as `item`
-    title: str = "title"
-    year: str | None = None
-    genres: str | None = None
-
-    @classmethod
-    def from_spec(cls, spec: str) -> "CsvColumns":
-        """'user=User-ID,item=ISBN,rating=Book-Rating,title=Book-Title' -> CsvColumns."""
-        fields = {}
-        for part in filter(None, (p.strip() for p in spec.split(","))):
-            key, sep, value = part.partition("=")
-            if not sep or key.strip() not in cls.__dataclass_fields__:
-                raise DataError(f"bad column spec {part!r}: use KEY=NAME with KEY one of "
-                                f"{', '.join(cls.__dataclass_fields__)}")
-            fields[key.strip()] = value.strip()
-        return cls(**fields)
-
-
-def _optional(df, path, explicit: str | None, default: str) -> str | None:
-    if explicit is not None:
-        cc.require_columns(df, path, [explicit])
-        return explicit
-    return default if default in df.columns else None
-
-
-def load_csv_pair(ratings_path: Path, items_path: Path, columns: CsvColumns = CsvColumns(), *,
-                  sep: str = ",", items_sep: str | None = None, encoding: str = "utf-8",
-                  genre_sep: str = "|", scale: tuple[float, float] | None = None,
-                  name: str = "dataset", report: LoadReport | None = None) -> Loaded:
-    """A ratings CSV and an items CSV with named columns (books work: ISBN string ids,
-    0-10 ratings with scale=(0, 10)). Ids are integers when every id in both files is a
-    plain integer, else strings. Without `scale`, the data's min..max is used. Without a
-    year column, a trailing '(YYYY)' is split off the title."""
-    ratings_path, items_path = Path(ratings_path), Path(items_path)
-    report = _report(report, "csv", ratings_path, items_path)
-    c = columns
-    item_key = c.item_key or c.item
-    items = cc.read_table(items_path, sep=items_sep or sep, encoding=encoding)
-    cc.require_columns(items, items_path, [item_key, c.title])
-    # ids stay text here: auto-detection must see leading zeros ('0012') before parsing
-    df = cc.read_table(ratings_path, sep=sep, encoding=encoding,
-                       numeric=(c.rating, c.timestamp or "timestamp"))
-    cc.require_columns(df, ratings_path, [c.user, c.item, c.rating])
-
-    canonical = r"0|[1-9]\d{0,17}"  # no leading zeros: '0012' must stay a string id
-    numeric = bool(items[item_key].str.strip().str.fullmatch(canonical).all()
-                   and df[c.item].str.strip().str.fullmatch(canonical).all())
-    ids = cc.ids_column(items, items_path, item_key, numeric)
-    year_col = _optional(items, items_path, c.year, "year")
-    if year_col:
-        titles = items[c.title].str.strip().to_numpy(dtype=object)
-        years = cc.years_column(items[year_col])
-    else:
-        titles, years = cc.split_title_year(items[c.title])
-    genre_col = _optional(items, items_path, c.genres, "genres")
-    genres = (parse_genres(items[genre_col], genre_sep, none_token="(no genres listed)")
-              if genre_col else [()] * len(items))
-    catalog = build_catalog(items_path, items.index.to_numpy(), ids, titles, years, genres, name=name)
-
-    ts = _optional(df, ratings_path, c.timestamp, "timestamp")
-    ratings = _ratings(ratings_path, df, catalog, scale, name, report,
-                       cols=(c.user, c.item, c.rating, ts), numeric_ids=None)
-    return catalog, ratings
 
 
 # ------------------------------------------------------------------- auto-detection

@@ -9,7 +9,7 @@ How the hyperparameters map (Spark's ALS has no biases and regularizes each row 
 λ·n, n = the row's number of ratings — "ALS-WR"):
 
 * `mf` (BiasedMF, r ≈ μ + b_u + b_i + p_u·q_i): μ, b_u, b_i are computed by Spark
-  DataFrame aggregations (the alternating damped means of models/baseline.py, 4
+  DataFrame aggregations (the alternating damped means of models/recommenders/baseline.py, 4
   sweeps, damping `bias_reg`); Spark ALS then fits p_u·q_i to the residual
   r − μ − b_u − b_i. factors → rank, n_iter → maxIter, seed → seed. Spark's λ·n cannot
   express BiasedMF's λ·n^ν (ν = reg_exponent = 0.5), and Spark cannot refit the
@@ -21,7 +21,7 @@ How the hyperparameters map (Spark's ALS has no biases and regularizes each row 
   exactly RankingMF's confidence 1 + α·max(1 + rating_weight·(r − 3), 0.05); factors →
   rank, alpha → alpha, reg → regParam (λ·n here vs λ·(n + 1) in RankingMF), n_iter →
   maxIter, seed → seed. The log-popularity prior comes from a Spark count.
-* `rank-blend` (the `recommend` route: EASE + mf-rank, models/rankblend.py): its mf-rank
+* `rank-blend` (the `recommend` route: EASE + mf-rank, models/recommenders/rankblend.py): its mf-rank
   part is the Spark fit above; EASE (one n_items² inverse) and the choice of its blend
   settings on an inner time split stay numpy on the driver. Beyond ease.MAX_ITEMS
   items the model is the factors alone, so everything it learns comes from Spark.

@@ -16,15 +16,15 @@ from typing import Callable
 
 import numpy as np
 
-from models.eval import metrics
 from models.base import Recommender
 from models.data import Catalog, Ratings
-from models.errors import PredictionImpossible
-from models.progress import Progress, silent
+from models.data.splits import kfold, time_split
 from models.diversity import intra_list_diversity, pool_size, rerank, validation_weight
+from models.errors import PredictionImpossible
+from models.eval import metrics
+from models.progress import Progress, silent
 from models.ranking import top_k_batch
 from models.registry import model_class
-from models.data.splits import kfold, time_split
 
 #: re-orders one user's candidates (items, scores) best first -> the k to show
 Reranker = Callable[[np.ndarray, np.ndarray], np.ndarray]

@@ -33,7 +33,7 @@ def trained_home_cache(ml100k_dir) -> Path:
             if not (home / "datasets" / "ml-100k").exists():
                 shutil.copytree(ml100k_dir, home / "datasets" / "ml-100k")
             os.environ["CHATREC_HOME"] = str(home)
-            from chatrec.training import load_or_train
+            from chatrec.training.trainer import load_or_train
             load_or_train("ml-100k")
         finally:
             if old is None:

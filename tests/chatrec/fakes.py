@@ -8,12 +8,12 @@ import re
 
 import numpy as np
 
-from chatrec.bundle import Bundle
 from chatrec.service import ChatService
-from chatrec.stores.sqlite import SQLiteSessionStore as SessionStore
+from chatrec.sessions.sqlite import SQLiteSessionStore as SessionStore
+from chatrec.training.bundle import Bundle
 from intents.query import Candidate, Intent, Query, clamp_k
 from models.base import Recommender
-from models.popularity import Popularity
+from models.recommenders.popularity import Popularity
 from tests.factories import make_catalog, make_ratings
 
 FILMS = [  # title, year, genres, links

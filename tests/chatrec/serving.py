@@ -31,7 +31,7 @@ class Server:
         env = dict(os.environ, CHATREC_HOME=str(home), PYTHONPATH=str(REPO), **env)
         self.log = open(home / f"serve-{self.port}.log", "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "chatrec.cli", "serve", "--port", str(self.port),
+            [sys.executable, "-m", "chatrec.cli.main", "serve", "--port", str(self.port),
              "--workers", str(workers), *args],
             cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True, preexec_fn=preexec_fn)

@@ -4,7 +4,7 @@ echoes back must not leak, anywhere, in any form.
 Finding (issue 9): the error reason was cut to 160/57/40 characters *before* the key
 was redacted, so a long key was not matched and 132 of its 164 characters appeared in
 every /chat response (`query.fallback_reason`) and in the log. The redaction itself
-lives in intents/llm.py (issue 12); this is the end-to-end regression: a 200-character
+lives in intents/llm/parser.py (issue 12); this is the end-to-end regression: a 200-character
 key, echoed by a fake upstream in its error body, and no 8-character piece of it in
 any response body or log line.
 """
@@ -18,10 +18,10 @@ import secrets
 import pytest
 from fastapi.testclient import TestClient
 
-from chatrec.api import create_app
 from chatrec.parsers import build_parser
+from chatrec.server.app import create_app
 from chatrec.service import ChatService
-from chatrec.stores.sqlite import SQLiteSessionStore
+from chatrec.sessions.sqlite import SQLiteSessionStore
 from tests.chatrec.fakes import tiny_bundle
 from tests.intents.fake_llm import FakeLLM, Reply
 
@@ -41,13 +41,13 @@ def echo_the_key(server: FakeLLM, status: int):
     return reply
 
 
-# Until issue 12 lands (its LLM client lives in intents/llm_http.py), intents/llm.py cuts
+# Until issue 12 lands (its LLM client lives in intents/llm/transport.py), intents/llm/parser.py cuts
 # the reason before it redacts the key, and this must fail (strict); once it has landed
 # the test must pass. Verified against the issue-12 branch: 2 passed.
-ISSUE_12_LANDED = importlib.util.find_spec("intents.llm_http") is not None
+ISSUE_12_LANDED = importlib.util.find_spec("intents.llm.transport") is not None
 WAITING_ON_ISSUE_12 = pytest.mark.xfail(
     not ISSUE_12_LANDED, strict=True,
-    reason="issue 12: intents/llm.py cuts the reason before redacting the key")
+    reason="issue 12: intents/llm/parser.py cuts the reason before redacting the key")
 
 
 @WAITING_ON_ISSUE_12

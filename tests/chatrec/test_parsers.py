@@ -12,17 +12,22 @@ import types
 import numpy as np
 import pytest
 
-from chatrec import cli
+from chatrec.cli import main as cli
 from chatrec.parsers import (
-    build_parser, conversation, parse_in_context, parser_for, takes_context, title_catalog,
+    build_parser,
+    conversation,
+    parse_in_context,
+    parser_for,
+    takes_context,
+    title_catalog,
 )
-from chatrec.sessions import SessionState
-from intents.cascade import CascadeParser
+from chatrec.sessions.state import SessionState
 from intents.catalog import TitleCatalog
 from intents.context import ConversationContext
 from intents.errors import ParserConfigError
-from intents.llm import LLMParser
-from intents.rules import RuleParser
+from intents.llm.cascade import CascadeParser
+from intents.llm.parser import LLMParser
+from intents.rules.parser import RuleParser
 from tests.factories import make_catalog, make_ratings
 
 
@@ -110,14 +115,14 @@ def test_factory_errors(catalog, monkeypatch, spec, attrs, message):
 
 
 def test_cli_exit_code_for_a_bad_factory(catalog, monkeypatch, capsys):
-    from chatrec import datasets
+    from chatrec.data import datasets
     monkeypatch.setattr(datasets, "load", lambda name=None, **kw: (catalog, None))
     assert cli.main(["parse", "--parser", "nope_mod:f", "hi"]) == 2
     assert "cannot import module 'nope_mod'" in capsys.readouterr().err
 
 
 def test_cli_parse_text_and_stdin(catalog, ratings, monkeypatch, capsys):
-    from chatrec import datasets
+    from chatrec.data import datasets
     monkeypatch.setattr(datasets, "load", lambda name=None, **kw: (catalog, ratings))
     assert cli.main(["parse", "--json", "3", "movies", "like", "the", "godfather"]) == 0
     d = json.loads(capsys.readouterr().out)
@@ -137,7 +142,7 @@ def test_cli_parse_text_and_stdin(catalog, ratings, monkeypatch, capsys):
 def test_stdin_mode_answers_each_line_as_it_arrives(chatrec_home):
     """A real subprocess on ML-100K: the answer to line 1 arrives before line 2 is sent."""
     env = dict(os.environ, CHATREC_HOME=str(chatrec_home), PYTHONUNBUFFERED="0")
-    proc = subprocess.Popen([sys.executable, "-m", "chatrec.cli", "parse", "--json"],
+    proc = subprocess.Popen([sys.executable, "-m", "chatrec.cli.main", "parse", "--json"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
                             cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     try:

@@ -1,6 +1,6 @@
 """Read the dialogue corpus (tests/dialogues/*.dlg, format in README.md) and judge a
 conversation turn by turn from what a client sees: the POST /chat body and
-GET /sessions/{id}. Used by tests/chatrec/test_dialogues.py and bench/bench_dialogues.py.
+GET /sessions/{id}. Used by tests/chatrec/conversation/test_dialogues.py and bench/bench_dialogues.py.
 
 `run_file(path, client)` plays every dialogue through `client` (anything with
 `chat(message, session_id, user_id) -> (status, body)` and `session(id) -> body`)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from intents.catalog import TitleCatalog
-from intents.rules import RuleParser
+from intents.rules.parser import RuleParser
 
 GENRES = ("Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
           "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery",

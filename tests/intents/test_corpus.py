@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from intents.query import Intent
-from intents.rules import RuleParser
+from intents.rules.parser import RuleParser
 
 CORPUS = Path(__file__).with_name("corpus.tsv")
 TARGET = 1.0

@@ -1,11 +1,11 @@
 """Everyday phrasings on the tiny catalog: the looser similarity frames
-(intents/seeds.py), two-word titles read whole only when written as titles, and the
+(intents/rules/seeds.py), two-word titles read whole only when written as titles, and the
 writes (rate/seen) staying conservative — a misread write is worse than `unknown`."""
 from __future__ import annotations
 
 import pytest
 
-from intents.text import capitals, clean_cased, tokens
+from intents.lexicon.text import capitals, clean_cased, tokens
 
 
 def p(parser, text):

@@ -1,13 +1,17 @@
 """Loaders: one tiny fixture per format with known answers, plus the real ML-100K quirks."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
+from models.data.csv_pair import CsvColumns, load_csv_pair
 from models.data.loaders import (
-    CsvColumns, detect_layout, load_csv_pair, load_directory, load_movielens_100k,
-    load_movielens_1m, load_movielens_latest, load_recbole,
+    detect_layout,
+    load_directory,
+    load_movielens_1m,
+    load_movielens_100k,
+    load_movielens_latest,
+    load_recbole,
 )
 from models.data.tables import LoadReport
 

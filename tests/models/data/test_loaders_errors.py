@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from models.errors import DataError
+from models.data.csv_pair import CsvColumns, load_csv_pair
 from models.data.loaders import (
-    CsvColumns, load_csv_pair, load_directory, load_movielens_100k, load_movielens_latest,
+    load_directory,
+    load_movielens_100k,
+    load_movielens_latest,
     load_recbole,
 )
 from models.data.tables import LoadReport
+from models.errors import DataError
 
 ITEM_HEADER = "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n"
 INTER_HEADER = "user_id:token\titem_id:token\trating:float\ttimestamp:float\n"

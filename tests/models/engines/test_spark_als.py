@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.engines import spark_als
-from models.factorization import BiasedMF, RankingMF
+from models.recommenders.factorization import BiasedMF, RankingMF
 
 
 def frame(spark, users, items, values):

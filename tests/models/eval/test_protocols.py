@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from models.eval import protocols as ev
-from models.eval import results_io as eio
 from models.base import Recommender
 from models.errors import PredictionImpossible
+from models.eval import protocols as ev
+from models.eval import results_io as eio
 from tests.factories import checkerboard, make_catalog, make_ratings
 
 CAT5 = make_catalog([f"m{i}" for i in range(5)], item_ids=[10, 20, 30, 40, 50])
@@ -93,7 +93,7 @@ def test_kfold_protocol_shapes():
 
 def test_writers(tmp_path):
     train, test = _split()
-    from models.baseline import Baseline
+    from models.recommenders.baseline import Baseline
     model = Baseline().fit(train, CAT5)
     assert eio.write_predictions(tmp_path / "p.csv", model, test, CAT5)
     rows = list(csv.DictReader(open(tmp_path / "p.csv")))

@@ -1,0 +1,4 @@
+"""From a parsed Query to a reply: the route table (dispatch), list building and
+constraints, follow-ups, facts, explanations, feedback, reasons and reply text, title
+search and A/B arms. Imports sessions (state types), training (the Bundle), intents, models.
+"""

@@ -1,0 +1,82 @@
+"""Feedback a person gives in the conversation: opinions of films ("I loved X and
+Y", "the third one was terrible", "rate X 4 stars") and films already seen. Both
+become durable session effects and are used from the next answer on: rated and seen
+films are never offered again, liked ones drive personal picks, disliked ones push
+down what is close to them.
+"""
+from __future__ import annotations
+
+from chatrec.conversation.facts import CatalogFacts
+from chatrec.conversation.lists import scale_rating
+from chatrec.conversation.replies import join_words
+from chatrec.sessions.state import TurnEffects
+from intents.query import Query
+
+
+def opinion_word(value: float) -> str:
+    """The verb for a rating on the 1-5 scale the parser uses."""
+    if value >= 4.5:
+        return "loved"
+    if value >= 3.5:
+        return "liked"
+    if value >= 2.5:
+        return "thought OK"
+    if value >= 1.5:
+        return "didn't like"
+    return "hated"
+
+
+def record_opinions(query: Query, items: list[int], facts: CatalogFacts,
+                    ctx) -> tuple[str, TurnEffects]:
+    """Ratings for `items` ("loved" ~ 5 ... "hated" ~ 1, on the data's scale).
+    With `ctx` (a list request that stated an opinion) the context learns them now."""
+    scale = facts.ratings.scale
+    given = list(query.ratings) if len(query.ratings) == len(items) else \
+        [query.rating if query.rating is not None else 4.0] * len(items)
+    fx = TurnEffects()
+    said: dict[str, list[str]] = {}
+    for i, opinion in zip(items, given):
+        value = scale_rating(opinion, scale)
+        fx.ratings.append((str(facts.item_ids[i]), value))
+        if ctx is not None:
+            ctx.profile[i] = value
+        word = opinion_word(opinion)
+        said.setdefault(word, []).append(f"{facts.display[i]} ({value:g}/{scale[1]:g})")
+    if len(items) == 1:
+        fx.focus, fx.set_focus = str(facts.item_ids[items[0]]), True
+    parts = [f"you {word} {join_words(names)}" for word, names in said.items()]
+    text = "Noted: " + join_words(parts) + "."
+    if ctx is None:
+        text += " I'll use that from now on: ask 'recommend something' for picks."
+    return text, fx
+
+
+def record_seen(items: list[int], facts: CatalogFacts) -> tuple[str, TurnEffects]:
+    fx = TurnEffects(seen=[str(facts.item_ids[i]) for i in items])
+    if len(items) == 1:
+        fx.focus, fx.set_focus = str(facts.item_ids[items[0]]), True
+    names = join_words([facts.display[i] for i in items])
+    one = len(items) == 1
+    return (f"Got it: you've seen {names}. I won't suggest {'it' if one else 'them'} "
+            f"again. Did you like {'it' if one else 'them'}? Say 'I loved "
+            f"{'it' if one else 'them'}' or 'not for me'."), fx
+
+
+def describe_profile(ctx, facts: CatalogFacts, user_ratings: int) -> str:
+    """"what have I rated?": what this conversation holds about the person (the films
+    rated and marked seen here, newest last; the dataset user and their rating count)."""
+    scale = facts.ratings.scale
+    parts = []
+    if ctx.user_index is not None:
+        parts.append(f"You are user {ctx.user_label} of {facts.catalog_name}, with "
+                     f"{user_ratings:,} ratings there.")
+    if ctx.profile:
+        rated = [f"{facts.display[i]} ({v:g}/{scale[1]:g})" for i, v in ctx.profile.items()]
+        parts.append(f"In this conversation you rated {join_words(rated)}.")
+    seen = [facts.display[i] for i in ctx.seen if i not in ctx.profile]
+    if seen:
+        parts.append(f"You've seen {join_words(sorted(seen))}.")
+    if not parts:
+        return ("You haven't rated anything yet. Tell me a film you loved, e.g. 'I loved "
+                f"{facts.example_titles[0]}', and I'll use it for your picks.")
+    return " ".join(parts)

@@ -1,0 +1,169 @@
+"""What a message means given the conversation so far: references to the last list
+("the second one", "it"), answers to an open "did you mean", and titles the catalog
+does not have. Pure functions of the Query and the session state; the dispatcher
+acts on what they return.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chatrec.conversation.facts import CatalogFacts
+from chatrec.sessions.state import SessionState
+from intents.lexicon.refs import describe
+from intents.query import ALL, FOCUS, LAST, Intent, Query
+from models.errors import UnknownItem
+
+CLOSE_CANDIDATE = 70.0    # a "did you mean" only offers titles at least this close
+WELL_KNOWN = 10           # ... and rated at least this often, or as often as the median
+                          # half the median film on a small catalog (unless very close)
+
+
+@dataclass
+class Films:
+    """The films a message points at (indices), or why it can't be resolved."""
+
+    items: list[int]
+    problem: str | None = None
+    positions: list[int | None] | None = None   # 1-based places in the last list
+
+
+def index_or_none(facts: CatalogFacts, item_id) -> int | None:
+    try:
+        return facts.catalog.index_of(item_id)
+    except UnknownItem:
+        return None
+
+
+def last_list(facts: CatalogFacts, state: SessionState) -> list[int]:
+    return [i for i in (index_or_none(facts, x) for x in state.last_items) if i is not None]
+
+
+def resolve_films(query: Query, state: SessionState, facts: CatalogFacts,
+                  default_first: bool = False) -> Films:
+    """The films named (by title), then those referred to (by position) in `query`."""
+    named = [i for i in (index_or_none(facts, x) for x in query.item_ids) if i is not None]
+    films = Films(named, positions=[_position(i, facts, state) for i in named])
+    for ref in query.refs:
+        one = _resolve_ref(ref, state, facts, default_first)
+        if one.problem:
+            return one
+        films.items += [i for i in one.items if i not in films.items]
+        films.positions += one.positions[:len(one.items)]
+    return films
+
+
+def _resolve_ref(ref: int, state: SessionState, facts: CatalogFacts,
+                 default_first: bool) -> Films:
+    shown = last_list(facts, state)
+    focus = index_or_none(facts, state.focus) if state.focus is not None else None
+    if ref == FOCUS:
+        if focus is not None:
+            return Films([focus], positions=[_position(focus, facts, state)])
+        if len(shown) == 1 or (shown and default_first):
+            return Films([shown[0]], positions=[1])
+        if shown:
+            return Films([], f"Which one? The last list had {len(shown)} films: say 'the "
+                             "second one', 'number 3' or the title.")
+        return Films([], "Which film do you mean? Name it, e.g. 'tell me about "
+                         f"{facts.example_titles[0]}'.")
+    if not shown:
+        return Films([], f"I haven't shown you a list yet, so I don't know {describe(ref)}. "
+                         f"Ask me for films first, e.g. 'movies like {facts.example_titles[0]}'.")
+    if ref == ALL:
+        return Films(shown, positions=list(range(1, len(shown) + 1)))
+    if ref == LAST:
+        return Films([shown[-1]], positions=[len(shown)])
+    if not 1 <= ref <= len(shown):
+        return Films([], f"The last list had only {len(shown)} film"
+                         f"{'s' if len(shown) != 1 else ''}: pick a number from 1 to "
+                         f"{len(shown)}.")
+    return Films([shown[ref - 1]], positions=[ref])
+
+
+def _position(i: int, facts: CatalogFacts, state: SessionState) -> int | None:
+    shown = last_list(facts, state)
+    return shown.index(i) + 1 if i in shown else None
+
+
+# ---- "did you mean" ------------------------------------------------------------------------
+def offer(query: Query, facts: CatalogFacts) -> list[int]:
+    """The candidates worth offering for an unmatched title: close and well known."""
+    out = []
+    for c in query.candidates:
+        i = index_or_none(facts, c.item_id)
+        if i is None or c.score < CLOSE_CANDIDATE:
+            continue
+        if facts.counts[i] < min(WELL_KNOWN, facts.min_votes / 2) and c.score < 85.0:
+            continue
+        out.append(i)
+    return out
+
+
+def pending_for(query: Query, options: list[int], facts: CatalogFacts) -> dict:
+    return {"query": query.to_dict(), "candidates": [str(facts.item_ids[i]) for i in options]}
+
+
+def answer_pending(query: Query, state: SessionState, facts: CatalogFacts):
+    """If `query` answers the open "did you mean": (the original request with the
+    chosen film, None) or (None, a reply text); (None, None) when it does not."""
+    pending = state.pending
+    if not pending:
+        return None, None
+    options = [i for i in (index_or_none(facts, x) for x in pending.get("candidates", []))
+               if i is not None]
+    chosen = None
+    if query.intent is Intent.CHOOSE:
+        if query.topic == "no" and pending.get("replaces") is not None:
+            kept = index_or_none(facts, pending["replaces"])
+            return None, f"OK, {facts.display[kept] if kept is not None else 'as it was'}."
+        if query.topic == "no":
+            return None, ("OK, none of those. Tell me the title another way, or ask for "
+                          "something else.")
+        n = query.ref if query.ref and query.ref > 0 else 1
+        if n > len(options):
+            return None, (f"I offered {len(options)} option"
+                          f"{'s' if len(options) != 1 else ''}: answer 1 to {len(options)}.")
+        chosen = options[n - 1]
+    elif query.intent is Intent.REFINE and (query.year_from or query.year_to) and \
+            not query.genres:                     # "the 1962 one", "the older one"
+        lo, hi = query.year_from or -10**6, query.year_to or 10**6
+        fitting = [i for i in options if facts.years[i] and lo <= facts.years[i] <= hi]
+        if len(fitting) == 1:
+            chosen = fitting[0]
+    elif query.intent in (Intent.SIMILAR, Intent.INFO) and query.item_ids:
+        typed = index_or_none(facts, query.item_ids[0])
+        if typed in options:
+            chosen = typed           # the title typed again
+    if chosen is None:
+        return None, None
+    original = Query.from_dict(pending["query"])
+    resolved = original.with_(item_ids=(facts.item_ids[chosen], *original.item_ids),
+                              titles=(facts.titles[chosen], *original.titles),
+                              candidates=(), unknown_title=None, ref=None, refs=())
+    return resolved, None
+
+
+# ---- "the 1962 one": another film of the same title ------------------------------------
+def other_version(query: Query, state: SessionState, facts: CatalogFacts):
+    """When the film in focus (or the last list's one seed) shares its title with
+    another film and the message's years fit only that other one ("the 1962 one",
+    "the old one", "the original"): (that film's index, whether it seeded the last
+    list); else None."""
+    if query.year_from is None and query.year_to is None:
+        return None
+    last = state.last_query or {}
+    seeds = last.get("item_ids") or [] if last.get("intent") == "similar" else []
+    base = index_or_none(facts, state.focus) if state.focus is not None else None
+    seeded = len(seeds) == 1 and base is not None and str(facts.item_ids[base]) == str(seeds[0])
+    if base is None:
+        return None
+    lo = query.year_from if query.year_from is not None else -10**6
+    hi = query.year_to if query.year_to is not None else 10**6
+
+    def fits(i: int) -> bool:
+        return facts.years[i] is not None and lo <= facts.years[i] <= hi
+
+    others = [i for i in facts.other_versions(base) if fits(i)]
+    if not others or fits(base):
+        return None
+    return others[0], seeded

@@ -1,1 +1,0 @@
-"""Training engines beyond the built-in numpy one (optional extras): Spark."""

@@ -1,0 +1,293 @@
+"""Sessions in one SQLite file under the data home: the zero-setup store.
+
+The database is shared by every front door and by several uvicorn worker processes, so:
+
+* WAL mode: readers never block the single writer, and a commit is one append to
+  the -wal file. A commit that returned is in the OS's page cache, so it survives
+  `kill -9` of the server (or any crash of the process) whatever `synchronous`
+  says; that is the durability the service promises for an acknowledged rating.
+  synchronous=NORMAL skips the fsync per commit (about 5 ms on this machine, half
+  the p99 budget of a turn). Set CHATREC_SESSIONS_SYNC=full to also fsync every
+  rating, which keeps acknowledged ratings through an OS crash or power loss.
+* busy_timeout and short transactions: a turn's effects are written in one small
+  transaction of idempotent merges (INSERT OR IGNORE, ON CONFLICT UPDATE,
+  counter += 1), so two concurrent turns on one session never lose an update.
+* one connection per thread (sqlite3 connections must not be shared across
+  threads), opened lazily so nothing is inherited across a fork.
+* the schema is created or migrated on open: databases written by an older chatrec
+  gain the new columns and tables, and keep their sessions.
+* a bounded busy timeout (CHATREC_SESSIONS_BUSY_TIMEOUT, 1 s): a lock held longer by
+  another process is a typed StoreBusy (HTTP 503 + Retry-After), and inside `no_wait()`
+  (the HTTP app's event loop) a call never waits at all.
+* the file is watched: deleted or replaced while running, read-only, or not a SQLite
+  file is a StoreUnavailable with one clear line, never a write into a deleted inode.
+* expiry: an index on `updated` makes `prune` cheap; new databases use incremental
+  auto-vacuum so a prune gives the space back to the file system.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from chatrec.errors import NotFound, StoreBusy, StoreUnavailable
+from chatrec.sessions.columns import (
+    STATE_COLUMNS,
+    row_updates,
+    state_from_row,
+    transcript_from_rows,
+)
+from chatrec.sessions.sqlite_schema import migrate
+from chatrec.sessions.sqlite_upkeep import (
+    SQLiteUpkeep,
+    check_file,
+    delete_ids,
+    file_identity,
+    open_error,
+)
+from chatrec.sessions.state import (
+    DEFAULT_BUSY_TIMEOUT,
+    TRANSCRIPT_KEEP,
+    SessionState,
+    TurnEffects,
+)
+
+_WAL_LIMIT = 8 * 1024 * 1024  # the -wal file is cut back to this after a checkpoint
+
+
+class SQLiteSessionStore(SQLiteUpkeep):
+    """Sessions in one SQLite file; safe across threads and processes."""
+
+    backend = "sqlite"
+    blocking = False  # local file: inside no_wait() a call never waits (module docstring)
+
+    def __init__(self, path: str | Path,
+                 busy_timeout_ms: int = int(DEFAULT_BUSY_TIMEOUT * 1000)):
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self.fsync_ratings = os.environ.get("CHATREC_SESSIONS_SYNC", "").lower() == "full"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreUnavailable(open_error(self.path, e)) from None
+        with self._errors():
+            self._migrate()
+        self._identity = file_identity(self.path)
+        problem = check_file(self.path, self._identity)
+        if problem:
+            raise StoreUnavailable(f"the sessions database {problem}")
+
+    def _migrate(self) -> None:
+        migrate(self._conn())
+
+    # ---- connection and errors ---------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's connection: inside no_wait() a second one whose busy timeout
+        is 0 (two connections, so no PRAGMA has to flip the timeout on every call)."""
+        local = self._local
+        name = "nowait_conn" if getattr(local, "no_wait", False) else "conn"
+        conn = getattr(local, name, None)
+        if conn is None:
+            conn = self._open(0 if name == "nowait_conn" else self.busy_timeout_ms)
+            setattr(local, name, conn)
+        return conn
+
+    def _open(self, busy_timeout_ms: int) -> sqlite3.Connection:
+        # isolation_level=None: we issue BEGIN ourselves, so reads run outside
+        # any transaction and writes take the lock only for their few statements.
+        new = not self.path.exists() or self.path.stat().st_size == 0
+        # set up with the normal timeout: switching to WAL may wait for a lock
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000,
+                               isolation_level=None, check_same_thread=True)
+        if new:  # only takes before WAL mode writes the file's header
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT}")
+        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        return conn
+
+    def _errors(self, write: bool = False) -> "_Guard":
+        """Driver errors -> StoreBusy / StoreUnavailable. For a write, first refuse a
+        file that was deleted or replaced since it was opened (the write would go to an
+        unlinked inode and vanish at the next start)."""
+        if write and file_identity(self.path) != self._identity:
+            raise StoreUnavailable(
+                f"the sessions database {self.path} was deleted or replaced while chatrec "
+                "was running; restart it")
+        return _Guard(self)
+
+    @contextmanager
+    def _transaction(self):
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: the write lock is
+        taken up front, so two processes never deadlock upgrading a read lock."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def no_wait(self) -> "_NoWait":
+        """Calls on this thread inside the block fail at once with StoreBusy instead
+        of sleeping in SQLite's busy handler."""
+        return _NoWait(self._local)
+
+    def close(self) -> None:
+        """Close this thread's connections (others close when their thread ends)."""
+        for name in ("conn", "nowait_conn"):
+            conn = getattr(self._local, name, None)
+            if conn is not None:
+                conn.close()
+                setattr(self._local, name, None)
+
+    # ---- reads -------------------------------------------------------------------
+    def load(self, session_id: str) -> SessionState:
+        """The state of a session; a fresh, not yet stored one if it does not exist."""
+        with self._errors():
+            return self._load(self._conn(), session_id)
+
+    def _load(self, conn, session_id: str) -> SessionState:
+        row = conn.execute(f"SELECT {', '.join(STATE_COLUMNS)} FROM sessions WHERE id = ?",
+                           (session_id,)).fetchone()
+        if row is None:
+            return SessionState(id=session_id)
+        ratings = conn.execute(
+            "SELECT item_id, rating FROM ratings WHERE session_id = ? ORDER BY at, rowid",
+            (session_id,)).fetchall()
+        shown = {r[0] for r in conn.execute(
+            "SELECT item_id FROM shown WHERE session_id = ?", (session_id,))}
+        seen = {r[0] for r in conn.execute(
+            "SELECT item_id FROM seen WHERE session_id = ?", (session_id,))}
+        return state_from_row(session_id, row, ratings, seen, shown)
+
+    def get(self, session_id: str, transcript: int = 0) -> SessionState:
+        """Like load, but raises NotFound for a session that was never stored; with
+        `transcript` > 0 the last that many turns, oldest first."""
+        state = self.load(session_id)
+        if not state.exists:
+            raise NotFound(f"no session {session_id!r}")
+        if transcript > 0:
+            with self._errors():
+                rows = self._conn().execute(
+                    "SELECT n, at, turn FROM transcript WHERE session_id = ? "
+                    "ORDER BY n DESC LIMIT ?", (session_id, int(transcript))).fetchall()
+            state.transcript = transcript_from_rows(rows)
+        return state
+
+    # ---- writes ------------------------------------------------------------------
+    def apply(self, session_id: str, effects: TurnEffects, owner: str | None = None) -> None:
+        """Record one turn: create the session (for `owner`) if needed, count the turn,
+        merge the effects. Returns only after the commit (the turn is then
+        acknowledged). NotFound, with nothing written, if another owner has it."""
+        with self._errors(write=True):
+            conn = self._conn()
+            now = time.time()
+            durable = bool(effects.ratings or effects.seen) and self.fsync_ratings
+            if durable:  # opt-in: survive power loss too, not only a process crash
+                conn.execute("PRAGMA synchronous=FULL")
+            try:
+                with self._transaction():
+                    self._write(conn, session_id, effects, now, owner)
+            finally:
+                if durable:
+                    conn.execute("PRAGMA synchronous=NORMAL")
+
+    def _write(self, conn, sid: str, fx: TurnEffects, now: float, owner) -> None:
+        conn.execute("INSERT OR IGNORE INTO sessions (id, user_id, turns, created, updated, "
+                     "owner) VALUES (?, NULL, 0, ?, ?, ?)", (sid, now, now, owner))
+        cols = row_updates(fx)
+        sets = "".join(f", {name} = ?" for name in cols)
+        row = conn.execute(
+            f"UPDATE sessions SET turns = turns + 1, updated = ?{sets} "
+            "WHERE id = ? AND owner IS ? RETURNING turns",
+            (now, *cols.values(), sid, owner)).fetchone()
+        if row is None:  # someone else's session: to this caller it does not exist
+            raise NotFound(f"unknown session {sid!r}")
+        turn_no = row[0]
+        for table in ("ratings", "seen") if fx.retract else ():
+            conn.executemany(f"DELETE FROM {table} WHERE session_id = ? AND item_id = ?",
+                             [(sid, str(i)) for i in fx.retract])
+        if fx.ratings:
+            conn.executemany(
+                "INSERT INTO ratings (session_id, item_id, rating, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(session_id, item_id) DO UPDATE SET rating = excluded.rating, "
+                "at = excluded.at", [(sid, str(i), float(v), now) for i, v in fx.ratings])
+        for table, ids in (("seen", fx.seen), ("shown", fx.shown)):
+            if ids:
+                conn.executemany(f"INSERT OR IGNORE INTO {table} (session_id, item_id) "
+                                 "VALUES (?, ?)", [(sid, str(i)) for i in ids])
+        if fx.transcript is not None:
+            conn.execute("INSERT OR REPLACE INTO transcript (session_id, n, at, turn) "
+                         "VALUES (?, ?, ?, ?)",
+                         (sid, turn_no, now, json.dumps(fx.transcript, ensure_ascii=False)))
+            conn.execute("DELETE FROM transcript WHERE session_id = ? AND n <= ?",
+                         (sid, turn_no - TRANSCRIPT_KEEP))
+
+    def delete(self, session_id: str, owner: str | None = None) -> bool:
+        """Forget a session of `owner`. True if it existed and was theirs."""
+        with self._errors(write=True), self._transaction() as conn:
+            if conn.execute("SELECT 1 FROM sessions WHERE id = ? AND owner IS ?",
+                            (session_id, owner)).fetchone() is None:
+                return False
+            delete_ids(conn, [session_id])
+        return True
+
+    def count(self) -> int:
+        with self._errors():
+            return self._conn().execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+
+
+
+class _Guard:
+    """The context of every store call: sqlite3 errors become the typed ones."""
+
+    __slots__ = ("store",)
+
+    def __init__(self, store: SQLiteSessionStore):
+        self.store = store
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        store = self.store
+        if isinstance(exc, sqlite3.OperationalError):
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                waited = 0 if getattr(store._local, "no_wait", False) else \
+                    store.busy_timeout_ms / 1000
+                raise StoreBusy(f"the sessions database is busy: another process held its "
+                                f"lock for more than {waited:g} s; try again") from None
+            raise StoreUnavailable(f"the sessions database {store.path} cannot be used: "
+                                   f"{text}") from None
+        if isinstance(exc, sqlite3.DatabaseError):  # "not a database", "malformed", ...
+            raise StoreUnavailable(f"the sessions database {store.path} cannot be used: "
+                                   f"{exc}") from None
+        return False
+
+
+class _NoWait:
+    """The block of `no_wait()` (a class: it runs on every turn)."""
+
+    __slots__ = ("local", "before")
+
+    def __init__(self, local):
+        self.local = local
+
+    def __enter__(self):
+        self.before = getattr(self.local, "no_wait", False)
+        self.local.no_wait = True
+        return self
+
+    def __exit__(self, *exc):
+        self.local.no_wait = self.before
+        return False

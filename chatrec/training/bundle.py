@@ -1,0 +1,97 @@
+"""A trained bundle: the dataset plus every fitted model and which one serves each route.
+
+Built or loaded by `chatrec.training.trainer.load_or_train`; used read-only by dispatch."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+import numpy as np
+
+from models.base import Recommender
+from models.data import Catalog, Ratings
+from models.errors import NotFitted
+
+#: route -> model name used when the bundle does not say otherwise
+DEFAULT_ROUTES = {"recommend": "rank-blend", "similar": "hybrid", "popular": "popularity"}
+#: routes whose lists pass the diversity stage -> keep_order (MMR picks the set; a
+#: "top-rated" list stays in score order so it agrees with the averages it shows)
+DIVERSIFIED = {"recommend": False, "popular": True}
+
+
+class LazyModels(Mapping):
+    """name -> fitted model, where some models are loaded from their artifact on first
+    access: a request needs its route's model, not all ten (each load imports the
+    model's module and scipy.sparse, reads the file and rebuilds sparse indexes)."""
+
+    def __init__(self, models: dict[str, Recommender] | None = None):
+        self._models: dict[str, Recommender] = dict(models or {})
+        self._loaders: dict[str, Callable[[], Recommender]] = {}
+        self._lock = threading.RLock()  # the HTTP app's thread pool may ask at once
+
+    def __setitem__(self, name: str, model: Recommender) -> None:
+        self._loaders.pop(name, None)
+        self._models[name] = model
+
+    def defer(self, name: str, load: Callable[[], Recommender]) -> None:
+        """Register `name`, loaded by `load()` when first used (ArtifactError then)."""
+        self._models.pop(name, None)
+        self._loaders[name] = load
+
+    def __getitem__(self, name: str) -> Recommender:
+        if name not in self._models and name in self._loaders:
+            with self._lock:
+                if name not in self._models:  # another thread may have loaded it
+                    self._models[name] = self._loaders[name]()
+                    del self._loaders[name]
+        return self._models[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._models, *self._loaders])
+
+    def __len__(self) -> int:
+        return len(self._models) + len(self._loaders)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._models or name in self._loaders
+
+
+@dataclass
+class Bundle:
+    dataset: str
+    catalog: Catalog
+    ratings: Ratings
+    models: Mapping[str, Recommender]
+    routes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
+    #: route -> diversity re-rank weight chosen at training (0 or absent: no re-rank)
+    diversity: dict[str, float] = field(default_factory=dict)
+
+    def route(self, name: str, overrides: dict[str, str] | None = None) -> Recommender:
+        """The model serving route `name` ('recommend', 'similar', 'popular');
+        `overrides` ({route: model}, an A/B arm) wins over the bundle's routes.
+
+        Raises NotFitted when no trained model serves it (its training failed)."""
+        chosen = (overrides or {}).get(name) or self.routes.get(name, "")
+        model = self.models.get(chosen)
+        if model is None:
+            raise NotFitted(f"no trained model serves the {name!r} route; run "
+                            "'chatrec train' and check its report for failures")
+        return model
+
+    def diversify(self, route: str, candidates: np.ndarray, scores: np.ndarray, k: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """The k items to show out of a longer best-first candidate list (fetch
+        `models.diversity.pool_size(k)` of them), after the route's diversity stage
+        (MMR on the similar route's item vectors); (items, their scores)."""
+        from models.diversity import rerank
+        candidates, scores = np.asarray(candidates), np.asarray(scores)
+        weight = self.diversity.get(route, 0.0)
+        vectors = getattr(self.models.get(self.routes.get("similar", "")), "item_vectors", None)
+        if weight <= 0 or vectors is None or len(candidates) <= 1:
+            return candidates[:k], scores[:k]
+        picked = rerank(candidates, scores, vectors(candidates), k, weight,
+                        keep_order=DIVERSIFIED.get(route, False))
+        position = {int(item): p for p, item in enumerate(candidates.tolist())}
+        return picked, scores[[position[int(i)] for i in picked.tolist()]]

@@ -1,0 +1,67 @@
+"""People in a message: the catalog has no cast or crew, so a request that names an
+actor or a director ("any with Tom Hanks?", "comedies directed by Woody Allen", "what
+would a Tarantino fan like", "I'm a big Meryl Streep fan") gets the topic it asked
+about ("cast" / "director"), and the service says plainly what it cannot search by.
+
+Names are read from the message as typed (capitals), and a name that is a catalog
+title ("my son is obsessed with The Lion King", "a Rear Window fan") is a film, not
+a person.
+"""
+from __future__ import annotations
+
+import re
+
+from intents.lexicon.text import norm
+
+# a capitalised name after a cue that only people take ("starring Tom Hanks",
+# "directed by Hitchcock", "the actor Brad Pitt"): one word is enough
+NAMED = re.compile(r"\b(?:starring|featuring|directed\s+by|direction\s+of|from\s+director|"
+                   r"actor|actress|director)\s+((?:[A-Z][\w'.-]+\s*){1,3})")
+# after "with" / "by" a capitalised word may be anything ("with Subtitles", "by Friday"):
+# two or three capitalised words, or one a director's surname ("a film by Kubrick")
+PERSON = re.compile(r"\b(with|by)\s+((?:[A-Z][\w'.-]+\s*){1,3})")
+# a fan of someone: "a Tarantino fan", "a big Meryl Streep fan", "fans of Hitchcock"
+FAN = re.compile(r"\b(?:an?|big|huge|massive|die[\s-]hard|diehard)\s+((?:[A-Z][\w'.-]+\s+){1,3})"
+                 r"fans?\b|\bfans?\s+of\s+((?:[A-Z][\w'.-]+\s*){1,3})")
+#: surnames (and the one-word names) of directors people name as a taste, so "a
+#: Tarantino fan" asks about crew and "a Meryl Streep fan" about cast. Only names
+#: that are not also famous actors' (no "Eastwood", "Allen", "Ford").
+DIRECTORS = frozenset("""hitchcock kubrick spielberg scorsese tarantino coppola lynch
+burton cameron lucas nolan fincher kurosawa bergman fellini wilder hawks capra welles
+coen coens zemeckis leone polanski altman cronenberg carpenter craven raimi besson
+jarmusch soderbergh linklater truffaut godard tarkovsky ozu almodovar herzog wenders
+kieslowski gilliam demme lumet kazan huston preminger sturges lubitsch wyler zinnemann
+renoir bunuel antonioni rohmer malick verhoeven mctiernan donner landis
+""".split())
+
+
+def person_topic(raw: str, is_title, is_word=lambda w: False) -> tuple[str, bool] | None:
+    """("cast" | "director", named as a fan's taste) for the first person the message
+    names, else None. `is_title(normalised words)` says a name is a film, `is_word(w)`
+    that a word is request vocabulary (a genre: "with Sci-Fi Elements") not a name."""
+    hit = NAMED.search(raw)
+    if hit is not None and _is_name(norm(hit.group(1)), is_title, is_word):
+        return ("director" if re.search(r"direct", hit.group(0), re.I) else "cast"), False
+    for hit in PERSON.finditer(raw):
+        name = norm(hit.group(2))
+        words = name.split()
+        if not _is_name(name, is_title, is_word) or (
+                len(words) < 2 and not DIRECTORS & set(words)):
+            continue
+        # "by" a director, or by someone whose surname is a director's, is crew
+        by = hit.group(1).lower() == "by" or bool(DIRECTORS & set(words[-1:]))
+        return ("director" if by else "cast"), False
+    fan = FAN.search(raw)
+    if fan is not None:
+        name = norm(fan.group(1) or fan.group(2))
+        if name and not is_title(name):
+            return ("director" if DIRECTORS & set(name.split()) else "cast"), True
+    return None
+
+
+def _is_name(name: str, is_title, is_word) -> bool:
+    """A person's name: not a film's title and holds no request word ("with Sci-Fi
+    Elements", "with Good Vibes")."""
+    words = name.split()
+    joined = [a + b for a, b in zip(words, words[1:])]      # "sci fi" is the genre "scifi"
+    return bool(name) and not is_title(name) and not any(map(is_word, words + joined))

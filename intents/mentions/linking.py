@@ -1,0 +1,193 @@
+"""Linking words of a message to films: a catalog title (exact, a title's first
+words, or a fuzzy match), a title read whole before any cue (a sentinel word), or a
+reference to the last list ("the second one", "it", "the first two"); and lists of
+them ("Fargo, Heat and Seven").
+
+`Linker` is used by the frames of intents/rules/slots.py, which decide where a film starts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from intents.lexicon import cues
+from intents.lexicon.refs import range_at, ref_at
+from intents.lexicon.text import Token
+from intents.mentions.spans import cut
+from intents.mentions.titles import TitleMatch, split_year
+from intents.query import FOCUS
+
+MAX_SPAN = 20            # a title is at most this many words
+STRICT_ACCEPT = 88.0     # fuzzy score needed when only a weak cue says "this is a title"
+_LIST_JOIN = frozenset({"and", "or", "plus", "nor"})
+# after these nouns "that"/"which" starts a relative clause ("movies that are boring")
+_RELATIVE_AFTER = frozenset("""movies movie films film flicks ones stuff something anything
+things shows""".split())
+_FRAMING = ("movie", "film", "watching", "seeing")
+# words that start talk, never a film ("tell me about yourself")
+_NOT_A_TITLE = frozenset("""you yourself yourselves me myself us it this that these those
+them all everything anything something nothing movies films your my our their his her
+what how why who where when which there here""".split())
+# words that may follow a title that starts with a common word ("I loved My Family too")
+_AFTER_TITLE = frozenset("""and or but too also a lot so much was is please though
+very""".split())
+
+
+@dataclass
+class Mention:
+    """One film named in the message: a catalog match (maybe unmatched, with
+    candidates) or a reference to the last list; its token range; its rating."""
+
+    match: TitleMatch | None
+    ref: int | None
+    start: int
+    end: int
+    rating: float | None = None
+
+
+@dataclass
+class Message:
+    """A cleaned message: its text, tokens, words and the titles read so far."""
+
+    raw: str                            # as typed (capitals tell a title from a word)
+    text: str
+    toks: list[Token]
+    words: list[str]
+    titles: dict[int, TitleMatch]       # sentinel number -> match
+    breaks: frozenset[int]              # tokens that follow , . ; ! ?
+    constraint_tokens: frozenset[int] = frozenset()   # genre / year words
+
+
+@dataclass
+class Slot:
+    kind: str       # bare | choose | why | info | rate | similar | sentiment | seen | mention | fuzzy
+    mentions: list[Mention] = field(default_factory=list)
+    topic: str | None = None
+    masked: set[int] = field(default_factory=set)   # tokens that are not cues/genres/counts
+
+    @property
+    def rating(self) -> float | None:
+        return self.mentions[0].rating if self.mentions else None
+
+
+class Linker:
+    """Links token spans of a message to one catalog's titles."""
+
+    def __init__(self, matcher, genre_words: frozenset[str]):
+        self.titles = matcher
+        self.genre_words = genre_words
+
+    def resolve(self, m: Message, s: int, e: int, strict: bool,
+                pronouns: bool = True) -> Mention | None:
+        """Link the words from token s (before e) to a film or a reference."""
+        words = m.words
+        while s < e and (words[s] in _FRAMING or (
+                s + 1 < e and words[s] == "the" and words[s + 1] in ("movie", "film"))):
+            s += 2 if words[s] == "the" else 1
+        if s >= e:
+            return None
+        n = cues.sentinel_index(words[s])
+        if n is not None:
+            return Mention(m.titles[n], None, s, s + 1)
+        ref = ref_at(words, s, pronouns=pronouns)
+        if ref is not None and ref[1] <= e:
+            return Mention(None, ref[0], s, ref[1])
+        top = min(e, s + MAX_SPAN)
+        if words[s] in cues.GENERIC and words[s] not in ("the", "a", "an"):
+            # only a whole title may start with "my", "good", "this"... ("My Family")
+            for j in range(top, s + 1, -1):
+                hit = self.titles.exact(" ".join(words[s:j]))
+                if hit and (j == e or j in m.breaks or words[j] in _AFTER_TITLE):
+                    return Mention(hit, None, s, j)
+            return None
+        end = cut(m.text, m.toks, words, s, top)
+        # longest span first; at equal length an exact title beats a title prefix, but
+        # a longer prefix beats a shorter exact ("terminator 2" is not "Terminator, The")
+        for j in range(top, s, -1):
+            span = " ".join(words[s:j])
+            hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
+            if hit:
+                return Mention(hit, None, s, j)
+            hit = self.titles.prefix(span)
+            content = sum(w not in ("the", "a", "an") for w in words[s:j])
+            if hit is None or (strict and content < 2 and hit.score < 95.0) \
+                    or (strict and j < end):
+                continue        # strict: "(the) next" is not "The Next Karate Kid", nor
+                                # "the new york skyline" "New York Cop"
+            if hit.index is not None and j < end:   # "twelve monkies": the typo of a
+                whole = self.titles.fuzzy(*split_year(" ".join(words[s:end])))
+                if whole.index is not None and whole.score >= hit.score:  # longer title
+                    return Mention(whole, None, s, end)                   # beats a prefix
+            if hit.index is not None or j >= end:   # "star trek" is ambiguous; "star
+                return Mention(hit, None, s, j)     # wors" is a typo, not "star ..."
+        if end <= s or all(w in self.genre_words or w in cues.GENERIC for w in words[s:end]):
+            return None
+        match = self.titles.fuzzy(*split_year(" ".join(words[s:end])))
+        if strict and (match.index is None or match.score < STRICT_ACCEPT):
+            inside = self.titles.contained(" ".join(words[s:end]))   # "the life of brian"
+            return Mention(inside, None, s, end) if inside is not None else None
+        return Mention(match, None, s, end)
+
+    def resolve_back(self, m: Message, s: int, e: int) -> Mention | None:
+        """Like resolve, for a film that *ends* at e ("X was terrible")."""
+        words = m.words
+        for i in range(max(s, e - MAX_SPAN), e):
+            n = cues.sentinel_index(words[i]) if i == e - 1 else None
+            if n is not None:
+                return Mention(m.titles[n], None, i, e)
+            ref = ref_at(words, i)
+            if ref is not None and ref[1] == e and not (
+                    ref[0] == FOCUS and i > 0 and (words[i - 1] in self.genre_words
+                                                   or words[i - 1] in _RELATIVE_AFTER)):
+                return Mention(None, ref[0], i, e)      # "comedies that are boring":
+                                                        # 'that' is no film
+            span = " ".join(words[i:e])
+            hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
+            if hit:
+                return Mention(hit, None, i, e)
+        for i in range(max(s, e - MAX_SPAN), e):
+            if words[i] in cues.GENERIC and words[i] not in ("the", "a", "an"):
+                continue
+            match = self.titles.fuzzy(*split_year(" ".join(words[i:e])))
+            if match.index is not None and match.score >= STRICT_ACCEPT:
+                return Mention(match, None, i, e)
+            break
+        return None
+
+    def resolve_list(self, m: Message, s: int, e: int, strict: bool,
+                     pronouns: bool = True) -> list[Mention]:
+        """A film at s, then every "and Y" / ", Y" / "or Y" after it."""
+        span = range_at(m.words, s)
+        if span is not None and span[1] <= e:      # "the first two"
+            return [Mention(None, ref, s, span[1]) for ref in span[0]]
+        first = self.resolve(m, s, e, strict, pronouns)
+        if first is None:
+            return []
+        found = [first]
+        while True:
+            j = found[-1].end
+            comma = j in m.breaks and j < e and m.text[m.toks[j - 1].end:m.toks[j].start] \
+                .strip() == ","
+            if j < e and (m.words[j] in _LIST_JOIN or comma):
+                k = j if comma and m.words[j] not in _LIST_JOIN else j + 1
+                nxt = self.resolve(m, k, e, strict=True, pronouns=False)
+                if nxt is not None and (nxt.match is None or nxt.match.index is not None):
+                    found.append(nxt)
+                    continue
+            return found
+
+    def unknown(self, m: Message, s: int, e: int) -> Mention | None:
+        """The words s..e as a film the catalog does not have ("tell me about
+        Inception"): an unmatched mention with the closest candidates, when they
+        look like a title rather than talk ("yourself", "comedies", "something")."""
+        words = [w for w in m.words[s:e] if w not in cues.SPAN_TRAIL]
+        if not words or len(words) > 8 or words[0] in _NOT_A_TITLE \
+                or cues.sentinel_index(words[0]) is not None \
+                or all(w in self.genre_words or w in cues.GENERIC or w in _NOT_A_TITLE
+                       for w in words):
+            return None
+        inside = self.titles.contained(" ".join(words))
+        if inside is not None:                  # "the holy grail one with monty python"
+            return Mention(inside, None, s, s + len(words))
+        guess = self.titles.fuzzy(*split_year(" ".join(words)))
+        return Mention(TitleMatch(None, guess.score, guess.candidates), None, s,
+                       s + len(words))

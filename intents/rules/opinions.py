@@ -1,0 +1,149 @@
+"""Frames that state something about films: opinions ("I loved X and Y", "the third
+one was terrible", "rate Fargo 4 and Heat 2", "not for me") and seen marks ("I've seen
+the first and the third"). Part of the rule parser's slot finding (intents/rules/slots.py).
+"""
+from __future__ import annotations
+
+import re
+
+from intents.lexicon import cues, talk
+from intents.lexicon.counts import rating_value
+from intents.mentions.linking import Linker, Mention, Message, Slot
+from intents.mentions.spans import token_range
+from intents.query import ALL, FOCUS
+
+
+class OpinionFrames:
+    """The rate, sentiment and seen frames over one catalog's `Linker`."""
+
+    def __init__(self, link: Linker) -> None:
+        self.link = link
+
+    def rate(self, m: Message, core) -> Slot | None:
+        several = self._rate_clauses(m)
+        if several:
+            return several
+        for pattern_no, rx in enumerate(cues.RATE):
+            hit = rx.search(m.text)
+            if not hit:
+                continue
+            s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
+            found = self.link.resolve_list(m, s, e, strict=pattern_no == 1)
+            if found:
+                r0, _ = token_range(m.toks, hit.start("r"), hit.end())
+                rating = rating_value(hit.group("r"), hit.groupdict().get("scale"))
+                for f in found:
+                    f.rating = rating
+                return Slot("rate", found, masked=set(range(r0, len(m.toks))))
+        return None
+
+    def _rate_clauses(self, m: Message) -> Slot | None:
+        """"rate Fargo 4 and Heat 2": one rating per film, each its own clause."""
+        lead = cues.RATE_LEAD.match(m.text)
+        if lead is None:
+            return None
+        found, pos = [], lead.end()
+        for hit in cues.RATE_CLAUSE.finditer(m.text, pos):
+            if hit.start() != pos:
+                return None                 # something between clauses: not this shape
+            s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
+            films = self.link.resolve_list(m, s, e, strict=False)
+            if len(films) != 1 or films[0].end != e:
+                return None
+            films[0].rating = rating_value(hit.group("r"), hit.group("scale"))
+            found.append(films[0])
+            pos = hit.end()
+        if pos != len(m.text) or len(found) < 2:
+            return None
+        return Slot("rate", found, masked=set(range(len(m.words))))  # numbers are ratings
+
+    def sentiment(self, m: Message, core) -> Slot | None:
+        found = self.sentiment_mentions(m)
+        return Slot("sentiment", found) if found else None
+
+    def sentiment_mentions(self, m: Message) -> list[Mention]:
+        """Every film (or reference) the message states an opinion of, in order."""
+        found: list[Mention] = []
+        for score, rx in cues.SENTIMENT_BEFORE:
+            for hit in rx.finditer(m.text):
+                s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
+                films = self.link.resolve_list(m, s, len(m.words), strict=True)
+                if not films and s < len(m.words) and capitalised(m, m.words[s]):
+                    unknown = self.link.unknown(m, s, clause_end(m, s))
+                    films = [unknown] if unknown else []   # "I loved Inception"
+                for f in films:
+                    f.rating = score
+                    found.append(f)
+        for score, rx in cues.SENTIMENT_AFTER:
+            hit = rx.search(m.text)
+            if hit:
+                s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
+                several = self.link.resolve_list(m, s, e, strict=True)
+                if len(several) > 1 and several[-1].end == e:  # "the second and the
+                    for f in several:                            # fourth are not for me"
+                        f.rating = score
+                    found += several
+                    continue
+                f = self.link.resolve_back(m, s, e)
+                if f is None and s < len(m.words) and capitalised(m, m.words[s], True):
+                    f = self.link.unknown(m, s, e)         # "Scarface (1983) is not for me"
+                if f is not None:
+                    f.rating = score
+                    found.append(f)
+        if not found and cues.NOT_FOR_ME.search(m.text):
+            found.append(Mention(None, FOCUS, 0, len(m.words), 2.0))
+        if not found and cues.NONE_FOR_ME.search(m.text):
+            found.append(Mention(None, ALL, 0, len(m.words), 2.0))
+        return _dedupe(sorted(found, key=lambda f: f.start))
+
+    def seen(self, m: Message, core) -> Slot | None:
+        found = self.seen_mentions(m)
+        return Slot("seen", found) if found else None
+
+    def seen_mentions(self, m: Message) -> list[Mention]:
+        hit = talk.SEEN.search(m.text)
+        if hit:
+            loose = not hit.group("t")     # "caught X", "been there done that with X"
+            at = hit.start("u") if hit.group("u") else hit.start("v") if loose \
+                else hit.start("t")
+            s, _ = token_range(m.toks, at, at + 1)
+            found = self.link.resolve_list(m, s, len(m.words), strict=True)
+            if loose and found and found[0].match is not None and found[0].match.index is None:
+                found = []
+            if not found and not loose and (unknown := self.link.unknown(m, s, clause_end(m, s))):
+                found = [unknown]          # "I've seen Gladiator": not in the catalog
+            if found:
+                return found
+        hit = talk.SEEN_AFTER.search(m.text)
+        if hit:
+            s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
+            f = self.link.resolve_back(m, s, e)
+            return [f] if f else []
+        return []
+
+
+def capitalised(m: Message, word: str, first_ok: bool = False) -> bool:
+    """The word is written with a capital in the message, and not only because it
+    starts it: a name ("I loved Inception"), not a word ("I loved it"). With
+    `first_ok` the first word counts too (the subject of "Scarface was great")."""
+    for hit in re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w'])", m.raw, re.I):
+        if (hit.start() > 0 or first_ok) and m.raw[hit.start()].isupper():
+            return True
+    return False
+
+
+def clause_end(m: Message, s: int) -> int:
+    """The token where the clause that starts at s ends (punctuation or the end)."""
+    return next((i for i in range(s + 1, len(m.words)) if i in m.breaks), len(m.words))
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    """One mention per film (or reference), first wins."""
+    seen, out = set(), []
+    for f in mentions:
+        key = (f.match.index if f.match is not None else None, f.ref, f.start
+               if f.match is not None and f.match.index is None else None)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

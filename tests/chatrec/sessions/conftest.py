@@ -1,0 +1,77 @@
+"""Every session store back end runs the same contract suite (test_contract.py):
+the `store` fixture is parametrized over BACKENDS.
+
+A back end also provides `hold_write_lock`: a context manager in which another
+connection (as another process would) holds the store's write lock, for the busy
+timeout and no_wait() parts of the contract. PostgreSQL runs in the throwaway cluster
+of the `pg_url` fixture (tests/chatrec/conftest.py): each test gets its own database;
+its "write lock" is an EXCLUSIVE lock on the sessions table (reads go on, writes wait).
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+
+import pytest
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def make_store(backend, tmp_path, request):
+    """A factory: make_store() opens (another handle on) the same store;
+    make_store(busy_timeout_ms=...) with a shorter wait for locks."""
+    if backend == "sqlite":
+        from chatrec.sessions.sqlite import SQLiteSessionStore
+        path = tmp_path / "s.db"
+        return lambda **kw: SQLiteSessionStore(path, **kw)
+    if backend == "postgres":
+        from chatrec.sessions.postgres import PostgresSessionStore
+        url = request.getfixturevalue("pg_url")
+        opened = []
+
+        def make(**kw):
+            opened.append(PostgresSessionStore(url, **kw))
+            return opened[-1]
+        request.addfinalizer(lambda: [s.close() for s in opened])
+        return make
+    raise AssertionError(backend)
+
+
+@pytest.fixture
+def store(make_store):
+    return make_store()
+
+
+@pytest.fixture
+def hold_write_lock(backend, tmp_path, request):
+    if backend == "sqlite":
+        @contextmanager
+        def hold():
+            conn = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            finally:
+                conn.execute("ROLLBACK")
+                conn.close()
+        return hold
+    if backend == "postgres":
+        import psycopg
+        url = request.getfixturevalue("pg_url")
+
+        @contextmanager
+        def hold():
+            with psycopg.connect(url) as conn:
+                conn.execute("LOCK TABLE sessions IN EXCLUSIVE MODE")
+                try:
+                    yield
+                finally:
+                    conn.rollback()
+        return hold
+    raise AssertionError(backend)
