@@ -19,7 +19,7 @@ from intents.catalog import TitleCatalog
 
 FILE = "title-index.json"
 #: the modules whose code decides what the index holds
-CODE = ("intents.lexicon.text", "intents.mentions.titles")
+CODE = ("intents.lexicon.text", "intents.lexicon.frequency", "intents.mentions.titles")
 
 log = logging.getLogger("chatrec.training.title_index")
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from intents.lexicon import cues
 from intents.lexicon.refs import range_at, ref_at
 from intents.lexicon.text import Token
+from intents.mentions.detector import MentionDetector
+from intents.mentions.features import View
 from intents.mentions.spans import cut
 from intents.mentions.titles import TitleMatch, split_year
 from intents.query import FOCUS
@@ -55,6 +57,12 @@ class Message:
     titles: dict[int, TitleMatch]       # sentinel number -> match
     breaks: frozenset[int]              # tokens that follow , . ; ! ?
     constraint_tokens: frozenset[int] = frozenset()   # genre / year words
+    caps: list[bool] = field(default_factory=list)    # tokens written with a capital
+
+    @property
+    def view(self) -> View:
+        caps = self.caps if len(self.caps) == len(self.words) else [False] * len(self.words)
+        return View(self.text, self.toks, self.words, caps)
 
 
 @dataclass
@@ -72,13 +80,32 @@ class Slot:
 class Linker:
     """Links token spans of a message to one catalog's titles."""
 
-    def __init__(self, matcher, genre_words: frozenset[str]):
+    def __init__(self, matcher, genre_words: frozenset[str], detector: MentionDetector):
         self.titles = matcher
         self.genre_words = genre_words
+        self.detector = detector
+
+    def _p(self, m: Message, s: int, e: int, hit: TitleMatch, kind: str | None = None) -> float:
+        """How likely the words s..e name `hit`'s film (the mention model; the frame
+        around them counts as evidence)."""
+        kind = kind or ("exact" if hit.score >= 100 else "alias")
+        return self.detector.p(m.view, s, e, hit, kind)
+
+    def _link(self, m: Message, s: int, e: int, hit: TitleMatch | None,
+              kind: str | None = None) -> TitleMatch | None:
+        """`hit` when the model takes the words s..e for its film, else None."""
+        if hit is None or hit.index is None:
+            return hit
+        return hit if self._p(m, s, e, hit, kind) >= self.detector.threshold else None
+
+    def _ask(self, s: int, e: int, hit: TitleMatch) -> Mention:
+        """Not sure enough to link: the film as a "did you mean" candidate."""
+        return Mention(TitleMatch(None, hit.score, hit.candidates), None, s, e)
 
     def resolve(self, m: Message, s: int, e: int, strict: bool,
-                pronouns: bool = True) -> Mention | None:
-        """Link the words from token s (before e) to a film or a reference."""
+                pronouns: bool = True, listed: bool = False) -> Mention | None:
+        """Link the words from token s (before e) to a film or a reference; `listed`:
+        they follow a film in a list, which counts as evidence."""
         words = m.words
         while s < e and (words[s] in _FRAMING or (
                 s + 1 < e and words[s] == "the" and words[s + 1] in ("movie", "film"))):
@@ -95,37 +122,69 @@ class Linker:
         if words[s] in cues.GENERIC and words[s] not in ("the", "a", "an"):
             # only a whole title may start with "my", "good", "this"... ("My Family")
             for j in range(top, s + 1, -1):
-                hit = self.titles.exact(" ".join(words[s:j]))
+                hit = self._link(m, s, j, self.titles.exact(" ".join(words[s:j])))
                 if hit and (j == e or j in m.breaks or words[j] in _AFTER_TITLE):
                     return Mention(hit, None, s, j)
             return None
         end = cut(m.text, m.toks, words, s, top)
         # longest span first; at equal length an exact title beats a title prefix, but
-        # a longer prefix beats a shorter exact ("terminator 2" is not "Terminator, The")
+        # a longer prefix beats a shorter exact ("terminator 2" is not "Terminator, The");
+        # once the model turns down a whole title, a shorter piece of it names no other
+        # film ("Paris, France" is not "Paris, Texas")
+        declined, turned_down = None, False
         for j in range(top, s, -1):
             span = " ".join(words[s:j])
-            hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
-            if hit:
-                return Mention(hit, None, s, j)
+            exact = self.titles.exact(span) or self.titles.exact(*split_year(span))
+            if exact is not None:
+                p = self._p(m, s, j, exact)
+                if p >= (self.detector.ask if listed else self.detector.threshold):
+                    return Mention(exact, None, s, j)
+                if declined is None and not turned_down and p >= self.detector.ask:
+                    declined = self._ask(s, j, exact)       # "did you mean ...?"
+                turned_down = True
             hit = self.titles.prefix(span)
+            if hit is not None and hit.index is not None and (turned_down or self._p(
+                    m, s, j, hit, "prefix") < self.detector.threshold):
+                continue
             content = sum(w not in ("the", "a", "an") for w in words[s:j])
             if hit is None or (strict and content < 2 and hit.score < 95.0) \
                     or (strict and j < end):
                 continue        # strict: "(the) next" is not "The Next Karate Kid", nor
                                 # "the new york skyline" "New York Cop"
             if hit.index is not None and j < end:   # "twelve monkies": the typo of a
-                whole = self.titles.fuzzy(*split_year(" ".join(words[s:end])))
-                if whole.index is not None and whole.score >= hit.score:  # longer title
-                    return Mention(whole, None, s, end)                   # beats a prefix
+                whole = self._link(m, s, end, self.titles.fuzzy(   # longer title beats
+                    *split_year(" ".join(words[s:end]))), "fuzzy")  # a prefix
+                if whole is not None and whole.index is not None and whole.score >= hit.score:
+                    return Mention(whole, None, s, end)
             if hit.index is not None or j >= end:   # "star trek" is ambiguous; "star
                 return Mention(hit, None, s, j)     # wors" is a typo, not "star ..."
+        if declined is not None or turned_down:
+            return declined          # once a whole title is turned down, a shorter
+                                     # piece of it names no other film
         if end <= s or all(w in self.genre_words or w in cues.GENERIC for w in words[s:end]):
             return None
         match = self.titles.fuzzy(*split_year(" ".join(words[s:end])))
+        if match.index is not None:
+            p = self._p(m, s, end, match, "fuzzy")
+            if p < self.detector.ask:
+                return None          # "have a great day" is no film
+            if p < self.detector.threshold:
+                match = TitleMatch(None, match.score, match.candidates)
         if strict and (match.index is None or match.score < STRICT_ACCEPT):
-            inside = self.titles.contained(" ".join(words[s:end]))   # "the life of brian"
+            inside = self._contained(m, s, end)                     # "the life of brian"
             return Mention(inside, None, s, end) if inside is not None else None
         return Mention(match, None, s, end)
+
+    def _contained(self, m: Message, s: int, e: int) -> TitleMatch | None:
+        """A title named by a piece of it ("the life of brian"): linked when the model
+        takes it for that film, a "did you mean" when it is unsure, else None."""
+        inside = self.titles.contained(" ".join(m.words[s:e]))
+        if inside is None:
+            return None
+        p = self._p(m, s, e, inside, "contained")
+        if p >= self.detector.threshold:
+            return inside
+        return self._ask(s, e, inside).match if p >= self.detector.ask else None
 
     def resolve_back(self, m: Message, s: int, e: int) -> Mention | None:
         """Like resolve, for a film that *ends* at e ("X was terrible")."""
@@ -141,14 +200,16 @@ class Linker:
                 return Mention(None, ref[0], i, e)      # "comedies that are boring":
                                                         # 'that' is no film
             span = " ".join(words[i:e])
-            hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
+            hit = self._link(m, i, e, self.titles.exact(span) or self.titles.exact(
+                *split_year(span)))
             if hit:
                 return Mention(hit, None, i, e)
         for i in range(max(s, e - MAX_SPAN), e):
             if words[i] in cues.GENERIC and words[i] not in ("the", "a", "an"):
                 continue
             match = self.titles.fuzzy(*split_year(" ".join(words[i:e])))
-            if match.index is not None and match.score >= STRICT_ACCEPT:
+            if match.index is not None and match.score >= STRICT_ACCEPT and \
+                    self._link(m, i, e, match, "fuzzy") is not None:
                 return Mention(match, None, i, e)
             break
         return None
@@ -169,7 +230,11 @@ class Linker:
                 .strip() == ","
             if j < e and (m.words[j] in _LIST_JOIN or comma):
                 k = j if comma and m.words[j] not in _LIST_JOIN else j + 1
-                nxt = self.resolve(m, k, e, strict=True, pronouns=False)
+                # after a film, "and Y" is likely a film too: the model's question
+                # band is enough to link it ("Fargo and Heat")
+                nxt = self.resolve(m, k, e, strict=True, pronouns=False,
+                                   listed=found[-1].match is not None
+                                   and found[-1].match.index is not None)
                 if nxt is not None and (nxt.match is None or nxt.match.index is not None):
                     found.append(nxt)
                     continue
@@ -185,7 +250,7 @@ class Linker:
                 or all(w in self.genre_words or w in cues.GENERIC or w in _NOT_A_TITLE
                        for w in words):
             return None
-        inside = self.titles.contained(" ".join(words))
+        inside = self._contained(m, s, s + len(words))
         if inside is not None:                  # "the holy grail one with monty python"
             return Mention(inside, None, s, s + len(words))
         guess = self.titles.fuzzy(*split_year(" ".join(words)))

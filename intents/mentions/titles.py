@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from intents.lexicon.frequency import WordFrequency
 from intents.lexicon.text import norm
 
 ACCEPT = 82.0            # a fuzzy score at or above this is taken as the title
@@ -122,6 +123,7 @@ class TitleMatcher:
         self._choices: list[str] = state["choices"]
         self._meta: list = state["meta"]                     # per choice: (weight, count, idx)
         self._bare: list[str] = state["bare"]
+        self.words = WordFrequency(state["words"])          # how common each word is
         self._years = catalog.years
         self._counts = counts = catalog.counts
         self._phrases: dict | None = None
@@ -133,7 +135,12 @@ class TitleMatcher:
         """The built lookups (JSON-safe); pass them back as `TitleMatcher(catalog, state)`
         for the same catalog titles and counts."""
         return {"exact": self._exact, "exact_kind": self._exact_kind, "prefix": self._prefix,
-                "choices": self._choices, "meta": self._meta, "bare": self._bare}
+                "choices": self._choices, "meta": self._meta, "bare": self._bare,
+                "words": self.words.state()}
+
+    def bare_title(self, i: int) -> str:
+        """The normalised title of item i without its article ("godfather")."""
+        return self._bare[i]
 
     # -- stages ---------------------------------------------------------------------
     def exact(self, span: str, year: int | None = None) -> TitleMatch | None:
@@ -274,4 +281,5 @@ def _build(titles, counts) -> dict:
         "prefix": {k: sorted(v, key=lambda t: (-t[0], t[1]))[:5]
                    for k, v in prefix.items() if k not in exact},
         "choices": choices, "meta": [choice[c] for c in choices], "bare": bare,
+        "words": WordFrequency.build({w for b in bare for w in b.split()}).state(),
     }

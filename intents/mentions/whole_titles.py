@@ -14,11 +14,14 @@ import re
 
 from intents.lexicon import cues
 from intents.lexicon.text import capitals, norm, tokens
-from intents.mentions.titles import TitleMatch, split_year
+from intents.mentions.detector import MentionDetector
+from intents.mentions.features import View, request_vocabulary
+from intents.mentions.titles import TitleMatch
 
 MIN_WHOLE_TITLE = 2      # words a title needs to be read whole before any cue
 MAX_SPAN = 20            # the longest ML-100K title is 15 words with its year
 _QUOTED = re.compile(r'"([^"]{1,200})"|(?:^|(?<=\s))\'([^\']{2,200})\'(?=$|[\s?.!,;:])')
+_CLOSE = re.compile(r"[^\w()]*\)")
 _PAREN = re.compile(r"\s*\(([^()]{1,80})\)")
 _PAREN_YEAR = re.compile(r"\s*\(?\s*((?:18|19|20)\d\d)\s*\)?(?![\w])")
 
@@ -28,10 +31,13 @@ class WholeTitles:
 
     def __init__(self, catalog, matcher, genre_words: frozenset[str]) -> None:
         self.catalog, self.titles, self._genre_words = catalog, matcher, genre_words
+        self.vocabulary = request_vocabulary(genre_words)
+        self.detector = MentionDetector(catalog, matcher, self.vocabulary)
 
-    def read(self, c: str, titles: dict, cased: str | None = None) -> str:
-        """`c` with quoted and whole titles as sentinels; `titles` gets their matches.
-        `cased` is `c` before lowercasing (text.clean_cased), for the capitals."""
+    def read(self, c: str, titles: dict, cased: str | None = None) -> tuple[str, list[bool]]:
+        """`c` with quoted and whole titles as sentinels, and which of its tokens are
+        written with a capital; `titles` gets the matches. `cased` is `c` before
+        lowercasing (text.clean_cased), for the capitals."""
         first = len(titles)
         c = self._read_quotes(c, titles)
         if cased is not None and len(cased) == len(c) + 0 and first == len(titles):
@@ -56,55 +62,38 @@ class WholeTitles:
             return f" {cues.sentinel(n)} "
         return " ".join(_QUOTED.sub(swap, c).split())
 
-    def _read_whole_titles(self, c: str, titles: dict, caps: list[bool] | None = None) -> str:
-        """Catalog titles of MIN_WHOLE_TITLE+ words written whole become sentinels,
-        longest first, so their words are never read as cues."""
-        if cues.GREET.match(c) or cues.HELP.search(c):
-            return c              # "good morning" is a greeting before it is a film
+    def _read_whole_titles(self, c: str, titles: dict,
+                           caps: list[bool] | None = None) -> tuple[str, list[bool]]:
+        """The film mentions the detector finds become sentinels (with a bracketed
+        alias and year that follow them); returns the text and its tokens' capitals."""
         toks = tokens(c)
         words = [t.word for t in toks]
-        found = []
-        for i in range(len(words)):
-            if cues.sentinel_index(words[i]) is not None:
-                continue
-            for j in range(min(len(words), i + MAX_SPAN), i, -1):
-                if any(cues.sentinel_index(w) is not None for w in words[i:j]):
-                    continue
-                bracket = c[toks[j - 1].end:].lstrip().startswith("(")
-                if j - i < MIN_WHOLE_TITLE and not bracket:
-                    continue       # one word is a title only with "(1995)" / "(Se7en)" after
-                if j - i == 2 and not any(w in cues.CUE_WORDS or w.isdigit()
-                                          for w in words[i:j]) and not bracket \
-                        and not _capitalised(words, caps, i, j):
-                    continue       # "the game": left to the cues (unless "(1997)" follows
-                                   # or it is written "The Game" / "Pulp Fiction")
-                if words[j - 1].isdigit() and (j < len(words) and words[j] in (
-                        "star", "stars", "out") or c[toks[j - 1].end:].lstrip()[:1] == "/"):
-                    continue       # "give Scream 2 stars": the 2 is the rating
-                span = " ".join(words[i:j])
-                hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
-                if hit and not self._is_common_phrase(words[i:j]):
-                    end, hit = self._alias_and_year(c, toks[j - 1].end, hit)
-                    last = max(t for t in range(j - 1, len(toks)) if toks[t].start < end)
-                    found.append((last + 1 - i, i, last + 1, end, hit))
-                    break
-        taken: set[int] = set()
+        caps = caps if caps is not None and len(caps) == len(toks) else [False] * len(toks)
         keep = []
-        # longest first, counting a bracketed alias and year: "Clean Slate (Coup de
-        # Torchon) (1981)" is one title, not "Coup de Torchon (1981)" inside another
-        for size, i, j, end, hit in sorted(found, key=lambda f: (-f[0], f[1])):
-            if taken.isdisjoint(range(i, j)):
-                taken.update(range(i, j))
-                keep.append((i, end, hit))
-        out, pos = [], 0
-        for i, end, hit in sorted(keep):
+        for cand in self.detector.find(View(c, toks, words, caps)):
+            i, j = cand.start, cand.end
+            if self._is_common_phrase(words[i:j]) or (words[j - 1].isdigit() and (
+                    j < len(words) and words[j] in ("star", "stars", "out")
+                    or c[toks[j - 1].end:].lstrip()[:1] == "/")):
+                continue           # "the one"; "give Scream 2 stars": the 2 is the rating
+            end = toks[j - 1].end
+            closing = _CLOSE.match(c, end)              # the span took its bracketed alias
+            if closing:                                   # ("... (Oeil de Vichy, L')")
+                end = closing.end()
+            end, hit = self._alias_and_year(c, end, cand.match)
+            last = max(t for t in range(j - 1, len(toks)) if toks[t].start < end)
+            keep.append((i, last + 1, end, hit))
+        out, pos, new_caps, t = [], 0, [], 0
+        for i, j, end, hit in keep:
             n = len(titles)
             titles[n] = hit
             out.append(c[pos:toks[i].start])
+            new_caps += caps[t:i] + [True]
             out.append(f" {cues.sentinel(n)} ")
-            pos = end
+            pos, t = end, j
         out.append(c[pos:])
-        return " ".join("".join(out).split())
+        new_caps += caps[t:]
+        return " ".join("".join(out).split()), new_caps
 
     def _alias_and_year(self, c: str, end: int, hit):
         """Extend a title read whole over what follows it when that is the same film's
@@ -135,13 +124,3 @@ class WholeTitles:
             w in self._genre_words or w in cues.GENERIC or w in cues.SPAN_TRAIL
             for w in content)
 
-
-def _capitalised(words: list[str], caps: list[bool] | None, i: int, j: int) -> bool:
-    """Every word of words[i:j] but articles is written with a capital, and not only
-    because it starts the message: "Pulp Fiction", "who won The Game" — not "The
-    game was fun" nor "Big night out"."""
-    if not caps:
-        return False
-    content = [t for t in range(i, j) if words[t] not in ("the", "a", "an", "of", "and")]
-    return bool(content) and all(caps[t] for t in content) and \
-        (len(content) > 1 or content[0] > 0)

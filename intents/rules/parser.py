@@ -28,6 +28,7 @@ from intents.lexicon.typos import CueTypos
 from intents.lexicon.years import NEGATIVE
 from intents.mentions.linking import Message
 from intents.mentions.spans import blank, sequel_number, token_range
+from intents.mentions.features import genre_words
 from intents.mentions.whole_titles import WholeTitles
 from intents.query import ALL, DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.rules.constraints import Constraints, read_constraints
@@ -64,9 +65,9 @@ class RuleParser:
         self.catalog = catalog
         self.titles = catalog.titles_matcher
         self.genres = catalog.genres_matcher
-        self._genre_words = frozenset(p[0] for p in self.genres.phrases if len(p) == 1)
-        self.slots = SlotFinder(self.titles, self._genre_words)
+        self._genre_words = genre_words(catalog)
         self.whole = WholeTitles(catalog, self.titles, self._genre_words)
+        self.slots = SlotFinder(self.titles, self._genre_words, self.whole.detector)
         self.typos = CueTypos(frozenset(w for t in catalog.titles for w in norm(t).split()),
                               self._genre_words | cues.CUE_WORDS | cues.GENERIC)
         years = [y for y in catalog.years if y]
@@ -87,7 +88,7 @@ class RuleParser:
         cased = _MINUS_NUMBER.sub(rf"\1{NEGATIVE}\2", cased)   # "-5" stays a (negative) number
         c = cased.lower()
         titles: dict = {}
-        c = self.whole.read(c, titles, cased if len(cased) == len(c) else None)
+        c, caps = self.whole.read(c, titles, cased if len(cased) == len(c) else None)
         c = self.typos.fix(c)              # after titles: a title's spelling is its own
         toks = tokens(c)
         words = [t.word for t in toks]
@@ -102,7 +103,7 @@ class RuleParser:
         breaks = frozenset(i for i in range(1, len(toks))
                            if _BREAK.search(c[toks[i - 1].end:toks[i].start]))
         plain = read_constraints(words, self.genres, self.newest, breaks)
-        m = Message(text[:MAX_CHARS], c, toks, words, titles, breaks, plain.used)
+        m = Message(text[:MAX_CHARS], c, toks, words, titles, breaks, plain.used, caps)
         core = self._core(c, toks)
         slot = self.slots.find(m, core)
         masked = set(slot.masked) if slot else set()

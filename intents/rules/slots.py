@@ -36,10 +36,10 @@ wow oops um uh er erm huh ah oh idk dunno whatever nothing nvm""".split())
 class SlotFinder:
     """Finds the film slot of one message over one catalog's title matcher."""
 
-    def __init__(self, matcher, genre_words: frozenset[str]):
+    def __init__(self, matcher, genre_words: frozenset[str], detector):
         self.titles = matcher
         self.genre_words = genre_words
-        self.link = Linker(matcher, genre_words)
+        self.link = Linker(matcher, genre_words, detector)
         self.opinions = OpinionFrames(self.link)
         self.seeds = SeedFrames(self.link)
 
@@ -100,7 +100,8 @@ class SlotFinder:
         if len(words) == 1 and cues.sentinel_index(words[0]) is not None:
             return Slot("bare", [Mention(m.titles[cues.sentinel_index(words[0])], None, s, e)])
         span, year = split_year(" ".join(words))
-        hit = self.titles.exact(" ".join(words)) or self.titles.exact(span, year)
+        hit = self.link._link(m, s, e, self.titles.exact(" ".join(words))
+                              or self.titles.exact(span, year))
         if hit and (not self._is_vocabulary(m.text, words) or _written_as_title(m, words)):
             return Slot("bare", [Mention(hit, None, s, e)])
         return None
@@ -215,15 +216,16 @@ class SlotFinder:
         if found is None or found.match is None:
             return None
         if found.match.score < STRICT_ACCEPT:      # a guess this weak is a "don't know"
-            inside = self.titles.contained(" ".join(words[s:e]))
+            inside = self.link._contained(m, s, e)
             if inside is not None:                 # "the holy grail one with monty python"
                 return Slot("fuzzy", [Mention(inside, None, s, e)])
             found.match = TitleMatch(None, found.match.score, found.match.candidates)
             framed = s > 0 and re.search(r"\b(?:what|how)\s+about\s*$",
                                          m.text[:m.toks[s].start])
-            if not found.match.candidates and words[s] not in ("the", "a", "an") \
-                    and not framed:
-                return None  # "asdfgh": nothing like a title; "what about Gladiator" is
+            if not found.match.candidates and not framed and not (
+                    words[s] in ("the", "a", "an") and e - s <= 3):
+                return None  # "asdfgh", "the quick brown fox": nothing like a title;
+                             # "the matrix", "what about Gladiator": a film we lack
         # the title must be the whole message ("star wars episode 4" is fine, "what's
         # the weather" must not become "What's Eating Gilbert Grape")
         if any(not w.isdigit() and w not in ("episode", "part", "chapter")

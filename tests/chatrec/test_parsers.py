@@ -44,15 +44,17 @@ def catalog():
 
 @pytest.fixture
 def ratings():
-    # item index 2 (Cape Fear 1962) has more ratings than index 1 (Cape Fear 1991)
-    return make_ratings([(0, 2, 4), (1, 2, 5), (2, 2, 3), (0, 1, 4), (0, 0, 5)], n_items=4)
+    # item index 2 (Cape Fear 1962) has more ratings than index 1 (Cape Fear 1991); every
+    # film is rated (the mention model weighs how much a film is watched)
+    return make_ratings([(0, 2, 4), (1, 2, 5), (2, 2, 3), (0, 1, 4), (0, 0, 5), (1, 3, 4)],
+                        n_items=4)
 
 
 def test_title_catalog_adapts_plain_data(catalog, ratings):
     view = title_catalog(catalog, ratings)
     assert isinstance(view, TitleCatalog)
     assert view.item_ids == (127, 218, 673, 1) and type(view.item_ids[0]) is int
-    assert view.counts == (1, 1, 3, 0)
+    assert view.counts == (1, 1, 3, 1)
     assert view.genre_names == ("Animation", "Children's", "Comedy", "Crime", "Drama",
                                 "Film-Noir", "Thriller")
     assert title_catalog(catalog, ratings) is view          # cached per catalog

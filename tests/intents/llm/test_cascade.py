@@ -57,7 +57,6 @@ def test_an_unknown_message_takes_the_llm_answer(cascade, server, tiny_parser):
 
 @pytest.mark.parametrize("text, film", [
     ("any flicks resembling the one about the cape fear remake?", "Cape Fear"),  # unlinked
-    ("what would a Fargo fan watch", "Fargo"),         # rules: recommend, "fargo" unplaced
 ])
 def test_the_llm_film_fills_what_the_rules_could_not_link(cascade, server, text, film):
     server.answer(Reply(body=tool_call({"intent": "similar", "titles": [film]})))
