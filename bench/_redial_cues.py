@@ -12,8 +12,8 @@ Man" or "The Great Gatsby" are no cue). A clause that asks ("...?", "have you se
   disliked  hate(d), dislike(d), "didn't / don't / never ... like / love / enjoy",
             "not a fan", "wasn't (that) good / great", "not that good", boring,
             terrible, awful, horrible, worst, overrated, stupid, lame, sucked / sucks
-"If you liked X" is no cue. A clause with cues both ways is left out; a cue against the label is counted apart
-("contradicted") and left out too.
+"If you liked X" is no cue. A clause with cues both ways is left out; a cue against the
+label is counted apart ("contradicted") and left out too.
 """
 from __future__ import annotations
 

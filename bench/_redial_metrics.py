@@ -71,6 +71,23 @@ def unmarked_film(words: str | None, known: frozenset) -> bool:
     return words is not None and title_key(words) in known
 
 
+def unmarked_links(q: dict, false_links: list, text: str, names, known: frozenset) -> list:
+    """False links whose film title is written whole in the message outside its marked
+    films and is a ReDial film title: probably a film the seeker named without ReDial's
+    @ mark ("I really liked Jaws"), so the link may be right. Reported apart; still
+    counted as false links."""
+    titles = dict(zip(q.get("item_ids") or (), q.get("titles") or ()))
+    for name in names:                    # "Back to the Future" inside "... Part II" is no
+        text = text.replace(name, " | ")  # unmarked mention
+    words = f" {title_key(text)} "
+    out = []
+    for i in false_links:
+        key = title_key(str(titles.get(i, "")).split(" (")[0])
+        if key and key in known and f" {key} " in words:
+            out.append(i)
+    return out
+
+
 def fallback_by_query(q: dict, names, known: frozenset = frozenset()) -> str | None:
     if q.get("intent") == "unknown":
         return "unknown intent"
@@ -116,6 +133,8 @@ def judge(msg: Message, conv: Conversation, q: dict, known: frozenset = frozense
     }
     flags["false_link_remake"] = [i for i in flags["false_link"]
                                   if any(i in f.candidates for f in films)]
+    flags["false_link_unmarked"] = unmarked_links(q, flags["false_link"], msg.text, names,
+                                                  known)
     opinions = {conv.films[r].item_id: d for r, d in msg.opinions.items()
                 if conv.films[r].status == "catalog"}
     said = query_ratings(q)

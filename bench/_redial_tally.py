@@ -23,6 +23,7 @@ class Tally:
         c["heard"] += len(f["heard"])
         c["false_links"] += len(f["false_link"])
         c["false_links_remake"] += len(f["false_link_remake"])
+        c["false_links_unmarked"] += len(f["false_link_unmarked"])
         c["neutral_links"] += len(f["neutral_link"])
         c[f"msgs_{f['kind']}"] += 1
         c[f"msgs_{f['kind']}_false"] += bool(f["false_link"])
@@ -72,6 +73,7 @@ class Tally:
                 c["catalog_msg_right"], c["catalog_msg_right"] + c["catalog_msg_false"]),
             "false_links": c["false_links"],
             "false_links_same_title_other_year": c["false_links_remake"],
+            "false_links_maybe_unmarked_film": c["false_links_unmarked"],
             "neutral_links": c["neutral_links"],
             "false_link_outside_only": share(c["msgs_outside_false"], c["msgs_outside"]),
             "messages_outside_only": c["msgs_outside"],
