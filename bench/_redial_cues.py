@@ -4,16 +4,22 @@ Conservative on purpose: an opinion counts only when ReDial's label (the seeker'
 "liked" answer after the chat: 1 liked, 0 disliked) AND a cue in the same clause as
 the film agree. A clause is a stretch of the message between . ! ? ; or the words
 "but" / "however", with every film title replaced by a placeholder (so "I Love You,
-Man" or "The Great Gatsby" are no cue). A clause that asks ("...?", "have you seen X",
-"did you like X") states nothing. Cues:
-  liked     love(d/s), enjoy(ed), adore(d), favorite / favourite / fav, great, awesome,
-            amazing, fantastic, excellent, brilliant, hilarious, masterpiece, "liked",
-            "I like" (a subject right before it: not "movies like X", not "I'd like")
-  disliked  hate(d), dislike(d), "didn't / don't / never ... like / love / enjoy",
-            "not a fan", "wasn't (that) good / great", "not that good", boring,
-            terrible, awful, horrible, worst, overrated, stupid, lame, sucked / sucks
-"If you liked X" is no cue. A clause with cues both ways is left out; a cue against the
-label is counted apart ("contradicted") and left out too.
+Man" or "The Great Gatsby" are no cue). Nothing is stated
+  - by a clause that asks ("...?", "have you seen X", "did you like X");
+  - of a film in a similarity frame: "like X", "such as X", "similar to X", "than X",
+    and the rest of its list ("like X, Y or Z"): a seed, not a verdict;
+  - by "if you liked X" (a suggestion).
+Cues, verbs anywhere in the clause, adjectives only AFTER the film ("X was great", not
+"a great movie like X"):
+  liked     verbs: love(d/s), enjoy(ed), adore(d), favorite / favourite / fav, "liked",
+            "I like" (a subject right before it: not "movies like X", not "I'd like");
+            adjectives: great, awesome, amazing, fantastic, excellent, brilliant,
+            hilarious, masterpiece
+  disliked  verbs: hate(d), dislike(d), "didn't / don't / never ... like / love / enjoy",
+            "not a fan"; adjectives: "wasn't (that) good / great", "not that good",
+            boring, terrible, awful, horrible, worst, overrated, stupid, lame, sucked
+A film with cues both ways is left out; a cue against the label is counted apart
+("contradicted") and left out too.
 """
 from __future__ import annotations
 
@@ -21,25 +27,33 @@ import re
 
 _ADVERBS = r"(?:(?:really|also|do|did|just|always|totally|absolutely|definitely|still|so|" \
            r"actually|truly|kinda|kind of|sort of|pretty much|personally) )*"
-NEGATIVE = re.compile(
+NEG_VERB = re.compile(
     r"\b(?:(?:did|do|does|could|can|would)(?:n'?t| not)|never|not|dont|didnt|doesnt) "
     r"(?:really |much |particularly |even |ever |quite |that )?"
     r"(?:like|liked|love|loved|enjoy|enjoyed|care for|cared for)\b"
     r"|\bnot (?:really |much of |quite )?(?:a |the |a big |the biggest |a huge )?fan\b"
-    r"|\b(?:was|is|were)(?:n'?t| not) (?:very |that |so |really |too |all that )?"
-    r"(?:good|great|funny|interesting|a fan)\b"
+    r"|\b(?:hat(?:e|ed|es|ing)|dislik(?:e|ed|es))\b")
+NEG_ADJ = re.compile(
+    r"\b(?:was|is|were)(?:n'?t| not) (?:very |that |so |really |too |all that )?"
+    r"(?:good|great|funny|interesting)\b"
     r"|\bnot (?:that|so|very|too|really|all that) (?:good|great|funny)\b"
-    r"|\b(?:hat(?:e|ed|es|ing)|dislik(?:e|ed|es)|boring|bored|terrible|awful|horrible|"
-    r"worst|overrated|stupid|lame|suck(?:ed|s)?)\b")
-POSITIVE = re.compile(
-    r"\b(?:lov(?:e|ed|es|ing)|enjoy(?:ed|s|ing)?|ador(?:e|ed|es)|favou?rites?|favs?|"
-    r"great|awesome|amazing|fantastic|excellent|brilliant|hilarious|masterpiece|liked)\b"
+    r"|\b(?:boring|terrible|awful|horrible|worst|overrated|stupid|lame|suck(?:ed|s)?)\b")
+POS_VERB = re.compile(
+    r"\b(?:lov(?:e|ed|es|ing)|enjoy(?:ed|s|ing)?|ador(?:e|ed|es)|favou?rites?|favs?|liked)\b"
     rf"|\bi {_ADVERBS}like\b")
+POS_ADJ = re.compile(r"\b(?:great|awesome|amazing|fantastic|excellent|brilliant|hilarious|"
+                     r"masterpiece)\b")
 QUESTION = re.compile(r"^(?:(?:so|and|also|oh|ok|okay|well|but|hey|hmm),? )*"
                       r"(?:have|did|do|does|would|could|can|will|are|were|is|was) "
                       r"(?:you|it|that|this)\b")
 # "if you liked X, you might like Y" suggests; it states no opinion of X
 HYPOTHETICAL = re.compile(r"\bif (?:you|u) (?:\w+ )?(?:like|liked|love|loved|enjoy|enjoyed)\b")
+# "like" as a preposition ("movies like X"), not the verb ("I like X", "didn't like X")
+SIMILAR_FRAME = re.compile(
+    r"(?:(?<!\bi )(?<!\bwe )(?<!\bthey )(?<!\bdo )(?<!\bdid )(?<!n't )(?<!\bnt )"
+    r"(?<!\bdont )(?<!didnt )(?<!\bnot )(?<!never )(?<!\breally )(?<!\balso )"
+    r"(?<!\bstill )(?<!always )(?<!\bto )\blike|\bsuch as|\bsimilar to|\bthan)\s*$")
+LIST_GLUE = re.compile(r"^\s*(?:,|,? ?and|,? ?or|/|and/or|&)\s*$")
 _CLAUSE = re.compile(r"[^.!?;]+[.!?;]*")
 _TURN = re.compile(r"\b(?:but|however)\b")
 PLACEHOLDER = "\x00{}\x00"
@@ -67,13 +81,37 @@ def clauses(text: str) -> list[str]:
     return out
 
 
-def polarity(clause: str) -> int | None:
-    """1 liked, 0 disliked, None for no cue, a question or cues both ways."""
+def framed(clause: str) -> set[str]:
+    """Placeholders (their numbers) in a similarity frame: "like X", "like X, Y or Z"."""
+    out, previous_end, previous_framed = set(), 0, False
+    for m in _FILM.finditer(clause):
+        before = clause[previous_end:m.start()]
+        if SIMILAR_FRAME.search(before) or (previous_framed and LIST_GLUE.match(before)):
+            out.add(m[1])
+            previous_framed = True
+        else:
+            previous_framed = False
+        previous_end = m.end()
+    return out
+
+
+def _blank(pattern: re.Pattern, text: str) -> str:
+    """Matches replaced by as many spaces: positions stay comparable."""
+    return pattern.sub(lambda m: " " * len(m[0]), text)
+
+
+def polarity(clause: str, film: re.Match) -> int | None:
+    """1 liked, 0 disliked, None: no cue, a question, a similarity frame or both ways."""
     if clause.endswith("?") or QUESTION.match(_FILM.sub("film", clause)):
         return None
-    clause = HYPOTHETICAL.sub(" ", clause)
-    neg = bool(NEGATIVE.search(clause))
-    pos = bool(POSITIVE.search(NEGATIVE.sub(" ", clause)))   # "didn't like" is no "like"
+    if film[1] in framed(clause):
+        return None
+    clause = _blank(HYPOTHETICAL, clause)
+    neg = bool(NEG_VERB.search(clause)) or any(m.start() >= film.end()
+                                               for m in NEG_ADJ.finditer(clause))
+    rest = _blank(NEG_ADJ, _blank(NEG_VERB, clause))       # "didn't like" is no "like"
+    pos = bool(POS_VERB.search(rest)) or any(m.start() >= film.end()
+                                             for m in POS_ADJ.finditer(rest))
     if neg == pos:
         return None
     return 1 if pos else 0
@@ -87,16 +125,12 @@ def stated_opinions(text: str, spans, liked: dict) -> tuple[dict, tuple]:
     low, rids = masked(text, spans)
     said, against = {}, []
     for clause in clauses(low):
-        films = [rids[int(k)] for k in _FILM.findall(clause)]
-        if not films:
-            continue
-        direction = polarity(clause)
-        if direction is None:
-            continue
-        for rid in films:
+        for film in _FILM.finditer(clause):
+            rid = rids[int(film[1])]
+            direction = polarity(clause, film)
             label = liked.get(rid)
-            if label is None:
-                continue                    # the seeker gave no liked/disliked answer
+            if direction is None or label is None:
+                continue                # no cue, or the seeker gave no liked/disliked
             if label == direction:
                 said[rid] = direction
             elif rid not in said:

@@ -111,6 +111,21 @@ def test_opinions_need_a_cue_in_the_clause_that_agrees_with_the_label(conv):
     assert stated_opinions("I loved Fargo", spans, {}) == ({}, ())          # no label
 
 
+@pytest.mark.parametrize("text, said", [
+    ("Fargo was great", {"a": 1}),                       # an adjective after the film
+    ("a great crime movie like Fargo or Heat", {}),       # a seed list: no verdict
+    ("I really like Fargo", {"a": 1}),                    # "like" the verb
+    ("I didn't like Fargo at all", {"a": 0}),
+    ("Fargo, I love that movie", {"a": 1}),
+    ("Have you seen Fargo? I loved it", {}),              # the film's clause asks
+])
+def test_opinion_cues(text, said):
+    spans = [(m, m + 5, "a") for m in [text.index("Fargo")]]
+    if "Heat" in text:
+        spans.append((text.index("Heat"), text.index("Heat") + 4, "b"))
+    assert stated_opinions(text, spans, {"a": said.get("a", 1), "b": 1})[0] == said
+
+
 def test_probes_hold_the_suggested_catalog_films_said_right_after(conv):
     # after message 1 the recommender suggests Heat (catalog, liked) and Dumb and
     # Dumber (catalog); The Usual Suspects is not suggested and was named by the seeker
