@@ -52,9 +52,15 @@ class Tally:
             c["wrong_stores_by_link"] += len(f["wrong_store_by_link"])
             c["replies"] += 1
 
-    def add_probe(self, gold, liked, chatrec: list, popular: list) -> None:
+    def add_probe(self, gold, liked, chatrec: list, popular: list, cold: bool = False) -> None:
+        """cold: the session had stored no rating yet when the probe was sent."""
         c = self.c
         c["probes"] += 1
+        if cold:
+            c["cold_probes"] += 1
+            c["cold_pairs"] += len(gold)
+            c["cold_chatrec@50"] += len(set(gold) & set(chatrec[:50]))
+            c["cold_popular@50"] += len(set(gold) & set(popular[:50]))
         for name, films in (("gold", gold), ("liked", liked)):
             c[f"{name}_pairs"] += len(films)
             for k in KS:
@@ -102,7 +108,9 @@ class Tally:
         if c["probes"]:
             out |= {"probes": c["probes"], "suggested_pairs": c["gold_pairs"],
                     "suggested_liked_pairs": c["liked_pairs"],
-                    "probes_short_of_50": c["probe_short"]}
+                    "probes_short_of_50": c["probe_short"], "probes_cold": c["cold_probes"],
+                    "cold_recall@50_chatrec": share(c["cold_chatrec@50"], c["cold_pairs"]),
+                    "cold_recall@50_popular": share(c["cold_popular@50"], c["cold_pairs"])}
             for name in ("gold", "liked"):
                 label = "suggested" if name == "gold" else "suggested_liked"
                 for k in KS:

@@ -96,17 +96,19 @@ def run_parse(convs, parser, args, tally: Tally, dump) -> dict:
 def run_serve(convs, client, popular, args, tally: Tally, dump, label: str) -> dict:
     progress, sent, misparsed = Progress(label, len(convs)), 0, 0
     for n, conv in enumerate(convs, 1):
+        rated = [0]                        # ratings stored after 0, 1, ... messages
         for msg, body, after, wrote in replay(client, conv):
             rec = judge(msg, conv, body["query"], args.known, body, after, wrote,
                         named_catalog(conv, msg.n))
             tally.add(rec)
             dump(rec)
+            rated.append(len(after["ratings"]))
             sent += 1
         for p in conv.probes:
             listed, query = probe(client, conv, p.after)
             misparsed += query.get("intent") != "recommend" or query.get("k") != 50
             base = [i for i in popular if i not in p.mentioned][:50]
-            tally.add_probe(p.gold, p.liked, listed, base)
+            tally.add_probe(p.gold, p.liked, listed, base, cold=rated[p.after] == 0)
             dump({"conv": conv.id, "split": conv.split, "probe_after": p.after,
                   "suggested": list(p.gold), "liked": list(p.liked),
                   "chatrec": listed, "most_watched": base[:10]})

@@ -211,9 +211,13 @@ def test_recall_at_k_and_the_most_watched_list(catalog):
     assert popular[:3] == [4, 2, 1]          # 3 ratings, 2, then catalog order
     tally = Tally()
     chatrec = [9] * 10 + [4] + [9] * 39       # Heat at rank 11
-    tally.add_probe((4, 6), (4,), chatrec, popular)
+    tally.add_probe((4, 6), (4,), chatrec, popular, cold=True)
+    tally.add_probe((1,), (), [9] * 50, popular)            # warm, missed by chatrec
     s = tally.summary()
-    assert (s["suggested_recall@10_chatrec"], s["suggested_recall@50_chatrec"]) == (0.0, 0.5)
+    assert (s["probes"], s["probes_cold"], s["suggested_pairs"]) == (2, 1, 3)
+    assert (s["cold_recall@50_chatrec"], s["cold_recall@50_popular"]) == (0.5, 1.0)
+    assert (s["suggested_recall@10_chatrec"], s["suggested_recall@50_chatrec"]) == \
+        (0.0, round(1 / 3, 4))
     assert (s["suggested_recall@10_popular"], s["suggested_recall@50_popular"]) == (1.0, 1.0)
     assert s["suggested_liked_recall@50_chatrec"] == 1.0
 
