@@ -40,7 +40,7 @@ _ARTICLE_AT_END = re.compile(r"^(?P<body>.+), (?P<art>the|a|an|les|la|le|l'|il|e
 _QUOTE_IN_WORD = re.compile(r'(?<=[A-Za-z])"(?=[a-z])')
 # checked by eye: the same film under a spelling `title_key` does not equate
 ALIASES = {("sunset boulevard", 1950): "sunset blvd",
-           ("star trek two wrath of khan", 1982): "star trek wrath of khan"}
+           ("star trek two the wrath of khan", 1982): "star trek the wrath of khan"}
 
 
 def title_key(title: str) -> str:

@@ -31,7 +31,8 @@ def catalog() -> Catalog:
             (5, "Star Wars", 1977),
             (6, "Dumb & Dumber", 1994),
             (7, "Cape Fear", 1991),
-            (8, "Cape Fear", 1991)]       # two films, same title and year: undecidable
+            (8, "Cape Fear", 1991),       # two films, same title and year: undecidable
+            (9, "Star Trek: The Wrath of Khan", 1982)]
     return Catalog(item_ids=np.array([r[0] for r in rows]),
                    titles=np.array([r[1] for r in rows], dtype=object),
                    years=np.array([r[2] for r in rows], dtype=np.int32),
@@ -50,6 +51,7 @@ def catalog() -> Catalog:
     ("Star Wars", "uncertain", None, "", (5,)),                         # no year
     ("Cape Fear (1991)", "uncertain", None, "", (7, 8)),
     ("Police Academy  (1984)", "outside", None, "", ()),
+    ("Star Trek II: The Wrath of Khan (1982)", "catalog", 9, "alias", ()),   # checked by eye
     ("Heat Wave (1995)", "outside", None, "", ()),                      # no prefix match
 ])
 def test_films_link_by_title_and_year_only(catalog, name, status, item, how, candidates):
