@@ -160,6 +160,7 @@ def judge(msg: Message, conv: Conversation, q: dict, known: frozenset = frozense
         record["reply"] = {"text": reply.get("reply", ""),
                            "items": [it.get("item_id") for it in reply.get("items") or ()],
                            "wrote": wrote}
+        flags["refused"] = reply.get("error")          # a 4xx from /chat, if any
         flags["reply_fallback"] = fallback_by_reply(reply.get("reply", ""), names, known)
         values = (stored or {}).get("ratings", {})
         flags["opinion_stored"] = {str(i): direction(values.get(i)) for i in opinions}

@@ -78,9 +78,8 @@ class HttpClient:
     def chat(self, message: str, session_id: str | None) -> dict:
         body = {"message": message, **({"session_id": session_id} if session_id else {})}
         r = self.http.post(self.url + "/chat", json=body)
-        if r.status_code != 200:
-            raise SystemExit(f"bench_redial: POST /chat {r.status_code} for "
-                             f"{message!r}: {r.text[:300]}")
+        if r.status_code != 200:      # refused (a 4xx) or failed: recorded, not fatal
+            return refused(f"HTTP {r.status_code}: {r.text[:300]}", session_id)
         return r.json()
 
     def session(self, session_id: str) -> dict:
@@ -104,7 +103,11 @@ class LocalClient:
         self._jsonable = jsonable
 
     def chat(self, message: str, session_id: str | None) -> dict:
-        return self._jsonable(self.service.turn(message, session_id))
+        from chatrec.errors import ChatrecError
+        try:
+            return self._jsonable(self.service.turn(message, session_id))
+        except ChatrecError as e:      # what the server answers with a 4xx
+            return refused(f"{type(e).__name__}: {e}", session_id)
 
     def session(self, session_id: str) -> dict:
         return self._jsonable(self.service.get_session(session_id))
@@ -135,6 +138,11 @@ class Server:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
+def refused(why: str, session_id: str | None) -> dict:
+    """A /chat body for a message chatrec refused: no query, the session unchanged."""
+    return {"session_id": session_id, "reply": "", "items": [], "query": {}, "error": why}
+
+
 def stored(session: dict) -> dict:
     """GET /sessions body -> {"ratings": {id: value}, "seen": set of ids}."""
     return {"ratings": {plain(r["item_id"]): r["rating"] for r in session.get("ratings", ())},
@@ -155,7 +163,7 @@ def replay(client, conv):
     for msg in conv.messages:
         body = client.chat(msg.text, sid)
         sid = body["session_id"]
-        after = stored(client.session(sid))
+        after = stored(client.session(sid)) if sid else before
         yield msg, body, after, changes(before, after)
         before = after
 

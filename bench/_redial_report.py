@@ -23,6 +23,7 @@ ROWS = (  # key, label, kind: % share, n count, s text
     ("unknown_title_unmarked_film", "unknown_title = a ReDial film left unmarked (not counted)",
      "n"),
     ("did_you_mean_parsed", "'did you mean' with nothing linked (info)", "%"),
+    ("messages_refused", "messages /chat refused (4xx; see the dump)", "n"),
     ("fallback_reply", "fallback (reply: didn't get / don't know non-film)", "%"),
     ("fallback_reply_didnt_get", "  'Sorry, I didn't get that'", "%"),
     ("fallback_reply_dont_know", "  'I don't know X', X not a film", "%"),

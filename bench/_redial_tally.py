@@ -51,6 +51,7 @@ class Tally:
             c["wrong_stores"] += len(f["wrong_store"])
             c["wrong_stores_by_link"] += len(f["wrong_store_by_link"])
             c["replies"] += 1
+            c["refused"] += bool(f.get("refused"))
 
     def add_probe(self, gold, liked, chatrec: list, popular: list, cold: bool = False) -> None:
         """cold: the session had stored no rating yet when the probe was sent."""
@@ -98,6 +99,7 @@ class Tally:
         }
         if c["replies"]:
             out |= {
+                "messages_refused": c["refused"],
                 "fallback_reply": share(c["reply_fallback"], c["replies"]),
                 "fallback_reply_didnt_get": share(c["reply_didnt_get"], c["replies"]),
                 "fallback_reply_dont_know": share(c["reply_dont_know"], c["replies"]),

@@ -232,3 +232,33 @@ def test_in_process_parse_is_what_chatrec_parse_prints(chatrec_home, conv):
     parser = InProcessParser(None, None)
     assert [parser.parse(t) for t in texts] == cli_parse(texts, None, None)
     assert parser.parse("I loved Heat")["item_ids"]       # the comparison is not vacuous
+
+
+def test_a_refused_message_is_recorded_and_the_replay_goes_on(conv):
+    """A 4xx from /chat (say a message over 2,000 characters) becomes a record, not a
+    crash: the session is unchanged and the next message still goes in."""
+    from _redial_replay import refused, replay
+
+    class Client:
+        def __init__(self):
+            self.sent = []
+
+        def chat(self, message, session_id):
+            self.sent.append(message)
+            if len(self.sent) == 1:
+                return refused("HTTP 400: message is too long", session_id)
+            return {"session_id": "s1", "reply": "ok", "items": [], "query": {}}
+
+        def session(self, session_id):
+            return {"ratings": [{"item_id": 1, "rating": 5.0}], "seen": []}
+
+    client = Client()
+    steps = list(replay(client, conv))
+    assert len(client.sent) == len(conv.messages) == len(steps)
+    assert steps[0][2] == {"ratings": {}, "seen": set()}          # nothing stored yet
+    assert steps[1][3] == {"ratings": {1: 5.0}, "seen": []}
+    rec = judge(steps[0][0], conv, steps[0][1]["query"], reply=steps[0][1],
+                stored=steps[0][2], wrote=steps[0][3])
+    tally = Tally()
+    tally.add(rec)
+    assert tally.summary()["messages_refused"] == 1
