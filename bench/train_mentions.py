@@ -16,7 +16,7 @@ Weights are fitted on `train` (logistic regression, regularisation by 5-fold gro
 cross-validation); both thresholds are chosen on `valid` by parsing its messages with the
 whole parser: the link threshold for the best F1 of catalog films heard. Below ASK a
 span is no film; between the two the parser asks "did you mean ...?".
-Needs ../shared/data/redial-dev (or $CHATREC_REDIAL_DIR) and ML-100K.
+Needs the ReDial development set (bench/_redial_data.py) and ML-100K.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _redial import load  # noqa: E402
+from _redial_data import DATA, Linker, load, typed_text  # noqa: E402
 
 from intents.lexicon.text import capitals, clean, clean_cased, tokens  # noqa: E402
 from intents.mentions.features import FEATURES, View  # noqa: E402
@@ -42,13 +42,14 @@ ASK = 0.1       # below: not a film; from here to the link threshold: "did you m
 
 
 def catalog_parser():
+    """(the catalog's plain view, a rule parser over it, a ReDial -> catalog linker)."""
     from chatrec.data import datasets
     from chatrec.parsers import title_catalog
     from intents.rules.parser import RuleParser
 
     catalog, ratings = datasets.load("ml-100k")
     view = title_catalog(catalog, ratings)
-    return view, RuleParser(view)
+    return view, RuleParser(view), Linker(catalog)
 
 
 def token_spans(text: str, spans) -> list[tuple[int, int, str]]:
@@ -60,46 +61,49 @@ def token_spans(text: str, spans) -> list[tuple[int, int, str]]:
     return out
 
 
-def messages(convs, matcher=None):
-    """(key, text as typed, gold [(token start, end, catalog index or None)]) for every
-    seeker message, as written and lowercased; with the catalog's matcher, also with its
-    catalog films shortened and misspelt the way people type them (`typed_variants`)."""
+def messages(convs, view, matcher=None):
+    """(key, text as typed, gold [(token start, end, catalog index, or None outside the
+    catalog, or -1 when unsure)]) for every seeker message, as written and lowercased;
+    with the catalog's matcher, also with its catalog films shortened and misspelt the
+    way people type them (`typed_variants`)."""
+    index = {iid: i for i, iid in enumerate(view.item_ids)}
     for conv in convs:
-        for n, turn in enumerate(conv.turns):
-            if not turn.seeker:
-                continue
-            versions = [("as written", turn.text, turn.spans)]
+        where = {rid: (index[f.item_id] if f.status == "catalog" else
+                       -1 if f.status == "uncertain" else None) for rid, f in conv.films.items()}
+        for msg in conv.messages:
+            text, spans = typed_text(msg.raw, conv.films)
+            versions = [("as written", text, spans)]
             if matcher is not None:
-                versions += typed_variants(turn, conv.films, matcher)
-            for name, text, spans in versions:
-                gold = [(s, e, conv.films[f].index) for s, e, f in token_spans(text, spans)]
-                yield (conv.id, n, name), text, gold
+                versions += typed_variants(text, spans, where, matcher)
+            for name, typed, marks in versions:
+                gold = [(s, e, where[r]) for s, e, r in token_spans(typed, marks)]
+                yield (conv.id, msg.n, name), typed, gold
                 if name == "as written":
-                    yield (conv.id, n, "lowercased"), text.lower(), gold
+                    yield (conv.id, msg.n, "lowercased"), typed.lower(), gold
 
 
-def typed_variants(turn, films, matcher):
+def typed_variants(text, spans, where, matcher):
     """ReDial writes a film as its full title (the chat tool inserted it); people also
     shorten titles ("Shawshank", "Terminator 2", "Dr. Strangelove") and misspell them.
     For a message naming catalog films: one version with each shortened where a
     shorter name still points to that film alone, one with a letter dropped."""
     out = []
     for name, change in (("shortened", _shorten), ("misspelt", _misspell)):
-        pieces, spans, pos, changed = [], [], 0, False
-        for start, end, fid in turn.spans:
-            piece = turn.text[start:end]
-            if films[fid].index is not None:
-                new = change(piece, films[fid].index, matcher)
+        pieces, marks, pos, changed = [], [], 0, False
+        for start, end, rid in spans:
+            piece = text[start:end]
+            if where[rid] is not None and where[rid] >= 0:
+                new = change(piece, where[rid], matcher)
                 changed = changed or new != piece
                 piece = new
-            pieces.append(turn.text[pos:start])
+            pieces.append(text[pos:start])
             at = sum(map(len, pieces))
             pieces.append(piece)
-            spans.append((at, at + len(piece), fid))
+            marks.append((at, at + len(piece), rid))
             pos = end
-        pieces.append(turn.text[pos:])
+        pieces.append(text[pos:])
         if changed:
-            out.append((name, "".join(pieces), spans))
+            out.append((name, "".join(pieces), marks))
     return out
 
 
@@ -135,9 +139,13 @@ def _misspell(title: str, index: int, matcher) -> str:
     return " ".join(words)
 
 
-def _positive(start, end, index, gold) -> int:
-    return int(index is not None and any(
-        i == index and min(e, end) - max(s, start) >= (end - start) / 2 for s, e, i in gold))
+def _label(start, end, index, gold) -> int | None:
+    """1 when the message names that film there, 0 when not, None when ReDial cannot say
+    (its film has no year and shares the title of a catalog film)."""
+    over = [i for s, e, i in gold if min(e, end) - max(s, start) >= (end - start) / 2]
+    if index is not None and index in over:
+        return 1
+    return None if -1 in over else 0
 
 
 _F = {name: k for k, name in enumerate(FEATURES)}
@@ -154,11 +162,11 @@ def _unmarked(features, kind) -> bool:
                  or f("subtitle_after") or f("before_later"))
 
 
-def examples(convs, parser):
+def examples(convs, view, parser):
     """(features, label, conversation id) for each candidate span and frame proposal."""
     detector = parser.whole.detector
     rows = []
-    for key, text, gold in messages(convs, parser.titles):
+    for key, text, gold in messages(convs, view, parser.titles):
         cased = clean_cased(text)
         c = cased.lower()
         toks = tokens(c)
@@ -167,8 +175,8 @@ def examples(convs, parser):
         seen = set()
         for cand in detector.evidence.candidates(view):
             seen.add((cand.start, cand.end, cand.match.index, cand.kind))
-            label = _positive(cand.start, cand.end, cand.match.index, gold)
-            if label or not _unmarked(cand.features, cand.kind):
+            label = _label(cand.start, cand.end, cand.match.index, gold)
+            if label == 1 or (label == 0 and not _unmarked(cand.features, cand.kind)):
                 rows.append((cand.features, label, key[0]))
         detector.recorder = []
         try:
@@ -179,8 +187,8 @@ def examples(convs, parser):
         for start, end, index, kind, features in proposals:
             if (start, end, index, kind) not in seen and index is not None:
                 seen.add((start, end, index, kind))
-                label = _positive(start, end, index, gold)
-                if label or not _unmarked(features, kind):
+                label = _label(start, end, index, gold)
+                if label == 1 or (label == 0 and not _unmarked(features, kind)):
                     rows.append((features, label, key[0]))
     return rows
 
@@ -192,7 +200,7 @@ def evaluate(parser, view, msgs) -> dict:
     ids = {iid: i for i, iid in enumerate(view.item_ids)}
     for _, text, gold in msgs:
         q = parser.parse(text)
-        films = {i for _, _, i in gold if i is not None}
+        films = {i for _, _, i in gold if i is not None and i >= 0}
         got = {ids[i] for i in q.item_ids}
         named += len(films)
         heard += len(films & got)
@@ -204,7 +212,7 @@ def evaluate(parser, view, msgs) -> dict:
         if not gold:
             none_msgs += 1
             none_false += bool(got)
-        elif not films:
+        elif all(i is None for _, _, i in gold):
             outside_msgs += 1
             outside_false += bool(got)
     recall, precision = heard / max(1, named), right / max(1, linked)
@@ -224,9 +232,9 @@ def main(argv=None) -> int:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold, cross_val_score
 
-    view, parser = catalog_parser()
+    view, parser, linker = catalog_parser()
     parser.whole.detector.model = MentionModel(dict.fromkeys(FEATURES, 0.0), 0.5, 0.5)
-    rows = examples(load("train", view), parser)
+    rows = examples(load("train", linker), view, parser)
     X = np.array([r[0] for r in rows])
     y = np.array([r[1] for r in rows])
     groups = [r[2] for r in rows]
@@ -242,7 +250,7 @@ def main(argv=None) -> int:
     lr = LogisticRegression(C=args.C, max_iter=3000, fit_intercept=False).fit(X, y)
     weights = dict(zip(FEATURES, lr.coef_[0].round(4).tolist()))
 
-    valid = list(messages(load("valid", view)))
+    valid = list(messages(load("valid", linker), view))
     detector = parser.whole.detector
     table = []
     for t in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7):
