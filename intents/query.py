@@ -16,7 +16,9 @@ MIN_K, MAX_K = 1, 50
 # special values of `ref` (positions are 1-based)
 LAST = -1                  # "the last one"
 FOCUS = 0                  # "it", "that one": the film just talked about / the only one shown
-ALL = -2                   # "all of them", "those": every film of the last list
+ALL = -2                   # "all of them", "none of those": every film of the last list
+THEM = -3                  # "them", "those", "both": the last list, said loosely (never
+                           # enough to write an opinion on more than two films)
 
 
 class Intent(str, Enum):
@@ -70,7 +72,8 @@ class Query:
        hated Y"), titles first, then references, in the order said; else empty.
     fewer: for `refine`: "fewer" / "less of them" without a number.
     ref: a film of the last list by 1-based position; LAST (-1) for "the last one",
-       FOCUS (0) for "it" / "that one", ALL (-2) for "all of them". `refs` holds every
+       FOCUS (0) for "it" / "that one", ALL (-2) for "all of them", THEM (-3) for
+       "them" / "both". `refs` holds every
        reference when there are several ("the first one and the third one").
     rank_by: for `popular`: "rating" (top / best / highest rated) or "count"
        (popular / most watched / trending).

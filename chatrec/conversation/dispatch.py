@@ -11,7 +11,6 @@ route. Every list route goes through `ListMaker` (constraints, exclusions, reaso
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -23,28 +22,27 @@ from chatrec.conversation.facts import CatalogFacts
 from chatrec.conversation.feedback import describe_profile, record_opinions, record_seen
 from chatrec.conversation.followups import (
     answer_pending,
-    offer,
     other_version,
     pending_for,
     resolve_films,
+    vague_target,
 )
 from chatrec.conversation.lists import Context, ListMaker
+from chatrec.conversation.moves import Moves, Reply
+from chatrec.conversation.smalltalk import MOVES
 from chatrec.sessions.state import SessionState, TurnEffects
 from chatrec.training.bundle import Bundle
 from intents.query import FOCUS, MAX_K, MIN_K, Intent, Query
 
 __all__ = ["Context", "Dispatcher", "Reply"]
 LIST_ROUTES = (Intent.SIMILAR, Intent.RECOMMEND, Intent.POPULAR)
+# intents whose topic may be a small-talk move (a greeting, "I'll check it out", "I
+# haven't seen that one", a question back) when no film or position is named
+_MOVE_INTENTS = (Intent.GREET, Intent.THANKS, Intent.UNKNOWN, Intent.SEEN, Intent.RATE,
+                 Intent.INFO, Intent.MORE, Intent.CHOOSE)
 
 
-@dataclass
-class Reply:
-    text: str
-    items: list[dict] = field(default_factory=list)
-    effects: TurnEffects = field(default_factory=TurnEffects)
-
-
-class Dispatcher:
+class Dispatcher(Moves):
     """Routes a Query to the bundle's models and words the reply."""
 
     def __init__(self, bundle: Bundle):
@@ -93,6 +91,9 @@ class Dispatcher:
             return self._more(query, state, ctx)
         if intent is Intent.REFINE:
             return self._refine(query, state, ctx)
+        if query.topic in MOVES and not (query.item_ids or query.refs) \
+                and intent in _MOVE_INTENTS:
+            return self._smalltalk(query, state, ctx)
         if intent in (Intent.RATE, Intent.SEEN):
             return self._feedback(query, state)
         if intent is Intent.INFO:
@@ -189,6 +190,9 @@ class Dispatcher:
     # ---- feedback, facts, explanations ------------------------------------------------------
     def _feedback(self, query: Query, state: SessionState,
                   offer_versions: bool = True) -> Reply:
+        question = vague_target(query, state, self.facts)
+        if question:
+            return Reply(question)
         films = resolve_films(query, state, self.facts)
         if films.problem:
             return Reply(films.problem)
@@ -273,36 +277,3 @@ class Dispatcher:
         return profile
 
     # ---- titles the catalog does not know; answers with nothing to answer ----------------------
-    def _unknown_title(self, query: Query, ctx: Context) -> Reply:
-        f = self.facts
-        options = offer(query, f)
-        words = query.unknown_title or (query.candidates[0].title if query.candidates else "")
-        if options and query.intent is not Intent.UNKNOWN:
-            fx = TurnEffects(pending=pending_for(query, options, f))
-            return Reply(replies.did_you_mean([f.display[i] for i in options]), [], fx)
-        text = replies.unknown_title(words, f.catalog_line(), [])
-        if query.has_constraints and query.intent in (Intent.SIMILAR, Intent.RECOMMEND):
-            plain = query.with_(intent=Intent.RECOMMEND, item_ids=(), titles=(),
-                                unknown_title=None, candidates=())
-            reply = self._new_list(plain, _NO_STATE, ctx)
-            reply.text = f"{text} Here are {Filter.of(query).describe()} instead. " \
-                + reply.text
-            return reply
-        return Reply(text + " Try: " + replies.examples(f.example_titles) + ".")
-
-    def _choose_without_question(self, query: Query, state: SessionState) -> Reply:
-        """"yes", "2", "the second one" with no "did you mean" open."""
-        if query.topic == "number":      # digits alone, nothing asked (DESIGN §2)
-            return Reply(replies.unknown_text(self.facts.example_titles)
-                         + f" (To ask about film {query.ref} of the last list, say 'tell "
-                         f"me about number {query.ref}'.)")
-        if query.topic in ("yes", "no") or query.ref is None:
-            return Reply("OK. " + replies.examples(self.facts.example_titles).join(
-                ("Ask me for films whenever you like, e.g. ", ".")))
-        if not state.last_items:
-            films = resolve_films(query, state, self.facts)
-            return Reply(films.problem or replies.unknown_text(self.facts.example_titles))
-        return self._info(query.with_(intent=Intent.INFO), state, Context())
-
-
-_NO_STATE = SessionState(id="")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from chatrec.conversation.facts import CatalogFacts
 from chatrec.sessions.state import SessionState
 from intents.lexicon.refs import describe
-from intents.query import ALL, FOCUS, LAST, Intent, Query
+from intents.query import ALL, FOCUS, LAST, THEM, Intent, Query
 from models.errors import UnknownItem
 
 CLOSE_CANDIDATE = 70.0    # a "did you mean" only offers titles at least this close
@@ -52,6 +52,22 @@ def resolve_films(query: Query, state: SessionState, facts: CatalogFacts,
     return films
 
 
+def vague_target(query: Query, state: SessionState, facts: CatalogFacts) -> str | None:
+    """The question to ask instead of writing an opinion or seen mark whose films the
+    message leaves open: "I liked them" after a list of five (which of them?), or "I've
+    seen it" right after a list made from a film the person named (that film, or one
+    from the list?). None when the target is clear."""
+    shown = last_list(facts, state)
+    if THEM in query.refs and len(shown) > 2:
+        return (f"Which of them? Say e.g. 'loved 1 and 3' or 'seen 2' and I'll note each "
+                f"one (the last list had {len(shown)} films).")
+    focus = index_or_none(facts, state.focus) if state.focus is not None else None
+    if FOCUS in query.refs and shown and focus is not None and focus not in shown:
+        return (f"Do you mean {facts.display[focus]}, or one of the films I listed? Say its "
+                "title or its number.")
+    return None
+
+
 def _resolve_ref(ref: int, state: SessionState, facts: CatalogFacts,
                  default_first: bool) -> Films:
     shown = last_list(facts, state)
@@ -69,7 +85,7 @@ def _resolve_ref(ref: int, state: SessionState, facts: CatalogFacts,
     if not shown:
         return Films([], f"I haven't shown you a list yet, so I don't know {describe(ref)}. "
                          f"Ask me for films first, e.g. 'movies like {facts.example_titles[0]}'.")
-    if ref == ALL:
+    if ref in (ALL, THEM):
         return Films(shown, positions=list(range(1, len(shown) + 1)))
     if ref == LAST:
         return Films([shown[-1]], positions=[len(shown)])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from intents.query import ALL, FOCUS, LAST
+from intents.query import ALL, FOCUS, LAST, THEM
 
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -29,8 +29,8 @@ _PRONOUNS = {("that", "one"): FOCUS, ("this", "one"): FOCUS, ("that", "film"): F
              ("this",): FOCUS, ("them", "all"): ALL,
              ("all", "of", "them"): ALL, ("all", "of", "those"): ALL,
              ("all", "of", "these"): ALL, ("all", "those"): ALL, ("all", "these"): ALL,
-             ("those",): ALL, ("these",): ALL, ("them",): ALL, ("all", "three"): ALL,
-             ("both",): ALL, ("both", "of", "them"): ALL, ("all",): ALL,
+             ("those",): THEM, ("these",): THEM, ("them",): THEM, ("all", "three"): ALL,
+             ("both",): THEM, ("both", "of", "them"): THEM, ("all",): ALL,
              ("any", "of", "them"): ALL, ("any", "of", "those"): ALL,
              ("any", "of", "these"): ALL, ("none", "of", "them"): ALL,
              ("none", "of", "those"): ALL}
@@ -105,7 +105,7 @@ def describe(ref: int) -> str:
         return "the last film"
     if ref == FOCUS:
         return "that film"
-    if ref == ALL:
+    if ref in (ALL, THEM):
         return "those films"
     names = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
              "twelfth").split()

@@ -13,7 +13,7 @@ from intents.catalog import TitleCatalog
 from intents.errors import LLMRejected as Rejected
 from intents.lexicon.refs import MAX_POSITION
 from intents.mentions.titles import ACCEPT
-from intents.query import ALL, DEFAULT_K, Candidate, Intent, Query, clamp_k
+from intents.query import DEFAULT_K, THEM, Candidate, Intent, Query, clamp_k
 
 __all__ = ["Rejected", "SYSTEM_PROMPT", "TOOL_NAME", "canonicalize", "tool_definition"]
 
@@ -64,7 +64,7 @@ def tool_definition(catalog: TitleCatalog) -> dict:
                     "year_from": {"type": "integer"},
                     "year_to": {"type": "integer"},
                     "k": {"type": "integer", "minimum": 1, "maximum": 50},
-                    "ref": {"type": "integer", "minimum": ALL, "maximum": MAX_POSITION},
+                    "ref": {"type": "integer", "minimum": THEM, "maximum": MAX_POSITION},
                     "refs": {"type": "array", "items": {"type": "integer"}},
                     "rating": {"type": "number", "minimum": 1, "maximum": 5},
                     "ratings": {"type": "array", "items": {"type": "number"}},
@@ -95,7 +95,7 @@ def canonicalize(args: dict, catalog: TitleCatalog) -> Query:
     refs = [_integer("ref", r) for r in _as_list(args.get("refs")) if _present(r)]
     if _present(args.get("ref")):
         refs = [_integer("ref", args["ref"])] + [r for r in refs if r != args["ref"]]
-    if any(not ALL <= r <= MAX_POSITION for r in refs):
+    if any(not THEM <= r <= MAX_POSITION for r in refs):
         raise Rejected(f"ref out of range ({refs})")
     ref = refs[0] if refs else None
     rating = _rating(args.get("rating"))
