@@ -36,7 +36,8 @@ _BEFORE = {
     "opinion": frozenset("""love loved liked enjoy enjoyed adore adored hate hated dislike
         disliked favorite favourite fan prefer preferred""".split()),
     "seen": frozenset("seen saw watched watch watching see seeing rewatch caught".split()),
-    "about": frozenset("about called titled named is was".split()),
+    "about": frozenset(("about",)),
+    "named": frozenset("called titled named".split()),
     "noun": frozenset("movie film movies films flick".split()),
 }
 _AFTER_VERB = frozenset("is was are were has had looks sounds".split())
@@ -47,7 +48,7 @@ FEATURES = (
     "content_words", "title_words", "zipf_min", "zipf_mean", "all_common", "caps_known",
     "caps_share", "caps_first_only", "extends_caps", "sequel_after", "year_agrees",
     "year_differs", "before_similar", "before_opinion", "before_seen", "before_about",
-    "before_noun", "before_article", "after_verb", "after_noun", "at_edge", "popularity",
+    "before_noun", "before_named", "before_article", "after_verb", "after_noun", "at_edge", "popularity",
     "ambiguous", "vocabulary", "whole_message", "preceded_caps", "subtitle_after",
     "before_later", "one_word_caps", "one_word_zipf", "framed_one_word", "before_list",
     "foreign_words", "prefix_zipf", "prefix_coverage", "rating_frame", "fuzzy_zipf",
@@ -56,6 +57,12 @@ FEATURES = (
 #: "rate star wars 5", "casablanca 4.5 stars")
 _RATING_AFTER = frozenset("star stars out points".split())
 _RATE = frozenset("rate rating give score".split())
+
+
+def frame_before(word: str) -> str | None:
+    """The kind of cue a word right before a span is: similar, opinion, seen, about,
+    noun ("the movie X"), or None."""
+    return next((kind for kind, words in _BEFORE.items() if word in words), None)
 
 
 def request_vocabulary(genre_words: frozenset[str]) -> frozenset[str]:

@@ -15,7 +15,8 @@ from intents.lexicon.text import Token
 from intents.mentions.detector import MentionDetector
 from intents.mentions.features import View
 from intents.mentions.spans import cut
-from intents.mentions.titles import TitleMatch, split_year
+from intents.mentions.titlelike import TitleLikeness
+from intents.mentions.titles import ALIAS, TitleMatch, split_year
 from intents.query import FOCUS
 
 MAX_SPAN = 20            # a title is at most this many words
@@ -84,6 +85,14 @@ class Linker:
         self.titles = matcher
         self.genre_words = genre_words
         self.detector = detector
+        self.titlelike = TitleLikeness(matcher.words.zipf)
+
+    def missing(self, m: Message, s: int, e: int, match: TitleMatch) -> Mention | None:
+        """Words s..e as a film the catalog lacks, when they look like a title at all
+        (titlelike.py); else None: "of", "have a great night" are no films."""
+        if match.score < ALIAS and not self.titlelike.title_like(m.view, s, e, match.score):
+            return None      # (a catalog title written exactly is a title: ask about it)
+        return Mention(TitleMatch(None, match.score, match.candidates), None, s, e)
 
     def _p(self, m: Message, s: int, e: int, hit: TitleMatch, kind: str | None = None) -> float:
         """How likely the words s..e name `hit`'s film (the mention model; the frame
@@ -173,6 +182,8 @@ class Linker:
         if strict and (match.index is None or match.score < STRICT_ACCEPT):
             inside = self._contained(m, s, end)                     # "the life of brian"
             return Mention(inside, None, s, end) if inside is not None else None
+        if match.index is None:
+            return self.missing(m, s, end, match)
         return Mention(match, None, s, end)
 
     def _contained(self, m: Message, s: int, e: int) -> TitleMatch | None:
@@ -254,5 +265,4 @@ class Linker:
         if inside is not None:                  # "the holy grail one with monty python"
             return Mention(inside, None, s, s + len(words))
         guess = self.titles.fuzzy(*split_year(" ".join(words)))
-        return Mention(TitleMatch(None, guess.score, guess.candidates), None, s,
-                       s + len(words))
+        return self.missing(m, s, s + len(words), guess)

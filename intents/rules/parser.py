@@ -31,6 +31,7 @@ from intents.mentions.spans import blank, sequel_number, token_range
 from intents.mentions.features import genre_words
 from intents.mentions.whole_titles import WholeTitles
 from intents.query import ALL, DEFAULT_K, Candidate, Intent, Query, clamp_k
+from intents.rules.acts import ActFallback
 from intents.rules.constraints import Constraints, read_constraints
 from intents.rules.slots import Slot, SlotFinder
 
@@ -67,6 +68,7 @@ class RuleParser:
         self.genres = catalog.genres_matcher
         self._genre_words = genre_words(catalog)
         self.whole = WholeTitles(catalog, self.titles, self._genre_words)
+        self.acts = ActFallback()                # when the rules find no request
         self.slots = SlotFinder(self.titles, self._genre_words, self.whole.detector)
         self.typos = CueTypos(frozenset(w for t in catalog.titles for w in norm(t).split()),
                               self._genre_words | cues.CUE_WORDS | cues.GENERIC)
@@ -118,7 +120,8 @@ class RuleParser:
         rest = blank(c, toks, masked)
         intent = self._intent(slot, rest, words, cons, count)
         query = self._query(intent, slot, cons, count, c, words)
-        return self._unmeasured(self._people(query, text[:MAX_CHARS], slot), c)
+        query = self._unmeasured(self._people(query, text[:MAX_CHARS], slot), c)
+        return self.acts.decide(query, c)
 
     @staticmethod
     def _unmeasured(query: Query, c: str) -> Query:

@@ -219,13 +219,15 @@ class SlotFinder:
             inside = self.link._contained(m, s, e)
             if inside is not None:                 # "the holy grail one with monty python"
                 return Slot("fuzzy", [Mention(inside, None, s, e)])
-            found.match = TitleMatch(None, found.match.score, found.match.candidates)
             framed = s > 0 and re.search(r"\b(?:what|how)\s+about\s*$",
                                          m.text[:m.toks[s].start])
             if not found.match.candidates and not framed and not (
                     words[s] in ("the", "a", "an") and e - s <= 3):
                 return None  # "asdfgh", "the quick brown fox": nothing like a title;
                              # "the matrix", "what about Gladiator": a film we lack
+            found = self.link.missing(m, found.start, found.end, found.match)
+            if found is None:
+                return None  # "have a great night": no film at all
         # the title must be the whole message ("star wars episode 4" is fine, "what's
         # the weather" must not become "What's Eating Gilbert Grape")
         if any(not w.isdigit() and w not in ("episode", "part", "chapter")
