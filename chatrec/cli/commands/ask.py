@@ -47,8 +47,10 @@ def run(args: argparse.Namespace) -> int:
     if args.user is not None and not args.user.strip():
         raise UsageError("--user needs a non-empty id")
     # the CLI is the operator: --session NAME continues that session or starts one
+    progress = LazyProgress()
     service = build_service(dataset=args.dataset, parser_spec=args.parser,
-                            progress=LazyProgress(), client_session_ids=True)
+                            progress=progress, client_session_ids=True)
+    progress.finish()   # a first run's progress line ends before anything else prints
     user = parse_user_id(args.user) if args.user is not None else UNSET  # keep the session's
     if user is not UNSET:  # an unknown user is exit 4, as for `chat --user`
         service.bundle.ratings.index_of(user)

@@ -41,8 +41,10 @@ def run(args: argparse.Namespace) -> int:
     if args.session is not None:
         validate_session_id(args.session)  # fail before loading the models
     # the CLI is the operator: --session NAME continues that session or starts one
+    progress = LazyProgress()
     service = build_service(dataset=args.dataset, parser_spec=args.parser,
-                            progress=LazyProgress(), client_session_ids=True)
+                            progress=progress, client_session_ids=True)
+    progress.finish()   # a first run's progress line ends before anything else prints
     state = repl.Repl(service, session_id=args.session)
     if args.user is not None:
         outcome = state.handle(f"/user {args.user}")
