@@ -56,6 +56,6 @@ def run(args: argparse.Namespace) -> int:
     warm_up_parser(service.parser)      # the LLM reads its long prompt while you type
     warm_up_models(service.bundle, background=True)  # and the route models load
     catalog = service.bundle.catalog
-    banner = (f"chatrec — {service.bundle.dataset}, {len(catalog):,} films. "
+    banner = (f"chatrec — {service.bundle.dataset}, {len(catalog):,} {service.bundle.noun}. "
               "Type /help for commands, Tab to complete titles, Ctrl-D to quit.")
     return repl.run_interactive(state, data_home() / "repl_history", banner=banner)
