@@ -55,7 +55,10 @@ def run(args: argparse.Namespace) -> int:
     if user is not UNSET:  # an unknown user is exit 4, as for `chat --user`
         service.bundle.ratings.index_of(user)
     body = service.turn(message.strip(), args.session, user)
-    if args.json:
+    if args.json:   # the POST /chat body, display titles included (server/schemas.py)
+        from models.data import natural_title
+        body["items"] = [{**it, "display_title": natural_title(it["title"])}
+                         for it in body["items"]]
         print(json.dumps(body, ensure_ascii=False))
         return 0
     print(render_text(body))
