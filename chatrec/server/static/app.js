@@ -1,17 +1,26 @@
-// chatrec web page: the conversation, film cards with one-tap actions, the restore of
-// a session after a reload, and errors in plain words. Plain ES2020, no build step.
+// chatrec web page: the conversation, film cards with one-tap actions, turns sent one
+// at a time (a second message waits its turn, visibly), and errors in plain words.
+// static/sync.js restores the conversation, keeps tabs in step and the one-tap states
+// true to the server. Plain ES2020, no build step.
 "use strict";
 
 const SESSION_KEY = "chatrec.session_id", USER_KEY = "chatrec.user_id",
       API_KEY = "chatrec.api_key";
+const MAX_MESSAGE = 2000;   // the server's limit (chatrec/service.py MAX_MESSAGE)
 const $ = (id) => document.getElementById(id);
 const form = $("chat"), input = $("message"), send = $("send"), log = $("log"),
       errorBox = $("error"), errorText = $("error-text"), userInput = $("user"),
-      composer = $("composer");
+      composer = $("composer"), lengthNote = $("length-note");
 const CARDS = JSON.parse($("card-actions").textContent);
 const EXAMPLES = ["movies like Star Wars", "top 10 comedies", "something scary from the 80s",
-                  "what's popular", "surprise me"];
+                  "what's popular"];
+const SURPRISE = "surprise me";
+// what the page knows of the conversation it shows (sync.js keeps it in step)
+const page = {session: localStorage.getItem(SESSION_KEY), turns: 0, noun: "films",
+              favourites: []};
 let busy = false, lastFailed = null;
+const queue = [];          // turns typed while one is in flight: sent in order after it
+const knownUsers = new Set();
 userInput.value = localStorage.getItem(USER_KEY) || "";
 
 // ---------------------------------------------------------------- small helpers
@@ -23,26 +32,40 @@ function el(tag, cls, text) {
   return node;
 }
 
-// MovieLens files articles at the end ("Godfather, The"); say them as people do.
+// MovieLens files articles at the end ("Godfather, The"); the server sends
+// display_title, this is for older transcripts that lack it.
 const TRAILING_ARTICLE = /^(.+), (The|A|An|Les|La|Le|L'|Il|El|Die|Das|Der|Los|Las)( \(.*\))?$/;
 function naturalTitle(title) {
   const m = TRAILING_ARTICLE.exec(String(title));
   if (!m) return String(title);
   return m[2] + (m[2].endsWith("'") ? "" : " ") + m[1] + (m[3] || "");
 }
+const shownTitle = (film) => film.display_title || naturalTitle(film.title);
 // "The Godfather (1972)": how a card names its film in the turns it sends.
-function spoken(film) {
-  return naturalTitle(film.title) + (film.year ? " (" + film.year + ")" : "");
-}
+const spoken = (film) => shownTitle(film) + (film.year ? " (" + film.year + ")" : "");
 const fill = (template, film) => template.replace("{title}", spoken(film));
 
-// Scroll so the newest message sits fully above the input bar (its end, when it is
-// taller than the window: the last film is never hidden under the bar).
-function reveal(node) {
-  const limit = composer.getBoundingClientRect().top - 8;
-  const box = node.getBoundingClientRect();
+// ---------------------------------------------------------------- scrolling
+const barTop = () => composer.getBoundingClientRect().top - 8;
+
+// Keep a node above the input bar (a short message, a failed one under the error box).
+function keepAbove(node) {
+  const box = node.getBoundingClientRect(), limit = barTop();
   if (box.bottom > limit) window.scrollBy(0, box.bottom - limit);
   else if (box.top < 0) window.scrollBy(0, box.top - 8);
+}
+
+// After a reply: the whole turn (your message and the reply) when it fits between the
+// top of the window and the input bar; otherwise its START, so the heading and the
+// first films are what you see, and you scroll down through the rest.
+function revealTurn(mine, reply) {
+  const top = (mine || reply).getBoundingClientRect().top;
+  const bottom = reply.getBoundingClientRect().bottom, limit = barTop();
+  if (bottom - top <= limit - 8) {
+    if (bottom > limit || top < 0) window.scrollBy(0, bottom - limit);
+  } else {
+    window.scrollBy(0, top - 8);
+  }
 }
 
 // ---------------------------------------------------------------- rendering
@@ -53,13 +76,13 @@ function addMessage(who, text, cls) {
   return li;
 }
 
-function chips(texts, label) {
+function chips(texts, label, sendAs) {
   const ul = el("ul", "chips");
   ul.setAttribute("aria-label", label);
   for (const text of texts) {
     const li = el("li"), b = el("button", "chip", text);
     b.type = "button";
-    b.addEventListener("click", () => chat(text));
+    b.addEventListener("click", () => chat(sendAs ? sendAs(text) : text));
     li.append(b);
     ul.append(li);
   }
@@ -71,7 +94,7 @@ function filmCard(film) {
   li.dataset.testid = "film-item";
   li.dataset.itemId = film.item_id;
   const head = el("div", "film-head");
-  const title = el("button", "title-link", naturalTitle(film.title));
+  const title = el("button", "title-link", shownTitle(film));
   title.type = "button";
   title.title = "Tell me about it";
   title.setAttribute("aria-label", "About " + spoken(film));
@@ -95,14 +118,11 @@ function filmCard(film) {
     if (a.key === "loved" || a.key === "seen" || a.key === "dislike") {
       b.setAttribute("aria-pressed", "false");
     }
-    b.addEventListener("click", async () => {
-      if (await chat(fill(a.text, film)) && b.hasAttribute("aria-pressed")) {
-        b.setAttribute("aria-pressed", "true");
-      }
-    });
+    b.addEventListener("click", () => chat(fill(a.text, film)));
     actions.append(b);
   }
   li.append(actions);
+  if (window.chatrecSync) window.chatrecSync.applyTo(li);   // its stored state, if any
   return li;
 }
 
@@ -136,7 +156,7 @@ function showReply(body) {
   const items = body.items || [];
   if (items.length) {
     const ol = el("ol", "films");
-    ol.setAttribute("aria-label", "Films");
+    ol.setAttribute("aria-label", page.noun.charAt(0).toUpperCase() + page.noun.slice(1));
     items.forEach((film) => ol.append(filmCard(film)));
     li.append(ol);
   }
@@ -147,22 +167,38 @@ function showReply(body) {
   return li;
 }
 
+// "surprise me" sends a different request each time: films like one of the catalog's
+// best-known titles, picked at random (the bubble shows what was asked).
+function surprise() {
+  const films = page.favourites;
+  if (!films.length) return SURPRISE;
+  return "movies like " + spoken(films[Math.floor(Math.random() * films.length)]);
+}
+
 function greet() {
   const li = addMessage("chatrec", "Hi! Tell me a film you liked, a genre or a decade, " +
                         "and I'll suggest films with a reason for each. Try one of these:", "bot");
   li.dataset.testid = "greeting";
-  li.append(chips(EXAMPLES, "Examples"));
+  const list = chips([...EXAMPLES, SURPRISE], "Examples",
+                     (text) => (text === SURPRISE ? surprise() : text));
+  li.append(list);
   fetch("health").then((r) => (r.ok ? r.json() : null)).then((h) => {
     if (h && h.items) {
+      const noun = page.noun = h.noun || "films";
       li.querySelector(".reply").textContent = "Hi! I know " + h.items.toLocaleString("en") +
-        " films, rated by " + h.users.toLocaleString("en") + " people. Tell me one you " +
-        "liked, a genre or a decade, and I'll suggest films with a reason for each. " +
-        "Try one of these:";
+        " " + noun + ", rated by " + h.users.toLocaleString("en") + " people. Tell me one " +
+        "you liked, a genre or a decade, and I'll suggest " + noun + " with a reason for " +
+        "each. Try one of these:";
     }
   }).catch(() => {});
+  quietly("items?limit=50").then((r) => (r.ok ? r.json() : null))
+    .then((found) => { page.favourites = (found && found.items) || []; }).catch(() => {});
 }
 
 // ---------------------------------------------------------------- errors
+// retry: a function for the "Try again" button, or null when trying the same thing
+// again cannot help (a message too long, a bad user id): then the text goes back into
+// the message box to be changed.
 function showError(text, retry) {
   errorText.textContent = text;
   lastFailed = retry;
@@ -178,6 +214,7 @@ function explain(status, body) {
     about = detail.map((e) => (e.loc || []).join(".") + " " + e.msg).join("; ");
     detail = detail.map((e) => e.msg).filter(Boolean).join("; ");
   }
+  if (status === 413) return "That message is too long for this server. Shorten it and send it again.";
   if (status === 422 || status === 400) {
     if (/user/i.test(about)) return "That user id was not accepted: use a number such as 42, or leave it empty.";
     if (/too long|at most/i.test(about)) return "That message is too long: at most 2,000 characters.";
@@ -190,13 +227,24 @@ function explain(status, body) {
   if (status === 404) return "chatrec could not find that" + (detail ? " (" + detail + ")" : "") + ".";
   return "Something went wrong on the server (HTTP " + status + "). Try again.";
 }
+// Only a server-side or passing failure is worth the same request again.
+const retryable = (status) => status >= 500 || status === 429 || status === 408;
 
 // ---------------------------------------------------------------- talking to the server
 function setBusy(on) {
   busy = on;
   send.setAttribute("aria-disabled", String(on));
-  log.toggleAttribute("aria-busy", on);
+  log.parentElement.toggleAttribute("aria-busy", on);
   document.body.classList.toggle("busy", on);   // one class, not an attribute per button
+  const typing = log.querySelector("[data-testid=typing]");
+  if (on && !typing) {
+    const li = el("li", "msg bot typing");
+    li.dataset.testid = "typing";
+    li.append(el("span", "who", "chatrec"), el("p", "reply", "is thinking"));
+    li.querySelector(".reply").append(el("span", "dots", "…"));
+    log.append(li);
+    keepAbove(li);
+  } else if (!on && typing) typing.remove();
 }
 
 // fetch() with the API key this browser was given, if the server asks for one: on a
@@ -222,6 +270,24 @@ async function api(path, options) {
 }
 window.chatrecFetch = api;   // static/complete.js searches titles through it
 
+// A GET that sends the stored API key but never asks for one (page furniture).
+function quietly(path) {
+  const key = localStorage.getItem(API_KEY);
+  return fetch(path, {headers: key ? {"Authorization": "Bearer " + key} : {}});
+}
+
+// A user id the dataset does not know is said before the turn, not ignored by it.
+async function checkUser(user) {
+  if (!user || knownUsers.has(user)) return null;
+  const resp = await api("users/" + encodeURIComponent(user) + "/recommendations?k=1");
+  if (resp.ok) { knownUsers.add(user); return null; }
+  if (resp.status === 404 || resp.status === 422) {
+    return "There is no user " + user + " in this dataset: a user id is one of its " +
+      "raters (a number such as 42). Change it, or clear the field to chat as yourself.";
+  }
+  return null;   // anything else: the turn itself will say what is wrong
+}
+
 async function post(message) {
   const payload = {message: message};
   const session = localStorage.getItem(SESSION_KEY);
@@ -240,86 +306,128 @@ async function post(message) {
   return {resp, body};
 }
 
-// Sends one turn; resolves true when a reply was shown.
-async function chat(message, bubble) {
-  if (busy) return false;
+// A turn that did not go through: the bubble says so, the text is kept.
+function failed(mine, message, text, retry) {
+  mine.classList.add("failed");
+  mine.querySelector(".who").textContent = "you · not sent";
+  showError(text, retry);
+  if (!retry && !input.value) input.value = message;   // to change it and send again
+  keepAbove(mine);
+  return false;
+}
+
+// Sends one turn; resolves true when its reply was shown. While a turn is in flight,
+// the next ones wait in `queue`, shown as "waiting" under it, and go in order.
+function chat(message, bubble) {
+  const mine = bubble || addMessage("you", message, "me");
+  if (busy || queue.length) {
+    mine.classList.add("queued");
+    mine.querySelector(".who").textContent = "you · waiting for the reply above";
+    keepAbove(mine);
+    const sent = new Promise((resolve) => queue.push({message, mine, resolve}));
+    if (!busy) next();   // nothing in flight (the one before failed): go on in order
+    return sent;
+  }
+  return run(message, mine);
+}
+
+async function run(message, mine) {
   clearError();
   const user = userInput.value.trim();
   localStorage.setItem(USER_KEY, user);
-  const mine = bubble || addMessage("you", message, "me");
-  mine.classList.remove("failed");
-  reveal(mine);
+  mine.classList.remove("failed", "queued");
+  mine.querySelector(".who").textContent = "you";
   setBusy(true);
   const t0 = performance.now();
+  let ok = false;
   try {
+    const problem = await checkUser(user);
+    if (problem) return failed(mine, message, problem, null);
     const {resp, body} = await post(message);
     if (!resp.ok) {
-      mine.classList.add("failed");
-      showError(explain(resp.status, body), () => chat(message, mine));
-      return false;
+      return failed(mine, message, explain(resp.status, body),
+                    retryable(resp.status) ? () => run(message, mine) : null);
     }
+    setBusy(false);
+    if (body.session_id !== page.session) page.turns = 0;
+    page.session = body.session_id;
+    page.turns += 1;
     if (body.session_id) localStorage.setItem(SESSION_KEY, body.session_id);
-    reveal(showReply(body));
+    revealTurn(mine, showReply(body));
     window.chatrecLastTurnMs = performance.now() - t0;   // read by bench/bench_web.py
+    const intent = body.query && body.query.intent;
+    if ((intent === "rate" || intent === "seen") && window.chatrecSync) {
+      window.chatrecSync.refreshStates();   // the buttons show what the server stored
+    }
+    ok = true;
     return true;
   } catch (e) {
-    mine.classList.add("failed");
-    showError("chatrec cannot be reached: is the server still running? Your message " +
-              "was not sent.", () => chat(message, mine));
-    return false;
+    return failed(mine, message, "chatrec cannot be reached: is the server still running? " +
+                  "Your message was not sent.", () => run(message, mine));
   } finally {
     setBusy(false);
+    if (ok || !lastFailed) next();   // after a failure worth retrying, the rest wait for it
   }
 }
 
-// After a reload: the session's recent turns, from the server.
-async function restore() {
-  const session = localStorage.getItem(SESSION_KEY);
-  if (!session) { greet(); return; }
-  try {
-    const resp = await api("sessions/" + encodeURIComponent(session));
-    if (resp.status === 404 || resp.status === 422) {
-      localStorage.removeItem(SESSION_KEY);
-      greet();
-      return;
-    }
-    if (!resp.ok) throw new Error("HTTP " + resp.status);
-    const state = await resp.json();
-    if (!state.transcript || !state.transcript.length) { greet(); return; }
-    for (const turn of state.transcript) {
-      addMessage("you", turn.message, "me");
-      showReply({reply: turn.reply, items: turn.items});
-    }
-    if (state.turns > state.transcript.length) {
-      log.prepend(el("li", "msg note who", "Earlier turns of this conversation are not shown."));
-    }
-    reveal(log.lastElementChild);
-  } catch (e) {
-    greet();
-    showError("The earlier conversation could not be loaded.", () => {
-      log.replaceChildren(); clearError(); restore();
-    });
-  }
+function next() {
+  const waiting = queue.shift();
+  if (waiting) run(waiting.message, waiting.mine).then(waiting.resolve);
 }
 
-// ---------------------------------------------------------------- wiring
+// ---------------------------------------------------------------- the message box
+function lengthProblem() {
+  const n = input.value.length;
+  return n > MAX_MESSAGE ? n.toLocaleString("en") + " characters: at most " +
+    MAX_MESSAGE.toLocaleString("en") + " can be sent. Shorten it to send." : "";
+}
+input.addEventListener("input", () => {
+  const problem = lengthProblem();
+  lengthNote.textContent = problem;
+  lengthNote.hidden = !problem;
+});
+
+// The longest example that fits the message box (a phone gets a shorter one).
+const PLACEHOLDERS = ["e.g. something like The Godfather, but funnier",
+                      "e.g. like The Godfather, but funnier", "e.g. movies like Fargo"];
+function textWidth(text, node) {
+  const ctx = (textWidth.canvas ||= document.createElement("canvas")).getContext("2d");
+  const style = getComputedStyle(node);
+  ctx.font = [style.fontStyle, style.fontWeight, style.fontSize, style.fontFamily].join(" ");
+  return ctx.measureText(text).width;
+}
+function fitPlaceholder() {
+  const style = getComputedStyle(input);
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  input.placeholder = PLACEHOLDERS.find((p) => textWidth(p, input) <= room) || PLACEHOLDERS.at(-1);
+}
+window.addEventListener("resize", fitPlaceholder);
+fitPlaceholder();
+
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   const message = input.value.trim();
   if (!message) { showError("Type a message first.", null); input.focus(); return; }
-  if (busy) return;
+  const tooLong = lengthProblem();
+  if (tooLong) { showError("That message is too long: " + tooLong, null); input.focus(); return; }
   input.value = "";
-  chat(message).then(() => input.focus());
+  chat(message);
+  input.focus();
 });
 $("retry").addEventListener("click", () => lastFailed && lastFailed());
 $("reset").addEventListener("click", () => {
   const session = localStorage.getItem(SESSION_KEY);
   if (session) api("sessions/" + encodeURIComponent(session), {method: "DELETE"}).catch(() => {});
   localStorage.removeItem(SESSION_KEY);
+  page.session = null;
+  page.turns = 0;
+  queue.length = 0;
   log.replaceChildren();
   clearError();
   greet();
   input.focus();
 });
+
+window.chatrec = {page, greet, showReply, addMessage, showError, clearError, revealTurn,
+                  api, quietly, textWidth, isBusy: () => busy || queue.length > 0};
 window.chatrecSend = chat;   // used by static/complete.js and tests
-restore();
