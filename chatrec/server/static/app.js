@@ -238,7 +238,7 @@ function setBusy(on) {
   document.body.classList.toggle("busy", on);   // one class, not an attribute per button
   const typing = log.querySelector("[data-testid=typing]");
   if (on && !typing) {
-    const li = el("li", "msg bot typing");
+    const li = el("li", "msg typing");
     li.dataset.testid = "typing";
     li.append(el("span", "who", "chatrec"), el("p", "reply", "is thinking"));
     li.querySelector(".reply").append(el("span", "dots", "…"));
