@@ -22,7 +22,6 @@ from tests.chatrec.serving import Server
 from tests.chatrec.webpage import (
     CARDS,
     FILMS,
-    READY,
     Stub,
     bar_top,
     click,

@@ -92,10 +92,12 @@ def test_4_one_tap_buttons_show_the_stored_state_and_survive_a_reload(browser, l
     state = httpx.get(f"{live.url}/sessions/{session_of(browser)}").json()
     assert {str(r["item_id"]): r["rating"] for r in state["ratings"]}[ids[0]] <= 2
     assert ids[1] in {str(s["item_id"]) for s in state["seen"]}
+    browser.eval("window.oldPage = true")                  # to know the reload happened
     browser.call("Page.reload")
-    browser.wait_for(f"document.readyState === 'complete' && {FIRST_LIST}.length === 5 && "
-                     f"{FIRST_LIST}[1].querySelector('[data-action=seen]')"
-                     ".getAttribute('aria-pressed') === 'true'")
+    browser.wait_for(f"!window.oldPage && document.readyState === 'complete' && "
+                     f"document.querySelectorAll('.films').length > 0 && "
+                     f"{FIRST_LIST}.length === 5 && {FIRST_LIST}[1].querySelector("
+                     "'[data-action=seen]').getAttribute('aria-pressed') === 'true'")
     assert [pressed(browser, i) for i in range(3)] == expected
 
 

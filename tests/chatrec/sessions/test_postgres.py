@@ -54,7 +54,7 @@ def test_a_pool_opened_before_a_fork_is_not_reused_by_the_child(pg_url):
 
 
 def test_an_older_schema_is_migrated(pg_url):
-    import psycopg   # here, not at the top: a machine without the postgres extra still collects
+    import psycopg  # here, not at the top: a machine without the postgres extra still collects
 
     with psycopg.connect(pg_url) as conn:
         conn.execute("""
