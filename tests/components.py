@@ -14,9 +14,10 @@ an explicit `@pytest.mark.needs("java")`.
 * No other test may skip: any other skip is turned into a failure, so a skip can never
   hide a broken test.
 
-CHATREC_HIDE_COMPONENTS=java,postgres,chromium (or `all`) makes the plugin treat those
-components as missing: how tests/test_components.py and a person simulate a bare machine
-(PATH alone cannot hide Debian's /usr/lib/postgresql/*/bin).
+CHATREC_HIDE_COMPONENTS=java,postgres,chromium (`all`: those three; the extras can be
+named too: pyspark, psycopg) makes the plugin treat those components as missing: how
+tests/test_components.py and a person simulate a bare machine (PATH alone cannot hide
+Debian's /usr/lib/postgresql/*/bin).
 """
 from __future__ import annotations
 
@@ -101,7 +102,8 @@ COMPONENTS = {c.key: c for c in (
               "pip install -e '.[test,postgres]'", _module_problem("psycopg_pool")),
 )}
 
-# fixture -> the components it needs (checked in this order)
+SYSTEM = ("chromium", "java", "postgres")   # what pip cannot install; `all` hides these
+# fixture -> the components it needs
 FIXTURES = {"browser": ("chromium",), "spark": ("pyspark", "java"),
             "pg_cluster": ("psycopg", "postgres")}
 
@@ -114,7 +116,7 @@ def required() -> bool:
 
 def _hidden() -> set[str]:
     words = {w.strip() for w in os.environ.get("CHATREC_HIDE_COMPONENTS", "").split(",")}
-    return set(COMPONENTS) if "all" in words else words & set(COMPONENTS)
+    return (words | set(SYSTEM) if "all" in words else words) & set(COMPONENTS)
 
 
 @functools.cache
@@ -153,16 +155,21 @@ def pytest_configure(config) -> None:
 def pytest_runtest_setup(item) -> None:
     """Before a test's fixtures run: skip it (or fail it under CI) when a component it
     needs is missing."""
-    for key in needs_of(item):
-        if key not in COMPONENTS:
-            pytest.fail(f"unknown component {key!r} in needs(); known: {', '.join(COMPONENTS)}",
-                        pytrace=False)
-        if missing(key):
-            if required():
-                pytest.fail(f"missing component (CI=true / CHATREC_REQUIRE_ALL=1 make it "
-                            f"required): {one_line(key)}", pytrace=False)
-            _skipped[key] = _skipped.get(key, 0) + 1
-            pytest.skip(f"{SKIP_TAG} {one_line(key)}")
+    keys = needs_of(item)
+    unknown = [k for k in keys if k not in COMPONENTS]
+    if unknown:
+        pytest.fail(f"unknown component {unknown[0]!r} in needs(); known: "
+                    f"{', '.join(COMPONENTS)}", pytrace=False)
+    absent = [k for k in keys if missing(k)]
+    if not absent:
+        return
+    lines = " | ".join(one_line(k) for k in absent)
+    if required():
+        pytest.fail(f"missing component (CI=true / CHATREC_REQUIRE_ALL=1 make it required): "
+                    f"{lines}", pytrace=False)
+    for key in absent:   # each missing one is counted, so the summary names all of them
+        _skipped[key] = _skipped.get(key, 0) + 1
+    pytest.skip(f"{SKIP_TAG} {lines}")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -346,7 +346,7 @@ async function run(message, mine) {
     const {resp, body} = await post(message);
     if (!resp.ok) {
       return failed(mine, message, explain(resp.status, body),
-                    retryable(resp.status) ? () => run(message, mine) : null);
+                    retryable(resp.status) ? again(message, mine) : null);
     }
     setBusy(false);
     if (body.session_id !== page.session) page.turns = 0;
@@ -363,11 +363,20 @@ async function run(message, mine) {
     return true;
   } catch (e) {
     return failed(mine, message, "chatrec cannot be reached: is the server still running? " +
-                  "Your message was not sent.", () => run(message, mine));
+                  "Your message was not sent.", again(message, mine));
   } finally {
     setBusy(false);
     if (ok || !lastFailed) next();   // after a failure worth retrying, the rest wait for it
   }
+}
+
+// "Try again": the failed turn goes first, before any typed after it.
+function again(message, mine) {
+  return () => {
+    if (!busy) { run(message, mine); return; }
+    mine.classList.add("queued");
+    queue.unshift({message, mine, resolve: () => {}});
+  };
 }
 
 function next() {
