@@ -1,7 +1,8 @@
-// chatrec web page: the conversation, film cards with one-tap actions, turns sent one
-// at a time (a second message waits its turn, visibly), and errors in plain words.
-// static/sync.js restores the conversation, keeps tabs in step and the one-tap states
-// true to the server. Plain ES2020, no build step.
+// chatrec web page: the conversation — turns sent one at a time (a second message
+// waits its turn, visibly), replies drawn and scrolled into view, errors in plain
+// words. cards.js draws the films, sync.js keeps the page true to the stored session
+// (reloads, tabs, one-tap states), composer.js runs the message box. Plain ES2020, no
+// build step.
 "use strict";
 
 const SESSION_KEY = "chatrec.session_id", USER_KEY = "chatrec.user_id",
@@ -11,39 +12,17 @@ const $ = (id) => document.getElementById(id);
 const form = $("chat"), input = $("message"), send = $("send"), log = $("log"),
       errorBox = $("error"), errorText = $("error-text"), userInput = $("user"),
       composer = $("composer"), lengthNote = $("length-note");
-const CARDS = JSON.parse($("card-actions").textContent);
 const EXAMPLES = ["movies like Star Wars", "top 10 comedies", "something scary from the 80s",
                   "what's popular"];
 const SURPRISE = "surprise me";
 // what the page knows of the conversation it shows (sync.js keeps it in step)
+// (epoch counts turns started here: a redraw fetched before one began is dropped)
 const page = {session: localStorage.getItem(SESSION_KEY), turns: 0, noun: "films",
-              favourites: []};
+              favourites: [], epoch: 0};
 let busy = false, lastFailed = null;
 const queue = [];          // turns typed while one is in flight: sent in order after it
 const knownUsers = new Set();
 userInput.value = localStorage.getItem(USER_KEY) || "";
-
-// ---------------------------------------------------------------- small helpers
-// Elements get text content only: a reply is never parsed as HTML.
-function el(tag, cls, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
-
-// MovieLens files articles at the end ("Godfather, The"); the server sends
-// display_title, this is for older transcripts that lack it.
-const TRAILING_ARTICLE = /^(.+), (The|A|An|Les|La|Le|L'|Il|El|Die|Das|Der|Los|Las)( \(.*\))?$/;
-function naturalTitle(title) {
-  const m = TRAILING_ARTICLE.exec(String(title));
-  if (!m) return String(title);
-  return m[2] + (m[2].endsWith("'") ? "" : " ") + m[1] + (m[3] || "");
-}
-const shownTitle = (film) => film.display_title || naturalTitle(film.title);
-// "The Godfather (1972)": how a card names its film in the turns it sends.
-const spoken = (film) => shownTitle(film) + (film.year ? " (" + film.year + ")" : "");
-const fill = (template, film) => template.replace("{title}", spoken(film));
 
 // ---------------------------------------------------------------- scrolling
 const barTop = () => composer.getBoundingClientRect().top - 8;
@@ -74,81 +53,6 @@ function addMessage(who, text, cls) {
   li.append(el("span", "who", who), el("p", "reply", text));
   log.append(li);
   return li;
-}
-
-function chips(texts, label, sendAs) {
-  const ul = el("ul", "chips");
-  ul.setAttribute("aria-label", label);
-  for (const text of texts) {
-    const li = el("li"), b = el("button", "chip", text);
-    b.type = "button";
-    b.addEventListener("click", () => chat(sendAs ? sendAs(text) : text));
-    li.append(b);
-    ul.append(li);
-  }
-  return ul;
-}
-
-function filmCard(film) {
-  const li = el("li", "film");
-  li.dataset.testid = "film-item";
-  li.dataset.itemId = film.item_id;
-  const head = el("div", "film-head");
-  const title = el("button", "title-link", shownTitle(film));
-  title.type = "button";
-  title.title = "Tell me about it";
-  title.setAttribute("aria-label", "About " + spoken(film));
-  title.addEventListener("click", () => chat(fill(CARDS.details, film)));
-  head.append(title);
-  const genres = (film.genres || []).join(", ");
-  const meta = [film.year ? "(" + film.year + ")" : "", genres ? "— " + genres : ""]
-    .filter(Boolean).join(" ");
-  if (meta) head.append(el("span", "meta", meta));
-  li.append(head);
-  if (film.reason) li.append(el("span", "reason", film.reason));
-  if (film.rating_counts) li.append(distribution(film));
-  const actions = el("div", "actions");
-  actions.setAttribute("role", "group");
-  actions.setAttribute("aria-label", "Tell chatrec about " + spoken(film));
-  for (const a of CARDS.actions) {
-    const b = el("button", "action", a.label);
-    b.type = "button";
-    b.dataset.action = a.key;
-    b.setAttribute("aria-label", a.label + ": " + spoken(film));
-    if (a.key === "loved" || a.key === "seen" || a.key === "dislike") {
-      b.setAttribute("aria-pressed", "false");
-    }
-    b.addEventListener("click", () => chat(fill(a.text, film)));
-    actions.append(b);
-  }
-  li.append(actions);
-  if (window.chatrecSync) window.chatrecSync.applyTo(li);   // its stored state, if any
-  return li;
-}
-
-// A film's ratings per star (an `info` answer): a small bar chart that is a table,
-// so a screen reader reads the numbers.
-function distribution(film) {
-  const counts = film.rating_counts, total = counts.reduce((a, b) => a + b, 0);
-  const box = el("figure", "dist");
-  box.dataset.testid = "rating-chart";
-  const table = el("table");
-  table.append(el("caption", null, "Ratings of " + spoken(film) + " (" + total + ")"));
-  const most = Math.max(1, ...counts);
-  for (let star = counts.length; star >= 1; star--) {
-    const n = counts[star - 1], row = el("tr");
-    const bar = el("td"), track = el("span", "track"), fillBar = el("span", "fill");
-    fillBar.style.width = (100 * n / most).toFixed(1) + "%";
-    track.append(fillBar);
-    bar.append(track);
-    const pct = total ? Math.round(100 * n / total) : 0;
-    const label = el("th", null, star + " ★");
-    label.setAttribute("scope", "row");
-    row.append(label, bar, el("td", "n", n + " (" + pct + "%)"));
-    table.append(row);
-  }
-  box.append(table);
-  return box;
 }
 
 function showReply(body) {
@@ -337,6 +241,7 @@ async function run(message, mine) {
   localStorage.setItem(USER_KEY, user);
   mine.classList.remove("failed", "queued");
   mine.querySelector(".who").textContent = "you";
+  page.epoch += 1;
   setBusy(true);
   const t0 = performance.now();
   let ok = false;
@@ -384,59 +289,6 @@ function next() {
   if (waiting) run(waiting.message, waiting.mine).then(waiting.resolve);
 }
 
-// ---------------------------------------------------------------- the message box
-function lengthProblem() {
-  const n = input.value.length;
-  return n > MAX_MESSAGE ? n.toLocaleString("en") + " characters: at most " +
-    MAX_MESSAGE.toLocaleString("en") + " can be sent. Shorten it to send." : "";
-}
-input.addEventListener("input", () => {
-  const problem = lengthProblem();
-  lengthNote.textContent = problem;
-  lengthNote.hidden = !problem;
-});
-
-// The longest example that fits the message box (a phone gets a shorter one).
-const PLACEHOLDERS = ["e.g. something like The Godfather, but funnier",
-                      "e.g. like The Godfather, but funnier", "e.g. movies like Fargo"];
-function textWidth(text, node) {
-  const ctx = (textWidth.canvas ||= document.createElement("canvas")).getContext("2d");
-  const style = getComputedStyle(node);
-  ctx.font = [style.fontStyle, style.fontWeight, style.fontSize, style.fontFamily].join(" ");
-  return ctx.measureText(text).width;
-}
-function fitPlaceholder() {
-  const style = getComputedStyle(input);
-  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-  input.placeholder = PLACEHOLDERS.find((p) => textWidth(p, input) <= room) || PLACEHOLDERS.at(-1);
-}
-window.addEventListener("resize", fitPlaceholder);
-fitPlaceholder();
-
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const message = input.value.trim();
-  if (!message) { showError("Type a message first.", null); input.focus(); return; }
-  const tooLong = lengthProblem();
-  if (tooLong) { showError("That message is too long: " + tooLong, null); input.focus(); return; }
-  input.value = "";
-  chat(message);
-  input.focus();
-});
-$("retry").addEventListener("click", () => lastFailed && lastFailed());
-$("reset").addEventListener("click", () => {
-  const session = localStorage.getItem(SESSION_KEY);
-  if (session) api("sessions/" + encodeURIComponent(session), {method: "DELETE"}).catch(() => {});
-  localStorage.removeItem(SESSION_KEY);
-  page.session = null;
-  page.turns = 0;
-  queue.length = 0;
-  log.replaceChildren();
-  clearError();
-  greet();
-  input.focus();
-});
-
 window.chatrec = {page, greet, showReply, addMessage, showError, clearError, revealTurn,
-                  api, quietly, textWidth, isBusy: () => busy || queue.length > 0};
+                  api, quietly, isBusy: () => busy || queue.length > 0};
 window.chatrecSend = chat;   // used by static/complete.js and tests

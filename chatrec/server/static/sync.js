@@ -63,13 +63,18 @@
     greet();
   }
 
+  // A turn begun while the session was being fetched wins: its reply is newer.
+  const overtaken = (epoch) => epoch !== page.epoch || window.chatrec.isBusy();
+
   async function restore() {
-    const session = localStorage.getItem(SESSION_KEY);
+    const session = localStorage.getItem(SESSION_KEY), epoch = page.epoch;
     if (!session) { fresh(); return; }
     try {
       const state = await fetchState(session);
+      if (overtaken(epoch)) return;
       if (state) render(state); else fresh();
     } catch (e) {
+      if (overtaken(epoch)) return;
       log.replaceChildren();
       greet();
       showError("The earlier conversation could not be loaded.", () => {
@@ -84,10 +89,11 @@
     if (checking || window.chatrec.isBusy()) return;
     checking = true;
     try {
-      const session = localStorage.getItem(SESSION_KEY);
+      const session = localStorage.getItem(SESSION_KEY), epoch = page.epoch;
       if (session !== page.session) { await restore(); return; }
       if (!session) return;
       const state = await fetchState(session);
+      if (overtaken(epoch)) return;
       if (!state) fresh();
       else if (state.turns !== page.turns) render(state);
       else { remember(state); applyAll(); }
