@@ -251,7 +251,7 @@ class ChatService:
         b = self.bundle
         store = self.sessions.check()
         return {"status": "ok" if store.ok else "unavailable", "dataset": b.dataset,
-                "items": len(b.catalog),
+                "noun": b.noun, "items": len(b.catalog),
                 "users": int(b.ratings.n_users), "ratings": len(b.ratings),
                 "models": sorted(b.models), "routes": dict(b.routes),
                 "parser": getattr(self.parser, "name", type(self.parser).__name__),

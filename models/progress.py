@@ -25,6 +25,7 @@ class StderrProgress:
         self.tty = self.stream.isatty()
         self.start = time.perf_counter()
         self._last_line = 0.0
+        self._open = False   # a bar drawn on a TTY line that no newline has ended yet
 
     def __call__(self, done: int, total: int, message: str = "") -> None:
         now = time.perf_counter()
@@ -37,11 +38,20 @@ class StderrProgress:
         text = f"{self.label} [{bar:<20}] {done}/{total} {message} {now - self.start:.1f}s"
         if self.tty:
             self.stream.write("\r" + text[:120].ljust(120))
+            self._open = not finished
             if finished:
                 self.stream.write("\n")
         else:
             self.stream.write(text + "\n")
         self.stream.flush()
+
+    def finish(self) -> None:
+        """End the bar's line, so what is printed next starts on its own line (a
+        last step may never report done == total)."""
+        if self._open:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._open = False
 
 
 class LazyProgress:
@@ -64,3 +74,7 @@ class LazyProgress:
                 return
             self.bar = StderrProgress(self.label)
         self.bar(done, total, message)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.finish()

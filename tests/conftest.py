@@ -11,6 +11,10 @@
 
 Tests using `ml100k`, `ml100k_dir` or `chatrec_home` are marked `movielens`
 automatically (`pytest -m "not movielens"` runs the rest).
+
+Tests that need a system component pip does not install (Chromium, Java 17, the
+PostgreSQL server) are skipped loudly where it is missing, and fail under CI=true or
+CHATREC_REQUIRE_ALL=1: tests/components.py. No other test may skip.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.components"]   # skip-or-fail for missing system components
 ML_FIXTURES = {"ml100k", "ml100k_dir", "chatrec_home"}
 
 
@@ -76,16 +81,10 @@ def chatrec_home(tmp_path, monkeypatch, ml100k_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def spark():
-    """One local SparkSession (local[2]) shared by every Spark test of the run. Missing
-    pyspark or Java FAILS the test with one line (.ci/run installs both)."""
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        pytest.fail("Spark tests need the spark extra: pip install -e '.[test,spark]'",
-                    pytrace=False)
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        pytest.fail("Spark tests need Java 17: apt-get install -y openjdk-17-jre-headless "
-                    "(what .ci/run does)", pytrace=False)
+    """One local SparkSession (local[2]) shared by every Spark test of the run. Needs
+    pyspark and Java 17: without them its tests are skipped loudly, or fail under CI
+    (tests/components.py checks before this runs)."""
+    from pyspark.sql import SparkSession
     session = (SparkSession.builder.master("local[2]").appName("chatrec-tests")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")

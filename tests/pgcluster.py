@@ -2,9 +2,10 @@
 temporary directory, listening on 127.0.0.1 on a free port, trust authentication.
 
 PostgreSQL refuses to run as root; on a machine where we are root (CI, these dev
-machines) the server runs as the `postgres` system user through `runuser`. When the
-binaries or that user are missing, `PgCluster.start()` raises `PgUnavailable` with one
-line saying what is missing and how .ci/run installs it: callers FAIL on it, never skip.
+machines) the server runs as the `postgres` system user through `runuser`. Whether the
+binaries and that user are there is checked first by tests/components.py (a missing
+server skips its tests loudly, or fails them under CI); `PgCluster.start()` raises
+`PgUnavailable` with one line when one that is there will not start: that fails.
 """
 from __future__ import annotations
 

@@ -102,11 +102,11 @@ class Dispatcher(Moves):
             return self._why(query, state, ctx)
         f = self.facts
         if intent is Intent.HELP:
-            return Reply(replies.help_text(f.example_titles, f.genre_names))
+            return Reply(replies.help_text(f.example_titles, f.genre_names, f.noun))
         if intent is Intent.GREET:
-            return Reply(replies.greet_text(f.example_titles))
+            return Reply(replies.greet_text(f.example_titles, f.noun))
         if intent is Intent.THANKS:
-            return Reply(replies.thanks_text(query.topic == "bye"))
+            return Reply(replies.thanks_text(query.topic == "bye", f.noun))
         return Reply(replies.unknown_text(f.example_titles))
 
     # ---- lists --------------------------------------------------------------------------

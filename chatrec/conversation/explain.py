@@ -62,7 +62,7 @@ class Explainer:
         rank = f.genre_rank(i)
         if rank:
             g, r, total = rank
-            text += f"; #{r} of {total} {g} films by weighted average"
+            text += f"; #{r} of {total} {g} {f.noun} by weighted average"
         text += "."
         if topic == "quality":
             verdict = ("well above" if mean >= f.global_mean + 0.4 else "above"

@@ -37,6 +37,8 @@ class CatalogFacts:
         known = [y for y in self.years if y]
         self.first_year, self.last_year = (min(known), max(known)) if known else (None, None)
         self.catalog_name = CATALOG_NAMES.get(bundle.dataset, bundle.dataset)
+        self.noun = bundle.noun   # "films", or the dataset's own ("books")
+        self.noun_one = self.noun[:-1] if self.noun.endswith("s") else self.noun
         self.genre_names = list(cat.genre_names)
         order = np.lexsort((np.arange(n), -self.counts))
         self.example_titles = [self.titles[i] for i in order[:2]] or ["Fargo", "Alien"]
@@ -103,4 +105,4 @@ class CatalogFacts:
         """'MovieLens 100K: 1,682 films released 1922-1998'."""
         years = (f" released {self.first_year}-{self.last_year}"
                  if self.first_year else "")
-        return f"{self.catalog_name}: {len(self.titles):,} films{years}"
+        return f"{self.catalog_name}: {len(self.titles):,} {self.noun}{years}"

@@ -107,7 +107,7 @@ class ListMaker:
     def _similar(self, req, flt, k, allowed, exclude, more) -> Reply:
         seeds = [self.catalog.index_of(i) for i in req.get("item_ids") or []]
         if not seeds:
-            return Reply("Which film should I match? e.g. 'movies like "
+            return Reply(f"Which {self.facts.noun_one} should I match? e.g. 'movies like "
                          f"{self.facts.example_titles[0]}'.")
         sims = np.vstack([self.similarity(s) for s in seeds])
         # close to all of them: the mean, pulled towards the weakest link
@@ -117,16 +117,16 @@ class ListMaker:
                           allowed=allowed)
         names = replies.join_words([self.facts.display[s] for s in seeds])
         lead = "more " if more else ""
-        text = _cap(lead + flt.describe("films", like=names) + ":")
+        text = _cap(lead + flt.describe(self.facts.noun, like=names) + ":")
         reasons = self.facts.reasons.similar_to_seeds(seeds, idx, sims)
         return self._reply(idx, vals, reasons, text, k, flt, more,
-                           flt.describe("films", like=names))
+                           flt.describe(self.facts.noun, like=names))
 
     # ---- popular --------------------------------------------------------------------------
     def _popular(self, req, flt, k, allowed, exclude, ctx, more) -> Reply:
         intent, rank_by = req["intent"], req.get("rank_by")
         lead = "more " if more else ""
-        what = flt.describe("films")
+        what = flt.describe(self.facts.noun)
         if intent == "popular" and rank_by == "count":
             idx, vals = self._diverse("popular", self.watched, k, exclude, allowed)
             reasons = [self.popular.reason(i) for i in idx.tolist()]
@@ -134,8 +134,9 @@ class ListMaker:
         elif intent == "popular":
             idx, vals = self._diverse("popular", self.weighted, k, exclude, allowed)
             reasons = [self._weighted_reason(i) for i in idx.tolist()]
+            one = self.facts.noun_one
             text = _cap(f"{lead}top-rated {what}, by weighted average "
-                        f"(a film needs about {self.min_votes:.0f} ratings to count fully):")
+                        f"(a {one} needs about {self.min_votes:.0f} ratings to count fully):")
         else:
             idx, vals = self._diverse("popular", self.starters, k, exclude, allowed)
             reasons = [self.popular.reason(i) for i in idx.tolist()]
@@ -189,12 +190,12 @@ class ListMaker:
         reasons = self.facts.reasons.personal(idx, items[liked], values[liked],
                                               self.similarity, BECAUSE_MIN)
         who = f"user {ctx.user_label}" if ctx.user_index is not None else "you"
-        what = flt.describe("films")
+        what = flt.describe(self.facts.noun)
         lead = "more " if more else ""
         text = _cap(f"{lead}picks for {who}" + (f" ({what})" if flt.active else ""))
         if disliked:
             names = replies.join_words([self.facts.display[i] for i in disliked[:3]])
-            text += f", keeping away from films like {names}"
+            text += f", keeping away from {self.facts.noun} like {names}"
         text += ":"
         return self._reply(idx, vals, reasons, text, k, flt, more, what)
 

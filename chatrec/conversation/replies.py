@@ -116,22 +116,22 @@ def unmeasured_ignored(topic: str) -> str:
         "what you asked for."
 
 
-def help_text(titles: Sequence[str], genres: Sequence[str]) -> str:
-    return (f"I recommend films. Try: {examples(titles)}. "
+def help_text(titles: Sequence[str], genres: Sequence[str], noun: str = "films") -> str:
+    return (f"I recommend {noun}. Try: {examples(titles)}. "
             f"Genres I know: {', '.join(genres)}. "
             "Add a number for more or fewer picks (1-50), a decade ('from the 80s') or "
             "'without horror'. About the last list: 'tell me about the second one', "
             "'why the first one?', 'I've seen it', 'I loved the third one', 'only comedies'.")
 
 
-def greet_text(titles: Sequence[str]) -> str:
-    return f"Hi! Ask me for films. Try: {examples(titles)}."
+def greet_text(titles: Sequence[str], noun: str = "films") -> str:
+    return f"Hi! Ask me for {noun}. Try: {examples(titles)}."
 
 
-def thanks_text(bye: bool) -> str:
+def thanks_text(bye: bool, noun: str = "films") -> str:
     if bye:
-        return "Bye - enjoy the films! Come back any time for more."
-    return "You're welcome - enjoy the films! Ask for more whenever you like."
+        return f"Bye - enjoy the {noun}! Come back any time for more."
+    return f"You're welcome - enjoy the {noun}! Ask for more whenever you like."
 
 
 def unknown_text(titles: Sequence[str]) -> str:

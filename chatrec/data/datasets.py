@@ -155,7 +155,7 @@ def add_local(name: str, *, directory: Path | None = None, ratings: Path | None 
               items: Path | None = None, columns: CsvColumns | None = None, sep: str = ",",
               items_sep: str | None = None, encoding: str = "utf-8", genre_sep: str = "|",
               scale: tuple[float, float] | None = None, root: Path | None = None,
-              say: Say = stderr_say) -> dict:
+              noun: str | None = None, say: Say = stderr_say) -> dict:
     """Register files the user already has, read in place: a directory in a known
     layout (MovieLens, RecBole) or a ratings CSV + items CSV. They are loaded once now
     so that errors show up here. Returns the manifest."""
@@ -180,6 +180,10 @@ def add_local(name: str, *, directory: Path | None = None, ratings: Path | None 
             "scale": list(scale) if scale else None,
         }
     manifest = {"name": name, "kind": "local", "source": "local", **spec}
+    if noun is not None:   # what replies call the items: "books" (registry.item_noun)
+        if not re.fullmatch(r"[^\W\d_][\w -]{0,29}", noun.strip()):
+            raise UsageError(f"bad --noun {noun!r}: a plural word such as 'books'")
+        manifest["noun"] = noun.strip()
     report = LoadReport()
     catalog, ratings_ = _load_from_manifest(manifest, report)
     manifest["counts"] = {"ratings": len(ratings_), "users": ratings_.n_users, "items": len(catalog)}

@@ -21,6 +21,21 @@ class DatasetSpec:
     expect: dict[str, int] | None = None  # verified counts: users, items, ratings
 
 
+#: what a dataset's items are called in replies when its manifest does not say
+FILMS = "films"
+
+
+def item_noun(manifest: dict | None) -> str:
+    """What the dataset's items are called in replies ("films", "books"): the noun it
+    was registered with (`chatrec data add --noun books`), "films" for the built-in
+    datasets and the MovieLens/RecBole folder layouts, else the neutral "items"."""
+    if not manifest:
+        return FILMS
+    if manifest.get("noun"):
+        return str(manifest["noun"])
+    return "items" if manifest.get("layout") == "csv" else FILMS
+
+
 def _grouplens(name: str, layout: str) -> Source:
     return Source("grouplens", "zip", f"{_GROUPLENS}{name}.zip", name, layout)
 

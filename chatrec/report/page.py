@@ -83,7 +83,9 @@ def _label(name: str, route_of: dict) -> str:
     return f"{name} ({route_of[name]} route)" if name in route_of else name
 
 
-def render(dataset: str, catalog, ratings, results: dict | None) -> str:
+def render(dataset: str, catalog, ratings, results: dict | None,
+           chat_link: str | None = None) -> str:
+    """The report page; with `chat_link` (served at /report) a link back to the chat."""
     figures = data_charts(catalog, ratings)
     model_part = model_charts(results, dataset) if results else []
     years = np.asarray(catalog.years)
@@ -92,9 +94,12 @@ def render(dataset: str, catalog, ratings, results: dict | None) -> str:
              f"{len(ratings):,} times (density {ratings.density:.1%})"
              + (f"; films released {years.min()}–{years.max()}." if len(years) else "."))
     if results is None:
-        models_html = ("<p>No evaluation results yet: run <code>chatrec eval</code> (or "
-                       "<code>chatrec report</code>, which runs it) to add RMSE and NDCG@10 "
-                       "per model.</p>")
+        models_html = ("<p>No evaluation results yet. To add RMSE and NDCG@10 per model, "
+                       "run <code>chatrec eval</code> where this server runs (with the same "
+                       "<code>CHATREC_HOME</code>; it fits every model five times, so it takes "
+                       "minutes), "
+                       "then reload this page: it redraws itself from the newest "
+                       "results.</p>")
     else:
         runs = results.get("runs") or {}
         when = "; ".join(f"{p} run {str(t)[:16].replace('T', ' ')}"
@@ -106,7 +111,9 @@ def render(dataset: str, catalog, ratings, results: dict | None) -> str:
     return _PAGE.format(
         title=html.escape(f"chatrec report — {dataset}"), dataset=html.escape(dataset),
         facts=html.escape(facts), data="".join(_figure(c) for c in figures),
-        models=models_html, made=time.strftime("%Y-%m-%d %H:%M"))
+        models=models_html, made=time.strftime("%Y-%m-%d %H:%M"),
+        nav=f'<nav><a href="{html.escape(chat_link)}">← Back to the chat</a></nav>'
+        if chat_link else "")
 
 
 def _figure(chart: charts.Chart) -> str:
@@ -137,7 +144,7 @@ def write_report(dataset: str, out_dir: Path, results: dict | None) -> Path:
     return path
 
 
-def current_report(bundle) -> Path:
+def current_report(bundle, chat_link: str | None = None) -> Path:
     """For GET /report: the report file of the served dataset, (re)built from the
     bundle's data when missing or older than the latest eval results."""
     from chatrec.data.home import eval_results, reports_dir
@@ -147,10 +154,13 @@ def current_report(bundle) -> Path:
     saved = eval_results(bundle.dataset)
     fresh = path.is_file() and (not saved.is_file()
                                 or path.stat().st_mtime >= saved.stat().st_mtime)
+    if fresh and chat_link:   # one written before pages linked back is rebuilt once
+        fresh = f'<nav><a href="{html.escape(chat_link)}">' in path.read_text()
     if not fresh:
         require_matplotlib()
         results = load_results(saved) if saved.is_file() else None
-        _write(path, render(bundle.dataset, bundle.catalog, bundle.ratings, results))
+        _write(path, render(bundle.dataset, bundle.catalog, bundle.ratings, results,
+                            chat_link))
     return path
 
 
@@ -178,7 +188,7 @@ _PAGE = """<!doctype html>
  th, td {{ padding:.25rem .5rem; border-bottom:1px solid #d9d9de; text-align:right; }}
  th[scope=row] {{ text-align:left; }} caption {{ text-align:left; color:#5f6368; }}
 </style></head>
-<body><header><h1>chatrec report: {dataset}</h1><p>{facts}</p></header>
+<body><header>{nav}<h1>chatrec report: {dataset}</h1><p>{facts}</p></header>
 <main><h2>The data</h2><div class="grid">{data}</div>
 <h2>The models</h2>{models}</main>
 <footer class="note"><p>Made {made} by <code>chatrec report</code>.</p></footer>

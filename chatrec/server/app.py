@@ -54,6 +54,7 @@ from chatrec.server.limits import RequestLimits
 from chatrec.server.listener import quiet_accept_errors
 from chatrec.server.lock_gate import LockGate
 from chatrec.server.offloop import run_turn
+from chatrec.server.pages import install_pages
 from chatrec.server.settings import ServerSettings
 from chatrec.service import UNSET, ChatService, build_service
 from chatrec.sessions.state import SESSION_ID_PATTERN
@@ -143,7 +144,7 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
     (default: $CHATREC_API_KEYS)."""
     settings = settings or ServerSettings()
     app = FastAPIOffline(
-        title="chatrec", version=__version__, lifespan=_lifespan,
+        title="chatrec", version=__version__, lifespan=_lifespan, redoc_url=None,
         description="A conversational movie recommender. POST a message to /chat.",
     )
     app.state.service, app.state.lock = service, threading.Lock()
@@ -239,13 +240,14 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
     async def report(svc: Service):
         """The `chatrec report` page for the served dataset (chatrec/report/page.py)."""
         from chatrec.report.page import current_report
-        try:
-            path = await run_in_threadpool(current_report, svc.bundle)
+        try:   # served pages link back to the chat (chat_link)
+            path = await run_in_threadpool(partial(current_report, svc.bundle, chat_link="./"))
         except MissingExtra as e:
             return HTMLResponse(REPORT_MISSING.format(html.escape(str(e), quote=False)),
                                 status_code=503)
         return FileResponse(path, media_type="text/html")
 
+    install_pages(app)   # /favicon.ico, and /redoc without its CDN logo
     _docs_last(app)
     return app
 

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from typing import Annotated, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    computed_field,
+    field_validator,
+)
 
 from chatrec.service import MAX_MESSAGE
 from chatrec.sessions.state import SESSION_ID_PATTERN
+from models.data import natural_title
 
 SessionId = Annotated[str, StringConstraints(pattern=SESSION_ID_PATTERN), Field(
     description="1-64 characters of [A-Za-z0-9_-]; created when absent",
@@ -39,9 +48,16 @@ class ChatRequest(BaseModel):
 
 class Item(BaseModel):
     item_id: ItemId
-    title: str
+    title: str = Field(description="the catalog's title, as the data files spell it",
+                       examples=["Usual Suspects, The"])
     year: int | None = Field(description="release year; null when unknown")
     genres: list[str]
+
+    @computed_field(description="the title as a reply says it: a trailing article moved "
+                    "to the front", examples=["The Usual Suspects"])
+    @property
+    def display_title(self) -> str:
+        return natural_title(self.title)
 
 
 class ScoredItem(Item):
@@ -94,6 +110,8 @@ class Health(BaseModel):
     status: str = Field(description="'ok', or 'unavailable' (HTTP 503) when the sessions "
                         "database cannot be used")
     dataset: str
+    noun: str = Field(default="films", description="what the dataset's items are called",
+                      examples=["films", "books"])
     items: int
     users: int
     ratings: int

@@ -67,6 +67,8 @@ class Bundle:
     routes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ROUTES))
     #: route -> diversity re-rank weight chosen at training (0 or absent: no re-rank)
     diversity: dict[str, float] = field(default_factory=dict)
+    #: what replies call the items: "films", or the dataset's own noun ("books")
+    noun: str = "films"
 
     def route(self, name: str, overrides: dict[str, str] | None = None) -> Recommender:
         """The model serving route `name` ('recommend', 'similar', 'popular');

@@ -218,7 +218,15 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
               "models": {n: {**e, "status": status.get(n, "up to date")}
                          for n, e in entries.items()}}
     weights = {r: float(d.get("weight", 0.0)) for r, d in diversity.items()}
-    return Bundle(dataset, catalog, ratings, fitted, routes, weights), report
+    noun = _item_noun(dataset) if data is None else "films"
+    return Bundle(dataset, catalog, ratings, fitted, routes, weights, noun), report
+
+
+def _item_noun(dataset: str) -> str:
+    """What the dataset calls its items ("films", "books"; chatrec/data/registry.py)."""
+    from chatrec.data.datasets import read_manifest
+    from chatrec.data.registry import item_noun
+    return item_noun(read_manifest(dataset))
 
 
 def _dataset_fingerprint(dataset: str):

@@ -5,17 +5,24 @@ The deadline covers everything — connecting, sending, waiting, and a reply tha
 one byte a second: a watchdog timer shuts the socket down when it passes, so the worker
 thread is freed at the deadline too, not only the caller (urllib's timeout is per socket
 operation and never fires while bytes keep trickling in). Standard library only.
+
+Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and their lower-case forms) are honoured
+as urllib honours them for the dataset download: an https URL is tunnelled through the
+proxy with CONNECT, an http one is sent to the proxy in absolute form, and a host that
+NO_PROXY names is reached directly.
 Failures raise LLMRejected with the full detail; the caller redacts, then shortens.
 """
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import socket
 import ssl
 import threading
 import time
-from urllib.parse import urlsplit
+import urllib.request
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from intents.errors import LLMRejected
 
@@ -33,11 +40,7 @@ def post_json(url: str, body: dict, headers: dict, deadline: float) -> dict:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise LLMRejected("deadline passed before the call")
-    if parts.scheme == "https":
-        conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=remaining,
-                                           context=ssl.create_default_context())
-    else:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=remaining)
+    conn, path, proxy_headers = _connection(parts, remaining)
     expired = threading.Event()
 
     def watchdog() -> None:
@@ -53,10 +56,9 @@ def post_json(url: str, body: dict, headers: dict, deadline: float) -> dict:
     timer.daemon = True
     timer.start()
     try:
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
         payload = json.dumps(body).encode()
         conn.request("POST", path, body=payload,
-                     headers={**headers, "Content-Type": "application/json",
+                     headers={**headers, **proxy_headers, "Content-Type": "application/json",
                               "Accept": "application/json"})
         response = conn.getresponse()
         if not 200 <= response.status < 300:
@@ -85,6 +87,41 @@ def post_json(url: str, body: dict, headers: dict, deadline: float) -> dict:
     if not isinstance(reply, dict):
         raise LLMRejected("bad response: not a JSON object")
     return reply
+
+
+def _proxy(parts: SplitResult) -> SplitResult | None:
+    """The proxy for this URL from the environment (as urllib finds it), or None."""
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    if not proxy or urllib.request.proxy_bypass(parts.netloc):
+        return None
+    found = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    if found.scheme != "http" or not found.hostname:
+        raise LLMRejected(f"connection error: unsupported proxy {found.scheme}://"
+                          f"{found.hostname or ''} (only http:// proxies)")
+    return found
+
+
+def _connection(parts: SplitResult, timeout: float):
+    """(connection, request target, extra headers): direct, or through the proxy."""
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    proxy = _proxy(parts)
+    auth = {}
+    if proxy is not None and proxy.username is not None:
+        pair = f"{unquote(proxy.username)}:{unquote(proxy.password or '')}"
+        auth = {"Proxy-Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
+    if parts.scheme == "https":
+        context = ssl.create_default_context()
+        if proxy is None:
+            return http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout,
+                                               context=context), path, {}
+        conn = http.client.HTTPSConnection(proxy.hostname, proxy.port or 80, timeout=timeout,
+                                           context=context)
+        conn.set_tunnel(parts.hostname, parts.port or 443, headers=auth)
+        return conn, path, {}
+    if proxy is None:
+        return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout), path, {}
+    conn = http.client.HTTPConnection(proxy.hostname, proxy.port or 80, timeout=timeout)
+    return conn, f"http://{parts.netloc}{path or '/'}", auth
 
 
 def _read(response, limit: int, expired: threading.Event, truncate: bool) -> bytes:

@@ -109,14 +109,25 @@ class Browser:
              f"--user-data-dir={self.profile}", "--remote-debugging-port=0", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._id = 0
+        self.timeout = timeout
         try:
-            port = self._wait_port(timeout)
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+            self.port = self._wait_port(timeout)
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json/list",
+                                        timeout=10) as r:
                 pages = [t for t in json.load(r) if t.get("type") == "page"]
             self.ws = WebSocket(pages[0]["webSocketDebuggerUrl"], timeout=timeout)
         except Exception:
             self.close()
             raise
+
+    def new_tab(self) -> "Tab":
+        """A second page of the same browser (same profile: it shares localStorage),
+        as a person opening another tab."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/json/new?about:blank", method="PUT")
+        with urllib.request.urlopen(request, timeout=10) as r:
+            target = json.load(r)
+        return Tab(target["webSocketDebuggerUrl"], self.timeout)
 
     def _wait_port(self, timeout: float) -> int:
         marker = Path(self.profile) / "DevToolsActivePort"
@@ -172,6 +183,8 @@ class Browser:
     def close(self) -> None:
         if getattr(self, "ws", None):
             self.ws.close()
+        if not hasattr(self, "proc"):    # a Tab: its browser closes the process
+            return
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -180,3 +193,11 @@ class Browser:
                 self.proc.kill()
                 self.proc.wait()
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+class Tab(Browser):
+    """Another page of a running Browser: the same calls, its own websocket."""
+
+    def __init__(self, ws_url: str, timeout: float = 30.0):
+        self._id = 0
+        self.ws = WebSocket(ws_url, timeout=timeout)

@@ -47,13 +47,18 @@ def run(args: argparse.Namespace) -> int:
     if args.user is not None and not args.user.strip():
         raise UsageError("--user needs a non-empty id")
     # the CLI is the operator: --session NAME continues that session or starts one
+    progress = LazyProgress()
     service = build_service(dataset=args.dataset, parser_spec=args.parser,
-                            progress=LazyProgress(), client_session_ids=True)
+                            progress=progress, client_session_ids=True)
+    progress.finish()   # a first run's progress line ends before anything else prints
     user = parse_user_id(args.user) if args.user is not None else UNSET  # keep the session's
     if user is not UNSET:  # an unknown user is exit 4, as for `chat --user`
         service.bundle.ratings.index_of(user)
     body = service.turn(message.strip(), args.session, user)
-    if args.json:
+    if args.json:   # the POST /chat body, display titles included (server/schemas.py)
+        from models.data import natural_title
+        body["items"] = [{**it, "display_title": natural_title(it["title"])}
+                         for it in body["items"]]
         print(json.dumps(body, ensure_ascii=False))
         return 0
     print(render_text(body))

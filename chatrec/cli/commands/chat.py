@@ -41,8 +41,10 @@ def run(args: argparse.Namespace) -> int:
     if args.session is not None:
         validate_session_id(args.session)  # fail before loading the models
     # the CLI is the operator: --session NAME continues that session or starts one
+    progress = LazyProgress()
     service = build_service(dataset=args.dataset, parser_spec=args.parser,
-                            progress=LazyProgress(), client_session_ids=True)
+                            progress=progress, client_session_ids=True)
+    progress.finish()   # a first run's progress line ends before anything else prints
     state = repl.Repl(service, session_id=args.session)
     if args.user is not None:
         outcome = state.handle(f"/user {args.user}")
@@ -54,6 +56,6 @@ def run(args: argparse.Namespace) -> int:
     warm_up_parser(service.parser)      # the LLM reads its long prompt while you type
     warm_up_models(service.bundle, background=True)  # and the route models load
     catalog = service.bundle.catalog
-    banner = (f"chatrec — {service.bundle.dataset}, {len(catalog):,} films. "
+    banner = (f"chatrec — {service.bundle.dataset}, {len(catalog):,} {service.bundle.noun}. "
               "Type /help for commands, Tab to complete titles, Ctrl-D to quit.")
     return repl.run_interactive(state, data_home() / "repl_history", banner=banner)

@@ -13,7 +13,7 @@ examples:
   chatrec data info --json
   chatrec data add my-ml1m --from ~/Downloads/ml-1m
   chatrec data add books --ratings BX-Book-Ratings.csv --items BX-Books.csv --sep ';' \\
-      --encoding latin-1 --scale 0,10 \\
+      --encoding latin-1 --scale 0,10 --noun books \\
       --columns user=User-ID,item=ISBN,rating=Book-Rating,title=Book-Title,year=Year-Of-Publication
   CHATREC_DATASET=books chatrec chat      # use it
 
@@ -89,6 +89,9 @@ def register(subparsers) -> None:
     a.add_argument("--scale", metavar="LO,HI", default=None,
                    help="rating scale, e.g. 1,5 or 0,10; ratings outside it are an error "
                    "(default: the data's own min,max)")
+    a.add_argument("--noun", default=None,
+                   help="what replies call the items, plural: 'books' ('Fantasy books from "
+                   "the 1990s'); default 'films' for a --from folder, 'items' for CSV files")
     a.set_defaults(func=_add)
 
 
@@ -194,6 +197,6 @@ def _add(args: argparse.Namespace) -> int:
     datasets.add_local(
         args.name, directory=args.directory, ratings=args.ratings, items=args.items,
         columns=columns, sep=args.sep, items_sep=args.items_sep, encoding=args.encoding,
-        genre_sep=args.genre_sep, scale=scale,
+        genre_sep=args.genre_sep, scale=scale, noun=args.noun,
     )
     return 0

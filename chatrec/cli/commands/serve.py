@@ -101,9 +101,10 @@ def run(args: argparse.Namespace) -> int:
     raise_file_limit()
     dataset = args.dataset or active_dataset()
     # fetch/train and build the parser here, once: a bad --parser fails before listening
-    service = build_service(dataset, args.parser, StderrProgress("chatrec: preparing models"),
-                            sessions_path=args.sessions,
+    progress = StderrProgress("chatrec: preparing models")
+    service = build_service(dataset, args.parser, progress, sessions_path=args.sessions,
                             client_session_ids=settings.client_session_ids)
+    progress.finish()   # end the bar's line before "serving ..."
     port = sock.getsockname()[1]
     print(f"chatrec: serving {dataset} on http://{args.host}:{port} "
           f"({args.workers} worker{'s' if args.workers > 1 else ''}; API docs at /docs)",

@@ -1,48 +1,50 @@
-// chatrec web page: the conversation, film cards with one-tap actions, the restore of
-// a session after a reload, and errors in plain words. Plain ES2020, no build step.
+// chatrec web page: the conversation — turns sent one at a time (a second message
+// waits its turn, visibly), replies drawn and scrolled into view, errors in plain
+// words. cards.js draws the films, sync.js keeps the page true to the stored session
+// (reloads, tabs, one-tap states), composer.js runs the message box. Plain ES2020, no
+// build step.
 "use strict";
 
 const SESSION_KEY = "chatrec.session_id", USER_KEY = "chatrec.user_id",
       API_KEY = "chatrec.api_key";
+const MAX_MESSAGE = 2000;   // the server's limit (chatrec/service.py MAX_MESSAGE)
 const $ = (id) => document.getElementById(id);
 const form = $("chat"), input = $("message"), send = $("send"), log = $("log"),
       errorBox = $("error"), errorText = $("error-text"), userInput = $("user"),
-      composer = $("composer");
-const CARDS = JSON.parse($("card-actions").textContent);
+      composer = $("composer"), lengthNote = $("length-note");
 const EXAMPLES = ["movies like Star Wars", "top 10 comedies", "something scary from the 80s",
-                  "what's popular", "surprise me"];
+                  "what's popular"];
+const SURPRISE = "surprise me";
+// what the page knows of the conversation it shows (sync.js keeps it in step)
+// (epoch counts turns started here: a redraw fetched before one began is dropped)
+const page = {session: localStorage.getItem(SESSION_KEY), turns: 0, noun: "films",
+              favourites: [], epoch: 0};
 let busy = false, lastFailed = null;
+const queue = [];          // turns typed while one is in flight: sent in order after it
+const knownUsers = new Set();
 userInput.value = localStorage.getItem(USER_KEY) || "";
 
-// ---------------------------------------------------------------- small helpers
-// Elements get text content only: a reply is never parsed as HTML.
-function el(tag, cls, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
+// ---------------------------------------------------------------- scrolling
+const barTop = () => composer.getBoundingClientRect().top - 8;
 
-// MovieLens files articles at the end ("Godfather, The"); say them as people do.
-const TRAILING_ARTICLE = /^(.+), (The|A|An|Les|La|Le|L'|Il|El|Die|Das|Der|Los|Las)( \(.*\))?$/;
-function naturalTitle(title) {
-  const m = TRAILING_ARTICLE.exec(String(title));
-  if (!m) return String(title);
-  return m[2] + (m[2].endsWith("'") ? "" : " ") + m[1] + (m[3] || "");
-}
-// "The Godfather (1972)": how a card names its film in the turns it sends.
-function spoken(film) {
-  return naturalTitle(film.title) + (film.year ? " (" + film.year + ")" : "");
-}
-const fill = (template, film) => template.replace("{title}", spoken(film));
-
-// Scroll so the newest message sits fully above the input bar (its end, when it is
-// taller than the window: the last film is never hidden under the bar).
-function reveal(node) {
-  const limit = composer.getBoundingClientRect().top - 8;
-  const box = node.getBoundingClientRect();
+// Keep a node above the input bar (a short message, a failed one under the error box).
+function keepAbove(node) {
+  const box = node.getBoundingClientRect(), limit = barTop();
   if (box.bottom > limit) window.scrollBy(0, box.bottom - limit);
   else if (box.top < 0) window.scrollBy(0, box.top - 8);
+}
+
+// After a reply: the whole turn (your message and the reply) when it fits between the
+// top of the window and the input bar; otherwise its START, so the heading and the
+// first films are what you see, and you scroll down through the rest.
+function revealTurn(mine, reply) {
+  const top = (mine || reply).getBoundingClientRect().top;
+  const bottom = reply.getBoundingClientRect().bottom, limit = barTop();
+  if (bottom - top <= limit - 8) {
+    if (bottom > limit || top < 0) window.scrollBy(0, bottom - limit);
+  } else {
+    window.scrollBy(0, top - 8);
+  }
 }
 
 // ---------------------------------------------------------------- rendering
@@ -53,90 +55,12 @@ function addMessage(who, text, cls) {
   return li;
 }
 
-function chips(texts, label) {
-  const ul = el("ul", "chips");
-  ul.setAttribute("aria-label", label);
-  for (const text of texts) {
-    const li = el("li"), b = el("button", "chip", text);
-    b.type = "button";
-    b.addEventListener("click", () => chat(text));
-    li.append(b);
-    ul.append(li);
-  }
-  return ul;
-}
-
-function filmCard(film) {
-  const li = el("li", "film");
-  li.dataset.testid = "film-item";
-  li.dataset.itemId = film.item_id;
-  const head = el("div", "film-head");
-  const title = el("button", "title-link", naturalTitle(film.title));
-  title.type = "button";
-  title.title = "Tell me about it";
-  title.setAttribute("aria-label", "About " + spoken(film));
-  title.addEventListener("click", () => chat(fill(CARDS.details, film)));
-  head.append(title);
-  const genres = (film.genres || []).join(", ");
-  const meta = [film.year ? "(" + film.year + ")" : "", genres ? "— " + genres : ""]
-    .filter(Boolean).join(" ");
-  if (meta) head.append(el("span", "meta", meta));
-  li.append(head);
-  if (film.reason) li.append(el("span", "reason", film.reason));
-  if (film.rating_counts) li.append(distribution(film));
-  const actions = el("div", "actions");
-  actions.setAttribute("role", "group");
-  actions.setAttribute("aria-label", "Tell chatrec about " + spoken(film));
-  for (const a of CARDS.actions) {
-    const b = el("button", "action", a.label);
-    b.type = "button";
-    b.dataset.action = a.key;
-    b.setAttribute("aria-label", a.label + ": " + spoken(film));
-    if (a.key === "loved" || a.key === "seen" || a.key === "dislike") {
-      b.setAttribute("aria-pressed", "false");
-    }
-    b.addEventListener("click", async () => {
-      if (await chat(fill(a.text, film)) && b.hasAttribute("aria-pressed")) {
-        b.setAttribute("aria-pressed", "true");
-      }
-    });
-    actions.append(b);
-  }
-  li.append(actions);
-  return li;
-}
-
-// A film's ratings per star (an `info` answer): a small bar chart that is a table,
-// so a screen reader reads the numbers.
-function distribution(film) {
-  const counts = film.rating_counts, total = counts.reduce((a, b) => a + b, 0);
-  const box = el("figure", "dist");
-  box.dataset.testid = "rating-chart";
-  const table = el("table");
-  table.append(el("caption", null, "Ratings of " + spoken(film) + " (" + total + ")"));
-  const most = Math.max(1, ...counts);
-  for (let star = counts.length; star >= 1; star--) {
-    const n = counts[star - 1], row = el("tr");
-    const bar = el("td"), track = el("span", "track"), fillBar = el("span", "fill");
-    fillBar.style.width = (100 * n / most).toFixed(1) + "%";
-    track.append(fillBar);
-    bar.append(track);
-    const pct = total ? Math.round(100 * n / total) : 0;
-    const label = el("th", null, star + " ★");
-    label.setAttribute("scope", "row");
-    row.append(label, bar, el("td", "n", n + " (" + pct + "%)"));
-    table.append(row);
-  }
-  box.append(table);
-  return box;
-}
-
 function showReply(body) {
   const li = addMessage("chatrec", body.reply || "", "bot");
   const items = body.items || [];
   if (items.length) {
     const ol = el("ol", "films");
-    ol.setAttribute("aria-label", "Films");
+    ol.setAttribute("aria-label", page.noun.charAt(0).toUpperCase() + page.noun.slice(1));
     items.forEach((film) => ol.append(filmCard(film)));
     li.append(ol);
   }
@@ -147,22 +71,38 @@ function showReply(body) {
   return li;
 }
 
+// "surprise me" sends a different request each time: films like one of the catalog's
+// best-known titles, picked at random (the bubble shows what was asked).
+function surprise() {
+  const films = page.favourites;
+  if (!films.length) return SURPRISE;
+  return "movies like " + spoken(films[Math.floor(Math.random() * films.length)]);
+}
+
 function greet() {
   const li = addMessage("chatrec", "Hi! Tell me a film you liked, a genre or a decade, " +
                         "and I'll suggest films with a reason for each. Try one of these:", "bot");
   li.dataset.testid = "greeting";
-  li.append(chips(EXAMPLES, "Examples"));
+  const list = chips([...EXAMPLES, SURPRISE], "Examples",
+                     (text) => (text === SURPRISE ? surprise() : text));
+  li.append(list);
   fetch("health").then((r) => (r.ok ? r.json() : null)).then((h) => {
     if (h && h.items) {
+      const noun = page.noun = h.noun || "films";
       li.querySelector(".reply").textContent = "Hi! I know " + h.items.toLocaleString("en") +
-        " films, rated by " + h.users.toLocaleString("en") + " people. Tell me one you " +
-        "liked, a genre or a decade, and I'll suggest films with a reason for each. " +
-        "Try one of these:";
+        " " + noun + ", rated by " + h.users.toLocaleString("en") + " people. Tell me one " +
+        "you liked, a genre or a decade, and I'll suggest " + noun + " with a reason for " +
+        "each. Try one of these:";
     }
   }).catch(() => {});
+  quietly("items?limit=50").then((r) => (r.ok ? r.json() : null))
+    .then((found) => { page.favourites = (found && found.items) || []; }).catch(() => {});
 }
 
 // ---------------------------------------------------------------- errors
+// retry: a function for the "Try again" button, or null when trying the same thing
+// again cannot help (a message too long, a bad user id): then the text goes back into
+// the message box to be changed.
 function showError(text, retry) {
   errorText.textContent = text;
   lastFailed = retry;
@@ -178,6 +118,7 @@ function explain(status, body) {
     about = detail.map((e) => (e.loc || []).join(".") + " " + e.msg).join("; ");
     detail = detail.map((e) => e.msg).filter(Boolean).join("; ");
   }
+  if (status === 413) return "That message is too long for this server. Shorten it and send it again.";
   if (status === 422 || status === 400) {
     if (/user/i.test(about)) return "That user id was not accepted: use a number such as 42, or leave it empty.";
     if (/too long|at most/i.test(about)) return "That message is too long: at most 2,000 characters.";
@@ -190,13 +131,24 @@ function explain(status, body) {
   if (status === 404) return "chatrec could not find that" + (detail ? " (" + detail + ")" : "") + ".";
   return "Something went wrong on the server (HTTP " + status + "). Try again.";
 }
+// Only a server-side or passing failure is worth the same request again.
+const retryable = (status) => status >= 500 || status === 429 || status === 408;
 
 // ---------------------------------------------------------------- talking to the server
 function setBusy(on) {
   busy = on;
   send.setAttribute("aria-disabled", String(on));
-  log.toggleAttribute("aria-busy", on);
+  log.parentElement.toggleAttribute("aria-busy", on);
   document.body.classList.toggle("busy", on);   // one class, not an attribute per button
+  const typing = log.querySelector("[data-testid=typing]");
+  if (on && !typing) {
+    const li = el("li", "msg typing");
+    li.dataset.testid = "typing";
+    li.append(el("span", "who", "chatrec"), el("p", "reply", "is thinking"));
+    li.querySelector(".reply").append(el("span", "dots", "…"));
+    log.append(li);
+    keepAbove(li);
+  } else if (!on && typing) typing.remove();
 }
 
 // fetch() with the API key this browser was given, if the server asks for one: on a
@@ -222,6 +174,24 @@ async function api(path, options) {
 }
 window.chatrecFetch = api;   // static/complete.js searches titles through it
 
+// A GET that sends the stored API key but never asks for one (page furniture).
+function quietly(path) {
+  const key = localStorage.getItem(API_KEY);
+  return fetch(path, {headers: key ? {"Authorization": "Bearer " + key} : {}});
+}
+
+// A user id the dataset does not know is said before the turn, not ignored by it.
+async function checkUser(user) {
+  if (!user || knownUsers.has(user)) return null;
+  const resp = await api("users/" + encodeURIComponent(user) + "/recommendations?k=1");
+  if (resp.ok) { knownUsers.add(user); return null; }
+  if (resp.status === 404 || resp.status === 422) {
+    return "There is no user " + user + " in this dataset: a user id is one of its " +
+      "raters (a number such as 42). Change it, or clear the field to chat as yourself.";
+  }
+  return null;   // anything else: the turn itself will say what is wrong
+}
+
 async function post(message) {
   const payload = {message: message};
   const session = localStorage.getItem(SESSION_KEY);
@@ -240,86 +210,85 @@ async function post(message) {
   return {resp, body};
 }
 
-// Sends one turn; resolves true when a reply was shown.
-async function chat(message, bubble) {
-  if (busy) return false;
+// A turn that did not go through: the bubble says so, the text is kept.
+function failed(mine, message, text, retry) {
+  mine.classList.add("failed");
+  mine.querySelector(".who").textContent = "you · not sent";
+  showError(text, retry);
+  if (!retry && !input.value) input.value = message;   // to change it and send again
+  keepAbove(mine);
+  return false;
+}
+
+// Sends one turn; resolves true when its reply was shown. While a turn is in flight,
+// the next ones wait in `queue`, shown as "waiting" under it, and go in order.
+function chat(message, bubble) {
+  const mine = bubble || addMessage("you", message, "me");
+  if (busy || queue.length) {
+    mine.classList.add("queued");
+    mine.querySelector(".who").textContent = "you · waiting for the reply above";
+    keepAbove(mine);
+    const sent = new Promise((resolve) => queue.push({message, mine, resolve}));
+    if (!busy) next();   // nothing in flight (the one before failed): go on in order
+    return sent;
+  }
+  return run(message, mine);
+}
+
+async function run(message, mine) {
   clearError();
   const user = userInput.value.trim();
   localStorage.setItem(USER_KEY, user);
-  const mine = bubble || addMessage("you", message, "me");
-  mine.classList.remove("failed");
-  reveal(mine);
+  mine.classList.remove("failed", "queued");
+  mine.querySelector(".who").textContent = "you";
+  page.epoch += 1;
   setBusy(true);
   const t0 = performance.now();
+  let ok = false;
   try {
+    const problem = await checkUser(user);
+    if (problem) return failed(mine, message, problem, null);
     const {resp, body} = await post(message);
     if (!resp.ok) {
-      mine.classList.add("failed");
-      showError(explain(resp.status, body), () => chat(message, mine));
-      return false;
+      return failed(mine, message, explain(resp.status, body),
+                    retryable(resp.status) ? again(message, mine) : null);
     }
+    setBusy(false);
+    if (body.session_id !== page.session) page.turns = 0;
+    page.session = body.session_id;
+    page.turns += 1;
     if (body.session_id) localStorage.setItem(SESSION_KEY, body.session_id);
-    reveal(showReply(body));
+    revealTurn(mine, showReply(body));
     window.chatrecLastTurnMs = performance.now() - t0;   // read by bench/bench_web.py
+    const intent = body.query && body.query.intent;
+    if ((intent === "rate" || intent === "seen") && window.chatrecSync) {
+      window.chatrecSync.refreshStates();   // the buttons show what the server stored
+    }
+    ok = true;
     return true;
   } catch (e) {
-    mine.classList.add("failed");
-    showError("chatrec cannot be reached: is the server still running? Your message " +
-              "was not sent.", () => chat(message, mine));
-    return false;
+    return failed(mine, message, "chatrec cannot be reached: is the server still running? " +
+                  "Your message was not sent.", again(message, mine));
   } finally {
     setBusy(false);
+    if (ok || !lastFailed) next();   // after a failure worth retrying, the rest wait for it
   }
 }
 
-// After a reload: the session's recent turns, from the server.
-async function restore() {
-  const session = localStorage.getItem(SESSION_KEY);
-  if (!session) { greet(); return; }
-  try {
-    const resp = await api("sessions/" + encodeURIComponent(session));
-    if (resp.status === 404 || resp.status === 422) {
-      localStorage.removeItem(SESSION_KEY);
-      greet();
-      return;
-    }
-    if (!resp.ok) throw new Error("HTTP " + resp.status);
-    const state = await resp.json();
-    if (!state.transcript || !state.transcript.length) { greet(); return; }
-    for (const turn of state.transcript) {
-      addMessage("you", turn.message, "me");
-      showReply({reply: turn.reply, items: turn.items});
-    }
-    if (state.turns > state.transcript.length) {
-      log.prepend(el("li", "msg note who", "Earlier turns of this conversation are not shown."));
-    }
-    reveal(log.lastElementChild);
-  } catch (e) {
-    greet();
-    showError("The earlier conversation could not be loaded.", () => {
-      log.replaceChildren(); clearError(); restore();
-    });
-  }
+// "Try again": the failed turn goes first, before any typed after it.
+function again(message, mine) {
+  return () => {
+    if (!busy) { run(message, mine); return; }
+    mine.classList.add("queued");
+    queue.unshift({message, mine, resolve: () => {}});
+  };
 }
 
-// ---------------------------------------------------------------- wiring
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const message = input.value.trim();
-  if (!message) { showError("Type a message first.", null); input.focus(); return; }
-  if (busy) return;
-  input.value = "";
-  chat(message).then(() => input.focus());
-});
-$("retry").addEventListener("click", () => lastFailed && lastFailed());
-$("reset").addEventListener("click", () => {
-  const session = localStorage.getItem(SESSION_KEY);
-  if (session) api("sessions/" + encodeURIComponent(session), {method: "DELETE"}).catch(() => {});
-  localStorage.removeItem(SESSION_KEY);
-  log.replaceChildren();
-  clearError();
-  greet();
-  input.focus();
-});
+function next() {
+  const waiting = queue.shift();
+  if (waiting) run(waiting.message, waiting.mine).then(waiting.resolve);
+}
+
+window.chatrec = {page, greet, showReply, addMessage, showError, clearError, revealTurn,
+                  api, quietly, isBusy: () => busy || queue.length > 0};
 window.chatrecSend = chat;   // used by static/complete.js and tests
-restore();

@@ -28,8 +28,10 @@ def test_ask_json_is_the_post_chat_body(trained_home):
     assert set(body) == {"session_id", "reply", "query", "items"}
     assert body["session_id"] == "cli-1" and body["query"]["intent"] == "similar"
     for it in body["items"]:
-        assert set(it) == {"item_id", "title", "year", "genres", "score", "reason"}
+        assert set(it) == {"item_id", "title", "display_title", "year", "genres", "score",
+                           "reason"}
     assert {"Empire Strikes Back, The", "Return of the Jedi"} <= {i["title"] for i in body["items"]}
+    assert "The Empire Strikes Back" in {i["display_title"] for i in body["items"]}
     # the session carries over to the next invocation
     more = json.loads(ask("more", "--json", "--session", "cli-1", home=trained_home).stdout)
     assert more["query"]["intent"] == "more"

@@ -24,7 +24,8 @@ def test_chat_starts_and_continues_a_session(client):
     assert set(body) == {"session_id", "reply", "query", "items"}
     assert [i["title"] for i in body["items"][:2]] == ["Empire Strikes Back, The",
                                                       "Return of the Jedi"]
-    assert set(body["items"][0]) == {"item_id", "title", "year", "genres", "score", "reason"}
+    assert set(body["items"][0]) == {"item_id", "title", "display_title", "year", "genres",
+                                     "score", "reason"}
     sid = body["session_id"]
     more = client.post("/chat", json={"message": "more", "session_id": sid}).json()
     assert more["session_id"] == sid

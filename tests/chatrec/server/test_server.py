@@ -99,6 +99,7 @@ def test_two_servers_share_one_conversation_through_postgres(trained_home, serve
                                                                "Titanic": 1.0}
 
 
+@pytest.mark.needs("psycopg")   # without it the error is "install chatrec[postgres]"
 def test_unreachable_sessions_url_is_one_line_and_exit_3(trained_home, capsys, monkeypatch):
     monkeypatch.setenv("CHATREC_SESSIONS_URL", "")  # serve sets it: restored after the test
     code = main(["serve", "--sessions", "postgresql://chatrec:pw@127.0.0.1:1/chatrec"])

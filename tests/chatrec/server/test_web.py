@@ -2,168 +2,40 @@
 
 Two servers: a stdlib stub that serves the real page and a scripted API (greeting,
 errors and retry; no dataset needed), and a real `chatrec serve` process on 127.0.0.1
-(card actions, reload, completion, layout at 360 and 1280 px). Clicks are real mouse
-events at the element's centre, so a button hidden under the input bar would get
-the wrong click. A missing Chromium is a failure, not a skip: CI installs it.
-Screenshots go to $CHATREC_SCREENSHOTS (default: the test's tmp dir).
+(card actions, reload, completion, layout at 360 and 1280 px); the helpers and the stub
+are in tests/chatrec/webpage.py, the fixtures in conftest.py. The defects a newcomer
+found (issue 19) have their own tests in test_web_*.py. Screenshots go to
+$CHATREC_SCREENSHOTS (default: the test's tmp dir).
 """
 from __future__ import annotations
 
 import base64
-import json
 import os
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.chatrec.cdp import Browser, find_chromium
+from tests.chatrec.cdp import Browser
 from tests.chatrec.serving import Server
-
-STATIC = Path(__file__).resolve().parents[3] / "chatrec" / "server" / "static"
-CARDS = json.loads((STATIC / "index.html").read_text().split(
-    '<script type="application/json" id="card-actions">')[1].split("</script>")[0])
-FILMS = "[data-testid=film-item]"
-READY = ("document.readyState === 'complete' && !!document.querySelector("
-         "'[data-testid=greeting], [data-testid=film-item]')")
-
-
-@pytest.fixture
-def browser():
-    binary = find_chromium()
-    if binary is None:
-        pytest.fail("headless Chromium is required for the web page test and was not found "
-                    "on PATH; install it with: apt-get install -y chromium")
-    b = Browser(binary)
-    try:
-        yield b
-    finally:
-        b.close()
-
-
-def viewport(browser: Browser, width: int, height: int) -> None:
-    browser.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
-                 deviceScaleFactor=1, mobile=width < 500)
-
-
-def open_page(browser: Browser, url: str, width: int = 1280, height: int = 800) -> None:
-    viewport(browser, width, height)
-    browser.call("Page.navigate", url=url)
-    browser.wait_for(READY)
-
-
-def click(browser: Browser, selector: str, index: int = -1) -> None:
-    """A real mouse click at the centre of the index-th match of a CSS selector."""
-    click_at(browser, f"[...document.querySelectorAll({json.dumps(selector)})].at({index})")
-
-
-def click_at(browser: Browser, element_js: str) -> None:
-    """A real mouse click at the centre of the element a JS expression finds, after
-    scrolling it to the middle of the window."""
-    box = browser.eval(f"""(() => {{
-        const e = {element_js}; e.scrollIntoView({{block: 'center'}});
-        const r = e.getBoundingClientRect();
-        return {{x: r.x + r.width / 2, y: r.y + r.height / 2}}; }})()""")
-    for kind in ("mousePressed", "mouseReleased"):
-        browser.call("Input.dispatchMouseEvent", type=kind, x=box["x"], y=box["y"],
-                     button="left", clickCount=1)
-
-
-def send(browser: Browser, text: str) -> None:
-    """Focus the message box, type, press Enter: what a person does."""
-    browser.eval("document.querySelector('[data-testid=message-input]').focus()")
-    browser.type_text(text)
-    browser.press_enter()
-
-
-def count(browser: Browser, selector: str) -> int:
-    return browser.eval(f"document.querySelectorAll({json.dumps(selector)}).length")
-
-
-def wait_count(browser: Browser, selector: str, at_least: int, timeout: float = 20) -> int:
-    return browser.wait_for(f"(() => {{ const n = document.querySelectorAll("
-                            f"{json.dumps(selector)}).length; return n >= {at_least} ? n : 0 }})()",
-                            timeout=timeout)
-
-
-def last_reply(browser: Browser) -> str:
-    return browser.eval("[...document.querySelectorAll('.msg.bot .reply')].at(-1).textContent")
-
-
-def error_text(browser: Browser) -> str:
-    return browser.wait_for("!document.querySelector('[data-testid=error]').hidden && "
-                            "document.getElementById('error-text').textContent")
-
-
-# ---------------------------------------------------------------- stub server
-
-class Stub(BaseHTTPRequestHandler):
-    """The page's files, /health, and a scripted POST /chat (`replies`: status codes
-    to answer in turn, 200 when empty); every request body is kept in `seen`, its
-    Authorization header in `auth`; with `needs_key` a /chat without 'Bearer k1' is 401."""
-
-    seen: list[dict] = []
-    replies: list[int] = []
-    auth: list[str | None] = []
-    needs_key = False
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        path = self.path.split("?")[0]
-        if path == "/health":
-            return self._json(200, {"items": 3, "users": 2})
-        if path.startswith("/static/"):
-            f = STATIC / path[len("/static/"):]
-            kind = "text/css" if f.suffix == ".css" else "text/javascript"
-            return self._send(200, f.read_bytes(), kind)
-        if path.startswith("/sessions/"):
-            return self._json(404, {"detail": "no session"})
-        self._send(200, (STATIC / "index.html").read_bytes(), "text/html; charset=utf-8")
-
-    def do_DELETE(self):
-        self._json(404, {"detail": "no session"})
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.seen.append(body)
-        self.auth.append(self.headers.get("Authorization"))
-        if self.needs_key and self.auth[-1] != "Bearer k1":
-            return self._json(401, {"detail": "this server needs an API key"})
-        status = self.replies.pop(0) if self.replies else 200
-        if status == 422:
-            detail = [{"loc": ["body", "user_id"], "msg": "Input should be a valid integer"}]
-            return self._json(422, {"detail": detail})
-        if status != 200:
-            return self._json(status, {"detail": "internal error"})
-        film = {"item_id": 172, "title": "Empire Strikes Back, The", "year": 1980,
-                "genres": ["Action", "Sci-Fi"], "score": 0.9, "reason": "same series"}
-        self._json(200, {"session_id": "s-1", "reply": "You said: <b>" + body["message"],
-                         "query": {"intent": "similar"}, "items": [film]})
-
-    def _json(self, status, obj):
-        self._send(status, json.dumps(obj).encode(), "application/json")
-
-    def _send(self, status, data, ctype):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-@pytest.fixture
-def stub_url():
-    Stub.seen, Stub.replies, Stub.auth, Stub.needs_key = [], [], [], False
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+from tests.chatrec.webpage import (
+    CARDS,
+    FILMS,
+    Stub,
+    bar_top,
+    click,
+    click_at,
+    count,
+    error_text,
+    last_reply,
+    open_page,
+    pressed,
+    rect,
+    send,
+    session_of,
+    wait_count,
+)
 
 
 def test_first_screen_greets_and_an_example_starts_a_conversation(browser, stub_url):
@@ -194,9 +66,11 @@ def test_card_action_sends_the_typed_turn_by_title(browser, stub_url):
         browser.wait_for(f"!!document.querySelectorAll('.msg.bot').length && "
                          f"document.querySelectorAll('{FILMS}').length >= {n + 1}")
         assert Stub.seen[-1]["message"] == expected
-    pressed = browser.eval(f"document.querySelector('{FILMS} [data-action=loved]')"
-                           ".getAttribute('aria-pressed')")
-    assert pressed == "true"
+    # the stored rating is the last one ("not for me"): on every card of that film
+    browser.wait_for(f"document.querySelector('{FILMS} [data-action=dislike]')"
+                     ".getAttribute('aria-pressed') === 'true'")
+    assert pressed(browser, 0) == pressed(browser, -1) == {
+        "loved": False, "seen": False, "dislike": True}
 
 
 def test_errors_are_plain_words_with_a_retry(browser, stub_url):
@@ -213,7 +87,7 @@ def test_errors_are_plain_words_with_a_retry(browser, stub_url):
     assert browser.eval("document.querySelector('[data-testid=error]').hidden")
     # a 422 about the user id is said in plain words, not "Error 422: loc: msg"
     Stub.replies = [422]
-    browser.eval("document.querySelector('[data-testid=user-input]').value = 'abc'")
+    browser.eval("document.querySelector('[data-testid=user-input]').value = 'bob'")
     send(browser, "recommend a comedy")
     assert error_text(browser).startswith("That user id was not accepted")
 
@@ -250,9 +124,10 @@ def test_page_is_labelled_for_screen_readers(browser, stub_url):
     labels = browser.eval("[...document.querySelectorAll('input')].map(i => "
                           "document.querySelector(`label[for=${i.id}]`)?.textContent)")
     assert labels == ["Message", "User id (optional)"]
-    log = browser.eval("(() => { const l = document.getElementById('log'); "
-                       "return [l.getAttribute('role'), l.getAttribute('aria-live')]; })()")
-    assert log == ["log", "polite"]
+    log = browser.eval("(() => { const l = document.getElementById('log-region'); "
+                       "return [l.getAttribute('role'), l.getAttribute('aria-live'), "
+                       "l.firstElementChild.tagName]; })()")
+    assert log == ["log", "polite", "OL"]      # a live region around a real list
     assert browser.eval("document.getElementById('message').getAttribute('role')") == "combobox"
     send(browser, "movies like star wars")
     wait_count(browser, FILMS, 1)
@@ -268,10 +143,6 @@ def server(trained_home):
     s = Server(trained_home)
     yield s
     s.stop()
-
-
-def session_of(browser: Browser) -> str:
-    return browser.eval("localStorage.getItem('chatrec.session_id')")
 
 
 def film_titles(browser: Browser, list_index: int = -1) -> list[str]:
@@ -355,25 +226,25 @@ def test_title_completion_and_the_rating_chart(browser, server):
 
 @pytest.mark.movielens
 @pytest.mark.parametrize("width,height", [(360, 740), (1280, 800)])
-def test_newest_reply_is_above_the_input_bar(browser, server, width, height, tmp_path):
+def test_a_long_list_opens_at_its_start_above_the_input_bar(browser, server, width, height,
+                                                            tmp_path):
+    """Ten films are taller than the window: the view shows your message, the reply's
+    heading and its first films (issue 19: it used to pin the end, hiding them)."""
     open_page(browser, server.url + "/", width, height)
     send(browser, "top 10 comedies")
     wait_count(browser, FILMS, 10)
     time.sleep(0.2)
-    boxes = browser.eval("""(() => {
-        const films = document.querySelectorAll('[data-testid=film-item]');
-        const last = films[films.length - 1].getBoundingClientRect();
-        const bar = document.getElementById('composer').getBoundingClientRect();
-        return {last_top: last.top, last_bottom: last.bottom, bar_top: bar.top,
-                page_width: document.documentElement.scrollWidth}; })()""")
+    mine = rect(browser, "[...document.querySelectorAll('.msg.me')].at(-1)")
+    heading = rect(browser, "[...document.querySelectorAll('.msg.bot .reply')].at(-1)")
+    first = rect(browser, f"document.querySelectorAll('{FILMS}')[0]")
     shots = Path(os.environ.get("CHATREC_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     png = base64.b64decode(browser.call("Page.captureScreenshot", format="png")["data"])
     (shots / f"web-{width}.png").write_bytes(png)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert boxes["last_bottom"] <= boxes["bar_top"], boxes      # no overlap with the bar
-    assert boxes["last_bottom"] > 0, boxes                      # and on screen
-    assert boxes["page_width"] <= width, boxes                  # no sideways scrolling
+    assert 0 <= mine["top"] and first["bottom"] <= bar_top(browser), (mine, first)
+    assert heading["top"] > mine["bottom"]                      # in order, all on screen
+    assert browser.eval("document.documentElement.scrollWidth") <= width  # no sideways
     # the server going away is said in plain words, with a retry
     server.stop()
     send(browser, "show me more")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 
-import psycopg
 import pytest
 
 from chatrec.errors import StoreUnavailable, UsageError, exit_code
@@ -55,6 +54,8 @@ def test_a_pool_opened_before_a_fork_is_not_reused_by_the_child(pg_url):
 
 
 def test_an_older_schema_is_migrated(pg_url):
+    import psycopg  # here, not at the top: a machine without the postgres extra still collects
+
     with psycopg.connect(pg_url) as conn:
         conn.execute("""
             CREATE SEQUENCE rating_order;
