@@ -272,20 +272,23 @@ def parser_blocks(parser) -> bool:
 def build_service(dataset: str | None = None, parser_spec: str | None = None,
                   progress: Callable | None = None, sessions_path=None,
                   client_session_ids: bool = False) -> ChatService:
-    """Load (on first run: fetch and train, reporting progress) the bundle, build the
-    parser, open the sessions store (`sessions_path`, else $CHATREC_SESSIONS_URL, else
-    the data home's SQLite file)."""
+    """Load (on first run: fetch, and train the routes' models, reporting progress) the
+    bundle, build the parser, open the sessions store (`sessions_path`, else
+    $CHATREC_SESSIONS_URL, else the data home's SQLite file)."""
     from chatrec.data.home import artifacts_dir
     from chatrec.parsers import build_parser
     from chatrec.training.title_index import use_cached_title_index
     from chatrec.training.trainer import load_or_train
     from chatrec.training.warmup import single_thread_blas
 
-    bundle = load_or_train(dataset=dataset, progress=progress)
+    experiments = Experiments.from_env()
+    arms = [model for e in experiments.by_route.values() for model, _ in e.arms]
+    # a start trains only what its routes (and A/B arms) use; `chatrec train` the rest
+    bundle = load_or_train(dataset=dataset, progress=progress, routes_only=True, extra=arms)
     view = title_catalog(bundle.catalog, bundle.ratings)
     use_cached_title_index(view, artifacts_dir(bundle.dataset))
     parser = build_parser(parser_spec, view)
-    experiments = Experiments.from_env().check(bundle.models)  # before opening the store
+    experiments.check(bundle.models)  # before opening the store
     single_thread_blas()
     return ChatService(bundle, parser, open_store(sessions_path),
                        client_session_ids=client_session_ids, experiments=experiments)

@@ -19,6 +19,7 @@ from typing import ClassVar, Self
 
 import numpy as np
 
+from models.cost import PER_RATING, DataShape
 from models.data import Catalog, Ratings
 from models.errors import ArtifactError, NotFitted, PredictionImpossible, UnknownUser
 from models.npz import load_arrays
@@ -67,6 +68,12 @@ class Recommender:
     def item_similarity(self, item: int) -> np.ndarray:
         """Similarity of every item to `item`, shape (n_items,)."""
         raise PredictionImpossible(f"{self.name} has no item similarity")
+
+    @classmethod
+    def fit_seconds(cls, shape: DataShape) -> float:
+        """About how long `fit` takes on data of this shape (models/cost.py), before
+        starting it. The default is a few passes over the ratings."""
+        return 10 * PER_RATING * shape.ratings
 
     # ---- shared behaviour --------------------------------------------------------
     def fit(self, ratings: Ratings, catalog: Catalog) -> Self:

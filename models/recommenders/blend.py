@@ -26,7 +26,8 @@ from models.data import Catalog, Ratings
 from models.progress import Progress, silent
 from models.recommenders.baseline import Baseline
 from models.recommenders.factorization import BiasedMF, RankingMF
-from models.recommenders.knn import ItemKNN, UserKNN
+from models.recommenders.knn import ItemKNN
+from models.recommenders.userknn import UserKNN
 from models.solvers.tuning import TooSmallToTune, fallback, inner_split
 
 #: weights are learned on at most this many training ratings (a random subset): 15
@@ -167,8 +168,9 @@ def _rows(model: Recommender, users: np.ndarray) -> np.ndarray:
         adj = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
         return model._clip(model.means[None, :] + adj)
     if isinstance(model, UserKNN):   # mean_u + sum_v s_uv r_vi / sum_v s_uv seen_vi
-        num = np.asarray((model.sim[users] @ model.resid).todense())
-        den = np.asarray((model.sim[users] @ model.seen).todense())
+        sim = model.neighbours(users)
+        num = np.asarray((sim @ model.resid).todense())
+        den = np.asarray((sim @ model.seen).todense())
         adj = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
         return model._clip(model.means[users][:, None] + adj)
     if not model.predicts_ratings:  # mf-rank's score
