@@ -14,6 +14,13 @@ collaborative similarity.
 - Each part is divided by its largest value over the other items before blending, so
   the weights mean what they say whatever the scales of the two cosines.
 
+At scale (more than `COMPACT_ABOVE` ratings: a popular film's collaborative row then holds
+100k+ raters, and one cosine over it costs tens of ms) the fit also keeps each film's
+`GRAPH_K` most similar films by the collaborative cosine (models/solvers/topk.py), which
+`item_similarity` reads instead of a product over every rating, and a rank-64 sketch
+of the collaborative rows (models/solvers/lowrank.py) for the diversity stage's
+`item_vectors`. Below it (ML-100K, ML-1M) both are exact, as before.
+
 Defaults (collab_weight 0.6, support 20): on ML-100K "movies like Star Wars" gives
 Return of the Jedi and The Empire Strikes Back first; content alone would add Star
 Trek films of any quality, collaborative alone drifts to generic popular films
@@ -21,6 +28,8 @@ Trek films of any quality, collaborative alone drifts to generic popular films
 `recommend` for a session user who only named a few films.
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,6 +39,8 @@ from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
 from models.recommenders.content import item_features, profile_weights, user_profile_weights
 from models.recommenders.knn import ItemKNN, centred, damped_item_means, damped_normalise_rows
+from models.solvers.lowrank import row_sketch
+from models.solvers.topk import to_csr, top_k_product
 
 
 def _unit_max(v: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
@@ -47,7 +58,12 @@ class HybridSimilar(Recommender):
     name = "hybrid"
     _arrays = ("x_data", "x_indices", "x_indptr", "x_shape",
                "v_data", "v_indices", "v_indptr", "counts", "neutral_",
-               "w_data", "w_indices", "w_indptr")
+               "w_data", "w_indices", "w_indptr", "g_data", "g_indices", "g_indptr",
+               "sketch", "sketch_rest")
+    #: ratings above which the collaborative part is served from the neighbour graph
+    #: and the sketch (module docstring); ML-1M has 1M
+    COMPACT_ABOVE = 2_000_000
+    GRAPH_K, SKETCH_RANK = 200, 64
     _params = ("collab_weight", "support", "damping", "content_weights")
 
     def __init__(self, collab_weight: float = 0.6, support: float = 20.0,
@@ -68,18 +84,40 @@ class HybridSimilar(Recommender):
         self.neutral_ = np.asarray((lo + hi) / 2.0)
         w = user_profile_weights(ratings, float(self.neutral_))
         self.w_data, self.w_indices, self.w_indptr = w.data, w.indices, w.indptr
+        graph = sp.csr_matrix((0, ratings.n_items), dtype=np.float32)
+        self.sketch, self.sketch_rest = np.zeros((0, 0), np.float32), np.zeros(0, np.float32)
+        if len(ratings) > self.COMPACT_ABOVE:
+            graph = to_csr(*top_k_product(v, v.T.tocsr(), self.GRAPH_K), None,
+                           (ratings.n_items, ratings.n_items))
+            self.sketch, self.sketch_rest = row_sketch(v, self.SKETCH_RANK)
+        self.g_data, self.g_indices, self.g_indptr = graph.data, graph.indices, graph.indptr
         self._after_load()
 
     def _after_load(self) -> None:
         self.x = sp.csr_matrix((self.x_data, self.x_indices, self.x_indptr),
                                shape=tuple(int(s) for s in self.x_shape))
-        self.xt = self.x.T.tocsr()
         # items x users, rows are damped-normalised centred rating vectors
         self.v = sp.csr_matrix((self.v_data, self.v_indices, self.v_indptr),
                                shape=(self.n_items, self.n_users))
-        self.vt = self.v.T.tocsr()
-        self.user_w = sp.csr_matrix((self.w_data, self.w_indices, self.w_indptr),
-                                    shape=(self.n_users, self.n_items))
+        self.compact = len(self.g_indptr) == self.n_items + 1
+        if self.compact:
+            self.graph = sp.csr_matrix((self.g_data, self.g_indices, self.g_indptr),
+                                       shape=(self.n_items, self.n_items))
+        for lazy in ("xt", "vt", "user_w"):  # built on first use (a start needs none)
+            self.__dict__.pop(lazy, None)
+
+    @functools.cached_property
+    def xt(self) -> sp.csr_matrix:
+        return self.x.T.tocsr()
+
+    @functools.cached_property
+    def vt(self) -> sp.csr_matrix:
+        return self.v.T.tocsr()
+
+    @functools.cached_property
+    def user_w(self) -> sp.csr_matrix:
+        return sp.csr_matrix((self.w_data, self.w_indices, self.w_indptr),
+                             shape=(self.n_users, self.n_items))
 
     def collab_alpha(self, n_ratings) -> np.ndarray:
         """Weight of the collaborative part for seeds with `n_ratings` ratings."""
@@ -94,10 +132,13 @@ class HybridSimilar(Recommender):
         return (1 - alpha) * c + alpha * _unit_max(collab, exclude)
 
     def content_similarity(self, item: int) -> np.ndarray:
-        return np.asarray((self.x @ self.x[item].T).todense()).ravel()
+        return np.asarray((self.x[item] @ self.xt).todense(), np.float64).ravel()
 
     def collab_similarity(self, item: int) -> np.ndarray:
-        return np.asarray((self.v @ self.v[item].T).todense()).ravel()
+        """The collaborative cosine to every item (at scale: to its GRAPH_K nearest,
+        0 for the rest)."""
+        row = self.graph[item] if self.compact else self.v[item] @ self.vt
+        return np.asarray(row.todense(), np.float64).ravel()
 
     def item_similarity(self, item: int) -> np.ndarray:
         self._check()
@@ -116,7 +157,15 @@ class HybridSimilar(Recommender):
         self._check()
         items = np.asarray(items, dtype=np.int64)
         a = self.collab_weight
-        return sp.hstack([np.sqrt(1 - a) * self.x[items], np.sqrt(a) * self.v[items]],
+        if not self.compact:
+            return sp.hstack([np.sqrt(1 - a) * self.x[items], np.sqrt(a) * self.v[items]],
+                             format="csr")
+        # the sketch's rows, plus each row's remaining length on a column of its own:
+        # dot products between films are the sketch's, each film's own length is exact
+        rest = sp.csr_matrix((self.sketch_rest[items], (np.arange(len(items)), items)),
+                             shape=(len(items), self.n_items))
+        return sp.hstack([np.sqrt(1 - a) * self.x[items],
+                          sp.csr_matrix(np.sqrt(a) * self.sketch[items]), np.sqrt(a) * rest],
                          format="csr")
 
     def score_profile(self, items: np.ndarray, values: np.ndarray) -> np.ndarray:

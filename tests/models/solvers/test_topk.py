@@ -14,9 +14,11 @@ def signed_random(n_rows, n_cols, density, seed):
     return m
 
 
-@pytest.mark.parametrize("k", [1, 7, 60, 400])
-def test_compiled_search_equals_the_dense_reference(k):
-    a = signed_random(300, 80, 0.1, 1)
+@pytest.mark.parametrize("k,shape,density", [
+    (1, (300, 80), 0.1), (7, (300, 80), 0.1), (60, (300, 80), 0.1), (400, (300, 80), 0.1),
+    (5, (300, 3000), 0.004)])  # the last: rows touching few columns (the listed way)
+def test_compiled_search_equals_the_dense_reference(k, shape, density):
+    a = signed_random(*shape, density, 1)
     b = a.T.tocsr()
     rows = np.arange(300)
     idx, val = topk.top_k_product(a, b, k)          # 300 rows: two parallel chunks of 256
