@@ -16,14 +16,16 @@ import numpy as np
 
 #: seconds per rating for one vectorized pass (bincount, CSR build, centring, sort)
 PER_RATING = 1.5e-8
-#: seconds per multiply-add of the compiled top-k product, and per candidate its
-#: heap looks at (models/solvers/topk_kernel.py)
-PER_MULTIPLY_ADD = 2.5e-9
-PER_CANDIDATE = 1.5e-9
-#: seconds per rating x factor x sweep of the conjugate-gradient ALS (models/solvers)
-PER_FACTOR_STEP = 2.5e-9
-#: seconds per item x factor x item of a dense (BLAS) item-item product
-PER_DENSE_MADD = 1e-10
+#: seconds per multiply-add of the compiled top-k product, and per column its heap
+#: scan looks at (models/solvers/topk_kernel.py)
+PER_MULTIPLY_ADD = 6e-9
+PER_CANDIDATE = 1.2e-9
+#: seconds per rating x factor x CG step of the conjugate-gradient ALS (models/solvers)
+PER_FACTOR_STEP = 1.4e-9
+#: seconds per multiply-add of dense BLAS work (EASE's inverse, Gram matrices)
+PER_DENSE_MADD = 5e-11
+#: seconds per rating x column of a sparse x dense product (the sketch's passes)
+PER_SPARSE_DENSE = 2e-9
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,15 @@ class DataShape:
         return f"{self.users:,} users, {self.items:,} items, {self.ratings:,} ratings"
 
 
-def neighbour_search(rows: int, pairs: float, candidates: float) -> float:
-    """Seconds of a top-k search over `rows` rows: its multiply-adds (`pairs`) plus the
-    candidates its heaps look at (each row touches at most all of `candidates`)."""
-    return PER_MULTIPLY_ADD * pairs + PER_CANDIDATE * min(pairs, rows * candidates)
+def neighbour_search(rows: int, pairs: float, columns: int) -> float:
+    """Seconds of a top-k search over `rows` rows of `columns` columns: its
+    multiply-adds (`pairs`) plus the columns its heaps scan (at most all, per row)."""
+    return PER_MULTIPLY_ADD * pairs + PER_CANDIDATE * min(2 * pairs, float(rows) * columns)
 
 
-def factor_model(shape: DataShape, factors: int, sweeps: int) -> float:
-    """Seconds of an ALS fit: CG steps over the ratings, k x k work per row."""
+def factor_model(shape: DataShape, factors: int, sweeps: int, passes: int) -> float:
+    """Seconds of an ALS fit: per sweep, `passes` passes over the ratings with k-vectors
+    (a residual and the CG steps) and k x k work per row."""
     rows = shape.users + shape.items
-    return sweeps * (PER_FACTOR_STEP * factors * (3 * shape.ratings + 3 * rows * factors))
+    per_sweep = passes * shape.ratings * factors + rows * factors * factors
+    return sweeps * PER_FACTOR_STEP * per_sweep

@@ -106,14 +106,16 @@ def _load_data(dataset: str) -> tuple[Catalog, Ratings]:
 
 
 def fit_one(name: str, cls: type[Recommender], catalog: Catalog, ratings: Ratings,
-            directory: Path) -> tuple[Recommender, dict]:
-    """Fit, save and describe one model."""
+            directory: Path, estimate: float | None = None) -> tuple[Recommender, dict]:
+    """Fit, save and describe one model (`estimate`: the seconds it was expected to take)."""
     t0 = time.perf_counter()
     model = cls().fit(ratings, catalog)
     seconds = time.perf_counter() - t0
     path = model.save(directory / f"{name}.npz")
     entry = {**registry_signature(name, cls), "file": path.name,
              "fit_seconds": round(seconds, 4), "bytes": path.stat().st_size}
+    if estimate is not None:
+        entry["estimated_seconds"] = round(estimate, 1)
     describe = getattr(model, "describe", None)
     if callable(describe):
         entry["learned"] = describe()
@@ -183,7 +185,7 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
         progress(done, total, f"fitting {name} ({budget.about(seconds)})")
         try:
             fitted[name], entries[name] = fit_one(name, classes[name], catalog, ratings,
-                                                  directory)
+                                                  directory, seconds)
             status[name] = "trained"
         except Exception as e:  # noqa: BLE001 - one broken model must not sink the rest
             log.warning("model %s failed to train: %s: %s", name, type(e).__name__, e)

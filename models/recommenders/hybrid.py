@@ -35,9 +35,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from models.base import Recommender
+from models.cost import PER_DENSE_MADD, PER_RATING, PER_SPARSE_DENSE, DataShape, \
+    neighbour_search
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
-from models.recommenders.content import item_features, profile_weights, user_profile_weights
+from models.recommenders.content import ContentModel, item_features, profile_weights, \
+    user_profile_weights
 from models.recommenders.knn import ItemKNN, centred, damped_item_means, damped_normalise_rows
 from models.solvers.lowrank import row_sketch
 from models.solvers.topk import to_csr, top_k_product
@@ -70,6 +73,18 @@ class HybridSimilar(Recommender):
                  damping: float = 50.0, content_weights: dict | None = None):
         self.collab_weight, self.support, self.damping = collab_weight, support, damping
         self.content_weights = dict(content_weights) if content_weights else {}
+
+    @classmethod
+    def fit_seconds(cls, shape: DataShape) -> float:
+        """Content features and centring; at scale the neighbour graph and the sketch
+        (5 passes of rank + 10 columns over the ratings, and its QRs)."""
+        seconds = ContentModel.fit_seconds(shape) + 15 * PER_RATING * shape.ratings
+        if shape.ratings > cls.COMPACT_ABOVE:
+            width = cls.SKETCH_RANK + 10
+            seconds += neighbour_search(shape.items, shape.user_pairs, shape.items) + \
+                5 * PER_SPARSE_DENSE * shape.ratings * width + \
+                5 * PER_DENSE_MADD * 2 * (shape.items + shape.users) * width * width
+        return seconds
 
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
         x = item_features(catalog, self.content_weights)
