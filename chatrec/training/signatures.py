@@ -32,6 +32,11 @@ from models.data import Catalog, Ratings
 from models.registry import MODELS
 
 
+#: models.* modules a model uses that cannot change what it learns (the estimate of
+#: its fit time, its progress reports): editing them keeps every artifact
+NOT_LEARNING = frozenset({"models.cost", "models.progress"})
+
+
 def model_signature(cls: type[Recommender]) -> dict:
     """What must match for a saved artifact of `cls` to be reused."""
     obj = cls()
@@ -98,7 +103,8 @@ def _model_sources(module: ModuleType) -> dict[str, Path]:
     todo = [module]
     while todo:
         mod = todo.pop()
-        if mod.__name__ in seen or not mod.__name__.startswith("models"):
+        if mod.__name__ in seen or not mod.__name__.startswith("models") or \
+                mod.__name__ in NOT_LEARNING:
             continue
         seen[mod.__name__] = Path(inspect.getsourcefile(mod))
         for value in vars(mod).values():

@@ -114,3 +114,12 @@ def test_every_model_estimates_its_fit_from_the_shape():
         cls = model_class(name)
         assert 0 < cls.fit_seconds(small) < cls.fit_seconds(big), name
     assert budget.about(40) == "about 40 s" and budget.about(200) == "about 3 min"
+
+
+def test_the_estimates_are_not_part_of_what_a_model_learned():
+    """Tuning a rate in models/cost.py must not retrain every artifact."""
+    from chatrec.training.signatures import model_signature
+    for name in MODELS:
+        sources = model_signature(model_class(name))["sources"]
+        assert "models.cost" not in sources and "models.progress" not in sources, name
+        assert any(s.startswith("models.recommenders.") for s in sources)
