@@ -2,7 +2,7 @@
 
 Models work on dense indices (see models.data). A model is fitted on a `Ratings`
 and the `Catalog` it indexes, scores users in batches, folds in unseen users from a
-few ratings, and saves itself as plain arrays (`np.savez`, loaded with
+few ratings, and saves itself as plain arrays (an aligned `.npz`, loaded with
 allow_pickle=False) plus a small JSON of hyperparameters.
 
 Subclasses implement `_fit`, `score_users` and optionally `score_profile`,
@@ -22,7 +22,7 @@ import numpy as np
 from models.cost import PER_RATING, DataShape
 from models.data import Catalog, Ratings
 from models.errors import ArtifactError, NotFitted, PredictionImpossible, UnknownUser
-from models.npz import load_arrays
+from models.npz import load_arrays, save_arrays
 from models.ranking import top_k
 
 
@@ -133,7 +133,7 @@ class Recommender:
         }
         arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
         tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmp, **arrays)
+        save_arrays(tmp, arrays)  # each array 64-byte aligned in the file (models/npz.py)
         tmp.replace(path)  # atomic: a crash never leaves half an artifact
         return path
 
