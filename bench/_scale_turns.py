@@ -3,11 +3,12 @@ the models are trained in $CHATREC_HOME): what a start costs and what each route
 turns cost at this size. Not product code.
 
     start_s           build_service (the manifest, the dataset's array cache, the parser)
-    warm_up_s         warm_up_models: loading the routes' models (serve does it before
-                      its first request, chat in the background)
+    warm_up_s         ChatService.warm_up: loading the routes' models and answering one
+                      scratch message per route (serve does it before its first
+                      request, chat in the background)
     first_ms[route]   the first turn of each route right after that
-    cold_first_ms     the same in a second process without warm_up_models (`chatrec
-                      ask`: the route's model loads inside its first turn)
+    cold_first_ms     the same in a second process without the warm-up (`chatrec ask`:
+                      the route's model loads inside its first turn)
     warm_ms[route]    median / p95 of `--turns` more turns of each route
 
 Routes: popular ("what's popular", anonymous), recommend ("recommend me something" as a
@@ -47,7 +48,7 @@ def _timed(service, message: str, user, session: str) -> tuple[float, dict]:
 
 def run(dataset: str, turns: int, warm_up: bool) -> dict:
     from chatrec.service import build_service
-    from chatrec.training.warmup import single_thread_blas, warm_up_models
+    from chatrec.training.warmup import single_thread_blas
     tmp = tempfile.TemporaryDirectory()
     t0 = time.perf_counter()
     service = build_service(dataset=dataset, sessions_path=Path(tmp.name) / "s.sqlite3",
@@ -56,7 +57,7 @@ def run(dataset: str, turns: int, warm_up: bool) -> dict:
     single_thread_blas()
     if warm_up:
         t0 = time.perf_counter()
-        warm_up_models(service.bundle)
+        service.warm_up()
         out["warm_up_s"] = round(time.perf_counter() - t0, 3)
     plan = _messages(service.bundle, turns + 1)
     first, warm, intents = {}, {}, {}

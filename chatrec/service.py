@@ -7,6 +7,7 @@ errors of chatrec.errors, which each front door translates in one place.
 """
 from __future__ import annotations
 
+import logging
 import math
 from typing import Callable
 
@@ -34,6 +35,8 @@ MAX_MESSAGE = 2000
 MAX_USER_ID = 64
 SEARCH_LIMIT = 20
 TRANSCRIPT_SHOWN = 20      # turns of transcript GET /sessions/{id} returns
+log = logging.getLogger("chatrec.service")
+
 UNSET = object()           # "no user_id given" as opposed to an explicit None
 
 
@@ -139,6 +142,29 @@ class ChatService:
             body["query"]["arm"] = effects.transcript["arm"] = ctx.routes
         self.sessions.apply(sid, effects, owner=owner)
         return body
+
+    def warm_up(self) -> None:
+        """Load the routes' models, then answer one message per route (what's popular,
+        a known user's picks, films like the most rated one) in a scratch session that
+        is never stored: what a route builds on first use (the parser's phrase index,
+        the ratings matrix, the lists' caches; seconds at ML-25M size) is then ready
+        before the first request. A parser that waits on a server (an LLM) is not
+        asked. Failures are logged: a turn that needs the part reports it."""
+        from chatrec.training.warmup import warm_up_models
+        warm_up_models(self.bundle)
+        if self.parser_blocks:
+            return
+        ratings, catalog = self.bundle.ratings, self.bundle.catalog
+        try:
+            top = int(np.argmax(ratings.item_counts())) if len(ratings) else 0
+            user = ratings.user_ids[0].item() if ratings.n_users else None
+            for message, who in (("what's popular", None), ("recommend something", user),
+                                 (f"like {catalog.titles[top]}", None)):
+                state = SessionState(id="warm-up")
+                query = parse_in_context(self.parser, message, state, self._view)
+                self.dispatcher.handle(query, state, self._context(who, state))
+        except Exception as e:  # noqa: BLE001 - warming is an optimisation only
+            log.warning("warming up the routes failed: %s: %s", type(e).__name__, e)
 
     def _context(self, user_id, state: SessionState) -> Context:
         ctx = Context(user_label=user_id)
