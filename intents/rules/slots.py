@@ -20,6 +20,7 @@ from intents.mentions.spans import token_range
 from intents.mentions.titles import TitleMatch, split_year
 from intents.query import FOCUS
 from intents.rules.opinions import OpinionFrames
+from intents.rules.polarity import clause_rating
 from intents.rules.seeds import SeedFrames
 
 # words that make "like X" a film request even when X matches no title
@@ -57,6 +58,8 @@ class SlotFinder:
                     slot.masked.update(range(mention.start, mention.end))
                 if slot.kind == "similar":
                     self._carry_opinions(m, slot)
+                if slot.kind in ("mention", "bare", "seen", "similar"):
+                    self._clause_opinions(m, slot)
                 return slot
         return None
 
@@ -69,6 +72,19 @@ class SlotFinder:
             if mention.rating is None and mention.match is not None \
                     and mention.match.index in said:
                 mention.rating = said[mention.match.index]
+
+    def _clause_opinions(self, m: Message, slot: Slot) -> None:
+        """"X is one of my favorite films", "I like the original X": an opinion the
+        film's clause states in any words (polarity.py); a film named with one and no
+        request is a statement of that opinion."""
+        said = False
+        for mention in slot.mentions:
+            if mention.rating is None and mention.match is not None \
+                    and mention.match.index is not None:
+                mention.rating = clause_rating(m, mention.start, mention.end)
+                said = said or mention.rating is not None
+        if said and slot.kind != "similar":
+            slot.kind = "sentiment"
 
     def _name_the_focus(self, m: Message, slot: Slot) -> None:
         """"I saw Fargo and loved it", "I loved The Birds, what else is like it?":
