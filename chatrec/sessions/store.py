@@ -36,6 +36,8 @@ class StoreHealth:
     ok: bool
     backend: str
     detail: str
+    #: reads work but writes fail (a full disk, a read-only file): write_health.py
+    degraded: bool = False
 
 
 class SessionStore(Protocol):
