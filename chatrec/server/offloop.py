@@ -15,7 +15,9 @@ turns keep the event loop's speed. Heavy turns go one at a time per worker: thre
 not run Python in parallel, and each extra CPU-bound thread lengthens the event loop's
 wait for the GIL; while one runs, the switch interval is shortened so the event loop
 gets the GIL back within a millisecond. At most HEAVY_QUEUE heavy turns wait; more get
-a 503 + Retry-After at once (`Overloaded`).
+a 503 + Retry-After at once (`Overloaded`). This holds with an LLM parser too (the
+cascade's first pass is the same rule parse), so long messages to an LLM-backed server
+are answered one at a time per worker.
 """
 from __future__ import annotations
 
