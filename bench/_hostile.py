@@ -5,6 +5,8 @@ bench/bench_reliability.py, which registers them: one per finding, each against 
   long-messages     4 clients sending the worst 2,000-character message the issue found
                     (`("like ," * 400)[:2000]`) in a loop, beside the normal traffic and
                     a /health probe every 50 ms
+  short-slow-messages  the same with its first 80 characters (the longest message that
+                    is not sent to the thread pool by its length alone)
   metrics-labels    10,000 hostile requests (invented methods and paths, a bad Host,
                     no key on a keyed server): /metrics size, series and RSS before/after
   session-squat     --client-session-ids with two keys: key A takes "alice", then B
@@ -39,6 +41,8 @@ WORST = ("like ," * 400)[:2000]
 def hostile_scenarios(kit) -> dict:
     """{name: scenario(home)} over the Server/Traffic/pct/free_port of `kit`."""
     return {"long-messages": lambda home, **kw: long_messages(kit, home, **kw),
+            "short-slow-messages": lambda home, **kw: long_messages(kit, home, chars=80,
+                                                                    **kw),
             "metrics-labels": lambda home, **kw: metrics_labels(kit, home, **kw),
             "session-squat": lambda home, **kw: session_squat(kit, home),
             "artifacts": lambda home, **kw: artifacts(kit, home),
@@ -47,7 +51,8 @@ def hostile_scenarios(kit) -> dict:
             "protocol": lambda home, **kw: protocol(kit, home)}
 
 
-QUICK = {"long-messages": {"seconds": 8.0}, "metrics-labels": {"n": 2000}}
+QUICK = {"long-messages": {"seconds": 8.0}, "short-slow-messages": {"seconds": 8.0},
+         "metrics-labels": {"n": 2000}}
 
 
 def _ms(values, q):
@@ -56,7 +61,9 @@ def _ms(values, q):
 
 
 # ---- 1. long messages -------------------------------------------------------------------
-def long_messages(kit, home: str, seconds: float = 30.0, clients: int = 4) -> dict:
+def long_messages(kit, home: str, seconds: float = 30.0, clients: int = 4,
+                  chars: int = 2000) -> dict:
+    message = WORST[:chars]
     turns: list[tuple[int, float]] = []
     stop = threading.Event()
 
@@ -65,7 +72,7 @@ def long_messages(kit, home: str, seconds: float = 30.0, clients: int = 4) -> di
             while not stop.is_set():
                 t = time.monotonic()
                 try:
-                    status = c.post("/chat", json={"message": WORST}).status_code
+                    status = c.post("/chat", json={"message": message}).status_code
                 except httpx.HTTPError:
                     status = -1
                 turns.append((status, time.monotonic() - t))
@@ -87,14 +94,27 @@ def long_messages(kit, home: str, seconds: float = 30.0, clients: int = 4) -> di
         for th in threads:
             th.join(600)
         report = traffic.report(srv.url)
+        children = [kit.peak_rss_mb(pid) for pid in _children(srv.proc.pid)]
     done = [s for s, _ in turns]
-    return {"clients": clients, "message_chars": len(WORST), "seconds": seconds,
+    return {"clients": clients, "message_chars": len(message), "seconds": seconds,
             "long_turns": len(turns), "long_statuses": dict(Counter(done)),
             "long_turn_p50_s": round(statistics.median(t for _, t in turns), 2)
             if turns else None,
             "health_probes": len(probes), "health_p50_ms": _ms(probes, 0.5),
             "health_p99_ms": _ms(probes, 0.99), "health_max_ms": _ms(probes, 1.0),
-            "traffic": report, "peak_rss_mb": srv.peak_rss_mb}
+            "traffic": report, "peak_rss_mb": srv.peak_rss_mb,
+            "parse_process_peak_rss_mb": children}
+
+
+def _children(pid: int) -> list[int]:
+    """The server's child processes (its parse process)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
 
 
 # ---- 2. metric labels ---------------------------------------------------------------------
@@ -161,12 +181,16 @@ def session_squat(kit, home: str) -> dict:
         used = [f"used-{i}" for i in range(30)]
         for sid in used:
             c.post("/chat", json={"message": "hi", "session_id": sid}, headers=a)
-        probe = [(r.status_code, r.text.replace(sid, "X")) for sid in used + [
-            f"free-{i}" for i in range(30)] for r in [c.get(f"/sessions/{sid}", headers=b)]]
+        # B tries ids A uses and ids nobody uses, as the issue's attacker did
+        probe = {sid: c.post("/chat", json={"message": "hi", "session_id": sid},
+                             headers=b).status_code
+                 for sid in used + [f"free-{i}" for i in range(30)]}
     return {"a_status": first.status_code, "b_same_id_status": second.status_code,
             "a_sees": [r["title"] for r in mine.get("ratings", [])],
             "b_sees": [r["title"] for r in theirs.get("ratings", [])],
-            "b_probes": len(probe), "distinct_answers_to_b": len(set(probe)),
+            "b_statuses_on_ids_a_uses": dict(Counter(probe[s] for s in used)),
+            "b_statuses_on_free_ids": dict(Counter(v for s, v in probe.items()
+                                                   if s.startswith("free"))),
             "peak_rss_mb": srv.peak_rss_mb}
 
 
@@ -305,8 +329,9 @@ def protocol(kit, home: str) -> dict:
         page = c.get("/").headers
         out["page headers"] = {h: page.get(h) is not None for h in (
             "content-security-policy", "x-frame-options", "x-content-type-options")}
-        sid = c.post("/chat", json={"message": "hi"}, headers=auth).json()["session_id"]
-        c.get(f"/sessions/{sid}", headers=auth)
+        other = {"Authorization": "Bearer other"}   # an ASCII key: works before and after
+        sid = c.post("/chat", json={"message": "hi"}, headers=other).json()["session_id"]
+        c.get(f"/sessions/{sid}", headers=other)
         time.sleep(0.5)
         srv.proc.log.seek(0)
         out["session id in the access log"] = sid in srv.proc.log.read().decode(

@@ -63,6 +63,11 @@ class Overloaded(ChatrecError):
     retry_after = 1
 
 
+class MessageTooComplex(ChatrecError):
+    """A message whose parse ran past the server's deadline (chatrec/server/
+    parse_process.py): HTTP 422, say it in fewer words."""
+
+
 class Unauthorized(ChatrecError):
     """API keys are configured and the request carries none of them."""
 
@@ -101,6 +106,7 @@ _TABLE: tuple[tuple[type[BaseException], int, int], ...] = (
     (UnknownItem, 4, 404),
     (NotFound, 4, 404),
     (UsageError, 2, 422),
+    (MessageTooComplex, 2, 422),
     (Unauthorized, 2, 401),
     (StoreBusy, 5, 503),
     (Overloaded, 5, 503),

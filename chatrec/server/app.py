@@ -50,13 +50,13 @@ from chatrec.errors import (
 from chatrec.server import metrics as prometheus
 from chatrec.server import schemas
 from chatrec.server.access import ApiKeys, in_scope
-from chatrec.server import access_log, page_headers
+from chatrec.server import access_log, page_headers, parse_process
 from chatrec.server.error_handlers import install_error_handlers
 from chatrec.server.head import HeadAsGet
 from chatrec.server.limits import RequestLimits
 from chatrec.server.listener import quiet_accept_errors
 from chatrec.server.lock_gate import LockGate
-from chatrec.server.offloop import HeavyLane, is_heavy, run_turn
+from chatrec.server.offloop import HeavyLane, run_turn
 from chatrec.server.settings import ServerSettings
 from chatrec.service import UNSET, ChatService, build_service
 from chatrec.sessions.state import SESSION_ID_PATTERN
@@ -88,6 +88,7 @@ async def _service(request: Request) -> ChatService:
         with app.state.lock:  # build once even when the first requests race
             if app.state.service is None:
                 app.state.service = build_service()
+                parse_process.offload_parses(app.state.service)
                 if app.state.metrics:
                     app.state.metrics.attach(app.state.service)
     return app.state.service
@@ -137,6 +138,7 @@ async def _lifespan(app: FastAPI):
         yield
     finally:
         sweeper.cancel()
+        parse_process.close(app.state.service)
 
 
 def create_app(service: ChatService | None = None, settings: ServerSettings | None = None,
@@ -162,6 +164,8 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
     app.state.metrics = prometheus.install(app, dependencies=keyed)
     if settings.trusted_hosts and "*" not in settings.trusted_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts))
+    if service is not None:
+        parse_process.offload_parses(service)  # long messages parse in a child process
     if service is not None and app.state.metrics:
         app.state.metrics.attach(service)
 
@@ -184,7 +188,7 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
         answer = await run_turn(request, svc, in_scope(
             svc, owner, body.session_id,
             lambda sid: svc.turn(body.message, sid, user, owner)),
-            heavy=is_heavy(body.message))
+            message=body.message)
         if request.app.state.metrics:
             request.app.state.metrics.observe_chat(answer)
         return answer
