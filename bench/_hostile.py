@@ -261,6 +261,7 @@ def disk_full(kit, home: str) -> dict:
         with kit.Server(home, "--sessions", str(mnt / "s.sqlite3")) as srv:
             with kit.Traffic(srv.url) as traffic, \
                     httpx.Client(base_url=srv.url, timeout=30) as c:
+                time.sleep(5)   # ratings acknowledged before the disk fills
                 first_503, n = None, 0
                 while first_503 is None and n < 5000:
                     r = c.post("/chat", json={"message": "I loved Fargo " + "x" * 1900})

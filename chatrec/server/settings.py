@@ -57,9 +57,10 @@ class ServerSettings:
             raise UsageError("--limit-concurrency and --backlog must be at least 1")
         if self.session_ttl < MIN_SESSION_TTL:
             raise UsageError(
-                f"--session-ttl must be at least {MIN_SESSION_TTL:g} s (got "
-                f"{self.session_ttl:g} s): a shorter one deletes sessions while people are "
-                "using them; to clear sessions now, run 'chatrec sessions prune --ttl 0s'")
+                f"--session-ttl (CHATREC_SESSION_TTL) must be at least "
+                f"{MIN_SESSION_TTL:g} s (got {self.session_ttl:g} s): a shorter one deletes "
+                "sessions while people are using them; to clear sessions now, run "
+                "'chatrec sessions prune --ttl 0s'")
 
     @classmethod
     def from_env(cls, env=None, **overrides) -> "ServerSettings":
