@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from models.base import Recommender
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
+from models.layout import Csr, Dense, Shape
 from models.recommenders.content import item_features, profile_weights, user_profile_weights
 from models.recommenders.knn import ItemKNN, centred, damped_item_means, damped_normalise_rows
 
@@ -48,6 +49,9 @@ class HybridSimilar(Recommender):
     _arrays = ("x_data", "x_indices", "x_indptr", "x_shape",
                "v_data", "v_indices", "v_indptr", "counts", "neutral_",
                "w_data", "w_indices", "w_indptr")
+    _layout = {"x_shape": Shape("items", "features"), "x": Csr("items", "features"),
+               "v": Csr("items", "users"), "counts": Dense("i", "items", nonneg=True),
+               "neutral_": Dense("f"), "w": Csr("users", "items")}
     _params = ("collab_weight", "support", "damping", "content_weights")
 
     def __init__(self, collab_weight: float = 0.6, support: float = 20.0,

@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from models.base import Recommender
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
+from models.layout import Csr, Dense
 
 _BLOCK = 1024  # rows per block when computing neighbours: bounds memory to BLOCK x n
 
@@ -160,6 +161,8 @@ class ItemKNN(_KNN):
 
     name = "item-knn"
     _arrays = _KNN._base_arrays
+    _layout = {"sim": Csr("items", "items"), "r": Csr("users", "items"),
+               "means": Dense("f", "items"), "scale_": Dense("f", 2)}
 
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
         means = damped_item_means(ratings, self.mean_shrinkage)
@@ -215,6 +218,8 @@ class UserKNN(_KNN):
 
     name = "user-knn"
     _arrays = _KNN._base_arrays
+    _layout = {"sim": Csr("users", "users"), "r": Csr("users", "items"),
+               "means": Dense("f", "users"), "scale_": Dense("f", 2)}
 
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
         r = ratings.csr()
