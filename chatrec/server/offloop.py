@@ -7,14 +7,15 @@ to the store's busy timeout (then 503 + Retry-After) unless the lock looks long-
 (lock_gate.py: then the 503 comes at once). A parser that may block on I/O (the LLM
 one), or a store on the network, always runs in the thread pool.
 
-A turn whose CPU cost is not bounded goes to the heavy lane (`HeavyLane`) instead: a
-message longer than LOOP_MESSAGE_MAX characters (issue 18: a 2,000-character message
-cost the rule parser seconds, and on the event loop `/health` waited behind it). Every
-message of the parser corpora is shorter (the longest has 70 characters), so normal
-turns keep the event loop's speed. Shorter messages can still be slow (the worst
-80-character one cost the rule parser 16 ms before issue 17): a turn that used more
-than SLOW_TURN of CPU on the event loop makes the lane strict for STRICT_FOR seconds,
-and meanwhile every message longer than STRICT_MESSAGE_MAX characters goes there too.
+A turn whose CPU cost could stall other requests goes to the heavy lane (`HeavyLane`)
+instead: a message longer than LOOP_MESSAGE_MAX characters (issue 18: a 2,000-character
+message cost the rule parser seconds, and on the event loop `/health` waited behind it).
+Since issue 17 the parser is linear (bench/bench_parse_worst.py: the worst 2,000-character
+message parses in ~30 ms), so a message up to LOOP_MESSAGE_MAX costs at most a few ms and
+real conversations (ReDial: 99% of seekers' messages are shorter) keep the event
+loop's speed. Should a turn on the event loop still use more than SLOW_TURN of CPU, the
+lane turns strict for STRICT_FOR seconds, and meanwhile every message longer than
+STRICT_MESSAGE_MAX characters goes there too.
 
 A lane turn runs in the thread pool, and its parse in a child process with a deadline
 (chatrec/server/parse_process.py), so the lane's thread waits on a pipe and the event
@@ -39,12 +40,13 @@ from chatrec.server.lock_gate import LockGate
 from chatrec.server.parse_process import LANE
 from chatrec.service import ChatService
 
-#: characters of a message above which a turn runs in the thread pool (module docstring)
-LOOP_MESSAGE_MAX = 80
+#: characters of a message above which a turn runs in the heavy lane (module docstring)
+LOOP_MESSAGE_MAX = 300
 #: ... and while strict (after a slow turn on the event loop); the median message has 22
 STRICT_MESSAGE_MAX = 24
-#: CPU seconds of one turn on the event loop that make the lane strict (p99 is ~2 ms)
-SLOW_TURN = 0.005
+#: CPU seconds of one turn on the event loop that make the lane strict (p99 is ~2 ms;
+#: a worst-case 300-character message ~5 ms)
+SLOW_TURN = 0.02
 #: seconds the lane stays strict after the last slow turn
 STRICT_FOR = 10.0
 #: heavy turns that may wait for the lane at once; more are refused (503)

@@ -7,6 +7,7 @@ priorities there read as a table and the word lists can grow without touching lo
 """
 from __future__ import annotations
 
+import itertools
 import re
 
 #: stands for a title inside the text once it has been read (a quoted title, or a
@@ -16,6 +17,16 @@ SENTINEL_RE = re.compile(r"^qqtitle(\d+)qq$")
 
 def sentinel(n: int) -> str:
     return f"qqtitle{n}qq"
+
+
+#: cue matches a frame looks at in one message: enough for any real message ("I loved X,
+#: liked Y and hated Z..."), and what keeps a message of a thousand cue words linear
+MAX_CUES = 12
+
+
+def first(rx: re.Pattern, text: str, pos: int = 0):
+    """The first MAX_CUES matches of `rx` in `text`."""
+    return itertools.islice(rx.finditer(text, pos), MAX_CUES)
 
 
 def sentinel_index(word: str) -> int | None:

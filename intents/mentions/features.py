@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from intents.lexicon import cues
 from intents.lexicon.text import Token, norm
@@ -97,7 +98,7 @@ class View:
     caps: list[bool]                            # written with a capital (all False when
                                                 # the message has no capitals to tell)
 
-    @property
+    @cached_property
     def caps_known(self) -> bool:
         """Capitals tell names from words: some words after the first have one, and
         most do not (a Message Typed In Title Case tells nothing)."""
@@ -118,14 +119,18 @@ class Evidence:
         out: list[Candidate] = []
         words = v.words
         n = len(words)
+        # a span never crosses a title read already: stop at the next one
+        stop, nxt = [n] * n, n
+        for i in range(n - 1, -1, -1):
+            stop[i] = nxt
+            if cues.sentinel_index(words[i]) is not None:
+                nxt = i
         for i in range(n):
             if cues.sentinel_index(words[i]) is not None:
                 continue
             small = words[i] in _SMALL - _ARTICLES     # "To Die For": whole titles only
             exact = prefix = None
-            for j in range(min(n, i + MAX_SPAN), i, -1):
-                if any(cues.sentinel_index(w) is not None for w in words[i + 1:j]):
-                    continue
+            for j in range(min(stop[i], i + MAX_SPAN), i, -1):
                 span = " ".join(words[i:j])
                 if exact is None:
                     hit = self.titles.exact(span) or self.titles.exact(*split_year(span))

@@ -7,9 +7,12 @@ them ("Fargo, Heat and Seven").
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from intents.lexicon import cues
+from intents.lexicon.names import is_person
 from intents.lexicon.refs import range_at, ref_at
 from intents.lexicon.text import Token
 from intents.mentions.detector import MentionDetector
@@ -22,6 +25,7 @@ from intents.query import FOCUS
 MAX_SPAN = 20            # a title is at most this many words
 STRICT_ACCEPT = 88.0     # fuzzy score needed when only a weak cue says "this is a title"
 _LIST_JOIN = frozenset({"and", "or", "plus", "nor"})
+_RAW_WORD = re.compile(r"[\w']+")
 # after these nouns "that"/"which" starts a relative clause ("movies that are boring")
 _RELATIVE_AFTER = frozenset("""movies movie films film flicks ones stuff something anything
 things shows""".split())
@@ -60,7 +64,20 @@ class Message:
     constraint_tokens: frozenset[int] = frozenset()   # genre / year words
     caps: list[bool] = field(default_factory=list)    # tokens written with a capital
 
-    @property
+    @cached_property
+    def capitalised(self) -> tuple[frozenset[str], str | None]:
+        """(words written with a capital somewhere after the message's start, the first
+        word when it has one), lowercased as the parser's words are."""
+        later, first = set(), None
+        for n, hit in enumerate(_RAW_WORD.finditer(self.raw)):
+            if hit.group()[:1].isupper():
+                if n == 0:
+                    first = hit.group().lower()
+                else:
+                    later.add(hit.group().lower())
+        return frozenset(later), first
+
+    @cached_property
     def view(self) -> View:
         caps = self.caps if len(self.caps) == len(self.words) else [False] * len(self.words)
         return View(self.text, self.toks, self.words, caps)
@@ -72,6 +89,7 @@ class Slot:
     mentions: list[Mention] = field(default_factory=list)
     topic: str | None = None
     masked: set[int] = field(default_factory=set)   # tokens that are not cues/genres/counts
+    aside: list[Mention] = field(default_factory=list)  # other films given an opinion
 
     @property
     def rating(self) -> float | None:
@@ -87,11 +105,13 @@ class Linker:
         self.detector = detector
         self.titlelike = TitleLikeness(matcher.words.zipf)
 
-    def missing(self, m: Message, s: int, e: int, match: TitleMatch) -> Mention | None:
+    def missing(self, m: Message, s: int, e: int, match: TitleMatch,
+                asked: bool = False) -> Mention | None:
         """Words s..e as a film the catalog lacks, when they look like a title at all
         (titlelike.py); else None: "of", "have a great night" are no films."""
-        if match.score < ALIAS and not self.titlelike.title_like(m.view, s, e, match.score):
-            return None      # (a catalog title written exactly is a title: ask about it)
+        if match.score < ALIAS and (is_person(m.words[s:e], m.view.caps[s:e]) or not
+                                    self.titlelike.title_like(m.view, s, e, match.score, asked)):
+            return None      # a person, or talk (a catalog title written exactly is a title)
         return Mention(TitleMatch(None, match.score, match.candidates), None, s, e)
 
     def _p(self, m: Message, s: int, e: int, hit: TitleMatch, kind: str | None = None) -> float:
@@ -251,7 +271,7 @@ class Linker:
                     continue
             return found
 
-    def unknown(self, m: Message, s: int, e: int) -> Mention | None:
+    def unknown(self, m: Message, s: int, e: int, asked: bool = False) -> Mention | None:
         """The words s..e as a film the catalog does not have ("tell me about
         Inception"): an unmatched mention with the closest candidates, when they
         look like a title rather than talk ("yourself", "comedies", "something")."""
@@ -265,4 +285,4 @@ class Linker:
         if inside is not None:                  # "the holy grail one with monty python"
             return Mention(inside, None, s, s + len(words))
         guess = self.titles.fuzzy(*split_year(" ".join(words)))
-        return self.missing(m, s, s + len(words), guess)
+        return self.missing(m, s, s + len(words), guess, asked)

@@ -36,6 +36,7 @@ AMBIGUOUS_RATIO = 3.0    # a partial title shared by films rated within 3x of ea
 POPULARITY_BONUS = 4.0   # at most this many points for the most-rated film, when ranking
 RARE_COUNT = 10          # films rated less than this never head a "did you mean"
 _MAX_PHRASE = 4          # longest run of words looked up inside titles
+FUZZY_MEMORY = 4096      # fuzzy answers remembered per matcher
 EXACT, ALIAS = 100.0, 96.0
 
 ARTICLES = ("the", "a", "an", "les", "la", "le", "l", "il", "el", "das", "der", "die")
@@ -127,6 +128,7 @@ class TitleMatcher:
         self._years = catalog.years
         self._counts = counts = catalog.counts
         self._phrases: dict | None = None
+        self._fuzzy_seen: dict = {}
         top = max(counts, default=0)
         self._bonus = [POPULARITY_BONUS * math.log1p(c) / math.log1p(top) if top else 0.0
                        for c in counts]
@@ -169,7 +171,18 @@ class TitleMatcher:
         return TitleMatch(i, score, cands)
 
     def fuzzy(self, span: str, year: int | None = None, limit: int = 3) -> TitleMatch:
-        """Best fuzzy match; index is None when the best score is below ACCEPT."""
+        """Best fuzzy match; index is None when the best score is below ACCEPT. The
+        answers are remembered (FUZZY_MEMORY of them): a message that repeats a span
+        pays for it once, so a turn's cost stays linear in its length."""
+        key = (span, year, limit)
+        hit = self._fuzzy_seen.get(key)
+        if hit is None:
+            if len(self._fuzzy_seen) >= FUZZY_MEMORY:
+                self._fuzzy_seen.clear()
+            hit = self._fuzzy_seen[key] = self._fuzzy(span, year, limit)
+        return hit
+
+    def _fuzzy(self, span: str, year: int | None, limit: int) -> TitleMatch:
         words = span.split()
         if len(words) > 1 and words[0] in ("the", "a", "an") and len(span) > 6:
             span = " ".join(words[1:])    # a shared "the " must not make titles look alike

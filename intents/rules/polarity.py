@@ -31,6 +31,7 @@ _NEGATION = re.compile(r"(?:\bnot|\bnever|n't|\bno|\bhardly|\bnor)\s+(?:\w+\s+){
 _UNSTATED = re.compile(r"\?|\b(?:if|might|maybe|perhaps|would|heard|hear|hearing|want\s+to|"
                        r"wanna|going\s+to|gonna|plan\s+to|planning|hope|hoping|should|"
                        r"could|wonder|recommend\w*|suggest\w*|looking\s+for|any\s+good|"
+                       r"something|anything|please|similar|"
                        r"(?:have|has)n't\s+seen|have\s+not\s+seen|never\s+(?:seen|saw|watched)|"
                        r"did\s+you|have\s+you|do\s+you)\b")
 _CONTRAST = frozenset(("but", "though", "although", "however", "whereas"))
@@ -57,7 +58,8 @@ def clause_rating(m: Message, s: int, e: int) -> float | None:
     a, b = clause(m, s, e)
     start, end = m.toks[a].start, m.toks[b - 1].end
     text = m.text[start:m.toks[s].start] + " " + m.text[m.toks[e - 1].end:end]
-    if _UNSTATED.search(m.text[start:min(len(m.text), end + 1)]):
+    upto = m.toks[b].start if b < len(m.toks) else len(m.text)   # with its punctuation
+    if _UNSTATED.search(m.text[start:upto]):
         return None
     found = set()
     for score, rx in _WORDS:

@@ -17,7 +17,7 @@ from intents.lexicon import cues, talk
 from intents.lexicon.refs import ref_at
 from intents.mentions.linking import STRICT_ACCEPT, Linker, Mention, Message, Slot
 from intents.mentions.spans import token_range
-from intents.mentions.titles import TitleMatch, split_year
+from intents.mentions.titles import split_year
 from intents.query import FOCUS
 from intents.rules.opinions import OpinionFrames
 from intents.rules.polarity import clause_rating
@@ -58,20 +58,25 @@ class SlotFinder:
                     slot.masked.update(range(mention.start, mention.end))
                 if slot.kind == "similar":
                     self._carry_opinions(m, slot)
-                if slot.kind in ("mention", "bare", "seen", "similar"):
-                    self._clause_opinions(m, slot)
+                if slot.kind in ("mention", "bare", "seen"):   # a seed's opinion comes
+                    self._clause_opinions(m, slot)             # from its frame only
                 return slot
         return None
 
     def _carry_opinions(self, m: Message, slot: Slot) -> None:
         """"I love Casablanca, got anything similar?": an opinion the message states of
-        a seed is kept with it (and recorded), whichever frame found the seed."""
-        said = {x.match.index: x.rating for x in self.opinions.sentiment_mentions(m)
-                if x.match is not None and x.match.index is not None and x.rating is not None}
+        a seed is kept with it (and recorded), whichever frame found the seed; one of
+        another film is kept aside, to be recorded too."""
+        opinions = [x for x in self.opinions.sentiment_mentions(m) if x.match is not None
+                    and x.match.index is not None and x.rating is not None]
+        said = {x.match.index: x.rating for x in opinions}
         for mention in slot.mentions:
             if mention.rating is None and mention.match is not None \
                     and mention.match.index in said:
                 mention.rating = said[mention.match.index]
+        seeds = {x.match.index for x in slot.mentions if x.match is not None}
+        # "I hated Titanic, anything like Heat?": the other film's opinion is kept too
+        slot.aside = [x for x in opinions if x.match.index not in seeds]
 
     def _clause_opinions(self, m: Message, slot: Slot) -> None:
         """"X is one of my favorite films", "I like the original X": an opinion the
@@ -83,7 +88,7 @@ class SlotFinder:
                     and mention.match.index is not None:
                 mention.rating = clause_rating(m, mention.start, mention.end)
                 said = said or mention.rating is not None
-        if said and slot.kind != "similar":
+        if said:
             slot.kind = "sentiment"
 
     def _name_the_focus(self, m: Message, slot: Slot) -> None:
@@ -166,7 +171,7 @@ class SlotFinder:
                     return Slot("info", found, topic=topic)
                 continue                   # "what is the best comedy": not about a film
             if not found and topic != "genre" and \
-                    (unknown := self.link.unknown(m, s, e)) is not None:
+                    (unknown := self.link.unknown(m, s, e, asked=True)) is not None:
                 found = [unknown]          # "tell me about Inception": say we don't know it
             if found:
                 return Slot("info", found, topic=topic)
@@ -177,7 +182,7 @@ class SlotFinder:
         return all(w in cues.SPAN_TRAIL for w in m.words[found[-1].end:e])
 
     def _similar(self, m: Message, core) -> Slot | None:
-        for hit in cues.SIMILAR.finditer(m.text):
+        for hit in cues.first(cues.SIMILAR, m.text):
             s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
             found = self.link.resolve_list(m, s, len(m.words), strict=False)
             if not found:
