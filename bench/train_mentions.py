@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _redial_data import DATA, Linker, load, typed_text  # noqa: E402
+from _redial_data import Linker, load, typed_text  # noqa: E402
 
 from intents.lexicon.text import capitals, clean, clean_cased, tokens  # noqa: E402
 from intents.mentions.features import FEATURES, View  # noqa: E402

@@ -83,6 +83,8 @@ class Query:
        (for "I don't know 'The Matrix'").
     said: opinions of other films stated beside a request, as (item_id, rating 1..5)
        pairs ("I hated Titanic, anything like Heat?": Titanic's 1 is recorded too).
+    then: a second request made in the same message, as a Query dict, to be answered
+       next ("a couple of musicals and also what's good in sci-fi").
     candidates: "did you mean" titles when a title was mentioned but not matched.
     parser: which parser produced this ("regex", "llm", or "llm-fallback" when the LLM
        parser fell back to the rules); fallback_reason: why it fell back.
@@ -114,6 +116,7 @@ class Query:
     fewer: bool = False
     refs: tuple[int, ...] = ()
     said: tuple[tuple[object, float], ...] = ()
+    then: dict | None = None
 
     def __post_init__(self) -> None:
         # keep the first-of-list fields and the lists consistent whichever was given

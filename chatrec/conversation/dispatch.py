@@ -84,7 +84,17 @@ class Dispatcher(Moves):
                                                          self.facts.catalog_line())
         if query.k_requested is not None and query.k != query.k_requested and reply.items:
             reply.text = replies.clamp_note(query.k_requested, MIN_K, MAX_K) + " " + reply.text
+        if query.then is not None:            # a second request: offered next
+            reply.text = replies.offer_next(self._describe(Query.from_dict(query.then))) \
+                + " " + reply.text
+            reply.effects.pending = {"then": query.then}
         return reply
+
+    def _describe(self, query: Query) -> str:
+        """"Sci-Fi films", "films like Heat (1995)": what a request asks for."""
+        seeds = [i for i in (self.catalog.index_of(x) for x in query.item_ids)]
+        return Filter.of(query).describe(self.facts.noun, like=", ".join(
+            self.facts.display[i] for i in seeds) or None)
 
     def _route(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         intent = query.intent

@@ -125,6 +125,10 @@ def answer_pending(query: Query, state: SessionState, facts: CatalogFacts):
     pending = state.pending
     if not pending:
         return None, None
+    if pending.get("then") is not None:        # "...and also sci-fi" offered: "yes", "go on"
+        goes_on = query.intent is Intent.MORE or (
+            query.intent in (Intent.CHOOSE, Intent.THANKS) and query.topic in ("yes", "accept"))
+        return (Query.from_dict(pending["then"]), None) if goes_on else (None, None)
     options = [i for i in (index_or_none(facts, x) for x in pending.get("candidates", []))
                if i is not None]
     chosen = None

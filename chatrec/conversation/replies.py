@@ -161,6 +161,11 @@ def unknown_title(words: str, catalog_line: str, options: Sequence[str]) -> str:
     return text
 
 
+def offer_next(what: str) -> str:
+    """After the first of two requests made in one message."""
+    return f"(You also asked for {what}: say 'yes' and I'll show those next.)"
+
+
 def also_unknown(words: str, catalog_line: str) -> str:
     """After answering about the films a message named: the one it also named that the
     catalog lacks."""

@@ -30,6 +30,7 @@ import logging
 import os
 import random
 import threading
+from functools import partial
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
