@@ -224,8 +224,11 @@ class Evidence:
             "caps_known": float(caps_known), "caps_share": caps_share,
             "caps_first_only": float(caps_known and i == 0 and v.caps[0] and caps_share == 0),
             "extends_caps": float(caps_known and not gap.strip() and _capital_run(v, j, +1)),
+            # (a sentence's first word has its capital anyway unless it is rare: "Yes
+            # Jurassic Park is...", but "Ender's Game")
             "preceded_caps": float(caps_known and i > 0 and not v.text[
-                v.toks[i - 1].end:v.toks[i].start].strip() and _capital_run(v, i - 1, -1)),
+                v.toks[i - 1].end:v.toks[i].start].strip() and _capital_run(v, i - 1, -1)
+                and not (i == 1 and self.titles.words.zipf(words[0]) >= COMMON_FIRST)),
             "subtitle_after": float(caps_known and j + 1 < len(words) and gap.strip()[:1] in
                                     (":", "-", "\u2013") and v.caps[j + 1]),
             "sequel_after": float(after.isdigit() and (len(after) <= 2 or (

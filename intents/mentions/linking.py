@@ -252,20 +252,22 @@ class Linker:
         if span is not None and span[1] <= e:      # "the first two"
             return [Mention(None, ref, s, span[1]) for ref in span[0]]
         first = self.resolve(m, s, e, strict, pronouns)
-        if first is None:
-            return []
-        found = [first]
+        return self.more_of_list(m, [first], e) if first is not None else []
+
+    def more_of_list(self, m: Message, found: list[Mention], e: int) -> list[Mention]:
+        """`found` (films read so far, the last one ending where a list may go on) and
+        every "and Y" / ", Y" / "or Y" after it, up to token e."""
         while True:
             j = found[-1].end
             comma = j in m.breaks and j < e and m.text[m.toks[j - 1].end:m.toks[j].start] \
                 .strip() == ","
             if j < e and (m.words[j] in _LIST_JOIN or comma):
                 k = j if comma and m.words[j] not in _LIST_JOIN else j + 1
-                # after a film, "and Y" is likely a film too: the model's question
-                # band is enough to link it ("Fargo and Heat")
+                # after a film (ours or one we lack), "and Y" is likely a film too:
+                # the model's question band is enough to link it ("Fargo and Heat",
+                # "Safe Haven and While You Were Sleeping")
                 nxt = self.resolve(m, k, e, strict=True, pronouns=False,
-                                   listed=found[-1].match is not None
-                                   and found[-1].match.index is not None)
+                                   listed=found[-1].match is not None)
                 if nxt is not None and (nxt.match is None or nxt.match.index is not None):
                     found.append(nxt)
                     continue
@@ -275,6 +277,7 @@ class Linker:
         """The words s..e as a film the catalog does not have ("tell me about
         Inception"): an unmatched mention with the closest candidates, when they
         look like a title rather than talk ("yourself", "comedies", "something")."""
+        e = cut(m.text, m.toks, m.words, s, e) if s < e else e   # not over a title read
         words = [w for w in m.words[s:e] if w not in cues.SPAN_TRAIL]
         if not words or len(words) > 8 or words[0] in _NOT_A_TITLE \
                 or cues.sentinel_index(words[0]) is not None \

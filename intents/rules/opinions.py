@@ -68,8 +68,9 @@ class OpinionFrames:
                 s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
                 films = self.link.resolve_list(m, s, len(m.words), strict=True)
                 if not films and s < len(m.words) and capitalised(m, m.words[s]):
-                    unknown = self.link.unknown(m, s, clause_end(m, s))
-                    films = [unknown] if unknown else []   # "I loved Inception"
+                    end = clause_end(m, s)                 # "I loved Inception (and Heat)"
+                    unknown = self.link.unknown(m, s, end)
+                    films = self.link.more_of_list(m, [unknown], end) if unknown else []
                 for f in films:
                     f.rating = score
                     found.append(f)
