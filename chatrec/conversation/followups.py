@@ -13,7 +13,8 @@ from intents.lexicon.refs import describe
 from intents.query import ALL, FOCUS, LAST, THEM, Intent, Query
 from models.errors import UnknownItem
 
-CLOSE_CANDIDATE = 70.0    # a "did you mean" only offers titles at least this close
+CLOSE_CANDIDATE = 75.0    # a "did you mean" only offers titles at least this close: "star
+                          # wors" (89) is Star Wars, "alein" (80) Alien; "amelie" (73) is not Alien
 WELL_KNOWN = 10           # ... and rated at least this often, or as often as the median
                           # half the median film on a small catalog (unless very close)
 
