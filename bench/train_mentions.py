@@ -154,6 +154,17 @@ def _label(start, end, index, gold) -> int | None:
 _F = {name: k for k, name in enumerate(FEATURES)}
 
 
+def recorded(gate, parser, text: str) -> list:
+    """What `gate` (the mention detector or the title-likeness model) was asked while
+    the parser read `text`, with the gate switched off (every proposal let through)."""
+    gate.recorder = []
+    try:
+        parser.parse(text)
+        return gate.recorder
+    finally:
+        gate.recorder = None
+
+
 def _unmarked(features, kind) -> bool:
     """A catalog title written whole, with capitals, and not inside a longer name, that
     ReDial does not mark: often a film the seeker typed without the chat tool (about
@@ -181,13 +192,7 @@ def examples(convs, view, parser):
             label = _label(cand.start, cand.end, cand.match.index, gold)
             if label == 1 or (label == 0 and not _unmarked(cand.features, cand.kind)):
                 rows.append((cand.features, label, key[0]))
-        detector.recorder = []
-        try:
-            parser.parse(text)
-            proposals = detector.recorder
-        finally:
-            detector.recorder = None
-        for start, end, index, kind, features in proposals:
+        for start, end, index, kind, features in recorded(detector, parser, text):
             if (start, end, index, kind) not in seen and index is not None:
                 seen.add((start, end, index, kind))
                 label = _label(start, end, index, gold)
