@@ -67,6 +67,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--url", help="an already running server (default: start one)")
     ap.add_argument("--write", metavar="FILE", help="also write the markdown report here")
+    ap.add_argument("--files", nargs="+", type=Path, metavar="DLG",
+                    help="dialogue files to run (default: tests/dialogues/*.dlg); e.g. "
+                    "the blind sets in bench/dialogues/")
     args = ap.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="chatrec-dialogues-"))
     proc = None
@@ -77,7 +80,7 @@ def main() -> int:
         lines = ["| file | dialogues | turns | turns right | dialogues entirely right |",
                  "|---|---:|---:|---:|---:|"]
         failures, ok_all = [], True
-        for path in sorted((ROOT / "tests" / "dialogues").glob("*.dlg")):
+        for path in args.files or sorted((ROOT / "tests" / "dialogues").glob("*.dlg")):
             started = time.perf_counter()
             results = run_file(path, HttpClient(url))
             seconds = time.perf_counter() - started

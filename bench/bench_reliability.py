@@ -1,8 +1,10 @@
 """Reliability under faults: a real `chatrec serve --workers 1` on 127.0.0.1, one fresh
 server per scenario, normal traffic running through each fault.
 
-    python bench/bench_reliability.py                      # every scenario, ~5 min
+    python bench/bench_reliability.py                      # every scenario, ~8 min
     python bench/bench_reliability.py --only lock,drip --json
+    CHATREC_HOME=/tmp/before-home python bench/bench_reliability.py \
+        --only long-messages --against /tmp/before        # another checkout's server
 
 Scenarios (issue 9):
   big-body      a 1 GB POST /chat (Content-Length) and an endless chunked one
@@ -15,6 +17,9 @@ Scenarios (issue 9):
                 byte a second; one extra client keeps sending a message the rules are
                 unsure of, so the LLM is asked while the normal traffic runs
   drip-llm-only the same with `--parser llm-only`: every turn asks the LLM
+
+Scenarios of issue 18 (bench/_hostile.py): long-messages, metrics-labels, session-squat,
+artifacts, bad-settings, disk-full (needs root for its tmpfs), protocol.
 
 Reported per scenario: the server's peak RSS (VmHWM), 5xx and 503 counts, p50/p99 of
 the normal traffic (a paced mix of /health, GET /items and POST /chat turns that rate
@@ -138,10 +143,12 @@ class Traffic:
 
 
 class Server:
+    tree: Path | None = None   # --against: serve another checkout's chatrec
+
     def __init__(self, home: str, *args: str, **env: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = start_server(self.port, 1, home, args, env)
+        self.proc = start_server(self.port, 1, home, args, env, tree=Server.tree)
 
     def __enter__(self):
         return self
@@ -382,18 +389,26 @@ def _count(db: Path) -> int:
 SCENARIOS = {"big-body": big_body, "slow-clients": slow_clients,
              "new-sessions": new_sessions, "lock": lock, "drip": drip,
              "drip-llm-only": partial(drip, parser="llm-only")}
+# issue 18's findings, one scenario each (bench/_hostile.py)
+from _hostile import QUICK as HOSTILE_QUICK, hostile_scenarios  # noqa: E402
+
+SCENARIOS.update(hostile_scenarios(sys.modules[__name__]))
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", default=",".join(SCENARIOS), help="comma-separated scenarios")
     ap.add_argument("--json", action="store_true", help="print only the JSON result")
+    ap.add_argument("--against", type=Path, default=None, metavar="DIR",
+                    help="serve the chatrec of another checkout (a before/after figure; "
+                    "give it a home trained by that code in $CHATREC_HOME)")
     ap.add_argument("--quick", action="store_true",
                     help="a smoke run: 10 s of slow clients, 500 sessions, a 5 s lock")
     args = ap.parse_args()
+    Server.tree = args.against.resolve() if args.against else None
     quick = {"slow-clients": {"seconds": 10.0}, "new-sessions": {"n": 500},
              "lock": {"hold": 5.0}, "drip": {"seconds": 15.0},
-             "drip-llm-only": {"seconds": 15.0}} if args.quick else {}
+             "drip-llm-only": {"seconds": 15.0}, **HOSTILE_QUICK} if args.quick else {}
     results = {"loadavg_before": [round(x, 2) for x in os.getloadavg()]}
     for name in args.only.split(","):
         home = scratch_home()

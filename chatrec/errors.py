@@ -56,6 +56,18 @@ class StoreUnavailable(ChatrecError):
     read-only, or not a database."""
 
 
+class Overloaded(ChatrecError):
+    """The server has more expensive requests waiting than it queues (long chat
+    messages, chatrec/server/offloop.py): try again. HTTP 503 with Retry-After."""
+
+    retry_after = 1
+
+
+class MessageTooComplex(ChatrecError):
+    """A message whose parse ran past the server's deadline (chatrec/server/
+    parse_process.py): HTTP 422, say it in fewer words."""
+
+
 class Unauthorized(ChatrecError):
     """API keys are configured and the request carries none of them."""
 
@@ -77,6 +89,11 @@ class BodyTimeout(RequestRejected):
     """The request body did not arrive within --body-timeout."""
 
 
+class BadFraming(RequestRejected):
+    """The request's headers disagree on its body (Transfer-Encoding and Content-Length,
+    two Content-Types): 400, and the connection is closed."""
+
+
 class BadJson(RequestRejected):
     """The body is not UTF-8 JSON, or it nests or spells numbers beyond the caps."""
 
@@ -89,14 +106,17 @@ _TABLE: tuple[tuple[type[BaseException], int, int], ...] = (
     (UnknownItem, 4, 404),
     (NotFound, 4, 404),
     (UsageError, 2, 422),
+    (MessageTooComplex, 2, 422),
     (Unauthorized, 2, 401),
     (StoreBusy, 5, 503),
+    (Overloaded, 5, 503),
     (StoreUnavailable, 3, 503),
     (DataHomeError, 3, 503),
     (ListenError, 6, 503),
     (BodyTooLarge, 2, 413),
     (BodyTimeout, 2, 408),
     (BadJson, 2, 400),
+    (BadFraming, 2, 400),
     (ParserConfigError, 2, 422),
     (DataError, 3, 422),
     (DatasetError, 3, 503),

@@ -272,12 +272,15 @@ class ChatService:
             for i in self._search.find(text or "", limit)]}
 
     def health(self) -> dict:
-        """The models, the parser and the sessions store; status "ok" or
-        "unavailable" (the store cannot be used: the HTTP app answers 503)."""
+        """The models, the parser and the sessions store; status "ok", "degraded"
+        (reads work, writes fail: a full disk, a read-only file) or "unavailable" (the
+        store cannot be used); the HTTP app answers 503 unless "ok"."""
         b = self.bundle
         store = self.sessions.check()
-        return {"status": "ok" if store.ok else "unavailable", "dataset": b.dataset,
-                "noun": b.noun, "items": len(b.catalog),
+        status = "ok" if store.ok else \
+            "degraded" if getattr(store, "degraded", False) else "unavailable"
+        return {"status": status, "dataset": b.dataset, "noun": b.noun,
+                "items": len(b.catalog),
                 "users": int(b.ratings.n_users), "ratings": len(b.ratings),
                 "models": sorted(b.models), "routes": dict(b.routes),
                 "parser": getattr(self.parser, "name", type(self.parser).__name__),

@@ -81,6 +81,10 @@ class Query:
        it is more than the film itself; None for "tell me about X".
     unknown_title: the words the message used for a film that matched nothing well
        (for "I don't know 'The Matrix'").
+    said: opinions of other films stated beside a request, as (item_id, rating 1..5)
+       pairs ("I hated Titanic, anything like Heat?": Titanic's 1 is recorded too).
+    then: a second request made in the same message, as a Query dict, to be answered
+       next ("a couple of musicals and also what's good in sci-fi").
     candidates: "did you mean" titles when a title was mentioned but not matched.
     parser: which parser produced this ("regex", "llm", or "llm-fallback" when the LLM
        parser fell back to the rules); fallback_reason: why it fell back.
@@ -111,6 +115,8 @@ class Query:
     ratings: tuple[float, ...] = ()
     fewer: bool = False
     refs: tuple[int, ...] = ()
+    said: tuple[tuple[object, float], ...] = ()
+    then: dict | None = None
 
     def __post_init__(self) -> None:
         # keep the first-of-list fields and the lists consistent whichever was given
@@ -134,6 +140,7 @@ class Query:
         elif self.refs and self.ref != self.refs[0]:
             object.__setattr__(self, "ref", self.refs[0])
         object.__setattr__(self, "refs", tuple(self.refs))
+        object.__setattr__(self, "said", tuple(tuple(x) for x in self.said))
 
     @property
     def has_constraints(self) -> bool:
@@ -155,6 +162,7 @@ class Query:
         kw["candidates"] = tuple(Candidate(**c) for c in kw.get("candidates") or ())
         for name in ("genres", "exclude_genres", "titles", "item_ids", "ratings", "refs"):
             kw[name] = tuple(kw.get(name) or ())
+        kw["said"] = tuple(tuple(x) for x in kw.get("said") or ())
         return cls(**kw)
 
     def to_dict(self) -> dict:
@@ -163,6 +171,7 @@ class Query:
         d["candidates"] = [asdict(c) for c in self.candidates]
         for name in ("genres", "exclude_genres", "titles", "item_ids", "ratings", "refs"):
             d[name] = list(d[name])
+        d["said"] = [list(x) for x in self.said]
         return d
 
 

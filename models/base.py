@@ -6,7 +6,9 @@ few ratings, and saves itself as plain arrays (an aligned `.npz`, loaded with
 allow_pickle=False) plus a small JSON of hyperparameters.
 
 Subclasses implement `_fit`, `score_users` and optionally `score_profile`,
-`predict`, `item_similarity`; they list their learned arrays in `_arrays` and their
+`predict`, `item_similarity`; they list their learned arrays in `_arrays`, their shapes
+in `_layout` (models/layout.py: checked at load, so an artifact with a valid checksum
+but inconsistent contents is an ArtifactError, never a crash) and their
 hyperparameters in `_params`. Everything else (recommend, similar_items, save, load)
 lives here so it behaves the same for every model.
 """
@@ -22,6 +24,7 @@ import numpy as np
 from models.cost import PER_RATING, DataShape
 from models.data import Catalog, Ratings
 from models.errors import ArtifactError, NotFitted, PredictionImpossible, UnknownUser
+from models.layout import LayoutError, check
 from models.npz import load_arrays, save_arrays
 from models.ranking import top_k
 
@@ -40,6 +43,8 @@ class Recommender:
     _arrays: ClassVar[tuple[str, ...]] = ()
     #: names of hyperparameters (JSON-serialisable attributes) saved by `save`.
     _params: ClassVar[tuple[str, ...]] = ()
+    #: the layout of `_arrays` (models/layout.py), checked by `load`; None: unchecked
+    _layout: ClassVar[dict | None] = None
 
     n_users: int = 0
     n_items: int = 0
@@ -146,17 +151,39 @@ class Recommender:
         try:
             arrays = load_arrays(path, ("__meta__", *cls._arrays))  # memory-mapped
             meta = json.loads(bytes(arrays.pop("__meta__")).decode())
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as e:
+            model = meta.get("model")
+        except (OSError, ValueError, KeyError, AttributeError, zipfile.BadZipFile) as e:
             raise ArtifactError(f"cannot load {cls.name} artifact {path}: {e}") from e
-        if meta.get("model") != cls.name:
-            raise ArtifactError(f"{path} holds a {meta.get('model')!r} model, not {cls.name!r}")
-        obj = cls(**meta["params"])
-        for a, v in arrays.items():
-            setattr(obj, a, v)
-        obj.n_users, obj.n_items = meta["n_users"], meta["n_items"]
-        obj._after_load()
+        if model != cls.name:
+            raise ArtifactError(f"{path} holds a {model!r} model, not {cls.name!r}")
+        try:
+            obj = cls(**meta["params"])
+            obj.n_users, obj.n_items = _count(meta["n_users"]), _count(meta["n_items"])
+            if cls._layout is not None:  # before any array is used (module docstring)
+                check(arrays, cls._layout, {"users": obj.n_users, "items": obj.n_items,
+                                            **obj._dims()})
+            for a, v in arrays.items():
+                setattr(obj, a, v)
+            obj._after_load()
+        except LayoutError as e:
+            raise ArtifactError(f"{cls.name} artifact {path} is inconsistent: {e}") from e
+        except (TypeError, ValueError, KeyError, IndexError) as e:
+            raise ArtifactError(f"{cls.name} artifact {path} is inconsistent: "
+                                f"{type(e).__name__}: {e}") from e
         obj._fitted = True
         return obj
 
+    def _dims(self) -> dict[str, int]:
+        """Dimensions of `_layout` fixed by hyperparameters ({"factors": 32})."""
+        return {}
+
     def _after_load(self) -> None:
-        """Hook: rebuild derived (non-saved) state after load."""
+        """Hook: rebuild derived (non-saved) state after load (arrays already checked
+        against `_layout`; a ValueError here is an inconsistent artifact too)."""
+
+
+def _count(value) -> int:
+    """A saved n_users / n_items: a non-negative integer, else ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"not a count: {value!r}")
+    return value

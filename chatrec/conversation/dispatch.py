@@ -75,13 +75,26 @@ class Dispatcher(Moves):
             reply.effects.retract.append(replaces)
             i = self.catalog.index_of(replaces)
             reply.text += f" (Taken back: {self.facts.display[i]}.)"
-        elif query.unknown_title is not None or (query.candidates and not query.item_ids):
+        elif not query.item_ids and (query.unknown_title is not None or query.candidates):
             reply = self._unknown_title(query, ctx)
         else:
             reply = self._route(query, state, ctx)
+            if query.unknown_title is not None:   # "Mel Gibson is good! I loved Braveheart"
+                reply.text += " " + replies.also_unknown(query.unknown_title,
+                                                         self.facts.catalog_line())
         if query.k_requested is not None and query.k != query.k_requested and reply.items:
             reply.text = replies.clamp_note(query.k_requested, MIN_K, MAX_K) + " " + reply.text
+        if query.then is not None:            # a second request: offered next
+            reply.text = replies.offer_next(self._describe(Query.from_dict(query.then))) \
+                + " " + reply.text
+            reply.effects.pending = {"then": query.then}
         return reply
+
+    def _describe(self, query: Query) -> str:
+        """"Sci-Fi films", "films like Heat (1995)": what a request asks for."""
+        seeds = [i for i in (self.catalog.index_of(x) for x in query.item_ids)]
+        return Filter.of(query).describe(self.facts.noun, like=", ".join(
+            self.facts.display[i] for i in seeds) or None)
 
     def _route(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         intent = query.intent
@@ -124,6 +137,12 @@ class Dispatcher(Moves):
         if query.rating is not None and query.item_ids:     # "I loved X, what next?"
             note, fx = record_opinions(query, [self.catalog.index_of(i)
                                                for i in query.item_ids], self.facts, ctx)
+        if query.said:                    # "I hated Titanic, anything like Heat?"
+            also, more = record_opinions(
+                Query(Intent.RATE, ratings=tuple(r for _, r in query.said)),
+                [self.catalog.index_of(i) for i, _ in query.said], self.facts, ctx)
+            note = (note + " " + also).strip()
+            fx.ratings += more.ratings
         if query.topic in ("cast", "director"):    # "comedies with Tom Hanks": say what's ignored
             note = (note + " " + replies.people_ignored(query.topic)).strip()
         elif query.topic in replies.UNMEASURED:     # "a short comedy", "nothing too gory"

@@ -13,7 +13,8 @@ from intents.lexicon.refs import describe
 from intents.query import ALL, FOCUS, LAST, THEM, Intent, Query
 from models.errors import UnknownItem
 
-CLOSE_CANDIDATE = 70.0    # a "did you mean" only offers titles at least this close
+CLOSE_CANDIDATE = 75.0    # a "did you mean" only offers titles at least this close: "star
+                          # wors" (89) is Star Wars, "alein" (80) Alien; "amelie" (73) is not Alien
 WELL_KNOWN = 10           # ... and rated at least this often, or as often as the median
                           # half the median film on a small catalog (unless very close)
 
@@ -125,6 +126,10 @@ def answer_pending(query: Query, state: SessionState, facts: CatalogFacts):
     pending = state.pending
     if not pending:
         return None, None
+    if pending.get("then") is not None:        # "...and also sci-fi" offered: "yes", "go on"
+        goes_on = query.intent is Intent.MORE or (
+            query.intent in (Intent.CHOOSE, Intent.THANKS) and query.topic in ("yes", "accept"))
+        return (Query.from_dict(pending["then"]), None) if goes_on else (None, None)
     options = [i for i in (index_or_none(facts, x) for x in pending.get("candidates", []))
                if i is not None]
     chosen = None

@@ -106,6 +106,7 @@ def people_ignored(topic: str) -> str:
 #: criteria a list can be asked by that the catalog holds no data on, as a reply names them
 UNMEASURED = {"runtime": "running times", "content": "how gory or violent a film is",
               "color": "colour or black and white", "studio": "studios",
+              "language": "languages or countries",
               "tone": "how dark or light a film is"}
 
 
@@ -158,6 +159,17 @@ def unknown_title(words: str, catalog_line: str, options: Sequence[str]) -> str:
         text += (f" The closest titles I have: {join_words(options, 'or')}. Say the number "
                  "or the title if you meant one of them.")
     return text
+
+
+def offer_next(what: str) -> str:
+    """After the first of two requests made in one message."""
+    return f"(You also asked for {what}: say 'yes' and I'll show those next.)"
+
+
+def also_unknown(words: str, catalog_line: str) -> str:
+    """After answering about the films a message named: the one it also named that the
+    catalog lacks."""
+    return f"(I don't know '{words}', though - it isn't in my catalog ({catalog_line}).)"
 
 
 def clamp_note(requested: int, lo: int = 1, hi: int = 50) -> str:

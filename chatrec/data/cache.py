@@ -100,16 +100,54 @@ def load(directory: Path, fingerprint: str) -> tuple[Catalog, Ratings] | None:
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
         log.info("ignoring the unreadable dataset cache %s: %s", path, e)
         return None
-    if meta.get("format") != FORMAT or meta.get("fingerprint") != fingerprint:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or \
+            meta.get("fingerprint") != fingerprint:
         return None
-    item_ids, user_ids = a["item_ids"], a["user_ids"]
-    catalog = Catalog(
-        item_ids=item_ids.astype(object) if meta["object_item_ids"] else item_ids,
-        titles=a["titles"].astype(object), years=a["years"],
-        genres=_groups(a["genres"], a["genre_offsets"]),
-        links=_groups(a["links"], a["link_offsets"]) if meta["has_links"] else None,
-        name=meta["catalog"])
-    ratings = Ratings(a["users"], a["items"], a["values"], a["timestamps"],
-                      user_ids.astype(object) if meta["object_user_ids"] else user_ids,
-                      int(meta["n_items"]), tuple(meta["scale"]), meta["ratings"])
+    try:
+        _check(a, meta)
+        item_ids, user_ids = a["item_ids"], a["user_ids"]
+        catalog = Catalog(
+            item_ids=item_ids.astype(object) if meta["object_item_ids"] else item_ids,
+            titles=a["titles"].astype(object), years=a["years"],
+            genres=_groups(a["genres"], a["genre_offsets"]),
+            links=_groups(a["links"], a["link_offsets"]) if meta["has_links"] else None,
+            name=meta["catalog"])
+        ratings = Ratings(a["users"], a["items"], a["values"], a["timestamps"],
+                          user_ids.astype(object) if meta["object_user_ids"] else user_ids,
+                          int(meta["n_items"]), tuple(meta["scale"]), meta["ratings"])
+    except (ValueError, TypeError, KeyError) as e:
+        # a valid checksum over inconsistent arrays (issue 18): parse the files again
+        log.warning("ignoring the inconsistent dataset cache %s: %s", path, e)
+        return None
     return catalog, ratings
+
+
+def _check(a: dict, meta: dict) -> None:
+    """ValueError unless the cached arrays fit together: one row per item and per
+    rating, offsets that split the flat genre/link lists, indices within range."""
+    n_items, n_users, n = len(a["item_ids"]), len(a["user_ids"]), len(a["users"])
+    if meta["n_items"] != n_items or len(a["titles"]) != n_items or \
+            len(a["years"]) != n_items:
+        raise ValueError("the catalog arrays disagree on the number of items")
+    for name in ("users", "items", "values", "timestamps"):
+        if a[name].ndim != 1 or len(a[name]) != n:
+            raise ValueError(f"{name} does not have one entry per rating")
+    for name in ("users", "items", "years", "timestamps", "genre_offsets", "link_offsets"):
+        if a[name].dtype.kind not in "iu":
+            raise ValueError(f"{name} is not integers")
+    if a["values"].dtype.kind != "f":
+        raise ValueError("values are not numbers")
+    for name in ("titles", "genres", "links", "item_ids", "user_ids"):
+        kinds = "U" if name in ("titles", "genres", "links") else "Uiu"
+        if a[name].dtype.kind not in kinds or a[name].ndim != 1:
+            raise ValueError(f"{name} is not a list of {'text' if kinds == 'U' else 'ids'}")
+    for name, size in (("users", n_users), ("items", n_items)):
+        if n and (a[name].min() < 0 or a[name].max() >= size):
+            raise ValueError(f"{name} holds indices outside [0, {size})")
+    for flat, offsets in (("genres", "genre_offsets"), ("links", "link_offsets")):
+        o = a[offsets]
+        if flat == "links" and not meta["has_links"]:
+            continue
+        if o.ndim != 1 or len(o) != n_items + 1 or (len(o) and (o[0] != 0 or o[-1] != len(
+                a[flat]))) or np.any(np.diff(o) < 0):
+            raise ValueError(f"{offsets} does not split {flat} into one group per item")

@@ -12,9 +12,12 @@ concurrency comes from more workers. But the event loop must never *wait*
 (offloop.py says how).
 
 Around the routes (outermost first): Starlette's TrustedHostMiddleware (the Host
-header, chatrec/server/access.py), RequestLimits (body size, body time, JSON shape,
-chatrec/server/limits.py). API keys are a dependency of the data routes. /docs serves
-Swagger UI from the fastapi-offline package: no CDN.
+header, chatrec/server/access.py), the metrics middleware (chatrec/server/metrics.py),
+HeadAsGet (HEAD wherever GET works, chatrec/server/head.py), RequestLimits (body size,
+body time, JSON shape, framing headers, chatrec/server/limits.py). API keys are a
+dependency of the data routes, /metrics and /report. The page, its static files and the
+report carry security headers (chatrec/server/page_headers.py). /docs serves Swagger UI
+from the fastapi-offline package: no CDN.
 
 Errors are answered as error_handlers.py says: a status and {"detail": "..."}, never a
 traceback.
@@ -27,8 +30,8 @@ import logging
 import os
 import random
 import threading
-from contextlib import asynccontextmanager
 from functools import partial
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -36,7 +39,6 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -48,12 +50,14 @@ from chatrec.errors import (
 )
 from chatrec.server import metrics as prometheus
 from chatrec.server import schemas
-from chatrec.server.access import ApiKeys
+from chatrec.server.access import ApiKeys, in_scope
+from chatrec.server import access_log, page_headers, parse_process
 from chatrec.server.error_handlers import install_error_handlers
+from chatrec.server.head import HeadAsGet
 from chatrec.server.limits import RequestLimits
 from chatrec.server.listener import quiet_accept_errors
 from chatrec.server.lock_gate import LockGate
-from chatrec.server.offloop import run_turn
+from chatrec.server.offloop import HeavyLane, run_turn
 from chatrec.server.pages import install_pages
 from chatrec.server.settings import ServerSettings
 from chatrec.service import UNSET, ChatService, build_service
@@ -86,6 +90,7 @@ async def _service(request: Request) -> ChatService:
         with app.state.lock:  # build once even when the first requests race
             if app.state.service is None:
                 app.state.service = build_service()
+                parse_process.offload_parses(app.state.service)
                 if app.state.metrics:
                     app.state.metrics.attach(app.state.service)
     return app.state.service
@@ -135,6 +140,7 @@ async def _lifespan(app: FastAPI):
         yield
     finally:
         sweeper.cancel()
+        parse_process.close(app.state.service)
 
 
 def create_app(service: ChatService | None = None, settings: ServerSettings | None = None,
@@ -143,18 +149,25 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
     access rules (defaults: ServerSettings(), every Host accepted); keys: API keys
     (default: $CHATREC_API_KEYS)."""
     settings = settings or ServerSettings()
+    access_log.install()  # no session id in uvicorn's access log
     app = FastAPIOffline(
         title="chatrec", version=__version__, lifespan=_lifespan, redoc_url=None,
         description="A conversational movie recommender. POST a message to /chat.",
     )
     app.state.service, app.state.lock = service, threading.Lock()
     app.state.settings, app.state.lock_gate = settings, LockGate()
+    app.state.heavy_lane = HeavyLane()
     app.state.keys = keys if keys is not None else ApiKeys.from_env()
     # add_middleware puts the last one outermost: the Host check runs first
     app.add_middleware(RequestLimits, max_body=settings.max_body)
+    app.add_middleware(HeadAsGet)  # HEAD is a GET to the routes (metrics still see HEAD)
+    keyed = [Depends(_require_key)]  # API keys, when configured, guard these routes too
+    # None when CHATREC_METRICS=off; inside the Host check: a refused Host is not counted
+    app.state.metrics = prometheus.install(app, dependencies=keyed)
     if settings.trusted_hosts and "*" not in settings.trusted_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts))
-    app.state.metrics = prometheus.install(app)  # None when CHATREC_METRICS=off
+    if service is not None:
+        parse_process.offload_parses(service)  # long messages parse in a child process
     if service is not None and app.state.metrics:
         app.state.metrics.attach(service)
 
@@ -173,8 +186,11 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
         did not issue (or that expired) is a 404."""
         # an explicit "user_id": null forgets the session's user; absent keeps it
         user = body.user_id if "user_id" in body.model_fields_set else UNSET
-        answer = await run_turn(request, svc, partial(
-            svc.turn, body.message, body.session_id, user, _owner(request)))
+        owner = _owner(request)
+        answer = await run_turn(request, svc, in_scope(
+            svc, owner, body.session_id,
+            lambda sid: svc.turn(body.message, sid, user, owner)),
+            message=body.message)
         if request.app.state.metrics:
             request.app.state.metrics.observe_chat(answer)
         return answer
@@ -188,8 +204,6 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
         if report["status"] != "ok":
             return JSONResponse(report, status_code=503)
         return report
-
-    keyed = [Depends(_require_key)]  # API keys, when configured, guard these routes too
 
     @app.get("/users/{user_id}/recommendations", response_model=schemas.Recommendations,
              responses=ERRORS, tags=["recommend"], dependencies=keyed)
@@ -214,15 +228,17 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
     @app.get("/sessions/{session_id}", response_model=schemas.SessionOut,
              responses={**ERRORS, **BUSY}, tags=["sessions"])
     async def get_session(request: Request, session_id: SessionIdPath, svc: Service) -> dict:
-        return await run_turn(request, svc, partial(svc.get_session, session_id,
-                                                owner=_owner(request)))
+        owner = _owner(request)
+        return await run_turn(request, svc, in_scope(
+            svc, owner, session_id, lambda sid: svc.get_session(sid, owner=owner)))
 
     @app.delete("/sessions/{session_id}", response_model=schemas.Deleted,
                 responses={**ERRORS, **BUSY}, tags=["sessions"])
     async def delete_session(request: Request, session_id: SessionIdPath,
                              svc: Service) -> dict:
         owner = _owner(request)
-        if not await run_turn(request, svc, partial(svc.delete_session, session_id, owner)):
+        if not await run_turn(request, svc, in_scope(
+                svc, owner, session_id, lambda sid: svc.delete_session(sid, owner))):
             raise NotFound(f"no session {session_id!r}")
         return {"session_id": session_id, "deleted": True}
 
@@ -230,13 +246,15 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
     def index():
         page = STATIC / "index.html"
         if page.is_file():
-            return FileResponse(page, media_type="text/html")
-        return HTMLResponse(PLACEHOLDER)
+            return FileResponse(page, media_type="text/html", headers=page_headers.PAGE)
+        return HTMLResponse(PLACEHOLDER, headers=page_headers.PAGE)
 
     if STATIC.is_dir():  # the page's script and style sheet
-        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+        app.mount("/static", page_headers.SecureStaticFiles(directory=STATIC), name="static")
 
-    @app.get("/report", include_in_schema=False)
+    # with API keys the report needs one too, unless the operator opens it (README)
+    @app.get("/report", include_in_schema=False,
+             dependencies=[] if settings.public_report else keyed)
     async def report(svc: Service):
         """The `chatrec report` page for the served dataset (chatrec/report/page.py)."""
         from chatrec.report.page import current_report
@@ -244,8 +262,8 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
             path = await run_in_threadpool(partial(current_report, svc.bundle, chat_link="./"))
         except MissingExtra as e:
             return HTMLResponse(REPORT_MISSING.format(html.escape(str(e), quote=False)),
-                                status_code=503)
-        return FileResponse(path, media_type="text/html")
+                                status_code=503, headers=page_headers.REPORT)
+        return FileResponse(path, media_type="text/html", headers=page_headers.REPORT)
 
     install_pages(app)   # /favicon.ico, and /redoc without its CDN logo
     _docs_last(app)

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chatrec.errors import KNOWN_ERRORS, StoreBusy, Unauthorized, http_status
+from chatrec.errors import KNOWN_ERRORS, Overloaded, StoreBusy, Unauthorized, http_status
 
 log = logging.getLogger("chatrec.server.app")
 
@@ -46,7 +46,7 @@ def install_error_handlers(app: FastAPI) -> None:
         async def _known(request: Request, exc: Exception):
             status = http_status(exc)
             headers = {}
-            if isinstance(exc, StoreBusy):
+            if isinstance(exc, (StoreBusy, Overloaded)):
                 headers["Retry-After"] = str(exc.retry_after)
             elif isinstance(exc, Unauthorized):
                 headers["WWW-Authenticate"] = "Bearer"

@@ -5,6 +5,8 @@
 * a body larger than `max_body` is refused as soon as that is known: at once from
   `Content-Length`, or when a chunked body passes the cap, never after buffering it
   all -> 413, and the connection is closed rather than drained;
+* a request with both `Transfer-Encoding: chunked` and `Content-Length`, or two
+  `Content-Type` headers -> 400, and the connection is closed (RFC 9112 6.1);
 * JSON that nests deeper than MAX_DEPTH or spells a number longer than MAX_NUMBER
   characters -> 400 saying so (Python's decoder would recurse, or parse a 4,000-digit
   integer, before any schema looks at it).
@@ -20,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 
-from chatrec.errors import BadJson, BodyTooLarge, RequestRejected, http_status
+from chatrec.errors import BadFraming, BadJson, BodyTooLarge, RequestRejected, http_status
 
 MAX_DEPTH = 32          # nested arrays/objects; a chat request has 1
 MAX_NUMBER = 40         # characters of one number literal; ids have at most 20
@@ -60,10 +62,12 @@ class RequestLimits:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        length, chunked, is_json = _body_headers(scope)
-        if not length and not chunked:  # no body (every GET): nothing to guard
+        length, chunked, is_json, problem = _body_headers(scope)
+        if problem is None and not length and not chunked:  # no body (every GET)
             return await self.app(scope, receive, send)
         try:
+            if problem is not None:
+                raise BadFraming(problem)
             if length and length > self.max_body:
                 raise BodyTooLarge(self._too_large())
             body = await self._read(receive)
@@ -102,9 +106,10 @@ class RequestLimits:
         return f"the request body is larger than {self.max_body:,} bytes (--max-body)"
 
 
-def _body_headers(scope) -> tuple[int | None, bool, bool]:
-    """(Content-Length, chunked?, JSON or unspecified content type?)"""
-    length, chunked, ctype = None, False, b""
+def _body_headers(scope) -> tuple[int | None, bool, bool, str | None]:
+    """(Content-Length, chunked?, JSON or unspecified content type?, what is wrong with
+    the framing headers or None)."""
+    length, chunked, ctype, types, problem = None, False, b"", 0, None
     for name, value in scope["headers"]:
         if name == b"content-length":
             try:
@@ -114,8 +119,14 @@ def _body_headers(scope) -> tuple[int | None, bool, bool]:
         elif name == b"transfer-encoding":
             chunked = b"chunked" in value.lower()
         elif name == b"content-type":
-            ctype = value.lower()
-    return length, chunked, (not ctype or b"json" in ctype)
+            ctype, types = value.lower(), types + 1
+    if chunked and length is not None:
+        # RFC 9112 6.1: the two disagree on where the body ends (request smuggling);
+        # answer, and close the connection so no later request is read from it
+        problem = "the request has both Transfer-Encoding and Content-Length"
+    elif types > 1:  # which one would the app believe? the JSON guard must not guess
+        problem = "the request has more than one Content-Type header"
+    return length, chunked, (not ctype or b"json" in ctype), problem
 
 
 async def _reject(send, error: RequestRejected) -> None:

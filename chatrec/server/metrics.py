@@ -5,15 +5,20 @@ unaware of metrics):
 
 | metric | source |
 |---|---|
-| chatrec_http_requests_total{method, route, status} | ASGI middleware; `route` is the path template (`/sessions/{session_id}`), so ids never become labels |
+| chatrec_http_requests_total{method, route, status} | ASGI middleware; `method` is one of METHODS or "other", `route` the path template (`/sessions/{session_id}`) or "unmatched", so no request can mint a label |
 | chatrec_turn_seconds (histogram) | the same middleware, for `POST /chat` |
 | chatrec_turns_total{intent} | the `POST /chat` response body |
-| chatrec_parser_fallbacks_total{reason} | the body's `query.fallback_reason` (the number in "timeout after 5 s" or "http 503: ..." is cut off to bound the labels) |
+| chatrec_parser_fallbacks_total{reason} | the body's `query.fallback_reason`, as its category (REASONS: "timeout", "http 5xx", "guard", ... or "other") |
 | chatrec_did_you_mean_total, chatrec_empty_lists_total | the body: candidates offered / a list intent with no items |
 | chatrec_llm_call_seconds{outcome} (histogram) | a timing wrapper around an LLM parser's `parse` |
 | chatrec_ratings_stored_total | a counting wrapper around the session store's `apply` |
 | chatrec_experiment_turns_total{route, arm, intent} | the body's `query.arm` (chatrec/conversation/experiments.py) |
 | chatrec_model_info{route, model, engine, code, fingerprint} | the artifacts' manifest, set once at start |
+
+Every label comes from a closed set (issue 18: any method name or fallback text used to
+become a series, 260 MB of /metrics after 2,000 requests). Requests refused for their
+Host header are not counted (the middleware sits inside the Host check); a request
+without a needed API key is counted as a 401 of its route.
 
 Rates ("did you mean" per turn, empty lists per turn) are PromQL ratios of these
 counters. With `chatrec serve --workers N` every worker writes to the directory in
@@ -25,7 +30,6 @@ which is why this module imports it lazily. CHATREC_METRICS=off turns metrics of
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -35,7 +39,18 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 LIST_INTENTS = {"recommend", "similar", "popular", "more", "refine", "choose"}
 TURN_BUCKETS = (.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1.0, 2.5, 5.0)
 LLM_BUCKETS = (.05, .1, .25, .5, 1.0, 2.0, 5.0, 10.0, 30.0)
-_REASON_TAIL = re.compile(r"(\s+after\s+[\d.]+\s*s|:.*)$")
+#: HTTP methods counted by name; any other is counted as "other"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
+#: fallback reason categories: (how the reason starts, its label), first match wins
+#: (the reasons are listed in intents/llm/parser.py)
+REASONS = (("timeout", "timeout"), ("connection refused", "connection refused"),
+           ("connection", "connection error"), ("http 4", "http 4xx"),
+           ("http 5", "http 5xx"), ("http", "http other"), ("bad response", "bad response"),
+           ("no tool call", "no tool call"), ("reply cut", "reply cut"),
+           ("tool arguments", "invalid arguments"), ("unknown intent", "unknown intent"),
+           ("unknown genre", "unknown genre"), ("intent ", "missing title"),
+           ("guard", "guard"), ("llm skipped", "circuit open"),
+           ("internal error", "internal error"))
 
 
 def enabled() -> bool:
@@ -48,8 +63,14 @@ def multiprocess_dir() -> str | None:
 
 
 def reason_label(reason: str) -> str:
-    """'timeout after 5 s' -> 'timeout'; 'http 503: busy' -> 'http 503'."""
-    return _REASON_TAIL.sub("", str(reason)).strip()[:40] or "unknown"
+    """The category of a fallback reason: 'timeout after 5 s' -> 'timeout', 'http 503:
+    busy' -> 'http 5xx', anything unforeseen -> 'other' (REASONS)."""
+    text = str(reason).strip().lower()
+    return next((label for start, label in REASONS if text.startswith(start)), "other")
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
 
 
 class Metrics:
@@ -84,7 +105,7 @@ class Metrics:
 
     # ---- hooks -------------------------------------------------------------------
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method, route, str(status)).inc()
+        self.requests.labels(method_label(method), route, str(status)).inc()
         if route == "/chat" and method == "POST":
             self.turn_seconds.observe(seconds)
 
@@ -192,9 +213,10 @@ class MetricsMiddleware:
                                          time.perf_counter() - t0)
 
 
-def install(app) -> Metrics | None:
+def install(app, dependencies=()) -> Metrics | None:
     """Add the middleware and `GET /metrics` to a FastAPI app; None when metrics are
-    off (CHATREC_METRICS=off). The app's handlers call `observe_chat` on each turn."""
+    off (CHATREC_METRICS=off). The app's handlers call `observe_chat` on each turn.
+    dependencies: of the /metrics route (the API key check)."""
     if not enabled():
         return None
     from fastapi.responses import Response
@@ -202,7 +224,8 @@ def install(app) -> Metrics | None:
     metrics = Metrics()
     app.add_middleware(MetricsMiddleware, metrics=metrics)
 
-    @app.get("/metrics", tags=["meta"], response_class=Response, responses={
+    @app.get("/metrics", tags=["meta"], response_class=Response,
+             dependencies=list(dependencies), responses={
         200: {"content": {CONTENT_TYPE: {}}, "description": "Prometheus text format"}})
     def metrics_endpoint():
         """Prometheus metrics (text exposition format), summed over all workers."""

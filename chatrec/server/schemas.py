@@ -107,8 +107,9 @@ class SessionsHealth(BaseModel):
 
 
 class Health(BaseModel):
-    status: str = Field(description="'ok', or 'unavailable' (HTTP 503) when the sessions "
-                        "database cannot be used")
+    status: str = Field(description="'ok'; 'degraded' (HTTP 503) while writes to the "
+                        "sessions database fail (a full disk, a read-only file) until one "
+                        "succeeds; 'unavailable' (HTTP 503) when it cannot be used")
     dataset: str
     noun: str = Field(default="films", description="what the dataset's items are called",
                       examples=["films", "books"])

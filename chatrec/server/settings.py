@@ -2,6 +2,11 @@
 from the environment (flags win), and handed to uvicorn workers through the environment.
 
 Durations are written `90`, `90s`, `15m`, `12h` or `30d`; sizes `65536`, `64k`, `1m`.
+
+A value that would switch a safety feature off by accident is refused at start with a
+UsageError (issue 18), never taken quietly: a key list with no usable key (`","`, `" "`:
+the server would run open), a session TTL under MIN_SESSION_TTL (`--session-ttl 0`
+deleted every session at the first sweep), zero or negative limits and timeouts.
 """
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ import os
 from dataclasses import dataclass, fields
 
 from chatrec.errors import UsageError
+from chatrec.server.access import ApiKeys
+from chatrec.sessions.factory import MIN_SESSION_TTL
 from chatrec.units import DAY, parse_duration, parse_size
 
 
@@ -29,6 +36,7 @@ class ServerSettings:
     trusted_hosts: tuple[str, ...] = ()  # Host headers accepted; () = every host
     session_ttl: float = 30 * DAY      # idle seconds before a session is deleted
     sweep_every: float = 3600.0        # seconds between expiry sweeps
+    public_report: bool = False        # /report open even when API keys are set
 
     ENV = {
         "max_body": "CHATREC_MAX_BODY", "body_timeout": "CHATREC_BODY_TIMEOUT",
@@ -36,7 +44,7 @@ class ServerSettings:
         "limit_concurrency": "CHATREC_LIMIT_CONCURRENCY", "backlog": "CHATREC_BACKLOG",
         "client_session_ids": "CHATREC_CLIENT_SESSION_IDS",
         "trusted_hosts": "CHATREC_TRUSTED_HOSTS", "session_ttl": "CHATREC_SESSION_TTL",
-        "sweep_every": "CHATREC_SESSION_SWEEP",
+        "sweep_every": "CHATREC_SESSION_SWEEP", "public_report": "CHATREC_PUBLIC_REPORT",
     }
 
     def __post_init__(self):
@@ -47,11 +55,19 @@ class ServerSettings:
                 raise UsageError(f"--{name.replace('_', '-')} must be positive")
         if self.limit_concurrency < 1 or self.backlog < 1:
             raise UsageError("--limit-concurrency and --backlog must be at least 1")
+        if self.session_ttl < MIN_SESSION_TTL:
+            raise UsageError(
+                f"--session-ttl (CHATREC_SESSION_TTL) must be at least "
+                f"{MIN_SESSION_TTL:g} s (got {self.session_ttl:g} s): a shorter one deletes "
+                "sessions while people are using them; to clear sessions now, run "
+                "'chatrec sessions prune --ttl 0s'")
 
     @classmethod
     def from_env(cls, env=None, **overrides) -> "ServerSettings":
-        """Settings from the environment, then `overrides` (None values are ignored)."""
+        """Settings from the environment, then `overrides` (None values are ignored).
+        Also refuses an API key list with no usable key (access.ApiKeys.from_env)."""
         env = os.environ if env is None else env
+        ApiKeys.from_env(env)
         values = {}
         for f in fields(cls):
             raw = overrides.get(f.name)
@@ -81,7 +97,7 @@ def _convert(name: str, raw):
             return int(raw)
         except (TypeError, ValueError):
             raise UsageError(f"{flag} must be an integer, got {raw!r}") from None
-    if name == "client_session_ids":
+    if name in ("client_session_ids", "public_report"):
         return raw if isinstance(raw, bool) else str(raw).strip().lower() in (
             "1", "true", "yes", "on")
     if name == "trusted_hosts":

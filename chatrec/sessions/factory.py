@@ -10,12 +10,20 @@ from chatrec.sessions.state import DEFAULT_BUSY_TIMEOUT, DEFAULT_TTL
 from chatrec.sessions.store import SessionStore
 from chatrec.units import parse_duration
 
+#: the shortest idle TTL a setting may give: a shorter one deletes sessions in use (an
+#: explicit `chatrec sessions prune --ttl 0s` may still clear everything)
+MIN_SESSION_TTL = 60.0
+
 
 def session_ttl(env=None) -> float:
     """Idle seconds before a session expires: $CHATREC_SESSION_TTL (e.g. 30d, 12h), else
     DEFAULT_TTL."""
     raw = (os.environ if env is None else env).get("CHATREC_SESSION_TTL")
-    return parse_duration(raw, "CHATREC_SESSION_TTL") if raw else DEFAULT_TTL
+    ttl = parse_duration(raw, "CHATREC_SESSION_TTL") if raw else DEFAULT_TTL
+    if ttl < MIN_SESSION_TTL:
+        raise UsageError(f"CHATREC_SESSION_TTL must be at least {MIN_SESSION_TTL:g} s, got "
+                         f"{raw!r}: a shorter one deletes sessions while they are in use")
+    return ttl
 
 
 def busy_timeout(env=None) -> float:

@@ -47,6 +47,7 @@ from chatrec.sessions.state import (
     SessionState,
     TurnEffects,
 )
+from chatrec.sessions.write_health import FULL, READ_ONLY, WriteHealth, describe
 
 SETTING = "CHATREC_SESSIONS_URL"
 def _one_line(exc: BaseException) -> str:
@@ -55,7 +56,7 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(text[0].split()) if text else type(exc).__name__
 
 
-class PostgresSessionStore(PostgresUpkeep):
+class PostgresSessionStore(PostgresUpkeep, WriteHealth):
     """Sessions in a PostgreSQL database; safe across threads, processes and hosts."""
 
     backend = "postgres"
@@ -126,6 +127,11 @@ class PostgresSessionStore(PostgresUpkeep):
                             f"for more than {waited:g} s; try again") from None
         except errors.NoDataFound:  # chatrec_not_owner(): the session is someone else's
             raise NotFound("unknown session") from None
+        except (errors.DiskFull, errors.ReadOnlySqlTransaction) as e:  # write_health.py
+            kind = FULL if isinstance(e, errors.DiskFull) else READ_ONLY
+            message = describe(kind, redact(self.url), _one_line(e))
+            self._write_failed(message)
+            raise StoreUnavailable(message) from None
         except (psycopg.Error, PoolTimeout) as e:
             raise self._fail(e) from e
 
@@ -189,13 +195,22 @@ class PostgresSessionStore(PostgresUpkeep):
                     conn.rollback()
                 raise
         self._run(work)
+        self._wrote()
 
     def delete(self, session_id: str, owner: str | None = None) -> bool:
         """Forget a session of `owner` (its ratings, marks and transcript go with it).
         True if it existed and was theirs."""
-        return self._run(lambda conn: conn.execute(
+        deleted = self._run(lambda conn: conn.execute(
             "DELETE FROM sessions WHERE id = %s AND owner IS NOT DISTINCT FROM %s",
             (session_id, owner)).rowcount > 0)
+        self._wrote()
+        return deleted
+
+    def _probe_write(self) -> None:
+        """One small write (write_health.py): the health_probe table's one row."""
+        self._run(lambda conn: conn.execute(
+            "INSERT INTO health_probe (id, at) VALUES (1, %s) ON CONFLICT (id) DO UPDATE "
+            "SET at = excluded.at", (time.time(),)))
 
 
 def _write(cur, sid: str, fx: TurnEffects, now: float, owner) -> None:

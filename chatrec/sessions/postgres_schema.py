@@ -43,6 +43,10 @@ CREATE TABLE IF NOT EXISTS transcript (
     turn TEXT NOT NULL,         -- JSON: message, reply, intent, items
     PRIMARY KEY (session_id, n)
 );
+CREATE TABLE IF NOT EXISTS health_probe (  -- one row: chatrec/sessions/write_health.py
+    id INTEGER PRIMARY KEY,
+    at DOUBLE PRECISION NOT NULL
+);
 """
 _AFTER_COLUMNS = """
 CREATE INDEX IF NOT EXISTS sessions_updated ON sessions (updated);

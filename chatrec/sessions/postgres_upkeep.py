@@ -37,6 +37,7 @@ class PostgresUpkeep:
                 "LIMIT %s)", (cutoff, _PRUNE_BATCH)).rowcount)
             total += n
             if n < _PRUNE_BATCH:
+                self._wrote()
                 return total
 
     def stats(self, idle_seconds: float | None = None) -> StoreStats:
@@ -55,7 +56,11 @@ class PostgresUpkeep:
         return self._run(work)
 
     def check(self) -> StoreHealth:
-        """One `SELECT 1` (a read never waits for a writer's lock); never raises."""
+        """Whether the last write failed for space or permission (write_health.py: then a
+        probe write, at most every few seconds), else one `SELECT 1` (a read never
+        waits for a writer's lock); never raises."""
+        if (degraded := self._degraded()) is not None:
+            return degraded
         try:
             self._run(lambda conn: conn.execute("SELECT 1").fetchone())
         except Exception as e:  # noqa: BLE001 - health must answer, whatever happened

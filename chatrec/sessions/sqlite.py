@@ -31,16 +31,17 @@ import os
 import sqlite3
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from chatrec.errors import NotFound, StoreBusy, StoreUnavailable
+from chatrec.errors import NotFound, StoreUnavailable
 from chatrec.sessions.columns import (
     STATE_COLUMNS,
     row_updates,
     state_from_row,
     transcript_from_rows,
 )
+from chatrec.sessions.sqlite_errors import Guard, NoWait
 from chatrec.sessions.sqlite_schema import migrate
 from chatrec.sessions.sqlite_upkeep import (
     SQLiteUpkeep,
@@ -55,11 +56,12 @@ from chatrec.sessions.state import (
     SessionState,
     TurnEffects,
 )
+from chatrec.sessions.write_health import WriteHealth
 
 _WAL_LIMIT = 8 * 1024 * 1024  # the -wal file is cut back to this after a checkpoint
 
 
-class SQLiteSessionStore(SQLiteUpkeep):
+class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
     """Sessions in one SQLite file; safe across threads and processes."""
 
     backend = "sqlite"
@@ -113,33 +115,44 @@ class SQLiteSessionStore(SQLiteUpkeep):
         conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         return conn
 
-    def _errors(self, write: bool = False) -> "_Guard":
-        """Driver errors -> StoreBusy / StoreUnavailable. For a write, first refuse a
-        file that was deleted or replaced since it was opened (the write would go to an
-        unlinked inode and vanish at the next start)."""
+    def _errors(self, write: bool = False) -> Guard:
+        """Driver errors -> StoreBusy / StoreUnavailable (sqlite_errors.py; a write that
+        fails for space or permission says so and marks the store degraded). For a
+        write, first refuse a file that was deleted or replaced since it was opened (the
+        write would go to an unlinked inode and vanish at the next start)."""
         if write and file_identity(self.path) != self._identity:
             raise StoreUnavailable(
                 f"the sessions database {self.path} was deleted or replaced while chatrec "
                 "was running; restart it")
-        return _Guard(self)
+        return Guard(self, write)
 
     @contextmanager
     def _transaction(self):
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any error: the write lock is
-        taken up front, so two processes never deadlock upgrading a read lock."""
+        taken up front, so two processes never deadlock upgrading a read lock. A failed
+        COMMIT (a full disk) may have rolled back already: then there is nothing to
+        roll back, and the error that says why is the one raised."""
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
 
-    def no_wait(self) -> "_NoWait":
+    def _probe_write(self) -> None:
+        """One small write, without waiting for a lock (write_health.py)."""
+        with self.no_wait(), self._errors(write=True), self._transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO health_probe (id, at, pad) "
+                         "VALUES (1, ?, zeroblob(4096))", (time.time(),))
+
+    def no_wait(self) -> NoWait:
         """Calls on this thread inside the block fail at once with StoreBusy instead
         of sleeping in SQLite's busy handler."""
-        return _NoWait(self._local)
+        return NoWait(self._local)
 
     def close(self) -> None:
         """Close this thread's connections (others close when their thread ends)."""
@@ -244,50 +257,3 @@ class SQLiteSessionStore(SQLiteUpkeep):
     def count(self) -> int:
         with self._errors():
             return self._conn().execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
-
-
-
-class _Guard:
-    """The context of every store call: sqlite3 errors become the typed ones."""
-
-    __slots__ = ("store",)
-
-    def __init__(self, store: SQLiteSessionStore):
-        self.store = store
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, tb):
-        store = self.store
-        if isinstance(exc, sqlite3.OperationalError):
-            text = str(exc)
-            if "locked" in text or "busy" in text:
-                waited = 0 if getattr(store._local, "no_wait", False) else \
-                    store.busy_timeout_ms / 1000
-                raise StoreBusy(f"the sessions database is busy: another process held its "
-                                f"lock for more than {waited:g} s; try again") from None
-            raise StoreUnavailable(f"the sessions database {store.path} cannot be used: "
-                                   f"{text}") from None
-        if isinstance(exc, sqlite3.DatabaseError):  # "not a database", "malformed", ...
-            raise StoreUnavailable(f"the sessions database {store.path} cannot be used: "
-                                   f"{exc}") from None
-        return False
-
-
-class _NoWait:
-    """The block of `no_wait()` (a class: it runs on every turn)."""
-
-    __slots__ = ("local", "before")
-
-    def __init__(self, local):
-        self.local = local
-
-    def __enter__(self):
-        self.before = getattr(self.local, "no_wait", False)
-        self.local.no_wait = True
-        return self
-
-    def __exit__(self, *exc):
-        self.local.no_wait = self.before
-        return False

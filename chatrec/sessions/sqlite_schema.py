@@ -40,6 +40,11 @@ CREATE TABLE IF NOT EXISTS transcript (
     turn TEXT NOT NULL,         -- JSON: message, reply, intent, items
     PRIMARY KEY (session_id, n)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS health_probe (  -- one row, rewritten by a degraded store's
+    id INTEGER PRIMARY KEY,                 -- check() to learn that writes work again
+    at REAL NOT NULL,                       -- (chatrec/sessions/write_health.py)
+    pad BLOB
+);
 """
 
 

@@ -72,10 +72,16 @@ class SQLiteUpkeep:
                           oldest, newest)
 
     def check(self) -> StoreHealth:
-        """The file (there, the same one, writable; a stat, no open) and its header as
-        SQLite reads it, without waiting: so it answers at once even while another
-        process holds the write lock."""
+        """The file (there, the same one, writable; a stat, no open), whether the last
+        write failed for space or permission (write_health.py: then a probe write, at
+        most every few seconds), and the header as SQLite reads it, without waiting: so
+        it answers at once even while another process holds the write lock."""
         problem = check_file(self.path, self._identity)
+        if problem is not None and "read-only" in problem:  # reads still work
+            return StoreHealth(False, self.backend, f"the sessions database {problem}",
+                               degraded=True)
+        if problem is None and (degraded := self._degraded()) is not None:
+            return degraded  # the last write failed for space or permission
         if problem is None:
             try:
                 with self.no_wait(), self._errors():  # reads page 1: the header

@@ -12,6 +12,8 @@ concurrent turns on one session never lose each other's updates.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -97,6 +99,18 @@ def validate_session_id(session_id: str) -> str:
             "invalid session id: use 1-64 characters from A-Z, a-z, 0-9, '_' and '-'"
         )
     return session_id
+
+
+def scoped_id(session_id: str, owner: str | None) -> str:
+    """The id under which a session id *chosen by a client* of `owner` is stored
+    (`--client-session-ids` with API keys): two keys that both say "alice" get two
+    sessions, and neither can tell whether the other uses the name. 'c' + 43 base64url
+    characters of a SHA-256 over owner and id (within SESSION_ID_PATTERN; unguessable
+    without the key, since the owner derives from it). Without an owner: the id."""
+    if owner is None:
+        return session_id
+    digest = hashlib.sha256(f"{owner}\x00{session_id}".encode()).digest()
+    return "c" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def new_session_id() -> str:

@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
-from chatrec.sessions.state import SessionState, TurnEffects
+from chatrec.sessions.state import SessionState, TurnEffects, scoped_id
 
 
 @dataclass
@@ -36,6 +36,8 @@ class StoreHealth:
     ok: bool
     backend: str
     detail: str
+    #: reads work but writes fail (a full disk, a read-only file): write_health.py
+    degraded: bool = False
 
 
 class SessionStore(Protocol):
@@ -87,3 +89,16 @@ class SessionStore(Protocol):
 
     def close(self) -> None:
         """Release this thread's connection."""
+
+
+def stored_session_id(store: SessionStore, session_id: str, owner: str | None) -> str:
+    """Where the session a client of `owner` calls `session_id` lives, when clients may
+    choose ids and keys are on: its scoped id (state.scoped_id) if that exists; else
+    `session_id` itself if that is a session of this owner (an id the server issued, or
+    one chosen before ids were scoped); else the scoped id, where a new session will be
+    created. Another owner's sessions never change the answer."""
+    scoped = scoped_id(session_id, owner)
+    if scoped == session_id or store.load(scoped).exists:
+        return scoped
+    plain = store.load(session_id)
+    return session_id if plain.exists and plain.owner == owner else scoped

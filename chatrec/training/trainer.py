@@ -275,10 +275,15 @@ def _load_or_refit(name: str, file: str, directory: Path, catalog: Catalog,
                    ratings: Ratings) -> Recommender:
     """A reused model, loaded when first used (LazyModels): a start reads no artifact
     and imports no model module until a request's route needs it. An unreadable
-    artifact (corrupt, NaN) is refitted and saved again, with a warning."""
+    artifact (corrupt, NaN, arrays inconsistent with the model's layout or with the
+    data's sizes) is refitted and saved again, with a warning."""
     cls = model_class(name)
     try:
-        return cls.load(directory / file)
+        model = cls.load(directory / file)   # checks the model's layout (models/layout.py)
+        if (model.n_users, model.n_items) != (ratings.n_users, len(catalog)):
+            raise ArtifactError(f"it was fitted on {model.n_users} users x {model.n_items} "
+                                f"items, the data has {ratings.n_users} x {len(catalog)}")
+        return model
     except ArtifactError as e:
         log.warning("artifact %s is unreadable (%s); retraining it", name, e)
     try:

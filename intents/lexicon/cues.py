@@ -7,6 +7,7 @@ priorities there read as a table and the word lists can grow without touching lo
 """
 from __future__ import annotations
 
+import itertools
 import re
 
 #: stands for a title inside the text once it has been read (a quoted title, or a
@@ -18,9 +19,24 @@ def sentinel(n: int) -> str:
     return f"qqtitle{n}qq"
 
 
+#: cue matches a frame looks at in one message: enough for any real message ("I loved X,
+#: liked Y and hated Z..."), and what keeps a message of a thousand cue words linear
+MAX_CUES = 12
+
+
+def first(rx: re.Pattern, text: str, pos: int = 0):
+    """The first MAX_CUES matches of `rx` in `text`."""
+    return itertools.islice(rx.finditer(text, pos), MAX_CUES)
+
+
 def sentinel_index(word: str) -> int | None:
     m = SENTINEL_RE.match(word)
     return int(m.group(1)) if m else None
+
+#: discourse markers a message may start with before what it says ("ok fine.", "yeah",
+#: "also", "hmm ok,"): they frame it and change nothing
+DISCOURSE = r"(?:and|or|also|maybe|hmm+|ok|okay|k|so|well|then|yes|yeah|yep|sure|fine|" \
+            r"alright|all\s+right|oh|ah|right|great|cool|nice|perfect|thanks|thank\s+you)"
 
 _ADV = r"(?:(?:really|absolutely|totally|just|truly|kinda|kind of|so|also|honestly|" \
        r"genuinely|actually|simply|completely|thoroughly|very much|sort of)\s+)*"
@@ -192,7 +208,8 @@ GREET = re.compile(
     r"good\s+(?:morning|afternoon|evening|day)|morning|evening|sup|what's\s+up|"
     r"whats\s+up)\b")
 MORE = re.compile(
-    r"^\W*(?:more|next|others|another|again|continue|go on|keep going|and\??|skip|pass)\W*$"
+    r"^\W*(?:" + DISCOURSE + r"\W+)*(?:more|next|others|another|again|continue|go on|"
+    r"keep going|and\??|skip|pass)\W*$"
     r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple|couple|"
     r"some|any|few)\s+more\b"
     r"|(?<!\bno\s)(?<!\bany\s)\bmore\s+(?:please|pls|of\s+(?:that|those|these|them|the\s+same)|like\s+(?:this|"
@@ -232,7 +249,7 @@ REQUEST = re.compile(
     r"love))\b")
 # The part of a message that only frames a bare title: "what about Fargo?"
 BARE_PREFIX = re.compile(
-    r"^(?:(?:what\s+about|how\s+about|and|or|maybe|hmm+|ok|okay|so|well|then|the\s+movie|"
+    r"^(?:(?:what\s+about|how\s+about|" + DISCOURSE[3:-1] + r"|the\s+movie|"
     r"the\s+film|movie|film|title)\W*\s+)+")
 
 #: words the cues above are made of: a two-word title holding one of them is read as a
@@ -255,6 +272,6 @@ since tonight today instead maybe perhaps what recommend suggest should could wo
 im id ill only just or also then""".split())
 #: words removed from the end of a span before fuzzy matching
 SPAN_TRAIL = frozenset("""movie movies film films flick flicks please too again instead
-pls plz thanks tonight now ok okay really lol maybe""".split())
+pls plz thanks tonight now ok okay really lol maybe then also""".split())
 #: words that may precede a title but are not part of it
 SPAN_LEAD = frozenset("""the movie film watching seeing""".split())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from intents.lexicon.names import first_names
 from intents.lexicon.text import norm
 
 # a capitalised name after a cue that only people take ("starring Tom Hanks",
@@ -20,6 +21,8 @@ NAMED = re.compile(r"\b(?:starring|featuring|directed\s+by|direction\s+of|from\s
 # after "with" / "by" a capitalised word may be anything ("with Subtitles", "by Friday"):
 # two or three capitalised words, or one a director's surname ("a film by Kubrick")
 PERSON = re.compile(r"\b(with|by)\s+((?:[A-Z][\w'.-]+\s*){1,3})")
+# a first name and a surname, both capitalised (names.py checks the first name)
+NAME = re.compile(r"\b[A-Z][a-z']+\s+[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+)?")
 # a fan of someone: "a Tarantino fan", "a big Meryl Streep fan", "fans of Hitchcock"
 FAN = re.compile(r"\b(?:an?|big|huge|massive|die[\s-]hard|diehard)\s+((?:[A-Z][\w'.-]+\s+){1,3})"
                  r"fans?\b|\bfans?\s+of\s+((?:[A-Z][\w'.-]+\s*){1,3})")
@@ -55,6 +58,10 @@ def person_topic(raw: str, is_title, is_word=lambda w: False) -> tuple[str, bool
     if fan is not None:
         name = norm(fan.group(1) or fan.group(2))
         if name and not is_title(name):
+            return ("director" if DIRECTORS & set(name.split()) else "cast"), True
+    for hit in NAME.finditer(raw):      # "I love Adam Sandler", "Bill Murray is hilarious"
+        name = norm(hit.group())
+        if name.split()[0] in first_names() and _is_name(name, is_title, is_word):
             return ("director" if DIRECTORS & set(name.split()) else "cast"), True
     return None
 

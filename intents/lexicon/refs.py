@@ -41,9 +41,12 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 _NUMERIC_ORDINAL = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)$")
 
 
-def ref_at(words: list[str], i: int, pronouns: bool = True) -> tuple[int, int] | None:
+def ref_at(words: list[str], i: int, pronouns: bool = True,
+           breaks: frozenset[int] = frozenset()) -> tuple[int, int] | None:
     """(ref, end) for a reference starting at token i, else None. With `pronouns`
-    False only explicit positions count ("the second one", "number 2")."""
+    False only explicit positions count ("the second one", "number 2"). `breaks`:
+    tokens that follow punctuation, where a bare ordinal ends a clause ("2nd. what is
+    it?") and so is a position too."""
     n = len(words)
     if i >= n:
         return None
@@ -56,7 +59,8 @@ def ref_at(words: list[str], i: int, pronouns: bool = True) -> tuple[int, int] |
         end = j + 1
         if end < n and words[end] in _NOUNS:
             end += 1
-        elif j == i and words[j] not in ("last", "final"):
+        elif j == i and words[j] not in ("last", "final") and end not in breaks \
+                and end != n:
             return None          # "first time", "second guess": not a reference
         return ORDINALS[words[j]], end
     if j < n and words[j] in _NUMBER_LEAD and j + 1 < n and (

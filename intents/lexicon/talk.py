@@ -117,6 +117,11 @@ UNMEASURED = (
         r"\bin\s+colou?r\b|\bblack\s+and\s+white\b|\bcolou?r\s+(?:films?|movies?)\b")),
     ("studio", re.compile(
         r"\b(?:disney|pixar|dreamworks|miramax|ghibli|warner\s+bros|universal\s+studios)\b")),
+    ("language", re.compile(
+        r"\b(?:foreign|subtitled|dubbed|international|non[\s-]english|"
+        r"(?:french|spanish|italian|german|japanese|korean|chinese|hindi|bollywood|anime)\s+"
+        r"(?:films?|movies?|cinema|language)|(?:in|from)\s+(?:french|spanish|italian|german|"
+        r"japanese|korean|chinese|hindi))\b")),
     ("content", re.compile(
         r"\b(?:gory|gore|bloody|violent|violence|graphic|explicit|swearing|nudity|"
         r"sex\s+scenes?)\b")),
@@ -129,7 +134,7 @@ UNMEASURED = (
 
 def unmeasured(text: str) -> str | None:
     """The first criterion in `text` the catalog has no data for ("runtime", "color",
-    "studio", "content", "tone")."""
+    "studio", "language", "content", "tone")."""
     return next((topic for topic, rx in UNMEASURED if rx.search(text)), None)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from intents.lexicon import cues
 from intents.lexicon.text import Token, norm
@@ -97,7 +98,7 @@ class View:
     caps: list[bool]                            # written with a capital (all False when
                                                 # the message has no capitals to tell)
 
-    @property
+    @cached_property
     def caps_known(self) -> bool:
         """Capitals tell names from words: some words after the first have one, and
         most do not (a Message Typed In Title Case tells nothing)."""
@@ -118,14 +119,18 @@ class Evidence:
         out: list[Candidate] = []
         words = v.words
         n = len(words)
+        # a span never crosses a title read already: stop at the next one
+        stop, nxt = [n] * n, n
+        for i in range(n - 1, -1, -1):
+            stop[i] = nxt
+            if cues.sentinel_index(words[i]) is not None:
+                nxt = i
         for i in range(n):
             if cues.sentinel_index(words[i]) is not None:
                 continue
             small = words[i] in _SMALL - _ARTICLES     # "To Die For": whole titles only
             exact = prefix = None
-            for j in range(min(n, i + MAX_SPAN), i, -1):
-                if any(cues.sentinel_index(w) is not None for w in words[i + 1:j]):
-                    continue
+            for j in range(min(stop[i], i + MAX_SPAN), i, -1):
                 span = " ".join(words[i:j])
                 if exact is None:
                     hit = self.titles.exact(span) or self.titles.exact(*split_year(span))
@@ -219,8 +224,11 @@ class Evidence:
             "caps_known": float(caps_known), "caps_share": caps_share,
             "caps_first_only": float(caps_known and i == 0 and v.caps[0] and caps_share == 0),
             "extends_caps": float(caps_known and not gap.strip() and _capital_run(v, j, +1)),
+            # (a sentence's first word has its capital anyway unless it is rare: "Yes
+            # Jurassic Park is...", but "Ender's Game")
             "preceded_caps": float(caps_known and i > 0 and not v.text[
-                v.toks[i - 1].end:v.toks[i].start].strip() and _capital_run(v, i - 1, -1)),
+                v.toks[i - 1].end:v.toks[i].start].strip() and _capital_run(v, i - 1, -1)
+                and not (i == 1 and self.titles.words.zipf(words[0]) >= COMMON_FIRST)),
             "subtitle_after": float(caps_known and j + 1 < len(words) and gap.strip()[:1] in
                                     (":", "-", "\u2013") and v.caps[j + 1]),
             "sequel_after": float(after.isdigit() and (len(after) <= 2 or (

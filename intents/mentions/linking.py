@@ -7,9 +7,12 @@ them ("Fargo, Heat and Seven").
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from intents.lexicon import cues
+from intents.lexicon.names import is_person
 from intents.lexicon.refs import range_at, ref_at
 from intents.lexicon.text import Token
 from intents.mentions.detector import MentionDetector
@@ -22,6 +25,7 @@ from intents.query import FOCUS
 MAX_SPAN = 20            # a title is at most this many words
 STRICT_ACCEPT = 88.0     # fuzzy score needed when only a weak cue says "this is a title"
 _LIST_JOIN = frozenset({"and", "or", "plus", "nor"})
+_RAW_WORD = re.compile(r"[\w']+")
 # after these nouns "that"/"which" starts a relative clause ("movies that are boring")
 _RELATIVE_AFTER = frozenset("""movies movie films film flicks ones stuff something anything
 things shows""".split())
@@ -60,7 +64,20 @@ class Message:
     constraint_tokens: frozenset[int] = frozenset()   # genre / year words
     caps: list[bool] = field(default_factory=list)    # tokens written with a capital
 
-    @property
+    @cached_property
+    def capitalised(self) -> tuple[frozenset[str], str | None]:
+        """(words written with a capital somewhere after the message's start, the first
+        word when it has one), lowercased as the parser's words are."""
+        later, first = set(), None
+        for n, hit in enumerate(_RAW_WORD.finditer(self.raw)):
+            if hit.group()[:1].isupper():
+                if n == 0:
+                    first = hit.group().lower()
+                else:
+                    later.add(hit.group().lower())
+        return frozenset(later), first
+
+    @cached_property
     def view(self) -> View:
         caps = self.caps if len(self.caps) == len(self.words) else [False] * len(self.words)
         return View(self.text, self.toks, self.words, caps)
@@ -72,6 +89,7 @@ class Slot:
     mentions: list[Mention] = field(default_factory=list)
     topic: str | None = None
     masked: set[int] = field(default_factory=set)   # tokens that are not cues/genres/counts
+    aside: list[Mention] = field(default_factory=list)  # other films given an opinion
 
     @property
     def rating(self) -> float | None:
@@ -87,11 +105,13 @@ class Linker:
         self.detector = detector
         self.titlelike = TitleLikeness(matcher.words.zipf)
 
-    def missing(self, m: Message, s: int, e: int, match: TitleMatch) -> Mention | None:
+    def missing(self, m: Message, s: int, e: int, match: TitleMatch,
+                asked: bool = False) -> Mention | None:
         """Words s..e as a film the catalog lacks, when they look like a title at all
         (titlelike.py); else None: "of", "have a great night" are no films."""
-        if match.score < ALIAS and not self.titlelike.title_like(m.view, s, e, match.score):
-            return None      # (a catalog title written exactly is a title: ask about it)
+        if match.score < ALIAS and (is_person(m.words[s:e], m.view.caps[s:e]) or not
+                                    self.titlelike.title_like(m.view, s, e, match.score, asked)):
+            return None      # a person, or talk (a catalog title written exactly is a title)
         return Mention(TitleMatch(None, match.score, match.candidates), None, s, e)
 
     def _p(self, m: Message, s: int, e: int, hit: TitleMatch, kind: str | None = None) -> float:
@@ -146,7 +166,9 @@ class Linker:
             exact = self.titles.exact(span) or self.titles.exact(*split_year(span))
             if exact is not None:
                 p = self._p(m, s, j, exact)
-                if p >= (self.detector.ask if listed else self.detector.threshold):
+                before_film = j + 1 < len(words) and words[j] in _LIST_JOIN \
+                    and cues.sentinel_index(words[j + 1]) is not None   # "heat and [Casino]"
+                if p >= (self.detector.ask if listed or before_film else self.detector.threshold):
                     return Mention(exact, None, s, j)
                 if declined is None and not turned_down and p >= self.detector.ask:
                     declined = self._ask(s, j, exact)       # "did you mean ...?"
@@ -232,29 +254,32 @@ class Linker:
         if span is not None and span[1] <= e:      # "the first two"
             return [Mention(None, ref, s, span[1]) for ref in span[0]]
         first = self.resolve(m, s, e, strict, pronouns)
-        if first is None:
-            return []
-        found = [first]
+        return self.more_of_list(m, [first], e) if first is not None else []
+
+    def more_of_list(self, m: Message, found: list[Mention], e: int) -> list[Mention]:
+        """`found` (films read so far, the last one ending where a list may go on) and
+        every "and Y" / ", Y" / "or Y" after it, up to token e."""
         while True:
             j = found[-1].end
             comma = j in m.breaks and j < e and m.text[m.toks[j - 1].end:m.toks[j].start] \
                 .strip() == ","
             if j < e and (m.words[j] in _LIST_JOIN or comma):
                 k = j if comma and m.words[j] not in _LIST_JOIN else j + 1
-                # after a film, "and Y" is likely a film too: the model's question
-                # band is enough to link it ("Fargo and Heat")
+                # after a film (ours or one we lack), "and Y" is likely a film too:
+                # the model's question band is enough to link it ("Fargo and Heat",
+                # "Safe Haven and While You Were Sleeping")
                 nxt = self.resolve(m, k, e, strict=True, pronouns=False,
-                                   listed=found[-1].match is not None
-                                   and found[-1].match.index is not None)
+                                   listed=found[-1].match is not None)
                 if nxt is not None and (nxt.match is None or nxt.match.index is not None):
                     found.append(nxt)
                     continue
-            return found
+            return _listed_together(found)
 
-    def unknown(self, m: Message, s: int, e: int) -> Mention | None:
+    def unknown(self, m: Message, s: int, e: int, asked: bool = False) -> Mention | None:
         """The words s..e as a film the catalog does not have ("tell me about
         Inception"): an unmatched mention with the closest candidates, when they
         look like a title rather than talk ("yourself", "comedies", "something")."""
+        e = cut(m.text, m.toks, m.words, s, e) if s < e else e   # not over a title read
         words = [w for w in m.words[s:e] if w not in cues.SPAN_TRAIL]
         if not words or len(words) > 8 or words[0] in _NOT_A_TITLE \
                 or cues.sentinel_index(words[0]) is not None \
@@ -265,4 +290,17 @@ class Linker:
         if inside is not None:                  # "the holy grail one with monty python"
             return Mention(inside, None, s, s + len(words))
         guess = self.titles.fuzzy(*split_year(" ".join(words)))
-        return self.missing(m, s, s + len(words), guess)
+        return self.missing(m, s, s + len(words), guess, asked)
+
+
+def _listed_together(found: list[Mention]) -> list[Mention]:
+    """In a list with a film in it ("heat and casino"), a title written exactly that
+    the model was unsure of is a film too: linked rather than asked about."""
+    if len(found) < 2 or not any(f.match is not None and f.match.index is not None
+                                 for f in found):
+        return found
+    for f in found:
+        m = f.match
+        if m is not None and m.index is None and m.candidates and m.candidates[0][1] >= ALIAS:
+            f.match = TitleMatch(m.candidates[0][0], m.candidates[0][1], m.candidates)
+    return found

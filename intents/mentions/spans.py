@@ -24,10 +24,14 @@ def token_range(toks: list[Token], start: int, end: int) -> tuple[int, int]:
 
 
 def cut(c: str, toks: list[Token], words: list[str], s: int, top: int) -> int:
-    """End of a fuzzy title span: before punctuation, a stop word, or trailing filler."""
+    """End of a fuzzy title span: before punctuation, a stop word, a title already
+    read ("Think Like a Man and [Bad Boys]": the unknown film ends before "and"), or
+    trailing filler."""
     j = s + 1
-    while j < top and words[j] not in cues.SPAN_STOP and \
-            not re.search(r"[?!;,]|\.\s", c[toks[j - 1].end:toks[j].start]):
+    while j < top and words[j] not in cues.SPAN_STOP and cues.sentinel_index(words[j]) is None \
+            and not (words[j] in ("and", "or") and j + 1 < len(words)
+                     and cues.sentinel_index(words[j + 1]) is not None) \
+            and not re.search(r"[?!;,]|\.\s", c[toks[j - 1].end:toks[j].start]):
         j += 1
     while j > s + 1 and words[j - 1] in cues.SPAN_TRAIL:
         j -= 1

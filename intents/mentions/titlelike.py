@@ -19,20 +19,23 @@ from intents.mentions.features import View, frame_before
 
 FILE = "titlelike.json"
 COMMON = 5.5             # Zipf: "the", "of", "have", "great" and such
+# words a title keeps in lower case ("Gone with the Wind"), and "I" always capitalised
+_SMALL = frozenset("the a an of and or in on to for at by from with i".split())
 FEATURES = ("bias", "caps_known", "caps_share", "first_only", "words", "one_word",
             "zipf_min", "zipf_mean", "common_share", "starts_common", "has_digit",
             "before_similar", "before_opinion", "before_seen", "before_about", "before_named",
-            "closeness", "whole_message", "starts_article")
+            "closeness", "whole_message", "starts_article", "caps_words", "asked")
 
 
-def features(v: View, s: int, e: int, closeness: float, zipf) -> list[float]:
+def features(v: View, s: int, e: int, closeness: float, zipf,
+             asked: bool = False) -> list[float]:
     """The evidence that words s..e of `v` are a film's title (`zipf(word)` is how
-    common a word is; `closeness` the best fuzzy score to a catalog title, 0-100)."""
+    common a word is; `closeness` the best fuzzy score to a catalog title, 0-100;
+    `asked`: the span is what an explicit question is about, "tell me about X")."""
     words = v.words[s:e] or [""]
     z = [zipf(w) for w in words if not w.isdigit()] or [0.0]
     caps = v.caps_known
-    later = [t for t in range(s, e) if t > 0 and v.words[t] not in ("the", "a", "an", "of",
-                                                                      "and", "i")]
+    later = [t for t in range(s, e) if t > 0 and v.words[t] not in _SMALL]
     share = sum(v.caps[t] for t in later) / len(later) if caps and later else 0.0
     frame = frame_before(v.words[s - 1] if s > 0 else "")
     f = {
@@ -46,6 +49,9 @@ def features(v: View, s: int, e: int, closeness: float, zipf) -> list[float]:
         "closeness": closeness / 100.0, "whole_message": float(s == 0 and e == len(v.words)),
     }
     f["starts_article"] = float(words[0] in ("the", "a", "an"))
+    f["asked"] = float(asked)
+    f["caps_words"] = share * f["words"]     # a long name in capitals is a title; a long
+                                             # lowercase stretch is talk
     for kind in ("similar", "opinion", "seen", "about", "named"):
         f["before_" + kind] = float(frame == kind)
     return [f[name] for name in FEATURES]
@@ -66,8 +72,9 @@ class TitleLikeness:
                                      .read_text())
         return self._state
 
-    def title_like(self, v: View, s: int, e: int, closeness: float) -> bool:
-        f = features(v, s, e, closeness, self.zipf)
+    def title_like(self, v: View, s: int, e: int, closeness: float,
+                   asked: bool = False) -> bool:
+        f = features(v, s, e, closeness, self.zipf, asked)
         if self.recorder is not None:
             self.recorder.append((s, e, f))
             return True

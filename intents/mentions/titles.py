@@ -36,6 +36,7 @@ AMBIGUOUS_RATIO = 3.0    # a partial title shared by films rated within 3x of ea
 POPULARITY_BONUS = 4.0   # at most this many points for the most-rated film, when ranking
 RARE_COUNT = 10          # films rated less than this never head a "did you mean"
 _MAX_PHRASE = 4          # longest run of words looked up inside titles
+FUZZY_MEMORY = 4096      # fuzzy answers remembered per matcher
 EXACT, ALIAS = 100.0, 96.0
 
 ARTICLES = ("the", "a", "an", "les", "la", "le", "l", "il", "el", "das", "der", "die")
@@ -127,6 +128,7 @@ class TitleMatcher:
         self._years = catalog.years
         self._counts = counts = catalog.counts
         self._phrases: dict | None = None
+        self._fuzzy_seen: dict = {}
         top = max(counts, default=0)
         self._bonus = [POPULARITY_BONUS * math.log1p(c) / math.log1p(top) if top else 0.0
                        for c in counts]
@@ -169,7 +171,18 @@ class TitleMatcher:
         return TitleMatch(i, score, cands)
 
     def fuzzy(self, span: str, year: int | None = None, limit: int = 3) -> TitleMatch:
-        """Best fuzzy match; index is None when the best score is below ACCEPT."""
+        """Best fuzzy match; index is None when the best score is below ACCEPT. The
+        answers are remembered (FUZZY_MEMORY of them): a message that repeats a span
+        pays for it once, so a turn's cost stays linear in its length."""
+        key = (span, year, limit)
+        hit = self._fuzzy_seen.get(key)
+        if hit is None:
+            if len(self._fuzzy_seen) >= FUZZY_MEMORY:
+                self._fuzzy_seen.clear()
+            hit = self._fuzzy_seen[key] = self._fuzzy(span, year, limit)
+        return hit
+
+    def _fuzzy(self, span: str, year: int | None, limit: int) -> TitleMatch:
         words = span.split()
         if len(words) > 1 and words[0] in ("the", "a", "an") and len(span) > 6:
             span = " ".join(words[1:])    # a shared "the " must not make titles look alike
@@ -240,10 +253,17 @@ def split_year(span: str) -> tuple[str, int | None]:
     return span, None
 
 
-def _keep_best(table: dict, key: str, value: tuple) -> None:
-    """Keep, per choice string, the entry with the highest (weight, count)."""
+def _keep_best(table: dict, key: str, value: tuple, by_count: bool = False) -> None:
+    """Keep, per choice string, the entry with the highest (weight, count); a title's
+    first words (`by_count`) stand for the most-rated film they start ("star": Star
+    Wars, not Star Kid), unless a whole title or alias already holds them."""
     old = table.get(key)
-    if old is None or value[:2] > old[:2]:
+    if old is None:
+        table[key] = value
+    elif by_count:
+        if old[0] < 0.98 and value[1] > old[1]:
+            table[key] = value
+    elif value[:2] > old[:2]:
         table[key] = value
 
 
@@ -272,7 +292,7 @@ def _build(titles, counts) -> dict:
                 continue
             cov = len(key) / len(canon[0])
             prefix.setdefault(key, []).append((counts[i], i, cov))
-            _keep_best(choice, key, (cov, counts[i], i))
+            _keep_best(choice, key, (cov, counts[i], i), by_count=True)
     choices = list(choice)
     return {
         "exact": {k: [i for _, _, i in sorted(v)] for k, v in exact.items()},

@@ -72,10 +72,10 @@ class WholeTitles:
         keep = []
         for cand in self.detector.find(View(c, toks, words, caps)):
             i, j = cand.start, cand.end
-            if self._is_common_phrase(words[i:j]) or (words[j - 1].isdigit() and (
+            if (words[j - 1].isdigit() and (
                     j < len(words) and words[j] in ("star", "stars", "out")
                     or c[toks[j - 1].end:].lstrip()[:1] == "/")):
-                continue           # "the one"; "give Scream 2 stars": the 2 is the rating
+                continue           # "give Scream 2 stars": the 2 is the rating
             end = toks[j - 1].end
             closing = _CLOSE.match(c, end)              # the span took its bracketed alias
             if closing:                                   # ("... (Oeil de Vichy, L')")
@@ -117,10 +117,4 @@ class WholeTitles:
                 end += year.end()
         return end, hit
 
-    def _is_common_phrase(self, words: list[str]) -> bool:
-        """A title made only of request vocabulary ("the one", "kids movies")."""
-        content = [w for w in words if w not in ("the", "a", "an")]
-        return not content or all(
-            w in self._genre_words or w in cues.GENERIC or w in cues.SPAN_TRAIL
-            for w in content)
 

@@ -4,7 +4,6 @@ the first and the third"). Part of the rule parser's slot finding (intents/rules
 """
 from __future__ import annotations
 
-import re
 
 from intents.lexicon import cues, talk
 from intents.lexicon.counts import rating_value
@@ -43,7 +42,7 @@ class OpinionFrames:
         if lead is None:
             return None
         found, pos = [], lead.end()
-        for hit in cues.RATE_CLAUSE.finditer(m.text, pos):
+        for hit in cues.first(cues.RATE_CLAUSE, m.text, pos):
             if hit.start() != pos:
                 return None                 # something between clauses: not this shape
             s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
@@ -65,12 +64,13 @@ class OpinionFrames:
         """Every film (or reference) the message states an opinion of, in order."""
         found: list[Mention] = []
         for score, rx in cues.SENTIMENT_BEFORE:
-            for hit in rx.finditer(m.text):
+            for hit in cues.first(rx, m.text):
                 s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
                 films = self.link.resolve_list(m, s, len(m.words), strict=True)
                 if not films and s < len(m.words) and capitalised(m, m.words[s]):
-                    unknown = self.link.unknown(m, s, clause_end(m, s))
-                    films = [unknown] if unknown else []   # "I loved Inception"
+                    end = clause_end(m, s)                 # "I loved Inception (and Heat)"
+                    unknown = self.link.unknown(m, s, end)
+                    films = self.link.more_of_list(m, [unknown], end) if unknown else []
                 for f in films:
                     f.rating = score
                     found.append(f)
@@ -126,10 +126,8 @@ def capitalised(m: Message, word: str, first_ok: bool = False) -> bool:
     """The word is written with a capital in the message, and not only because it
     starts it: a name ("I loved Inception"), not a word ("I loved it"). With
     `first_ok` the first word counts too (the subject of "Scarface was great")."""
-    for hit in re.finditer(rf"(?<![\w']){re.escape(word)}(?![\w'])", m.raw, re.I):
-        if (hit.start() > 0 or first_ok) and m.raw[hit.start()].isupper():
-            return True
-    return False
+    later, first = m.capitalised
+    return word in later or (first_ok and word == first)
 
 
 def clause_end(m: Message, s: int) -> int:

@@ -21,7 +21,6 @@ from intents.catalog import TitleCatalog
 from intents.lexicon import cues, talk
 from intents.lexicon.ages import child_age_at
 from intents.lexicon.counts import extract_count
-from intents.lexicon.people import person_topic
 from intents.lexicon.refs import bare_ref
 from intents.lexicon.text import clean_cased, norm, tokens
 from intents.lexicon.typos import CueTypos
@@ -32,8 +31,10 @@ from intents.mentions.features import genre_words
 from intents.mentions.whole_titles import WholeTitles
 from intents.query import ALL, DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.rules.acts import ActFallback
+from intents.rules.compound import second_request
 from intents.rules.constraints import Constraints, read_constraints
 from intents.rules.slots import Slot, SlotFinder
+from intents.rules.topics import people, unmeasured
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ _ASKS = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|sha
                    r"in\s+the\s+mood|feel\s+like|movies?|films?|flicks?|releases?)\b")
 
 
-# requests answered with a list (a topic there is a criterion the catalog can't apply)
-LIST_INTENTS = frozenset({Intent.RECOMMEND, Intent.SIMILAR, Intent.POPULAR, Intent.REFINE})
 
 class RuleParser:
     """`RuleParser(catalog).parse(text) -> Query`; never raises on any str."""
@@ -76,6 +75,11 @@ class RuleParser:
         self.newest = max(years) if years else None
 
     # -- public -----------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Load the learned parts now (dialogue acts, mention and title models), not on
+        the first message that needs them."""
+        self.parse("hi! how are you? I loved Fargo, tell me about The Matrix")
+
     def parse(self, text: str) -> Query:
         try:
             return self._parse(text if isinstance(text, str) else str(text or ""))
@@ -120,41 +124,9 @@ class RuleParser:
         rest = blank(c, toks, masked)
         intent = self._intent(slot, rest, words, cons, count)
         query = self._query(intent, slot, cons, count, c, words)
-        query = self._unmeasured(self._people(query, text[:MAX_CHARS], slot), c)
-        return self.acts.decide(query, c)
-
-    @staticmethod
-    def _unmeasured(query: Query, c: str) -> Query:
-        """A list request that also asks by running time or gore keeps that as its
-        topic, so the reply can say it was not applied (rather than drop it)."""
-        topic = talk.unmeasured(c) if query.intent in LIST_INTENTS else None
-        return query.with_(topic=topic) if topic and query.topic is None else query
-
-    def _people(self, query: Query, raw: str, slot: Slot | None) -> Query:
-        """"any with Tom Hanks?", "comedies directed by Woody Allen", "what would a
-        Tarantino fan like": the catalog has no cast or crew, so say the topic and let
-        the service explain (a message that asks nothing else becomes a question about
-        that missing data). Names that are titles are films (intents/lexicon/people.py)."""
-        if query.topic is not None or not any(ch.isupper() for ch in raw[1:]):
-            return query                  # no capitalised name after the first letter
-        found = person_topic(raw, self._is_title, self._is_request_word)
-        if found is None or (slot and slot.mentions and any(
-                f.match is not None and f.match.index is not None for f in slot.mentions)
-                and query.intent is not Intent.SIMILAR):
-            return query
-        topic, as_taste = found
-        if as_taste and query.titles:
-            return query                  # "for fans of Star Trek: First Contact": a film
-        # the person is the whole request ("anything with Tom Hanks?", "movies
-        # directed by Hitchcock", "what would a Tarantino fan like"): a list would
-        # silently drop them, so it is a question about the missing data
-        bare = not (query.genres or query.exclude_genres or query.year_from
-                    or query.year_to or query.titles or query.refs)
-        if query.intent in (Intent.UNKNOWN, Intent.GREET, Intent.HELP) or (bare and (
-                as_taste or query.intent in (Intent.RECOMMEND, Intent.POPULAR))):
-            return query.with_(intent=Intent.INFO, topic=topic, rating=None, ratings=(),
-                               unknown_title=None, candidates=())   # a taste, no film
-        return query.with_(topic=topic)
+        query = unmeasured(people(query, text[:MAX_CHARS], slot, self._is_title,
+                                  self._is_request_word), c)
+        return self.acts.decide(second_request(self._parse, query, text[:MAX_CHARS]), c)
 
     def _is_request_word(self, word: str) -> bool:
         return word in self._genre_words or word in cues.GENERIC or word in cues.CUE_WORDS
@@ -282,6 +254,7 @@ class RuleParser:
                     if len(set(rated)) > 1 and len(rated) == len(ordered):
                         fields["ratings"] = tuple(rated)
             fields["topic"] = slot.topic
+            fields["said"] = tuple((cat.item_ids[x.match.index], x.rating) for x in slot.aside)
             if slot.kind == "bare" and intent is Intent.CHOOSE:
                 fields["refs"] = (slot.mentions[0].ref,)
         elif intent is Intent.CHOOSE:

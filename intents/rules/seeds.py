@@ -29,7 +29,7 @@ class SeedFrames:
 
     def before(self, m: Message, core) -> Slot | None:
         """A cue, then the film: "à la X", "someone who loves X", "closest to X"."""
-        for hit in cues.SIMILAR_LOOSE.finditer(m.text):
+        for hit in cues.first(cues.SIMILAR_LOOSE, m.text):
             s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
             found = self.link.resolve_list(m, s, len(m.words), strict=True, pronouns=False)
             if found and found[0].match is not None and found[0].match.index is not None \
@@ -39,7 +39,7 @@ class SeedFrames:
 
     def after(self, m: Message, core) -> Slot | None:
         """The film, then the cue: "Casablanca vibes", "Heat-style", "X type stuff"."""
-        for hit in cues.SIMILAR_AFTER.finditer(m.text):
+        for hit in cues.first(cues.SIMILAR_AFTER, m.text):
             e, _ = token_range(m.toks, hit.start() + 1, hit.start() + 2)
             found = self._ending_at(m, e)
             if found is not None:

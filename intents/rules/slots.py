@@ -20,6 +20,7 @@ from intents.mentions.spans import token_range
 from intents.mentions.titles import TitleMatch, split_year
 from intents.query import FOCUS
 from intents.rules.opinions import OpinionFrames
+from intents.rules.polarity import clause_rating
 from intents.rules.seeds import SeedFrames
 
 # words that make "like X" a film request even when X matches no title
@@ -27,6 +28,13 @@ _FILM_CONTEXT = re.compile(
     r"\b(?:movies?|films?|flicks?|something|anything|recommend\w*|suggest\w*|similar|vein|"
     r"watch|ones?)\b")
 _PRONOUNS = frozenset("i me my you your we us our".split())
+# asks for films, not about one
+_LIST_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|similar|more\s+like|films?\s+like|"
+                       r"movies?\s+like)\b")
+# a question about a film, wherever it stands in the message
+_ASKS_ABOUT = re.compile(r"\b(?:what(?:'s|\s+is|\s+was)|what\s+about|info|information|"
+                         r"details|tell\s+me|more\s+about|more\s+on|about\s+it|plot|who(?:'s|"
+                         r"\s+is)\s+in|when\s+was|what\s+year)\b")
 _QUESTION_WORDS = frozenset("""what whats how why where when who which whose is are do does
 did can could would should will shall am was were may might""".split())
 _CHAT_NOISE = frozenset("""lol lmao haha hahaha hmm hm hmmm k kk test testing asdf ugh meh
@@ -46,7 +54,8 @@ class SlotFinder:
     # -- frames ------------------------------------------------------------------------
     def find(self, m: Message, core: tuple[int, int] | None) -> Slot | None:
         """The slot of the first frame that links a film (see module docstring)."""
-        for frame in (self._bare, self._why, self._info, self.opinions.rate, self._similar,
+        for frame in (self._bare, self._why, self._position_info, self._info,
+                      self.opinions.rate, self._similar,
                       self.seeds.before, self.seeds.after, self.opinions.sentiment,
                       self.opinions.seen, self._mention):
             slot = frame(m, core)
@@ -57,18 +66,38 @@ class SlotFinder:
                     slot.masked.update(range(mention.start, mention.end))
                 if slot.kind == "similar":
                     self._carry_opinions(m, slot)
+                if slot.kind in ("mention", "bare", "seen"):   # a seed's opinion comes
+                    self._clause_opinions(m, slot)             # from its frame only
                 return slot
         return None
 
     def _carry_opinions(self, m: Message, slot: Slot) -> None:
         """"I love Casablanca, got anything similar?": an opinion the message states of
-        a seed is kept with it (and recorded), whichever frame found the seed."""
-        said = {x.match.index: x.rating for x in self.opinions.sentiment_mentions(m)
-                if x.match is not None and x.match.index is not None and x.rating is not None}
+        a seed is kept with it (and recorded), whichever frame found the seed; one of
+        another film is kept aside, to be recorded too."""
+        opinions = [x for x in self.opinions.sentiment_mentions(m) if x.match is not None
+                    and x.match.index is not None and x.rating is not None]
+        said = {x.match.index: x.rating for x in opinions}
         for mention in slot.mentions:
             if mention.rating is None and mention.match is not None \
                     and mention.match.index in said:
                 mention.rating = said[mention.match.index]
+        seeds = {x.match.index for x in slot.mentions if x.match is not None}
+        # "I hated Titanic, anything like Heat?": the other film's opinion is kept too
+        slot.aside = [x for x in opinions if x.match.index not in seeds]
+
+    def _clause_opinions(self, m: Message, slot: Slot) -> None:
+        """"X is one of my favorite films", "I like the original X": an opinion the
+        film's clause states in any words (polarity.py); a film named with one and no
+        request is a statement of that opinion."""
+        said = False
+        for mention in slot.mentions:
+            if mention.rating is None and mention.match is not None \
+                    and mention.match.index is not None:
+                mention.rating = clause_rating(m, mention.start, mention.end)
+                said = said or mention.rating is not None
+        if said:
+            slot.kind = "sentiment"
 
     def _name_the_focus(self, m: Message, slot: Slot) -> None:
         """"I saw Fargo and loved it", "I loved The Birds, what else is like it?":
@@ -129,6 +158,17 @@ class SlotFinder:
                 if (r := ref_at(m.words, i, pronouns=False)) is not None][:1]
         return Slot("why", mentions)
 
+    def _position_info(self, m: Message, core) -> Slot | None:
+        """"2nd. more about it", "number 3, what is it", "no. 5 - what's that": a
+        position of the last list, said on its own, and a question about a film."""
+        if not _ASKS_ABOUT.search(m.text) or _LIST_ASK.search(m.text):
+            return None
+        for i in range(len(m.words)):
+            ref = ref_at(m.words, i, pronouns=False, breaks=m.breaks)
+            if ref is not None:
+                return Slot("info", [Mention(None, ref[0], i, ref[1])])
+        return None
+
     def _info(self, m: Message, core) -> Slot | None:
         about = talk.INFO_ABOUT.search(m.text)
         if about:
@@ -150,7 +190,7 @@ class SlotFinder:
                     return Slot("info", found, topic=topic)
                 continue                   # "what is the best comedy": not about a film
             if not found and topic != "genre" and \
-                    (unknown := self.link.unknown(m, s, e)) is not None:
+                    (unknown := self.link.unknown(m, s, e, asked=True)) is not None:
                 found = [unknown]          # "tell me about Inception": say we don't know it
             if found:
                 return Slot("info", found, topic=topic)
@@ -161,7 +201,7 @@ class SlotFinder:
         return all(w in cues.SPAN_TRAIL for w in m.words[found[-1].end:e])
 
     def _similar(self, m: Message, core) -> Slot | None:
-        for hit in cues.SIMILAR.finditer(m.text):
+        for hit in cues.first(cues.SIMILAR, m.text):
             s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
             found = self.link.resolve_list(m, s, len(m.words), strict=False)
             if not found:
@@ -213,6 +253,10 @@ class SlotFinder:
         if any(w in _PRONOUNS for w in words[s:e]):
             return None      # "tell me a joke": talk, not a title
         found = self.link.resolve(m, s, e, strict=False, pronouns=False)
+        named = words[s] in ("the", "a", "an") and e - s <= 3   # "the matrix" alone names one
+        if found is None and named:
+            guess = self.titles.fuzzy(*split_year(" ".join(words[s:e])))
+            found = Mention(TitleMatch(None, guess.score, guess.candidates), None, s, e)
         if found is None or found.match is None:
             return None
         if found.match.score < STRICT_ACCEPT:      # a guess this weak is a "don't know"
@@ -221,11 +265,11 @@ class SlotFinder:
                 return Slot("fuzzy", [Mention(inside, None, s, e)])
             framed = s > 0 and re.search(r"\b(?:what|how)\s+about\s*$",
                                          m.text[:m.toks[s].start])
-            if not found.match.candidates and not framed and not (
-                    words[s] in ("the", "a", "an") and e - s <= 3):
+            if not found.match.candidates and not framed and not named:
                 return None  # "asdfgh", "the quick brown fox": nothing like a title;
                              # "the matrix", "what about Gladiator": a film we lack
-            found = self.link.missing(m, found.start, found.end, found.match)
+            if not named:
+                found = self.link.missing(m, found.start, found.end, found.match)
             if found is None:
                 return None  # "have a great night": no film at all
         # the title must be the whole message ("star wars episode 4" is fine, "what's

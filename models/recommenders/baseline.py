@@ -13,6 +13,7 @@ from models.base import Recommender
 from models.cost import PER_RATING, DataShape
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
+from models.layout import Dense
 from models.progress import Progress, silent
 
 
@@ -36,6 +37,8 @@ class Baseline(Recommender):
     name = "baseline"
     predicts_ratings = True
     _arrays = ("user_bias", "item_bias", "mu_arr", "scale_arr")
+    _layout = {"user_bias": Dense("f", "users"), "item_bias": Dense("f", "items"),
+               "mu_arr": Dense("f", 1), "scale_arr": Dense("f", 2)}
     _params = ("reg_u", "reg_i", "n_iter")
 
     def __init__(self, reg_u: float = 15.0, reg_i: float = 10.0, n_iter: int = 10,

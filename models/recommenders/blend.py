@@ -24,6 +24,7 @@ import numpy as np
 from models.base import Recommender
 from models.cost import DataShape
 from models.data import Catalog, Ratings
+from models.layout import Dense, prefixed
 from models.progress import Progress, silent
 from models.recommenders.baseline import Baseline
 from models.recommenders.factorization import BiasedMF, RankingMF
@@ -46,6 +47,10 @@ class RatingBlend(Recommender):
     predicts_ratings = True
     _arrays = tuple(f"{p}__{a}" for p, cls in COMPONENTS for a in cls._arrays) + (
         "weights", "user_counts", "item_counts", "scale_arr")
+    _layout = {**{k: v for p, cls in COMPONENTS for k, v in prefixed(cls._layout, p).items()},
+               "weights": Dense("f", 3 * len(COMPONENTS) + 3),
+               "user_counts": Dense("n", "users", nonneg=True),
+               "item_counts": Dense("n", "items", nonneg=True), "scale_arr": Dense("f", 2)}
     _params = ("ridge", "validation")
 
     def __init__(self, ridge: float = 1.0, validation: dict | None = None,
@@ -109,6 +114,10 @@ class RatingBlend(Recommender):
         self.user_counts = _counts(ratings.users, ratings.n_users)
         self.item_counts = _counts(ratings.items, ratings.n_items)
         self._after_load()
+
+    def _dims(self) -> dict[str, int]:
+        """The components' own dimensions (their factors), under their prefixes."""
+        return {f"{p}__{k}": v for p, cls in COMPONENTS for k, v in cls()._dims().items()}
 
     def _after_load(self) -> None:
         """Rebuild the fitted component objects from the saved arrays."""

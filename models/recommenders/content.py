@@ -21,6 +21,7 @@ from models.base import Recommender
 from models.cost import PER_RATING, DataShape
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
+from models.layout import Csr, Dense, Shape
 
 #: block weights (relative; rows are re-normalised). Genres carry most of "what kind
 #: of film"; links (same director, cast, sequel) are the next strongest evidence;
@@ -121,6 +122,8 @@ class ContentModel(Recommender):
     name = "content"
     _arrays = ("x_data", "x_indices", "x_indptr", "x_shape", "neutral_", "user_weights_data",
                "user_weights_indices", "user_weights_indptr")
+    _layout = {"x_shape": Shape("items", "features"), "x": Csr("items", "features"),
+               "neutral_": Dense("f"), "user_weights": Csr("users", "items")}
     _params = ("weights",)
 
     def __init__(self, weights: dict[str, float] | None = None):

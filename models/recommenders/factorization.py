@@ -22,6 +22,7 @@ from models.base import Recommender
 from models.cost import PER_RATING, DataShape, factor_model
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
+from models.layout import Dense
 from models.progress import Progress, silent
 from models.recommenders.baseline import fit_biases
 from models.solvers.als import single_thread_blas, solve_rows, transpose_csr
@@ -34,6 +35,10 @@ class BiasedMF(Recommender):
     name = "mf"
     predicts_ratings = True
     _arrays = ("user_factors", "item_factors", "user_bias", "item_bias", "mu_arr", "scale_arr")
+    _layout = {"user_factors": Dense("f", "users", "factors"),
+               "item_factors": Dense("f", "items", "factors"),
+               "user_bias": Dense("f", "users"), "item_bias": Dense("f", "items"),
+               "mu_arr": Dense("f", 1), "scale_arr": Dense("f", 2)}
     _params = ("factors", "reg", "reg_bias", "reg_exponent", "n_iter", "cg_steps", "seed")
 
     def __init__(self, factors: int = 32, reg: float = 1.5, reg_bias: float = 0.5,
@@ -108,6 +113,9 @@ class BiasedMF(Recommender):
             return cg_rows(indptr, indices, None, target, fixed, reg, current, self.cg_steps,
                            reg_diag=diag)
         return solve_rows(indptr, indices, None, target, fixed, reg, diag)
+
+    def _dims(self) -> dict[str, int]:
+        return {"factors": self.factors}  # fold_in sizes its solve by it
 
     def _after_load(self) -> None:
         # fold-in needs [1, q_i] rows; item_similarity needs unit-norm factors

@@ -39,6 +39,7 @@ from models.cost import PER_DENSE_MADD, PER_RATING, PER_SPARSE_DENSE, DataShape,
     neighbour_search
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
+from models.layout import Csr, Dense, LayoutError, Shape
 from models.recommenders.content import ContentModel, item_features, profile_weights, \
     user_profile_weights
 from models.recommenders.knn import ItemKNN, centred, damped_item_means, damped_normalise_rows
@@ -63,6 +64,12 @@ class HybridSimilar(Recommender):
                "v_data", "v_indices", "v_indptr", "counts", "neutral_",
                "w_data", "w_indices", "w_indptr", "g_data", "g_indices", "g_indptr",
                "sketch", "sketch_rest")
+    # g (the neighbour graph) and the sketch have no rows below COMPACT_ABOVE and one
+    # per item above it; _after_load checks which
+    _layout = {"x_shape": Shape("items", "features"), "x": Csr("items", "features"),
+               "v": Csr("items", "users"), "counts": Dense("i", "items", nonneg=True),
+               "neutral_": Dense("f"), "w": Csr("users", "items"), "g": Csr(None, "items"),
+               "sketch": Dense("f", "sketched", None), "sketch_rest": Dense("f", "sketched")}
     #: ratings above which the collaborative part is served from the neighbour graph
     #: and the sketch (module docstring); ML-1M has 1M
     COMPACT_ABOVE = 2_000_000
@@ -115,6 +122,10 @@ class HybridSimilar(Recommender):
         self.v = sp.csr_matrix((self.v_data, self.v_indices, self.v_indptr),
                                shape=(self.n_items, self.n_users))
         self.compact = len(self.g_indptr) == self.n_items + 1
+        if len(self.g_indptr) not in (1, self.n_items + 1) or \
+                len(self.sketch) != (self.n_items if self.compact else 0):
+            raise LayoutError(f"a neighbour graph of {len(self.g_indptr) - 1} rows "
+                                f"and a sketch of {len(self.sketch)} for {self.n_items} items")
         if self.compact:
             self.graph = sp.csr_matrix((self.g_data, self.g_indices, self.g_indptr),
                                        shape=(self.n_items, self.n_items))

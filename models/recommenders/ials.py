@@ -27,6 +27,7 @@ from models.base import Recommender
 from models.cost import PER_RATING, DataShape, factor_model
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
+from models.layout import Dense
 from models.progress import Progress, silent
 from models.solvers.als import single_thread_blas, solve_rows, transpose_csr
 from models.solvers.cg import cg_rows
@@ -38,6 +39,9 @@ class RankingMF(Recommender):
     name = "mf-rank"
     predicts_ratings = False
     _arrays = ("user_factors", "item_factors", "item_prior")
+    _layout = {"user_factors": Dense("f", "users", "factors"),
+               "item_factors": Dense("f", "items", "factors"),
+               "item_prior": Dense("f", "items")}
     _params = ("factors", "alpha", "reg", "reg_exponent", "rating_weight", "n_iter",
                "pop_weight", "cg_steps", "seed")
 
@@ -105,6 +109,9 @@ class RankingMF(Recommender):
             return cg_rows(indptr, indices, w, 1.0 + w, fixed, reg, current, self.cg_steps,
                            G0=fixed.T @ fixed)
         return solve_rows(indptr, indices, w, 1.0 + w, fixed, reg, G0=fixed.T @ fixed)
+
+    def _dims(self) -> dict[str, int]:
+        return {"factors": self.factors}  # fold_in sizes its solve by it
 
     def _after_load(self) -> None:
         self._derived = {}  # built on first use: a chat start needs neither

@@ -29,6 +29,7 @@ from models.base import Recommender
 from models.cost import PER_RATING, DataShape, neighbour_search
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
+from models.layout import Csr, Dense
 from models.solvers.topk import to_csr, top_k_product
 
 def damped_mean(sums: np.ndarray, counts: np.ndarray, prior: float, strength: float) -> np.ndarray:
@@ -149,6 +150,8 @@ class ItemKNN(_KNN):
 
     name = "item-knn"
     _arrays = _KNN._base_arrays
+    _layout = {"sim": Csr("items", "items"), "r": Csr("users", "items"),
+               "means": Dense("f", "items"), "scale_": Dense("f", 2)}
 
     @classmethod
     def fit_seconds(cls, shape: DataShape) -> float:

@@ -22,6 +22,7 @@ from models.base import Recommender
 from models.cost import PER_RATING, DataShape
 from models.data import Catalog, Ratings
 from models.data.splits import time_split
+from models.layout import Dense
 
 if TYPE_CHECKING:  # imported where a matrix is built: chatrec.conversation.facts imports this module
     import scipy.sparse as sp  # on every start, and `import scipy.sparse` costs ~0.1 s
@@ -90,6 +91,9 @@ class Popularity(Recommender):
 
     name = "popularity"
     _arrays = ("counts", "means", "scores", "c_", "global_mean_", "grid_ndcg")
+    _layout = {"counts": Dense("i", "items", nonneg=True), "means": Dense("f", "items"),
+               "scores": Dense("f", "items"), "c_": Dense("f"), "global_mean_": Dense("f"),
+               "grid_ndcg": Dense("f", None)}
     _params = ("C", "grid")
 
     def __init__(self, C: float | None = None, grid: list[float] | None = None):

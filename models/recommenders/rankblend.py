@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from models.base import Recommender
 from models.cost import PER_DENSE_MADD, PER_MULTIPLY_ADD, PER_RATING, DataShape
 from models.data import Catalog, Ratings
+from models.layout import Csr, Dense
 from models.progress import Progress, silent
 from models.recommenders.ease import ease_from_gram, feasible, fit_ease, gram
 from models.recommenders.ials import RankingMF
@@ -69,6 +70,11 @@ class RankBlend(Recommender):
     predicts_ratings = False
     _arrays = ("ease_weights", "h_data", "h_indices", "h_indptr", "user_factors",
                "item_factors", "item_prior")
+    # ease_weights: items x items, or 0 x 0 where EASE is not feasible (_after_load)
+    _layout = {"ease_weights": Dense("f", "ease", "ease"), "h": Csr("users", "items"),
+               "user_factors": Dense("f", "users", "factors"),
+               "item_factors": Dense("f", "items", "factors"),
+               "item_prior": Dense("f", "items")}
     _params = ("ease_reg", "recency_tau", "recency_boost", "ials_weight", "tune", "chosen")
 
     #: candidates tried at fit time, in three stages (see `_tune`)
@@ -165,10 +171,14 @@ class RankBlend(Recommender):
 
     # ---- scoring ---------------------------------------------------------------------
     def _after_load(self) -> None:
+        if self.ease_weights.size and self.ease_weights.shape[0] != self.n_items:
+            raise ValueError(f"ease_weights is {self.ease_weights.shape}, expected "
+                             f"({self.n_items}, {self.n_items}) or (0, 0)")
         self.hist = sp.csr_matrix((self.h_data, self.h_indices, self.h_indptr),
                                   shape=(len(self.h_indptr) - 1, self.n_items))
-        # the factor part is an mf-rank model over the same arrays (scoring, fold-in)
-        self._ials = ials = RankingMF()
+        # the factor part is an mf-rank model over the same arrays (scoring, fold-in),
+        # with as many factors as they have (a Spark fit may use another rank)
+        self._ials = ials = RankingMF(factors=self.item_factors.shape[1])
         ials.user_factors, ials.item_factors = self.user_factors, self.item_factors
         ials.item_prior, ials.n_users, ials.n_items = self.item_prior, self.n_users, self.n_items
         ials._after_load()

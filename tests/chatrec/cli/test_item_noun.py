@@ -56,7 +56,7 @@ def test_a_books_catalog_says_books(books_home, capsys):
     assert reply.startswith("Top-rated Fantasy books"), reply
     assert "film" not in reply.lower()
     assert "I recommend books" in ask(capsys, "help")
-    unknown = ask(capsys, "tell me about Gone with the Wind")
+    unknown = ask(capsys, "tell me about Inception")
     # (its example requests keep the parser's own words: 'movies like ...')
     assert "(books: 40 books released 1960-1999)" in unknown, unknown
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from chatrec.errors import Unauthorized
+from chatrec.errors import Unauthorized, UsageError
 from chatrec.server.access import ApiKeys, trusted_hosts
 from chatrec.server.app import create_app
 from chatrec.server.settings import ServerSettings
@@ -88,3 +88,107 @@ def test_only_trusted_host_headers_are_served(tmp_path):
         assert r.status_code == 400
         r = c.post("/chat", json={"message": "hi"}, headers={"Host": "attacker.example"})
         assert r.status_code == 400
+
+
+# ---- issue 18 ---------------------------------------------------------------------
+@pytest.mark.parametrize("raw", [",", " ", " , ,", ",,,"])
+def test_a_key_list_without_a_usable_key_is_refused_not_open(raw):
+    """Finding: CHATREC_API_KEYS="," or " " ran a fully open server, without a word."""
+    with pytest.raises(UsageError, match="holds no key"):
+        ApiKeys.from_env({"CHATREC_API_KEYS": raw})
+    with pytest.raises(UsageError, match="holds no key"):  # what `serve` reads at start
+        ServerSettings.from_env({"CHATREC_API_KEYS": raw})
+    assert not ApiKeys.from_env({"CHATREC_API_KEYS": ""}).enabled  # empty = unset
+
+
+def test_a_non_ascii_key_authenticates_as_utf8_and_as_latin1():
+    """Finding: header values are read as latin-1 and keys hashed as UTF-8, so a key
+    such as 'clé-secrète' could never match."""
+    keys = ApiKeys(["clé-secrète", "ascii-key"])
+    owner = keys.owner("Bearer " + "clé-secrète".encode().decode("latin-1"))  # curl
+    assert owner and owner == keys.owner("Bearer clé-secrète")  # fetch(): one byte each
+    assert owner != keys.owner("Bearer ascii-key")
+    with pytest.raises(Unauthorized):
+        keys.owner("Bearer " + "cle-secrete")
+
+
+def test_a_non_ascii_key_works_over_http(tmp_path):
+    app = create_app(tiny_service(tmp_path / "s.db"), keys=ApiKeys(["ключ-42"]))
+    with TestClient(app) as c:
+        raw = {"Authorization": b"Bearer " + "ключ-42".encode()}  # bytes as sent
+        assert c.get("/items?search=alien", headers=raw).status_code == 200
+        assert c.get("/items?search=alien", headers={"Authorization": b"Bearer x"}
+                     ).status_code == 401
+
+
+def test_report_and_metrics_follow_the_key_rule(tmp_path, monkeypatch):
+    """Finding: /report and /metrics answered without a key on a keyed server."""
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    app = create_app(tiny_service(tmp_path / "s.db"), keys=ApiKeys(["alpha"]))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for url in ("/report", "/metrics"):
+            r = c.get(url)
+            assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+        assert c.get("/metrics", headers=bearer("alpha")).status_code == 200
+        assert c.get("/report", headers=bearer("alpha")).status_code in (200, 503)
+        assert c.get("/health").status_code == 200 and c.get("/").status_code == 200
+    # the documented way to open the report (its charts are of the public dataset)
+    app = create_app(tiny_service(tmp_path / "s2.db"), ServerSettings(public_report=True),
+                     keys=ApiKeys(["alpha"]))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        assert c.get("/report").status_code in (200, 503)
+        assert c.get("/metrics").status_code == 401
+
+
+@pytest.fixture
+def client_ids(tmp_path):
+    """Keys on, and clients may choose their session ids (`--client-session-ids`)."""
+    app = create_app(tiny_service(tmp_path / "s.db", client_session_ids=True),
+                     keys=ApiKeys(["alpha", "beta"]))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_client_chosen_ids_are_scoped_by_key(client_ids):
+    """Finding: with --client-session-ids and keys, key A posting "alice" squatted the id
+    (key B then got 404), and the 404/200 difference told A whether B used an id."""
+    c = client_ids
+    a = c.post("/chat", json={"message": "i loved fargo", "session_id": "alice"},
+               headers=bearer("alpha"))
+    assert a.status_code == 200 and a.json()["session_id"] == "alice"
+    b = c.post("/chat", json={"message": "i loved scream", "session_id": "alice"},
+               headers=bearer("beta"))
+    assert b.status_code == 200 and b.json()["session_id"] == "alice"
+    mine = c.get("/sessions/alice", headers=bearer("alpha")).json()
+    theirs = c.get("/sessions/alice", headers=bearer("beta")).json()
+    assert [r["title"] for r in mine["ratings"]] == ["Fargo"] and mine["session_id"] == "alice"
+    assert [r["title"] for r in theirs["ratings"]] == ["Scream"]
+    assert c.delete("/sessions/alice", headers=bearer("beta")).json()["deleted"] is True
+    assert c.get("/sessions/alice", headers=bearer("beta")).status_code == 404
+    assert c.get("/sessions/alice", headers=bearer("alpha")).json()["turns"] == 1
+
+
+def test_whether_another_key_uses_an_id_changes_no_answer(client_ids):
+    c = client_ids
+
+    def answers(sid):
+        return [(r.status_code, r.json().get("detail")) for r in (
+            c.get(f"/sessions/{sid}", headers=bearer("alpha")),
+            c.delete(f"/sessions/{sid}", headers=bearer("alpha")))]
+
+    c.post("/chat", json={"message": "hi", "session_id": "taken"}, headers=bearer("beta"))
+    # and one of beta's stored under the plain id (as before ids were scoped)
+    from chatrec.sessions.state import TurnEffects
+    beta = c.app.state.keys.owner("Bearer beta")
+    c.app.state.service.sessions.apply("legacy", TurnEffects(), owner=beta)
+    assert c.get("/sessions/legacy", headers=bearer("beta")).json()["turns"] == 1
+    for sid in ("taken", "legacy"):
+        assert answers(sid) == [(404, f"no session '{sid}'")] * 2
+    assert answers("free") == [(404, "no session 'free'")] * 2
+    # a server-issued id keeps working for its key, and only for it
+    sid = c.post("/chat", json={"message": "hi"}, headers=bearer("alpha")).json()["session_id"]
+    again = c.post("/chat", json={"message": "i loved fargo", "session_id": sid},
+                   headers=bearer("alpha"))
+    assert again.json()["session_id"] == sid
+    assert c.get(f"/sessions/{sid}", headers=bearer("alpha")).json()["turns"] == 2
+    assert c.get(f"/sessions/{sid}", headers=bearer("beta")).status_code == 404

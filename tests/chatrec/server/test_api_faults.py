@@ -123,7 +123,9 @@ def test_a_deleted_database_turns_health_red_and_turns_into_503(client, tmp_path
     assert r.status_code == 503 and "restart" in r.json()["detail"]
 
 
-def test_idle_sessions_are_swept_while_serving(tmp_path):
+def test_idle_sessions_are_swept_while_serving(tmp_path, monkeypatch):
+    # settings refuse a TTL under a minute (issue 18); this test cannot wait that long
+    monkeypatch.setattr("chatrec.server.settings.MIN_SESSION_TTL", 0.1)
     with make_client(tmp_path, session_ttl=0.3, sweep_every=0.2) as c:
         sid = c.post("/chat", json={"message": "hi"}).json()["session_id"]
         assert c.get(f"/sessions/{sid}").status_code == 200
@@ -146,3 +148,48 @@ def test_the_api_docs_need_no_cdn(client):
     js = next(u for u in urls if u.endswith(".js"))
     assert len(client.get(js).content) > 100_000  # the real Swagger UI bundle
     assert client.get("/redoc").status_code == 200
+
+
+def test_a_full_disk_is_a_named_503_and_health_is_degraded_until_a_write_works(
+        tmp_path, monkeypatch):
+    """Finding (issue 18): a full disk gave 503 "cannot rollback - no transaction is
+    active" while /health stayed 200 "ok". Every connection of the store gets SQLite's
+    own size cap, which fails exactly as a full disk does (SQLITE_FULL)."""
+    from chatrec.sessions import write_health
+    unlimited = 1_073_741_823
+    cap = {"pages": 40}
+    real_open = SQLiteSessionStore._open
+
+    def capped_open(self, busy_timeout_ms):
+        conn = real_open(self, busy_timeout_ms)
+        conn.execute(f"PRAGMA max_page_count = {cap['pages']}")
+        return conn
+
+    def uncap(store):  # on the app's event loop thread, where turns and /health run
+        for name in ("conn", "nowait_conn"):
+            if (conn := getattr(store._local, name, None)) is not None:
+                conn.execute(f"PRAGMA max_page_count = {unlimited}")
+
+    monkeypatch.setattr(SQLiteSessionStore, "_open", capped_open)
+    monkeypatch.setattr(write_health, "PROBE_EVERY", 3600.0)
+    with make_client(tmp_path) as c:
+        sid = c.post("/chat", json={"message": "i loved fargo"}).json()["session_id"]
+        for _ in range(200):
+            r = c.post("/chat", json={"message": "i loved scream " + "x" * 1500})
+            if r.status_code != 200:
+                break
+        assert r.status_code == 503, r.text
+        detail = r.json()["detail"]
+        assert "is full" in detail and "rollback" not in detail
+        h = c.get("/health")
+        assert h.status_code == 503 and h.json()["status"] == "degraded"
+        assert "is full" in h.json()["sessions"]["detail"]
+        assert c.get(f"/sessions/{sid}").json()["ratings"][0]["title"] == "Fargo"
+        cap["pages"] = unlimited                 # space is back
+        c.portal.call(uncap, c.app.state.service.sessions)
+        assert c.get("/health").status_code == 503   # no write has said so yet
+        monkeypatch.setattr(write_health, "PROBE_EVERY", 0.0)
+        h = c.get("/health")
+        assert h.status_code == 200 and h.json()["status"] == "ok"   # the probe wrote
+        r = c.post("/chat", json={"message": "i loved scream", "session_id": sid})
+        assert r.status_code == 200

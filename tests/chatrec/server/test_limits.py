@@ -50,7 +50,8 @@ def run(app_kwargs, headers, chunks):
         async def send(message):
             sent.append(message)
         scope = {"type": "http", "method": "POST", "path": "/chat",
-                 "headers": [(k.encode(), v.encode()) for k, v in headers.items()]}
+                 "headers": [(k.encode(), v.encode()) for k, v in (
+                     headers.items() if isinstance(headers, dict) else headers)]}
         await RequestLimits(app, **app_kwargs)(scope, receive, send)
         start = sent[0]
         return (start["status"], b"".join(m.get("body", b"") for m in sent[1:]),
@@ -89,3 +90,23 @@ def test_bodies_that_are_not_json_are_left_to_the_app():
     status, _, _, read = run(LIMITS, {"content-type": "text/plain", "content-length": "100"},
                              [b"[" * 100])
     assert status == 200 and read == b"[" * 100
+
+
+def test_chunked_with_content_length_is_refused_and_the_connection_closed():
+    """Finding (issue 18): both framings on one request kept the connection open; RFC
+    9112 6.1 says close it (they disagree on where the body ends: request smuggling)."""
+    status, body, headers, read = run(LIMITS, {**JSON, "content-length": "17",
+                                               "transfer-encoding": "chunked"},
+                                      [b'{"message": "hi"}'])
+    assert status == 400 and read is None and headers[b"connection"] == b"close"
+    assert "both Transfer-Encoding and Content-Length" in json.loads(body)["detail"]
+
+
+def test_two_content_types_are_refused_by_name():
+    """Finding: a duplicated Content-Type skipped the JSON-depth guard and got a
+    misleading "not valid UTF-8"."""
+    headers = [("content-type", "text/plain"), ("content-type", "application/json"),
+               ("content-length", "100")]
+    status, body, _, read = run(LIMITS, headers, [b"[" * 100])
+    assert status == 400 and read is None
+    assert "more than one Content-Type" in json.loads(body)["detail"]

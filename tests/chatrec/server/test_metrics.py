@@ -88,7 +88,84 @@ def test_metrics_can_be_turned_off(tmp_path, monkeypatch):
         assert c.post("/chat", json={"message": "hi"}).status_code == 200
 
 
-def test_reason_labels_stay_few():
+def test_reason_labels_are_categories():
+    """Finding (issue 18): an upstream echoing text into its errors made one series per
+    distinct reason; now every reason maps to a fixed category."""
     assert reason_label("timeout after 5 s") == "timeout"
-    assert reason_label("http 503: Service Unavailable") == "http 503"
-    assert reason_label("unknown intent 'dance'") == "unknown intent 'dance'"
+    assert reason_label("http 503: Service Unavailable") == "http 5xx"
+    assert reason_label("http 429: slow down, request 8f1e") == "http 4xx"
+    assert reason_label("unknown intent 'dance'") == "unknown intent"
+    assert reason_label("guard: title: 'Foo' is not in the message") == "guard"
+    assert reason_label("LLM skipped: circuit open after 3 consecutive failures") == \
+        "circuit open"
+    assert reason_label("intent similar without a title") == "missing title"
+    assert reason_label("echo: " + "x" * 500) == "other"
+    labels = {reason_label(f"http {code}: {text}") for code in range(100, 600)
+              for text in ("a", "b" * 300)}
+    assert labels == {"http other", "http 4xx", "http 5xx"}
+
+
+def test_invented_methods_paths_and_refused_requests_add_no_series(tmp_path, monkeypatch):
+    """Finding (issue 18): any method name became a label (counted even on a 405, without
+    a key, with a bad Host): 2,000 requests made /metrics 260 MB. 5,000 invented methods
+    and paths later, the number of series is what it was after the first of each."""
+    import random
+    import string
+
+    from chatrec.server.access import ApiKeys
+    from chatrec.server.settings import ServerSettings
+
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    app = create_app(tiny_service(tmp_path / "s.db"), ServerSettings(
+        trusted_hosts=("localhost", "testserver")), keys=ApiKeys(["k1"]))
+    key = {"Authorization": "Bearer k1"}
+    rng = random.Random(18)
+
+    def word(n):
+        return "".join(rng.choice(string.ascii_letters) for _ in range(n))
+
+    def hostile(c, i):
+        kind = i % 5
+        if kind == 0:      # an invented method on a real route (405)
+            return c.request(word(rng.randint(3, 300)).upper(), "/chat")
+        if kind == 1:      # an invented path (404)
+            return c.get("/" + word(rng.randint(1, 200)))
+        if kind == 2:      # an invented method on an invented path
+            return c.request(word(20), "/" + word(30) + "/" + word(5))
+        if kind == 3:      # a bad Host: refused before it is counted
+            return c.get("/" + word(10), headers={"host": word(12) + ".example"})
+        return c.get("/items/" + word(8) + "/similar")   # no key: 401 of its route
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for i in range(5):
+            assert hostile(c, i).status_code in (400, 401, 404, 405)
+        series = lambda: [k for k in scrape_with(c, key)  # noqa: E731
+                          if k[0] == "chatrec_http_requests_total"]
+        series()  # a scrape is counted too, after it rendered: its series exists now
+        before = series()
+        for i in range(5, 5005):
+            hostile(c, i)
+        after = series()
+    assert len(before) == len(after) and set(before) == set(after)
+    methods = {dict(k[1])["method"] for k in after}
+    routes = {dict(k[1])["route"] for k in after}
+    assert methods <= {"GET", "other"} and "other" in methods
+    assert routes <= {"/chat", "unmatched", "/items/{item_id}/similar", "/metrics"}
+
+
+def scrape_with(client, headers) -> dict[tuple, float]:
+    r = client.get("/metrics", headers=headers)
+    assert r.status_code == 200, r.text
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for fam in text_string_to_metric_families(r.text) for s in fam.samples}
+
+
+def test_metrics_need_the_key_on_a_keyed_server(tmp_path, monkeypatch):
+    from chatrec.server.access import ApiKeys
+
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    with TestClient(create_app(tiny_service(tmp_path / "s.db"), keys=ApiKeys(["k1"]))) as c:
+        assert c.get("/metrics").status_code == 401
+        assert c.get("/metrics", headers={"Authorization": "Bearer nope"}).status_code == 401
+        assert "chatrec_http_requests_total" in c.get(
+            "/metrics", headers={"Authorization": "Bearer k1"}).text

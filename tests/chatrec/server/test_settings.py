@@ -23,3 +23,24 @@ def test_flags_win_over_the_environment_and_survive_the_trip_to_workers():
 def test_unusable_settings_are_usage_errors(field, value):
     with pytest.raises(UsageError):
         ServerSettings.from_env({}, **{field: value})
+
+
+@pytest.mark.parametrize("ttl", ["0", "0s", "59s", "30"])
+def test_a_session_ttl_under_a_minute_is_refused(ttl):
+    """Finding (issue 18): --session-ttl 0 deleted every session at the first sweep."""
+    with pytest.raises(UsageError, match="at least 60 s"):
+        ServerSettings.from_env({}, session_ttl=ttl)
+    with pytest.raises(UsageError, match="at least 60 s"):
+        ServerSettings.from_env({"CHATREC_SESSION_TTL": ttl})
+    from chatrec.sessions.factory import session_ttl   # `chatrec sessions prune`'s default
+    with pytest.raises(UsageError, match="CHATREC_SESSION_TTL"):
+        session_ttl({"CHATREC_SESSION_TTL": ttl})
+    assert ServerSettings.from_env({}, session_ttl="1m").session_ttl == 60.0
+
+
+@pytest.mark.parametrize("field,value", [
+    ("max_body", "-1"), ("body_timeout", "-5s"), ("keep_alive", "0"),
+    ("limit_concurrency", "-3"), ("backlog", "-1"), ("sweep_every", "0s")])
+def test_negative_and_zero_limits_are_refused(field, value):
+    with pytest.raises(UsageError):
+        ServerSettings.from_env({}, **{field: value})

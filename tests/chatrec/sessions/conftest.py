@@ -77,3 +77,48 @@ def hold_write_lock(backend, tmp_path, request):
                     conn.rollback()
         return hold
     raise AssertionError(backend)
+
+
+@pytest.fixture
+def refuse_writes(backend, request):
+    """refuse_writes(store): a context manager in which the database refuses the store's
+    writes as read-only (and reads go on), as a file system remounted read-only or a
+    read-only replica would. SQLite: PRAGMA query_only on the store's connections of
+    this thread; PostgreSQL: default_transaction_read_only on the database (its pool
+    reopened so every connection has it)."""
+    if backend == "sqlite":
+        @contextmanager
+        def refuse(store):
+            conns = [store._conn()]
+            with store.no_wait():
+                conns.append(store._conn())
+            for c in conns:
+                c.execute("PRAGMA query_only = ON")
+            try:
+                yield
+            finally:
+                for c in conns:
+                    c.execute("PRAGMA query_only = OFF")
+        return refuse
+    if backend == "postgres":
+        import psycopg
+        url = request.getfixturevalue("pg_url")
+
+        def set_read_only(on: bool):
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("SET default_transaction_read_only = off")
+                db = conn.execute("SELECT current_database()").fetchone()[0]
+                conn.execute(f'ALTER DATABASE "{db}" SET default_transaction_read_only = '
+                             + ("on" if on else "off"))
+
+        @contextmanager
+        def refuse(store):
+            set_read_only(True)
+            store.close()
+            try:
+                yield
+            finally:
+                set_read_only(False)
+                store.close()
+        return refuse
+    raise AssertionError(backend)

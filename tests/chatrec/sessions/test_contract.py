@@ -206,3 +206,35 @@ def test_check_is_ok_and_answers_at_once_under_a_held_lock(make_store, hold_writ
         t = time.monotonic()
         assert store.check().ok
         assert time.monotonic() - t < 5  # never waits for the lock
+
+
+def test_refused_writes_are_named_and_degrade_health_until_a_write_succeeds(
+        store, refuse_writes, monkeypatch):
+    """Finding (issue 18): a full disk came back as "cannot rollback - no transaction is
+    active" while the health check said ok. A write refused for space or permission
+    says so, nothing acknowledged is lost, and check() reports the store degraded
+    until a write (a turn, or check()'s own probe) succeeds again."""
+    from chatrec.errors import StoreUnavailable
+    from chatrec.sessions import write_health
+
+    store.apply("a", TurnEffects(ratings=[("7", 5.0)]))
+    monkeypatch.setattr(write_health, "PROBE_EVERY", 3600.0)  # no probe: turns only
+    with refuse_writes(store):
+        with pytest.raises(StoreUnavailable, match="read-only") as failed:
+            store.apply("a", TurnEffects(ratings=[("8", 1.0)]))
+        assert "no transaction is active" not in str(failed.value)
+        assert "nothing saved before is lost" in str(failed.value)
+        health = store.check()
+        assert (health.ok, health.degraded) == (False, True) and "read-only" in health.detail
+        assert store.load("a").ratings == {"7": 5.0}            # reads go on
+    assert store.check().degraded                               # until a write succeeds:
+    store.apply("a", TurnEffects(ratings=[("8", 1.0)]))
+    assert store.check().ok and store.get("a").ratings == {"7": 5.0, "8": 1.0}
+
+    monkeypatch.setattr(write_health, "PROBE_EVERY", 0.0)     # the probe, every check
+    with refuse_writes(store):
+        with pytest.raises(StoreUnavailable):
+            store.delete("a")
+        assert store.check().degraded                           # the probe fails too
+    assert store.check().ok                                     # the probe wrote: ok
+    assert store.get("a").ratings == {"7": 5.0, "8": 1.0}

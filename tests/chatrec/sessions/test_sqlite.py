@@ -165,3 +165,72 @@ def test_new_databases_give_pruned_space_back(tmp_path):
     store._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
     after = store.stats().bytes
     assert after < before / 4, (before, after)
+
+
+# ---- a full disk (issue 18) ------------------------------------------------------------
+def _fill(store, prefix: str) -> list[str]:
+    """Turns until the store refuses one; the ids of the sessions acknowledged."""
+    acked = []
+    for n in range(10_000):
+        try:
+            store.apply(f"{prefix}{n}", TurnEffects(ratings=[("1", 4.0)],
+                                                   transcript={"message": "x" * 3000}))
+        except StoreUnavailable as e:
+            return acked, str(e)
+        acked.append(f"{prefix}{n}")
+    raise AssertionError("the store never filled up")
+
+
+def test_a_full_database_is_named_and_loses_nothing(tmp_path, monkeypatch):
+    """SQLite's own size cap (max_page_count) fails writes exactly as a full disk does
+    (SQLITE_FULL), without needing a small file system."""
+    from chatrec.sessions import write_health
+    monkeypatch.setattr(write_health, "PROBE_EVERY", 3600.0)  # turns only, at first
+    store = SQLiteSessionStore(tmp_path / "s.db")
+    store.apply("first", TurnEffects())
+    conns = [store._conn()]
+    with store.no_wait():
+        conns.append(store._conn())
+    pages = conns[0].execute("PRAGMA page_count").fetchone()[0]
+    for c in conns:
+        c.execute(f"PRAGMA max_page_count = {pages + 20}")
+    acked, error = _fill(store, "s")
+    assert acked and "disk holding the sessions database" in error and "is full" in error
+    assert "rollback" not in error
+    health = store.check()
+    assert health.degraded and "is full" in health.detail
+    assert all(store.load(sid).ratings == {"1": 4.0} for sid in acked)  # none lost
+    for c in conns:
+        c.execute("PRAGMA max_page_count = 1073741823")  # space is back
+    assert store.check().degraded                        # no write has said so yet
+    monkeypatch.setattr(write_health, "PROBE_EVERY", 0.0)
+    assert store.check().ok                              # the probe wrote
+    store.apply("after", TurnEffects(ratings=[("2", 5.0)]))
+    assert store.get("after").ratings == {"2": 5.0}
+
+
+def test_a_really_full_file_system(tmp_path, monkeypatch):
+    """The finding as it happened: a 2 MB tmpfs home. Needs root to mount one (the CI
+    and this machine run as root); elsewhere the max_page_count test above covers it."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root; test_a_full_database_is_named covers "
+                    "the same path")
+    from chatrec.sessions import write_health
+    monkeypatch.setattr(write_health, "PROBE_EVERY", 0.0)
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], check=True)
+    try:
+        filler = mnt / "filler"
+        filler.write_bytes(b"\0" * 1_200_000)   # someone else's file takes most of it
+        store = SQLiteSessionStore(mnt / "s.db")
+        acked, error = _fill(store, "s")
+        assert acked and "is full" in error and "rollback" not in error
+        assert store.check().degraded
+        filler.unlink()                        # space comes back
+        assert store.check().ok
+        store.apply("after", TurnEffects(ratings=[("2", 5.0)]))
+        assert all(store.load(sid).ratings == {"1": 4.0} for sid in acked)
+        store.close()
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)

@@ -55,16 +55,6 @@ def test_an_unknown_message_takes_the_llm_answer(cascade, server, tiny_parser):
     assert len(server.requests) == 1
 
 
-@pytest.mark.parametrize("text, film", [
-    ("any flicks resembling the one about the cape fear remake?", "Cape Fear"),  # unlinked
-])
-def test_the_llm_film_fills_what_the_rules_could_not_link(cascade, server, text, film):
-    server.answer(Reply(body=tool_call({"intent": "similar", "titles": [film]})))
-    q = cascade.parse(text)
-    assert (q.intent, q.title, q.unknown_title, q.candidates, q.parser) == (
-        Intent.SIMILAR, film, None, (), "llm")
-
-
 def test_the_rules_keep_what_they_were_sure_of(cascade, server, tiny_parser):
     text = "movies with submarines"              # rules: recommend, one word unplaced
     server.answer(Reply(body=tool_call({"intent": "popular", "genres": ["Sci-Fi"]})))
