@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from models.cost import PER_RATING, DataShape, neighbour_search
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
+from models.layout import Csr, Dense, LayoutError
 from models.recommenders.knn import _KNN, _binary, _csr_from, centred, damped_mean, \
     damped_normalise_rows
 from models.solvers.topk import product_work, to_csr, top_k_product
@@ -32,6 +33,9 @@ class UserKNN(_KNN):
 
     name = "user-knn"
     _arrays = _KNN._base_arrays
+    # the neighbour graph has a row per user, or none when searched at scoring time
+    _layout = {"sim": Csr(None, "users"), "r": Csr("users", "items"),
+               "means": Dense("f", "users"), "scale_": Dense("f", 2)}
 
     @classmethod
     def fit_seconds(cls, shape: DataShape) -> float:
@@ -59,6 +63,9 @@ class UserKNN(_KNN):
 
     def _after_load(self) -> None:
         self.precomputed = len(self.sim_indptr) == self.n_users + 1
+        if not self.precomputed and len(self.sim_indptr) != 1:
+            raise LayoutError(f"a neighbour graph of {len(self.sim_indptr) - 1} rows for "
+                              f"{self.n_users} users")
         shape = (self.n_users if self.precomputed else 0, self.n_users)
         self.sim = _csr_from(self, "sim", shape)
         self.resid = _csr_from(self, "r", (self.n_users, self.n_items))
