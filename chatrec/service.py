@@ -7,7 +7,6 @@ errors of chatrec.errors, which each front door translates in one place.
 """
 from __future__ import annotations
 
-import logging
 import math
 from typing import Callable
 
@@ -27,6 +26,7 @@ from chatrec.sessions.state import (
 )
 from chatrec.sessions.store import SessionStore
 from chatrec.training.bundle import Bundle
+from chatrec.training.warmup import warm_up_routes
 from intents.query import MAX_K, MIN_K, Intent
 from intents.rules.parser import RuleParser
 from models.errors import UnknownItem, UnknownUser
@@ -35,8 +35,6 @@ MAX_MESSAGE = 2000
 MAX_USER_ID = 64
 SEARCH_LIMIT = 20
 TRANSCRIPT_SHOWN = 20      # turns of transcript GET /sessions/{id} returns
-log = logging.getLogger("chatrec.service")
-
 UNSET = object()           # "no user_id given" as opposed to an explicit None
 
 
@@ -144,27 +142,13 @@ class ChatService:
         return body
 
     def warm_up(self) -> None:
-        """Load the routes' models, then answer one message per route (what's popular,
-        a known user's picks, films like the most rated one) in a scratch session that
-        is never stored: what a route builds on first use (the parser's phrase index,
-        the ratings matrix, the lists' caches; seconds at ML-25M size) is then ready
-        before the first request. A parser that waits on a server (an LLM) is not
-        asked. Failures are logged: a turn that needs the part reports it."""
-        from chatrec.training.warmup import warm_up_models
-        warm_up_models(self.bundle)
-        if self.parser_blocks:
-            return
-        ratings, catalog = self.bundle.ratings, self.bundle.catalog
-        try:
-            top = int(np.argmax(ratings.item_counts())) if len(ratings) else 0
-            user = ratings.user_ids[0].item() if ratings.n_users else None
-            for message, who in (("what's popular", None), ("recommend something", user),
-                                 (f"like {catalog.titles[top]}", None)):
-                state = SessionState(id="warm-up")
-                query = parse_in_context(self.parser, message, state, self._view)
-                self.dispatcher.handle(query, state, self._context(who, state))
-        except Exception as e:  # noqa: BLE001 - warming is an optimisation only
-            log.warning("warming up the routes failed: %s: %s", type(e).__name__, e)
+        """Each route's model and first-use caches, built before the first request by
+        one scratch turn per route, never stored (chatrec/training/warmup.py)."""
+        def scratch(message: str, user) -> None:
+            state = SessionState(id="warm-up")
+            self.dispatcher.handle(parse_in_context(self.parser, message, state, self._view),
+                                   state, self._context(user, state))
+        warm_up_routes(self.bundle, None if self.parser_blocks else scratch)
 
     def _context(self, user_id, state: SessionState) -> Context:
         ctx = Context(user_label=user_id)
@@ -310,10 +294,9 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     from chatrec.training.trainer import load_or_train
     from chatrec.training.warmup import single_thread_blas
 
-    experiments = Experiments.from_env()
-    arms = [model for e in experiments.by_route.values() for model, _ in e.arms]
-    # a start trains only what its routes (and A/B arms) use; `chatrec train` the rest
-    bundle = load_or_train(dataset=dataset, progress=progress, routes_only=True, extra=arms)
+    experiments = Experiments.from_env()  # a start trains the routes' models and the arms
+    bundle = load_or_train(dataset=dataset, progress=progress, routes_only=True,
+                           extra=[m for e in experiments.by_route.values() for m, _ in e.arms])
     view = title_catalog(bundle.catalog, bundle.ratings)
     use_cached_title_index(view, artifacts_dir(bundle.dataset))
     parser = build_parser(parser_spec, view)

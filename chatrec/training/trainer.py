@@ -305,6 +305,7 @@ def load_or_train(dataset: str | None = None, progress: Progress | None = None,
     otherwise left to `chatrec train` (user-knn or blend at ML-25M size take minutes)."""
     if not routes_only:
         return train_all(dataset, progress, force=False, data=data)
-    names = list(dict.fromkeys([*DEFAULT_ROUTES.values(), *extra]))
+    # an arm that names no registry model is the experiments' error to report
+    names = list(dict.fromkeys([*DEFAULT_ROUTES.values(), *(e for e in extra if e in MODELS)]))
     return train_report(dataset, progress, models=names, force=False, data=data,
                         fallbacks=True)[0]

@@ -220,7 +220,8 @@ def test_warm_up_answers_each_route_once_and_stores_nothing(svc, monkeypatch):
     assert [a[0] for a in asked] == ["popular", "recommend", "similar"]
     assert asked[1][1] == 0                      # the picks are a known user's
     assert not svc.sessions.load("warm-up").exists
-    assert "csr" in svc.bundle.ratings._cache    # the ratings matrix the first pick needs
+    # the per-user index of the ratings the first pick needs (slices, or the CSR matrix)
+    assert {"by_user", "csr"} & set(svc.bundle.ratings._cache)
 
 
 def test_warm_up_does_not_ask_a_parser_that_waits_on_a_server(svc, monkeypatch):
