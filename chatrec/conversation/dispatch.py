@@ -30,6 +30,7 @@ from chatrec.conversation.followups import (
 from chatrec.conversation.lists import Context, ListMaker
 from chatrec.conversation.moves import Moves, Reply
 from chatrec.conversation.smalltalk import MOVES
+from chatrec.conversation.tastes import heard
 from chatrec.sessions.state import SessionState, TurnEffects
 from chatrec.training.bundle import Bundle
 from intents.query import FOCUS, MAX_K, MIN_K, Intent, Query
@@ -69,6 +70,9 @@ class Dispatcher(Moves):
             query = resolved
         elif query.intent is Intent.CHOOSE:
             return self._choose_without_question(query, state)
+        tastes = heard(ctx.tastes, query)        # "I like comedies" leans what follows
+        if tastes is not None:
+            ctx.tastes = tastes
         replaces = (state.pending or {}).get("replaces") if resolved is not None else None
         if replaces is not None:         # "the 1962 one" after "I loved Cape Fear"
             reply = self._feedback(query, state, offer_versions=False)
@@ -88,6 +92,7 @@ class Dispatcher(Moves):
             reply.text = replies.offer_next(self._describe(Query.from_dict(query.then))) \
                 + " " + reply.text
             reply.effects.pending = {"then": query.then}
+        reply.effects.tastes = tastes
         return reply
 
     def _describe(self, query: Query) -> str:

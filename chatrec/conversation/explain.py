@@ -8,6 +8,7 @@ import numpy as np
 
 from chatrec.conversation import replies
 from chatrec.conversation.facts import CatalogFacts
+from chatrec.conversation.tastes import lean_reason
 from models.ranking import top_k
 
 #: info topics the catalog answers from its own data
@@ -107,10 +108,12 @@ class Explainer:
                 text += ("; of the films you liked, the closest to it are "
                          + replies.join_words(close) + " (similarity, 1.00 = identical)")
             return text + f". Its genres: {', '.join(f.genres[i])}; it has {stats}."
-        if intent == "recommend":       # no taste known yet: the popularity fallback
-            return (f"{name}{where} is one of the best-liked well-known films ({stats}): "
-                    "with no ratings from you yet, I start from films many people rated "
-                    "highly. Tell me a film you loved for personal picks.")
+        if intent == "recommend":       # no rating yet: watched, liked, genres heard
+            said = lean_reason(f.genres[i], request.get("tastes"))
+            lean = f" It is {said}." if said else ""
+            return (f"{name}{where} is one of the well-known, well-liked films ({stats}): "
+                    "with no ratings from you yet, I start from films many people watched "
+                    f"and liked.{lean} Tell me a film you loved for personal picks.")
         if intent == "popular" and request.get("rank_by") == "count":
             return (f"{name}{where} is among the most-watched: {stats}, "
                     f"more than most films in the catalog.")

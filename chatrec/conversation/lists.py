@@ -17,6 +17,7 @@ import numpy as np
 
 from chatrec.conversation import replies
 from chatrec.conversation.constraints import Filter
+from chatrec.conversation.tastes import Starters, lean_reason, lean_text
 from models.diversity import pool_size
 from models.errors import PredictionImpossible
 from models.ranking import top_k
@@ -39,6 +40,7 @@ class Context:
     seen: set[int] = field(default_factory=set)
     shown: set[int] = field(default_factory=set)
     routes: dict[str, str] = field(default_factory=dict)  # A/B arm: route -> model
+    tastes: dict[str, float] = field(default_factory=dict)  # genres heard (tastes.py)
 
 
 @dataclass
@@ -68,11 +70,9 @@ class ListMaker:
         # most watched: the count, the average breaking ties
         self.watched = counts + self.popular.means / 10.0
         self.years = np.asarray(self.catalog.years, dtype=np.int64)
-        # "popular to start with": the weighted average, films rated at least as often as
-        # the median film first (a film with 2 ratings is nobody's popular pick)
-        self.starters = np.where(counts >= self.min_votes, facts.weighted,
-                                 facts.weighted - 10.0)
-        self.starters[counts == 0] = -np.inf
+        # "popular to start with": watched and liked, leaning to the genres heard
+        self.starters = Starters(self.catalog, counts, self.popular.means,
+                                 self.ratings.scale)
         self.duplicates = _duplicates(facts)
         lo, hi = self.ratings.scale
         self.liked_at, self.disliked_at = scale_rating(LIKED, (lo, hi)), \
@@ -138,12 +138,19 @@ class ListMaker:
             text = _cap(f"{lead}top-rated {what}, by weighted average "
                         f"(a {one} needs about {self.min_votes:.0f} ratings to count fully):")
         else:
-            idx, vals = self._diverse("popular", self.starters, k, exclude, allowed)
-            reasons = [self.popular.reason(i) for i in idx.tolist()]
+            # the tastes this list leaned on stay with it, so `more` pages the same
+            # order and `why` can say so (the dispatcher stores `req` as it is now)
+            tastes = req.setdefault("tastes", dict(ctx.tastes))
+            idx, vals = self._diverse("popular", self.starters.scores(tastes), k, exclude,
+                                      allowed)
+            # a genre the filter already requires or rules out leans nothing: unsaid
+            said = {g: v for g, v in tastes.items() if g not in flt.genres + flt.exclude}
+            reasons = [self._starter_reason(i, said) for i in idx.tolist()]
             who = (f"User {ctx.user_label} is not in the ratings. " if ctx.unknown_user
                    else "")
             hint = replies.PERSONAL_HINT.format(example=self.facts.example_titles[-1])
-            text = f"{who}{_cap(lead + 'popular ' + what)} to start with. {hint}"
+            lean = lean_text(said, replies.join_words)
+            text = f"{who}{_cap(lead + 'popular ' + what)} to start with{lean}. {hint}"
         return self._reply(idx, vals, reasons, text, k, flt, more, what)
 
     def _diverse(self, route: str, scores, k, exclude, allowed):
@@ -151,6 +158,11 @@ class ListMaker:
         item vectors, its weight chosen at training; keeps score order for `popular`)."""
         idx, vals = top_k(scores, pool_size(k), exclude=exclude, allowed=allowed)
         return self.bundle.diversify(route, idx, vals, k)
+
+    def _starter_reason(self, i: int, tastes: dict) -> str:
+        said = lean_reason(self.facts.genres[i], tastes)
+        stats = self.popular.reason(i)
+        return f"{said}; {stats}" if said else stats
 
     def _weighted_reason(self, i: int) -> str:
         mean, n = self.popular.item_stats(i)
