@@ -108,6 +108,9 @@ class Explainer:
                 text += ("; of the films you liked, the closest to it are "
                          + replies.join_words(close) + " (similarity, 1.00 = identical)")
             return text + f". Its genres: {', '.join(f.genres[i])}; it has {stats}."
+        hidden = (request or {}).get("rank_by") == "hidden"
+        if intent == "recommend" and hidden:   # no rating yet, hidden gems: the weighted
+            intent = "popular"                 # average among the less-watched, as popular
         if intent == "recommend":       # no rating yet: watched, liked, genres heard
             said = lean_reason(f.genres[i], request.get("tastes"))
             lean = f" It is {said}." if said else ""
@@ -120,7 +123,9 @@ class Explainer:
         weighted = (f"{f.weighted[i]:.2f} weighted average ({stats}; a film needs about "
                     f"{f.min_votes:.0f} ratings for its own average to count fully)")
         if intent == "popular":
-            return f"{name}{where} ranks by its {weighted}."
+            among = (" among the less-watched films (a hidden gem: fewer ratings than the "
+                     "most-watched quarter of the catalog)") if hidden else ""
+            return f"{name}{where} ranks by its {weighted}{among}."
         return f"I did not pick {name} in the last list. What I know: {self._summary(i, None)}"
 
     def why_earlier(self, i: int, transcript: list[dict]) -> str:
