@@ -28,6 +28,10 @@ from chatrec.conversation.followups import (
 from chatrec.sessions.state import SessionState
 from intents.query import LIST_INTENTS, Intent, Query
 
+# a version with no film named points at the film in focus for these ("tell me about
+# the remake", "the original was better"); a refine switches the list (dispatch)
+_ABOUT_A_FILM = (Intent.INFO, Intent.RATE, Intent.SEEN, Intent.SIMILAR, Intent.WHY)
+
 
 def directed(query: Query, state: SessionState, facts: CatalogFacts) -> tuple[Query, str, str]:
     """(the query with its direction applied, a note for the reply, a problem that
@@ -36,9 +40,9 @@ def directed(query: Query, state: SessionState, facts: CatalogFacts) -> tuple[Qu
         return _versions_of_named(query, facts)
     if query.version is not None and not (state.pending or {}).get("candidates"):
         switch = other_version(query, state, facts)
-        if switch is None:
+        if switch is None and query.intent is Intent.REFINE:    # "the remake" of nothing
             return query, "", _which_film(query, facts)
-        if query.intent is not Intent.REFINE:     # "tell me about the remake"
+        if switch is not None and query.intent in _ABOUT_A_FILM:  # "the remake was awful"
             i = switch[0]
             return query.with_(item_ids=(facts.item_ids[i],), titles=(facts.titles[i],),
                                refs=(), ref=None), "", ""

@@ -62,11 +62,12 @@ class Constraints:
     used: frozenset[int] = frozenset()     # token positions they took
     hidden: bool = False                   # "less famous", "hidden gems"
     version: str | None = None             # "original" / "remake"
+    version_picked: bool = False           # "the remake" (not "the remake was awful")
 
     @property
     def any(self) -> bool:
         return bool(self.genres or self.exclude or self.years or self.hidden
-                    or self.version)
+                    or self.version_picked)
 
     @property
     def relative(self) -> str | None:
@@ -92,9 +93,9 @@ def read_constraints(words: list[str], genres: GenreMatcher, newest: int | None,
     `breaks`: token indices that start a new clause (after , . ; ! ?): a negation
     never reaches across one ("no, I want comedies")."""
     hidden = find_hidden(words) or frozenset()
-    version = find_version(words)
+    version = find_version(words, breaks)
     # read first: "cult classics" and "the original" are no years, "less" no negator
-    used = set(hidden) | set(version[1] if version else ())
+    used = set(hidden) | set(version.used if version else ())
     spans = find_years(["" if i in used else w for i, w in enumerate(words)], newest,
                        genres.single_words)
     used.update(*(s.used for s in spans))
@@ -145,7 +146,8 @@ def read_constraints(words: list[str], genres: GenreMatcher, newest: int | None,
     year_from, year_to = combine(spans)
     return Constraints(tuple(include), tuple(exclude), year_from, year_to, tuple(spans),
                        frozenset(used), hidden=bool(hidden),
-                       version=version[0] if version else None)
+                       version=version.which if version else None,
+                       version_picked=bool(version and version.picked))
 
 
 def _clauses(words: list[str], breaks: frozenset[int]) -> list[int]:

@@ -3,6 +3,8 @@ which version of a title, years compared with the last list, decades said loosel
 child's age said as a sentence, and words that rule a genre out."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from intents.lexicon.ages import child_age_at
@@ -16,6 +18,14 @@ from tests.intents.conftest import GENRES
 
 def words(text: str) -> list[str]:
     return [t.word for t in tokens(clean(text))]
+
+
+def breaks(text: str) -> frozenset[int]:
+    """Tokens that start a clause (after , . ; ! ?), as the parser finds them."""
+    c = clean(text)
+    toks = tokens(c)
+    return frozenset(i for i in range(1, len(toks))
+                     if re.search(r"[,.;!?]", c[toks[i - 1].end:toks[i].start]))
 
 
 # a popularity word turned down, a subject saying few people, or a word meaning it alone:
@@ -54,15 +64,26 @@ def test_the_wish_takes_its_words_so_no_one_reads_them_again():
     ("the newer version please", REMAKE), ("the older edition", ORIGINAL),
     ("the reboot", REMAKE), ("its original", ORIGINAL), ("the original movie", ORIGINAL),
     ("the latest version", REMAKE), ("the original cut", ORIGINAL),
+    ("I meant the original", ORIGINAL), ("we want the remake", REMAKE),
+    ("I loved it. The remake?", REMAKE),
 ])
 def test_versions(text, version):
-    found = find_version(words(text))
-    assert found is not None and found[0] == version
+    found = find_version(words(text), breaks(text))
+    assert found is not None and (found.which, found.picked) == (version, True)
+
+
+@pytest.mark.parametrize("text", [
+    "the remake was beyond bad", "there is an old version", "the original is better",
+    "an older version", "Oh okay. I just ordered the original on Amazon",
+    "I loved the styles in the original", "i saw It but i like the original better"])
+def test_versions_talked_about_are_not_picked(text):
+    found = find_version(words(text), breaks(text))
+    assert found is not None and not found.picked
 
 
 @pytest.mark.parametrize("text", [
     "something original", "an original film", "original movies", "the first one",
-    "the second one", "the older one", "a new movie",
+    "the second one", "the older one", "a new movie", "didn't know they remade that",
 ])
 def test_not_versions(text):
     # praise, positions in the last list, and comparisons of years are read elsewhere
@@ -70,7 +91,8 @@ def test_not_versions(text):
 
 
 def test_the_original_before_a_title_the_parser_took():
-    assert find_version(["the", "original", ""]) == (ORIGINAL, frozenset({1}))
+    found = find_version(["the", "original", ""])
+    assert (found.which, found.used, found.picked) == (ORIGINAL, frozenset({1}), True)
 
 
 @pytest.mark.parametrize("text,relative", [
