@@ -5,16 +5,16 @@ before any rating, and the first lists that lean on it.
 mood through the genre table ("something funny" is Comedy) — as net mentions: each
 wish +1, each "no horror" -1. `Starters` ranks a session that has no rating: how much
 a film is watched (log of its rating count), tilted by how well it is liked (its
-weighted average), plus a lean toward the genres heard and away from those ruled out.
+average rating), plus a lean toward the genres heard and away from those ruled out.
 
 Why this and not the weighted average alone: on the ReDial dev conversations (real
 people asking for films, bench/bench_redial.py) the films a human recommender went on
 to suggest are mostly well-known ones, and a quality-first list ranks them lower than
-a plain most-watched list (Recall@50 0.23 vs 0.30 on train). The constants below were
-chosen on ReDial's train split only (docs/benchmarks/redial.md has the grid and the
-valid figures): QUALITY 0.5 and LEAN 2.0 gave train Recall@50 0.59 (most-watched
-0.30); QUALITY 0.25-0.75 with LEAN 1.5-3.0 all lie within 0.04 of it, and the
-Bayesian average in place of the plain one within 0.01.
+a plain most-watched list (Recall@50 0.21 vs 0.30 on train). The constants below were
+chosen on ReDial's train split only, by bench/bench_coldstart.py (its grid and the
+valid figures are in docs/benchmarks/redial.md): QUALITY 0.5 and LEAN 2.0 give train
+Recall@50 0.59 (most-watched 0.30); every QUALITY 0.25-0.75 with LEAN 1.5-3.0 lies
+within 0.05 of it.
 """
 from __future__ import annotations
 
@@ -60,13 +60,14 @@ class Starters:
     -inf for films nobody rated (nothing says anyone would like them)."""
 
     def __init__(self, catalog, counts: np.ndarray, means: np.ndarray,
-                 scale: tuple[float, float]) -> None:
+                 scale: tuple[float, float], quality: float = QUALITY,
+                 lean: float = LEAN) -> None:
         counts = np.asarray(counts, dtype=np.float64)
         lo, hi = scale
-        quality = 1.0 + 4.0 * (np.asarray(means, float) - lo) / ((hi - lo) or 1.0)
-        self.base = np.log1p(counts) + QUALITY * quality
+        liked = 1.0 + 4.0 * (np.asarray(means, float) - lo) / ((hi - lo) or 1.0)
+        self.base = np.log1p(counts) + quality * liked
         self.base[counts == 0] = -np.inf
-        self.catalog = catalog
+        self.catalog, self.lean = catalog, lean
 
     def scores(self, tastes: Mapping[str, float] | None) -> np.ndarray:
         liked, avoided = leaning(tastes or {})
@@ -77,7 +78,7 @@ class Starters:
         for g in liked:
             mask = self.catalog.genre_mask(g)
             if mask is not None:
-                s += LEAN * tastes[g] / total * mask
+                s += self.lean * tastes[g] / total * mask
         for g in avoided:
             mask = self.catalog.genre_mask(g)
             if mask is not None:

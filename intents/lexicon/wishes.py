@@ -63,6 +63,7 @@ _ALONE = {
     ("nonmainstream",): 1, ("unhyped",): 1,
 }
 _MAX_ALONE = max(len(p) for p in _ALONE)
+_ALONE_FIRST = frozenset(p[0] for p in _ALONE)      # most words start none: skip fast
 
 
 def find_hidden(words: list[str]) -> frozenset[int] | None:
@@ -91,6 +92,8 @@ def find_hidden(words: list[str]) -> frozenset[int] | None:
 
 
 def _alone_at(words: list[str], i: int) -> int:
+    if words[i] not in _ALONE_FIRST:
+        return 0
     for size in range(min(_MAX_ALONE, len(words) - i), 0, -1):
         if tuple(words[i:i + size]) in _ALONE:
             return size
