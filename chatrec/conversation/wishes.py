@@ -70,7 +70,8 @@ def _versions_of_named(query: Query, facts: CatalogFacts) -> tuple[Query, str, s
 def _which_film(query: Query, facts: CatalogFacts) -> str:
     example = facts.example_versions()
     what = "original" if query.version == ORIGINAL else "remake"
-    said = f" (e.g. 'the {what} {example}')" if example else ""
+    said = f" (e.g. 'the {what}{'' if what == 'original' else ' of'} {example}')" \
+        if example else ""
     return (f"The {what} of which film? Name it{said}; I'll pick the version from the "
             "films I have under that title.")
 
