@@ -72,8 +72,7 @@ class Dispatcher(Moves):
         elif query.intent is Intent.CHOOSE:
             return self._choose_without_question(query, state)
         tastes = heard(ctx.tastes, query)        # "I like comedies" leans what follows
-        if tastes is not None:
-            ctx.tastes = tastes
+        ctx.tastes = ctx.tastes if tastes is None else tastes
         query, note, problem = directed(query, state, self.facts)   # "older", "the remake"
         if problem:
             return Reply(problem)
@@ -199,8 +198,7 @@ class Dispatcher(Moves):
         elif query.fewer:
             k = max(1, k // 2)
         flt = Filter.from_dict(last.get("filter")).refined(Filter.of(query))
-        req = dict(last, k=k, filter=flt.to_dict(),
-                   rank_by=query.rank_by or last.get("rank_by"))     # "hidden gems only"
+        req = dict(last, k=k, filter=flt.to_dict(), rank_by=query.rank_by or last.get("rank_by"))
         return self._show(req, ctx, TurnEffects(), "", page=1)
 
     def _show(self, req: dict, ctx: Context, fx: TurnEffects, note: str, page: int,
