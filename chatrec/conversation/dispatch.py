@@ -30,6 +30,8 @@ from chatrec.conversation.followups import (
 from chatrec.conversation.lists import Context, ListMaker
 from chatrec.conversation.moves import Moves, Reply
 from chatrec.conversation.smalltalk import MOVES
+from chatrec.conversation.tastes import heard
+from chatrec.conversation.wishes import directed
 from chatrec.sessions.state import SessionState, TurnEffects
 from chatrec.training.bundle import Bundle
 from intents.query import FOCUS, MAX_K, MIN_K, Intent, Query
@@ -69,6 +71,11 @@ class Dispatcher(Moves):
             query = resolved
         elif query.intent is Intent.CHOOSE:
             return self._choose_without_question(query, state)
+        tastes = heard(ctx.tastes, query)        # "I like comedies" leans what follows
+        ctx.tastes = ctx.tastes if tastes is None else tastes
+        query, note, problem = directed(query, state, self.facts)   # "older", "the remake"
+        if problem:
+            return Reply(problem)
         replaces = (state.pending or {}).get("replaces") if resolved is not None else None
         if replaces is not None:         # "the 1962 one" after "I loved Cape Fear"
             reply = self._feedback(query, state, offer_versions=False)
@@ -88,6 +95,8 @@ class Dispatcher(Moves):
             reply.text = replies.offer_next(self._describe(Query.from_dict(query.then))) \
                 + " " + reply.text
             reply.effects.pending = {"then": query.then}
+        reply.effects.tastes = tastes
+        reply.text = f"{note} {reply.text}" if note else reply.text
         return reply
 
     def _describe(self, query: Query) -> str:
@@ -161,7 +170,7 @@ class Dispatcher(Moves):
                          + replies.examples(self.facts.example_titles) + ".")
         # "show me more" keeps the last list's size; "3 more" asks for 3
         k = int(query.k) if query.k_requested is not None else int(last["k"])
-        req = dict(last, k=k)
+        req = dict(last, k=k, rank_by=query.rank_by or last.get("rank_by"))
         if query.has_constraints:         # "more from the 90s": refine, then page on
             req["filter"] = Filter.from_dict(last.get("filter")).refined(
                 Filter.of(query)).to_dict()
@@ -189,7 +198,7 @@ class Dispatcher(Moves):
         elif query.fewer:
             k = max(1, k // 2)
         flt = Filter.from_dict(last.get("filter")).refined(Filter.of(query))
-        req = dict(last, k=k, filter=flt.to_dict())
+        req = dict(last, k=k, filter=flt.to_dict(), rank_by=query.rank_by or last.get("rank_by"))
         return self._show(req, ctx, TurnEffects(), "", page=1)
 
     def _show(self, req: dict, ctx: Context, fx: TurnEffects, note: str, page: int,
@@ -224,8 +233,8 @@ class Dispatcher(Moves):
         else:
             text, fx = record_opinions(query, films.items, self.facts, None)
         first = films.items[0]
-        others = self.facts.other_versions(first) if offer_versions and \
-            len(films.items) == 1 and films.positions == [None] else []
+        others = self.facts.other_versions(first) if offer_versions and query.version \
+            is None and len(films.items) == 1 and films.positions == [None] else []
         # a title alone links to its most-rated version (a typed year picks another),
         # so that is the case to say so and offer the others
         if others and self.facts.counts[first] >= max(self.facts.counts[j] for j in others):
