@@ -32,7 +32,8 @@ import numpy as np
 from chatrec import __version__
 from chatrec.data.home import active_dataset, artifacts_dir, write_json_atomic
 from chatrec.training import budget
-from chatrec.training.bundle import DEFAULT_ROUTES, Bundle, LazyModels
+from chatrec.training.bundle import DEFAULT_ROUTES, Bundle, LazyModels, choose_routes, \
+    route_options
 from chatrec.training.diversity import diversity_weights
 from chatrec.training.signatures import data_fingerprint, registry_signature, \
     unchanged_without_import
@@ -47,12 +48,7 @@ log = logging.getLogger("chatrec.training.trainer")
 
 MANIFEST = "manifest.json"
 FORMAT = 1
-#: preference order when a route's default model is unavailable
-ROUTE_FALLBACKS = {
-    "recommend": ("rank-blend", "mf-rank", "item-knn", "user-knn", "mf", "popularity"),
-    "similar": ("hybrid", "content", "item-knn"),
-    "popular": ("popularity",),
-}
+
 
 
 def available_models(names: Iterable[str] | None = None) -> tuple[dict[str, type], dict[str, str]]:
@@ -80,22 +76,6 @@ def read_manifest(directory: Path) -> dict | None:
         return m if isinstance(m, dict) and m.get("format") == FORMAT else None
     except (OSError, ValueError):
         return None
-
-
-def route_options() -> dict[str, tuple[str, ...]]:
-    """route -> its models in preference order: DEFAULT_ROUTES, then ROUTE_FALLBACKS."""
-    return {route: tuple(dict.fromkeys((default,) + ROUTE_FALLBACKS.get(route, ())))
-            for route, default in DEFAULT_ROUTES.items()}
-
-
-def choose_routes(models: dict) -> dict[str, str]:
-    """DEFAULT_ROUTES where the model exists, else the first available fallback."""
-    routes = {}
-    for route, options in route_options().items():
-        pick = next((n for n in options if n in models), None)
-        if pick is not None:
-            routes[route] = pick
-    return routes
 
 
 # ---- training and loading ----------------------------------------------------------
