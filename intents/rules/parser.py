@@ -32,7 +32,7 @@ from intents.mentions.features import genre_words
 from intents.mentions.whole_titles import WholeTitles
 from intents.query import ALL, DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.rules.acts import ActFallback
-from intents.rules.compound import second_request
+from intents.rules.compound import second_request, stated_then_asked
 from intents.rules.constraints import Constraints, read_constraints
 from intents.rules.slots import Slot, SlotFinder
 from intents.rules.topics import people, unmeasured
@@ -131,6 +131,7 @@ class RuleParser:
         query = self._query(intent, slot, cons, count, c, words)
         query = unmeasured(people(query, text[:MAX_CHARS], slot, self._is_title,
                                   self._is_request_word), c)
+        query = stated_then_asked(self._parse, query, text[:MAX_CHARS])
         return self.acts.decide(second_request(self._parse, query, text[:MAX_CHARS]), c)
 
     def _is_request_word(self, word: str) -> bool:
