@@ -12,14 +12,25 @@ from __future__ import annotations
 import re
 
 # -- small talk -------------------------------------------------------------------
-THANKS_WORDS = frozenset("""thanks thank thx ty cheers appreciate appreciated great
+THANKS_WORDS = frozenset("""thanks thank thx thnx thanx tnx tysm ty cheers appreciate appreciated great
 perfect awesome cool nice excellent wonderful fantastic brilliant lovely sweet
 amazing bye goodbye cya later goodnight lifesaver legend hero champ genius""".split())
 BYE_WORDS = frozenset("bye goodbye cya later goodnight night".split())
 _THANKS_FILLER = frozenset("""a lot so much very you for the help now thats that is all
 it ok okay good see ya again man buddy mate guys im i done these those them picks
 recs recommendations suggestions list really will check out have fun and oh wow
-yes yeah youre ur u an total real absolute such thatll do""".split())
+yes yeah youre ur u an total real absolute such thatll do best""".split())
+# words of gratitude only (no "great"/"cool"): one at either end of a message thanks,
+# whatever else it says, unless it also asks for something ("nice, we'll go with that.
+# thanks!!", "thanks, that's plenty", "thnx")
+GRATITUDE = frozenset("""thanks thank thx thnx thnks thanx tnx ty tysm tyvm cheers
+appreciate appreciated""".split())
+
+
+def thanks_at_edge(words: list[str]) -> bool:
+    """A word of gratitude first or last (fillers aside)."""
+    content = [w for w in words if w not in _THANKS_FILLER]
+    return bool(content) and (content[0] in GRATITUDE or content[-1] in GRATITUDE)
 # a goodbye without a thanks word, on the message's words ("that's all for now")
 _BYE = re.compile(
     r"^(?:(?:ok|okay|alright|right|well|cool)\s+)?(?:thats\s+(?:all|it|enough)|im\s+done|i\s+am\s+done|"

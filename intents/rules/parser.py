@@ -186,7 +186,9 @@ class RuleParser:
                 return Intent.CHOOSE
             return Intent.SIMILAR
         thanks, _ = talk.is_thanks(words)
-        if thanks:
+        if thanks or (talk.thanks_at_edge(words) and not (
+                cons.any or count is not None or cues.REQUEST.search(rest)
+                or cues.MORE.search(rest) or cues.POPULAR.search(rest))):
             return Intent.THANKS
         if talk.answer(words) or bare_ref(words) is not None:
             return Intent.CHOOSE

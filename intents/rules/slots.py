@@ -19,6 +19,7 @@ from intents.mentions.linking import STRICT_ACCEPT, Linker, Mention, Message, Sl
 from intents.mentions.spans import token_range
 from intents.mentions.titles import TitleMatch, split_year
 from intents.query import FOCUS
+from intents.rules.hedges import is_request_vocabulary
 from intents.rules.opinions import OpinionFrames
 from intents.rules.polarity import clause_rating
 from intents.rules.seeds import SeedFrames
@@ -214,6 +215,9 @@ class SlotFinder:
                     and not self._sentinels(m):
                 continue       # "more like this": the next page; "more like it": a film,
                                # and so is "Twelve Monkeys messed with my head, more like that"
+            if found[0].match is not None and found[0].match.index is None and \
+                    is_request_vocabulary(m.words[found[0].start:found[0].end], self.genre_words):
+                continue       # "like 100 horror movies", "like the 70s": a hedge
             if found[0].match is not None and found[0].match.index is None \
                     and not _FILM_CONTEXT.search(m.text) \
                     and not any(w in self.genre_words for w in m.words):

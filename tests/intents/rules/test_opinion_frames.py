@@ -38,3 +38,33 @@ def test_a_rating_stated_before_a_request_rides_along(tiny_parser, text, said, g
 def test_a_rating_alone_is_still_a_rating(tiny_parser):
     q = tiny_parser.parse("rate fargo 5 stars")
     assert q.intent is Intent.RATE and q.rating == 5.0 and not q.said
+
+
+@pytest.mark.parametrize("text", [
+    "nice, we'll go with that. thanks!!", "thnx", "thanks, that's plenty",
+    "thanks, you're the best",
+])
+def test_gratitude_at_either_end_thanks(tiny_parser, text):
+    assert tiny_parser.parse(text).intent is Intent.THANKS
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("thanks! any westerns?", Intent.RECOMMEND), ("thanks, show me more", Intent.MORE),
+])
+def test_gratitude_with_a_request_is_the_request(tiny_parser, text, intent):
+    assert tiny_parser.parse(text).intent is intent
+
+
+@pytest.mark.parametrize("text,k,genres", [
+    ("give me like 100 horror movies lol", 50, ("Horror",)),
+    ("a western, like from the 70s", 5, ("Western",)),
+])
+def test_like_as_a_hedge_is_no_film(tiny_parser, text, k, genres):
+    q = tiny_parser.parse(text)
+    assert q.unknown_title is None and not q.item_ids
+    assert q.k == k and q.genres == genres
+
+
+def test_a_childs_age_said_after_naming_the_child(tiny_parser):
+    q = tiny_parser.parse("something for my daughter, she's 7. not too scary please")
+    assert q.genres == ("Children's",) and q.k_requested is None
