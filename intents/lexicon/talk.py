@@ -198,7 +198,12 @@ SEEN = re.compile(
     r"just|also)\s+)?(?:caught|checked\s+out|sat\s+through)\s+(?P<u>\S)"
     r"|\bbeen\s+there\W+done\s+that\s+(?:with|on)\s+(?P<v>\S)")
 SEEN_AFTER = re.compile(r"^(?P<t>\S.*?)\s+(?:i've|i\s+have|ive)\s+(?:already\s+)?"
-                        r"(?:seen|watched)\b")
+                        r"(?:seen|watched)\b"
+                        # a film, a dash or comma, then "seen it" of it: "X - watched it last
+                        # week", "number 2 - have seen it", "X, already saw that one"
+                        r"|^(?P<d>\S.*?)\s*[-\u2013\u2014,:;]\s*(?:(?:i've|i\s+have|ive|i|we've|we|"
+                        r"have|already|just|also|actually)\s+)*(?:seen|watched|saw)\s+"
+                        r"(?:it|that|this|them)\b")
 
 # -- refinements of the last list ---------------------------------------------------------
 # strong cues change the last list even with a genre ("just comedies"); weak ones only

@@ -106,6 +106,12 @@ class OpinionFrames:
         return Slot("seen", found) if found else None
 
     def seen_mentions(self, m: Message) -> list[Mention]:
+        after = talk.SEEN_AFTER.search(m.text)
+        if after and after.group("d"):     # "X - seen it": 'it' is X, read X first
+            s, e = token_range(m.toks, after.start("d"), after.end("d"))
+            f = self.link.resolve_back(m, s, e)
+            if f:
+                return [f]
         hit = talk.SEEN.search(m.text)
         if hit:
             loose = not hit.group("t")     # "caught X", "been there done that with X"
@@ -120,7 +126,7 @@ class OpinionFrames:
             if found:
                 return found
         hit = talk.SEEN_AFTER.search(m.text)
-        if hit:
+        if hit and hit.group("t"):
             s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
             f = self.link.resolve_back(m, s, e)
             return [f] if f else []

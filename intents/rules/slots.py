@@ -33,9 +33,9 @@ _PRONOUNS = frozenset("i me my you your we us our".split())
 _LIST_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|similar|more\s+like|films?\s+like|"
                        r"movies?\s+like)\b")
 # a question about a film, wherever it stands in the message
-_ASKS_ABOUT = re.compile(r"\b(?:what(?:'s|\s+is|\s+was)|what\s+about|info|information|"
-                         r"details|tell\s+me|more\s+about|more\s+on|about\s+it|plot|who(?:'s|"
-                         r"\s+is)\s+in|when\s+was|what\s+year)\b")
+_ASKS_ABOUT = re.compile(r"\b(?:(?:what|when|who|how|which)(?:'?s|\s+(?:is|was|are|were|did|"
+                         r"does))|what\s+about|info|information|details|tell\s+me|more\s+about|"
+                         r"more\s+on|about\s+it|plot|what\s+year)\b")
 _QUESTION_WORDS = frozenset("""what whats how why where when who which whose is are do does
 did can could would should will shall am was were may might""".split())
 _CHAT_NOISE = frozenset("""lol lmao haha hahaha hmm hm hmmm k kk test testing asdf ugh meh

@@ -68,3 +68,22 @@ def test_like_as_a_hedge_is_no_film(tiny_parser, text, k, genres):
 def test_a_childs_age_said_after_naming_the_child(tiny_parser):
     q = tiny_parser.parse("something for my daughter, she's 7. not too scary please")
     assert q.genres == ("Children's",) and q.k_requested is None
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("the forth one - whats that", 4), ("cool. and the last one, when's that from?", -1),
+    ("how is the third one?", 3),
+])
+def test_a_position_asked_about_in_any_question_words(tiny_parser, text, ref):
+    q = tiny_parser.parse(text)
+    assert q.intent is Intent.INFO and q.refs == (ref,)
+
+
+@pytest.mark.parametrize("text,item_ids,refs", [
+    ("Fargo - watched it last week", (100,), ()),
+    ("Titanic, already saw that one", (313,), ()),
+    ("number 2 - have seen it. number 4 sounds good tho", (), (2,)),
+])
+def test_seen_it_after_a_dash_or_comma_marks_the_film_before(tiny_parser, text, item_ids, refs):
+    q = tiny_parser.parse(text)
+    assert q.intent is Intent.SEEN and q.item_ids == item_ids and q.refs == refs
