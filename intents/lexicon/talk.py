@@ -103,6 +103,11 @@ INFO = [
                       r"for)\s+" + _T)),
     (None, re.compile(r"\b(?:fill|clue)\s+me\s+in\s+(?:on|about)\s+" + _T)),
     (None, re.compile(r"\b(?:have\s+you\s+(?:seen|heard\s+of)|do\s+you\s+know)\s+" + _T)),
+    # is a film in the catalog: "do you have Oppenheimer", "you got Heat?"
+    (None, re.compile(r"\b(?:do\s+you\s+(?:have|carry|stock)|have\s+you\s+got|you\s+got)\s+"
+                      r"(?!(?:any|some|anything|something|more|other|others|films?|movies?|"
+                      r"recommendations?|suggestions?|ideas?|an?|the\s+(?:best|top|most))\b)"
+                      + _T)),
     (None, re.compile(r"^(?:so\s+|and\s+|ok\s+|okay\s+)?what(?:'s|\s+is|\s+was)\s+" + _T)),
 ]
 # "what is X about" / "what's X about": the plot, with the film in the middle
@@ -137,7 +142,7 @@ UNMEASURED = (
         r"\b(?:gory|gore|bloody|violent|violence|graphic|explicit|swearing|nudity|"
         r"sex\s+scenes?)\b")),
     ("tone", re.compile(
-        r"(?:\bnot|\bnothing|\bno|n't)\s+(?:too|very|that|overly|so)\s+(?:depressing|sad|"
+        r"(?:\bnot|\bnothing|\bno|n't)\s+(?:(?:too|very|that|overly|so)\s+)?(?:depressing|sad|"
         r"dark|bleak|heavy|grim|intense|serious|sappy|cheesy)\b")),
 )
 

@@ -60,6 +60,11 @@ class ActFallback:
         if query.intent is Intent.UNKNOWN and not unsure_title and act.p >= SURE \
                 and act.name != "request":
             return _as_query(act, query)
+        if query.intent is Intent.UNKNOWN and not unsure_title and act.name == "request" \
+                and act.p >= SURER and not talk.OUT_OF_REACH.search(text.lower()) \
+                and (topic := talk.unmeasured(text.lower())):
+            # "any disney stuff?": a request by something the catalog holds no data on
+            return Query(Intent.RECOMMEND, topic=topic, parser=query.parser)
         if bare_list and act.name != "request" and act.p >= SURER:
             return _as_query(act, query)
         if unsure_title and act.name in ("greeting", "goodbye", "thanks") \

@@ -87,3 +87,24 @@ def test_a_position_asked_about_in_any_question_words(tiny_parser, text, ref):
 def test_seen_it_after_a_dash_or_comma_marks_the_film_before(tiny_parser, text, item_ids, refs):
     q = tiny_parser.parse(text)
     assert q.intent is Intent.SEEN and q.item_ids == item_ids and q.refs == refs
+
+
+@pytest.mark.parametrize("text,item_ids,unknown", [
+    ("do you have Fargo?", (100,), None), ("do you have oppenheimer", (), "oppenheimer"),
+])
+def test_asking_whether_a_film_is_in_the_catalog(tiny_parser, text, item_ids, unknown):
+    q = tiny_parser.parse(text)
+    assert q.intent is Intent.INFO and q.item_ids == item_ids and q.unknown_title == unknown
+
+
+@pytest.mark.parametrize("text,genres", [
+    ("do you have any westerns", ("Western",)), ("you got anything scary", ("Horror",)),
+])
+def test_do_you_have_a_kind_of_film_is_a_request(tiny_parser, text, genres):
+    q = tiny_parser.parse(text)
+    assert q.intent is Intent.RECOMMEND and q.genres == genres
+
+
+def test_a_request_by_what_the_catalog_has_no_data_on_says_so(tiny_parser):
+    q = tiny_parser.parse("any disney stuff?")
+    assert q.intent is Intent.RECOMMEND and q.topic == "studio"
