@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from intents.query import Intent
+from intents.rules.parser import RuleParser
 
 
 @pytest.mark.parametrize("text", [
@@ -89,11 +90,16 @@ def test_seen_it_after_a_dash_or_comma_marks_the_film_before(tiny_parser, text, 
     assert q.intent is Intent.SEEN and q.item_ids == item_ids and q.refs == refs
 
 
+@pytest.fixture(scope="module")
+def ml100k_parser(ml100k_view):
+    return RuleParser(ml100k_view)      # unknown titles are judged against a real catalog
+
+
 @pytest.mark.parametrize("text,item_ids,unknown", [
     ("do you have Fargo?", (100,), None), ("do you have oppenheimer", (), "oppenheimer"),
 ])
-def test_asking_whether_a_film_is_in_the_catalog(tiny_parser, text, item_ids, unknown):
-    q = tiny_parser.parse(text)
+def test_asking_whether_a_film_is_in_the_catalog(ml100k_parser, text, item_ids, unknown):
+    q = ml100k_parser.parse(text)
     assert q.intent is Intent.INFO and q.item_ids == item_ids and q.unknown_title == unknown
 
 
