@@ -116,8 +116,8 @@ class SlotFinder:
                                            focus.rating)
                 slot.masked.update(range(focus.start, focus.end))
                 return
-            if other.match is not None and other.match.index is not None \
-                    and not (focus.start <= other.start < focus.end):
+            if other.match is not None and not (focus.start <= other.start < focus.end):
+                # a film the catalog lacks too: "I loved Inception, anything like it?"
                 rating = focus.rating if focus.rating is not None else other.rating
                 slot.mentions[0] = Mention(other.match, None, other.start, other.end, rating)
                 slot.masked.update(range(focus.start, focus.end))
