@@ -83,6 +83,10 @@ INFO = [
     ("year", re.compile(r"\b(?:how\s+old|what\s+(?:decade|era)|how\s+recent)\s+(?:is|was)\s+"
                         + _T)),
     ("genre", re.compile(r"\bwhat\s+(?:genre|kind\s+of\s+(?:movie|film))\s+is\s+" + _T)),
+    # suitability: asked of the film, answered with what the catalog knows (its genres)
+    ("content", re.compile(r"\b(?:is|was)\s+" + _T + r".*\b(?:too\s+(?:scary|violent|gory|"
+                           r"intense|dark|much)|appropriate|suitable|(?:ok|okay|safe|fine|good)"
+                           r"\s+for\s+(?:a|my|the|kids|children|\d))")),
     ("quality", re.compile(r"\bis\s+" + _T + r".*\b(?:any\s+good|good|worth|decent|ok|okay|"
                            r"fun|any\s+fun|great|bad|overrated|underrated|scary|funny)\b")),
     ("genre", re.compile(r"^\W*(?:so\s+|and\s+|but\s+)?(?:is|was|isn't|wasn't)\s+" + _T

@@ -33,6 +33,7 @@ from intents.mentions.whole_titles import WholeTitles
 from intents.query import ALL, DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.rules.acts import ActFallback
 from intents.rules.compound import second_request, stated_then_asked
+from intents.rules.focus import similar_to_focus
 from intents.rules.constraints import Constraints, read_constraints
 from intents.rules.slots import Slot, SlotFinder
 from intents.rules.topics import people, unmeasured
@@ -131,7 +132,7 @@ class RuleParser:
         query = self._query(intent, slot, cons, count, c, words)
         query = unmeasured(people(query, text[:MAX_CHARS], slot, self._is_title,
                                   self._is_request_word), c)
-        query = stated_then_asked(self._parse, query, text[:MAX_CHARS])
+        query = similar_to_focus(stated_then_asked(self._parse, query, text[:MAX_CHARS]), c)
         return self.acts.decide(second_request(self._parse, query, text[:MAX_CHARS]), c)
 
     def _is_request_word(self, word: str) -> bool:

@@ -164,8 +164,8 @@ class SlotFinder:
     def _position_info(self, m: Message, core) -> Slot | None:
         """"2nd. more about it", "number 3, what is it", "no. 5 - what's that": a
         position of the last list, said on its own, and a question about a film."""
-        if not _ASKS_ABOUT.search(m.text) or _LIST_ASK.search(m.text):
-            return None
+        if not _ASKS_ABOUT.search(m.text) or _LIST_ASK.search(m.text) or self._sentinels(m):
+            return None                  # a film named outright is what the question is about
         for i in range(len(m.words)):
             ref = ref_at(m.words, i, pronouns=False, breaks=m.breaks)
             if ref is not None:

@@ -114,3 +114,21 @@ def test_do_you_have_a_kind_of_film_is_a_request(tiny_parser, text, genres):
 def test_a_request_by_what_the_catalog_has_no_data_on_says_so(tiny_parser):
     q = tiny_parser.parse("any disney stuff?")
     assert q.intent is Intent.RECOMMEND and q.topic == "studio"
+
+
+@pytest.mark.parametrize("text,exclude", [
+    ("something similar", ()), ("ok something similar but less scary", ("Horror",)),
+])
+def test_similar_of_nothing_is_about_the_film_in_focus(tiny_parser, text, exclude):
+    q = tiny_parser.parse(text)
+    assert q.intent is Intent.SIMILAR and q.refs == (0,) and q.exclude_genres == exclude
+
+
+def test_similar_to_a_film_names_it(tiny_parser):
+    assert tiny_parser.parse("something similar to Fargo").item_ids == (100,)
+
+
+@pytest.mark.parametrize("text", ["is it too scary for a 10 year old?", "is Fargo ok for my kids?"])
+def test_suitability_is_a_question_about_content(tiny_parser, text):
+    q = tiny_parser.parse(text)
+    assert q.intent is Intent.INFO and q.topic == "content"
