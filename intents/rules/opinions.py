@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from intents.lexicon import cues, talk
 from intents.lexicon.counts import rating_value
+from intents.lexicon.speakers import others_opinion
 from intents.mentions.linking import Linker, Mention, Message, Slot
 from intents.mentions.spans import token_range
 from intents.query import ALL, FOCUS
@@ -66,6 +67,8 @@ class OpinionFrames:
         found: list[Mention] = []
         for score, rx in cues.SENTIMENT_BEFORE:
             for hit in cues.first(rx, m.text):
+                if others_opinion(m.text[:hit.start("t")]):
+                    continue                 # "she also loved X": not the speaker's rating
                 s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
                 films = self.link.resolve_list(m, s, len(m.words), strict=True)
                 if not films and s < len(m.words) and capitalised(m, m.words[s]):

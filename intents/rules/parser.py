@@ -92,7 +92,9 @@ class RuleParser:
             return Query(Intent.UNKNOWN, parser=self.name)
 
     # -- steps --------------------------------------------------------------------------
-    def _parse(self, text: str) -> Query:
+    def _parse(self, text: str, whole: bool = True) -> Query:
+        """`whole`: the message itself, read for two requests in one; its parts are
+        read once each, never split again (the cost stays linear)."""
         cased = clean_cased(text[:MAX_CHARS])[:2 * MAX_CHARS]
         cased = _HASH_NUMBER.sub(r" number \1", cased).strip()
         cased = _MINUS_NUMBER.sub(rf"\1{NEGATIVE}\2", cased)   # "-5" stays a (negative) number
@@ -132,8 +134,13 @@ class RuleParser:
         query = self._query(intent, slot, cons, count, c, words)
         query = unmeasured(people(query, text[:MAX_CHARS], slot, self._is_title,
                                   self._is_request_word), c)
-        query = similar_to_focus(stated_then_asked(self._parse, query, text[:MAX_CHARS]), c)
-        return self.acts.decide(second_request(self._parse, query, text[:MAX_CHARS]), c)
+        if whole:
+            query = similar_to_focus(stated_then_asked(self._part, query, text[:MAX_CHARS]), c)
+            query = second_request(self._part, query, text[:MAX_CHARS])
+        return self.acts.decide(query, c)
+
+    def _part(self, text: str) -> Query:
+        return self._parse(text, whole=False)
 
     def _is_request_word(self, word: str) -> bool:
         return word in self._genre_words or word in cues.GENERIC or word in cues.CUE_WORDS

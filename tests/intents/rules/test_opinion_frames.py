@@ -132,3 +132,17 @@ def test_similar_to_a_film_names_it(tiny_parser):
 def test_suitability_is_a_question_about_content(tiny_parser, text):
     q = tiny_parser.parse(text)
     assert q.intent is Intent.INFO and q.topic == "content"
+
+
+@pytest.mark.parametrize("text", [
+    "She also loved Titanic", "my wife really hates Titanic", "the kids liked Titanic",
+    "I think my girlfriend loved Titanic",
+])
+def test_someone_elses_opinion_is_not_the_speakers_rating(tiny_parser, text):
+    q = tiny_parser.parse(text)
+    assert q.item_ids == (313,) and q.rating is None and q.intent is not Intent.RATE
+
+
+@pytest.mark.parametrize("text", ["my wife and I loved Titanic", "we also liked Titanic"])
+def test_an_opinion_the_speaker_shares_is_a_rating(tiny_parser, text):
+    assert tiny_parser.parse(text).rating is not None
