@@ -8,6 +8,8 @@ linking it (so "I loved Toy Story 4" rates nothing by mistake) or reading the nu
 count ("movies like toy story 3" is no request for 3 films)."""
 from __future__ import annotations
 
+import re
+
 _ROMAN = {"ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
 # words after a number that make it a rating, a count or a time, not a sequel's number
 _NOT_SEQUEL_AFTER = frozenset("""stars star out of points times time more movies movies
@@ -30,3 +32,19 @@ def sequel_mark(words: list[str], text_after: str, j: int) -> int:
     if after in _NOT_SEQUEL_AFTER or after.isdigit() or text_after.lstrip().startswith("/"):
         return 0
     return at + 1 - j
+
+
+def _numbers(words) -> set[int]:
+    return {n for w in words if (n := _number(w)) is not None and n >= 2}
+
+
+def same_numbers(match, words: list[str], titles: list[str]):
+    """A fuzzy `match` for `words`, unless the two name different sequel numbers
+    ("godfather part 3" is not "Godfather: Part II"): then unlinked, a candidate only."""
+    if match.index is None:
+        return match
+    said = _numbers(words)
+    has = _numbers(re.findall(r"[a-z0-9]+", titles[match.index].lower()))
+    if said and said != has:
+        return type(match)(None, match.score, match.candidates)
+    return match

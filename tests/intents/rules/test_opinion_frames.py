@@ -146,3 +146,16 @@ def test_someone_elses_opinion_is_not_the_speakers_rating(tiny_parser, text):
 @pytest.mark.parametrize("text", ["my wife and I loved Titanic", "we also liked Titanic"])
 def test_an_opinion_the_speaker_shares_is_a_rating(tiny_parser, text):
     assert tiny_parser.parse(text).rating is not None
+
+
+@pytest.mark.parametrize("text", ["not into westerns", "not a big fan of westerns, any comedies?",
+                                  "I'm not keen on westerns"])
+def test_a_genre_disliked_in_other_words_is_ruled_out(tiny_parser, text):
+    q = tiny_parser.parse(text)
+    assert q.exclude_genres == ("Western",) and "Western" not in q.genres
+
+
+def test_a_fuzzy_match_never_crosses_sequel_numbers(ml100k_parser):
+    q = ml100k_parser.parse("godfather part 3 was great")
+    assert 187 not in q.item_ids and 127 not in q.item_ids and q.rating is None
+    assert ml100k_parser.parse("I loved Godfather 2").item_ids == (187,)
