@@ -49,6 +49,9 @@ _STRONG_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|c
                          r"(?:i|we)\s+(?:watch|see)|what\s+to\s+(?:watch|see)|show\s+me|"
                          r"give\s+me|find\s+me|get\s+me|looking\s+for|(?:i|we)\s+(?:want|need)\s+"
                          r"(?:something|anything|a\s+(?:movie|film)))\b")
+# a message that opens by ruling something out narrows the last list ("no war stuff
+# please, she hates war movies"), whatever film nouns follow
+_RULES_OUT = re.compile(r"^\W*(?:no|not|nothing|without|skip|avoid|none|minus)\b")
 _FILM_NOUN = re.compile(r"\b(?:movies?|films?|flicks?|releases?)\b")
 # a request in the strong sense: asks for films (a refine never does)
 _ASKS = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+(?:i|we)"
@@ -235,7 +238,7 @@ class RuleParser:
         if _STRONG_ASK.search(rest):
             return False
         return bool(talk.REFINE.search(rest) or talk.REFINE_WEAK.search(rest)) \
-            or not _FILM_NOUN.search(rest)
+            or not _FILM_NOUN.search(rest) or bool(cons.exclude and _RULES_OUT.match(rest))
 
     def _query(self, intent: Intent, slot: Slot | None, cons: Constraints,
                count: int | None, c: str, words: list[str]) -> Query:

@@ -159,3 +159,12 @@ def test_a_fuzzy_match_never_crosses_sequel_numbers(ml100k_parser):
     q = ml100k_parser.parse("godfather part 3 was great")
     assert 187 not in q.item_ids and 127 not in q.item_ids and q.rating is None
     assert ml100k_parser.parse("I loved Godfather 2").item_ids == (187,)
+
+
+@pytest.mark.parametrize("text", ["no war stuff please, she hates war movies", "no horror movies"])
+def test_a_message_opening_by_ruling_out_narrows_the_last_list(tiny_parser, text):
+    assert tiny_parser.parse(text).intent is Intent.REFINE
+
+
+def test_a_request_that_also_rules_out_is_a_new_list(tiny_parser):
+    assert tiny_parser.parse("recommend some movies, no horror").intent is Intent.RECOMMEND
