@@ -79,6 +79,9 @@ def parse_user_id(text: str) -> int | str:
 
 def jsonable(x):
     """Query dicts may hold numpy scalars or NaN: make them plain JSON values."""
+    kind = type(x)
+    if kind is str or kind is int or kind is bool or x is None:  # most values: done
+        return x
     if isinstance(x, dict):
         return {str(k): jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
