@@ -82,6 +82,8 @@ def jsonable(x):
     kind = type(x)
     if kind is str or kind is int or kind is bool or x is None:  # most values: done
         return x
+    if kind is float:
+        return x if math.isfinite(x) else None
     if isinstance(x, dict):
         return {str(k): jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):

@@ -30,6 +30,24 @@ def _unit_rows(m):
     return (sp.diags(np.divide(1.0, norms, out=np.zeros(m.shape[0]), where=norms > 0)) @ m)
 
 
+def _row_dots(rows, picks: np.ndarray, seed: int) -> np.ndarray:
+    """rows[picks] @ rows[seed].T of a CSR matrix, in numpy on its arrays: scipy's
+    fancy row index and product cost ~0.2 ms of checks per list for ten dot products.
+    Sums may differ from scipy's in the last bit; on ML-100K no pair of films is within
+    5e-9 of CO_LIKE_COSINE, so no reason changes."""
+    ip, ix, data = rows.indptr, rows.indices, rows.data
+    seed_row = np.zeros(rows.shape[1], dtype=np.float64)
+    seed_row[ix[ip[seed]:ip[seed + 1]]] = data[ip[seed]:ip[seed + 1]]
+    starts, lens = ip[picks], ip[picks + 1] - ip[picks]
+    total = int(lens.sum())
+    if not total:
+        return np.zeros(len(picks))
+    first = np.repeat(starts - (np.cumsum(lens) - lens), lens)  # each nonzero's row start
+    at = first + np.arange(total)
+    owner = np.repeat(np.arange(len(picks)), lens)
+    return np.bincount(owner, weights=data[at] * seed_row[ix[at]], minlength=len(picks))
+
+
 _SEQUEL_NEXT = frozenset("part chapter returns forever and ii iii iv vi".split())
 
 
@@ -121,14 +139,7 @@ class Reasons:
         picks = np.asarray(idx, dtype=np.int64)
         if not len(picks):
             return []
-        # the seed's row as a dense vector: a sparse-times-dense product sums the same
-        # float32 terms in the same order as the sparse-times-sparse one, at a third
-        # of scipy's per-call overhead
-        rows = self.like_rows
-        start, end = rows.indptr[seed], rows.indptr[seed + 1]
-        seed_row = np.zeros(rows.shape[1], dtype=rows.dtype)
-        seed_row[rows.indices[start:end]] = rows.data[start:end]
-        co = (rows[picks] @ seed_row).tolist()
+        co = _row_dots(self.like_rows, picks, seed).tolist()
         out = []
         for i, c in zip(picks.tolist(), co):
             roles = []
