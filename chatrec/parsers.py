@@ -156,7 +156,7 @@ def parse_in_context(parser, message: str, state, catalog_view: TitleCatalog):
     """parser.parse(message), with the conversation when the parser takes it."""
     if takes_context(parser):
         return parser.parse(message, context=conversation(state, catalog_view))
-    memo = _memo(parser)
+    memo = memo_for(parser)
     return memo(message) if memo is not None else parser.parse(message)
 
 
@@ -164,7 +164,7 @@ def parse_in_context(parser, message: str, state, catalog_view: TitleCatalog):
 PARSE_MEMO = 4096
 
 
-def _memo(parser):
+def memo_for(parser):
     """The built-in rule parser's answers, remembered per message text: its parse is a
     pure function of the text and the catalog, its Query is frozen, and people repeat
     themselves ("more", "hi", "what's popular", "the first one"): 0.1-0.5 ms of rules
