@@ -79,22 +79,17 @@ def parse_user_id(text: str) -> int | str:
 
 def jsonable(x):
     """Query dicts may hold numpy scalars or NaN: make them plain JSON values."""
-    kind = type(x)
-    if kind is str or kind is int or kind is bool or x is None:  # most values: done
+    if x is None or type(x) in (str, int, bool):   # most values: nothing to convert
         return x
-    if kind is float:
-        return x if math.isfinite(x) else None
     if isinstance(x, dict):
         return {str(k): jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [jsonable(v) for v in x]
     if isinstance(x, np.generic):
         x = x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if x is None or isinstance(x, (str, int, float, bool)):
-        return x
-    return str(x)
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    return x if x is None or isinstance(x, (str, int, bool)) else str(x)
 
 
 class ChatService:
