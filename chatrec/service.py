@@ -157,16 +157,16 @@ class ChatService:
                 ctx.user_index = self.bundle.ratings.index_of(user_id)
             except UnknownUser:
                 ctx.unknown_user = True
-        cat = self.bundle.catalog
+        index_of = self.bundle.item_index   # catalog.index_of, remembered
         for item, value in state.ratings.items():
             try:
-                ctx.profile[cat.index_of(item)] = value
+                ctx.profile[index_of(item)] = value
             except UnknownItem:
                 continue  # rated under another dataset: not usable here
         for source, target in ((state.shown, ctx.shown), (state.seen, ctx.seen)):
             for item in source:
                 try:
-                    target.add(cat.index_of(item))
+                    target.add(index_of(item))
                 except UnknownItem:
                     continue
         return ctx

@@ -92,7 +92,9 @@ class Bundle:
     #: what replies call the items: "films", or the dataset's own noun ("books")
     noun: str = "films"
     #: the diversity stage's cosines, built once per similar-route model (item_cosines.py)
-    _cosines: dict = field(default_factory=dict, repr=False, compare=False)
+    _cosines: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: (type, item id) -> catalog index, for ids found before (`item_index`)
+    _found: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def route(self, name: str, overrides: dict[str, str] | None = None) -> Recommender:
         """The model serving route `name` ('recommend', 'similar', 'popular');
@@ -105,6 +107,18 @@ class Bundle:
             raise NotFitted(f"no trained model serves the {name!r} route; run "
                             "'chatrec train' and check its report for failures")
         return model
+
+    def item_index(self, item_id) -> int:
+        """catalog.index_of(item_id), remembered: a turn maps every film its session
+        rated, saw and was shown (a searchsorted and a str() each, ~10 us). Keyed by type
+        too (42.0 == 42 but is no id); only ids found are kept: at most 2 per item."""
+        key = (type(item_id), item_id)
+        i = self._found.get(key)
+        if i is None:
+            i = self.catalog.index_of(item_id)   # UnknownItem for an id it does not have
+            if len(self._found) < 2 * len(self.catalog) + 64:
+                self._found[key] = i
+        return i
 
     def diversify(self, route: str, candidates: np.ndarray, scores: np.ndarray, k: int
                   ) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,6 @@ on indices; `Catalog.item_ids[i]` / `Ratings.user_ids[u]` map back.
 from __future__ import annotations
 
 import re
-from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -221,23 +220,8 @@ class IdIndex:
         self.ids = ids
         self.sorted_ints = ids.dtype.kind in "iu" and bool(np.all(ids[1:] > ids[:-1]))
         self._dict: dict | None = None
-        # ids found before -> position: a turn looks up every film its session rated,
-        # saw and was shown (a searchsorted and a str() each, ~10 us); keyed by type too
-        # (42.0 == 42 but is no id); only hits are kept, so it holds at most len(ids)
-        self._found: dict = {}
 
     def find(self, x) -> int | None:
-        try:
-            return self._found[type(x), x]
-        except (KeyError, TypeError):   # not seen yet, or unhashable
-            pass
-        i = self._find(x)
-        if i is not None and len(self._found) < 2 * len(self.ids) + 64:
-            with suppress(TypeError):
-                self._found[type(x), x] = i
-        return i
-
-    def _find(self, x) -> int | None:
         key = _key(x)
         if self.sorted_ints:
             try:
