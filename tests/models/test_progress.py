@@ -65,3 +65,36 @@ def test_lazy_progress_draws_a_long_step_while_it_runs(monkeypatch):
     quick.finish()                                      # ended before the timer fired
     time.sleep(0.3)
     assert "up to date" not in tty.getvalue()
+
+
+def test_a_log_line_held_back_by_the_rate_limit_is_written_when_its_time_is_up():
+    """Plain lines (not a TTY) come at most one per `every` seconds, but the step that
+    starts right after another ends is written once the interval is up, not dropped:
+    the ML-25M start's log said "rank-blend done" and nothing about the three-minute
+    hybrid fit that followed."""
+    import time
+    log = io.StringIO()
+    bar = StderrProgress("training", stream=log, every=0.1)
+    bar(0, 3, "fitting rank-blend (about 65 s)")
+    bar(1, 3, "rank-blend done")                      # too soon: held back...
+    bar(1, 3, "fitting hybrid (about 94 s)")          # ...and superseded by this one
+    assert log.getvalue().count("\n") == 1
+    deadline = time.monotonic() + 5
+    while "fitting hybrid" not in log.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 2 and "fitting hybrid (about 94 s)" in lines[1]
+    assert not any("rank-blend done" in line for line in lines)
+    bar(3, 3, "done")                                 # the end is always written at once
+    assert log.getvalue().splitlines()[-1].startswith("training [####################] 3/3")
+
+
+def test_finish_drops_a_held_back_log_line():
+    import time
+    log = io.StringIO()
+    bar = StderrProgress("training", stream=log, every=0.1)
+    bar(0, 2, "fitting mf")
+    bar(1, 2, "mf done")
+    bar.finish()
+    time.sleep(0.3)
+    assert log.getvalue().count("\n") == 1 and "mf done" not in log.getvalue()
