@@ -112,6 +112,12 @@ class LazyProgress:
             if self.bar is None:
                 if self.first is None:
                     self.first = now
+                if total > 0 and done >= total:
+                    # the last step ended and nothing was drawn: a warm start is over
+                    # (on a loaded machine its "3/3 up to date" can come after `after`
+                    # seconds, before the timer ran); a bar at 100% would say nothing
+                    self._pending = None
+                    return
                 if now - self.first < self.after:
                     self._pending = (done, total, message)
                     if self._timer is None:

@@ -98,3 +98,23 @@ def test_finish_drops_a_held_back_log_line():
     bar.finish()
     time.sleep(0.3)
     assert log.getvalue().count("\n") == 1 and "mf done" not in log.getvalue()
+
+
+def test_lazy_progress_draws_no_bar_for_a_start_that_ended_before_it_drew_one(monkeypatch):
+    """A warm start on a loaded machine can report its last "up to date" after `after`
+    seconds but before the timer ran: nothing was shown, and a bar at 100% now would
+    only put a line before the reply (the CLI's one-line errors then had two)."""
+    tty = Terminal()
+    monkeypatch.setattr("sys.stderr", tty)
+    lazy = LazyProgress(after=0.5)
+    lazy(1, 3, "rank-blend up to date")
+    lazy(2, 3, "hybrid up to date")
+    lazy.first -= 1.0                                  # as if loading took a second
+    lazy(3, 3, "popularity up to date")
+    lazy.finish()
+    assert tty.getvalue() == ""
+    slow = LazyProgress(after=0.0)                     # a start that did draw...
+    slow(0, 1, "fitting mf")
+    slow(1, 1, "mf done")                              # ...ends its bar as before
+    slow.finish()
+    assert "1/1 mf done" in tty.getvalue() and tty.getvalue().endswith("\n")
