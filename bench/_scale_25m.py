@@ -72,7 +72,9 @@ def run(fraction: float = 1.0, home: str | None = None, models: list[str] | None
         out["start"] = {"wall_s": r["wall_s"], "rss_gb": r["rss_gb"], "code": r["code"],
                         "trained": {n: e["fit_seconds"] for n, e in manifest["models"].items()},
                         "diversity": {k: v.get("weight") for k, v in manifest["diversity"].items()},
-                        "answered": bool(r["code"] == 0 and json.loads(r["stdout"])["items"])}
+                        "answered": bool(r["code"] == 0 and json.loads(r["stdout"])["items"]),
+                        # what the start said while it trained (its progress lines)
+                        "said": _progress_lines(r["stderr"])}
     if "train" in parts:
         out["train"] = {}
         for m in models or list(MODELS):
@@ -97,6 +99,13 @@ def run(fraction: float = 1.0, home: str | None = None, models: list[str] | None
     out["load_after"] = os.getloadavg()
     out["ok"] = _ok(out)
     return out
+
+
+def _progress_lines(stderr: str, keep: int = 12) -> list[str]:
+    """The last `keep` lines a command wrote on stderr (its progress, one line per step
+    when stderr is not a terminal), carriage-return redraws split into lines."""
+    lines = [ln.strip() for ln in stderr.replace("\r", "\n").splitlines() if ln.strip()]
+    return lines[-keep:]
 
 
 def _last_json(r: dict) -> dict:

@@ -18,22 +18,51 @@ def silent(done: int, total: int, message: str = "") -> None:
 
 
 class StderrProgress:
-    """A one-line progress bar on stderr; plain lines when stderr is not a TTY."""
+    """A one-line progress bar on stderr; plain lines when stderr is not a TTY.
 
-    def __init__(self, label: str, stream=None):
+    Plain lines (logs) come at most one every `every` seconds, but the latest report is
+    never left unprinted: one that arrives too soon is written when its 2 s are up,
+    unless a newer one came meanwhile. A step that starts right after another ends
+    ("rank-blend done", then "fitting hybrid (about 2 min)") is therefore in the log
+    while it runs (at ML-25M size the log said "rank-blend done" and then nothing for
+    three minutes)."""
+
+    def __init__(self, label: str, stream=None, every: float = 2.0):
         self.label = label
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
+        self.every = every
         self.start = time.perf_counter()
-        self._last_line = 0.0
+        self._last_line = -float("inf")
         self._open = False   # a bar drawn on a TTY line that no newline has ended yet
+        self._lock = threading.Lock()
+        self._pending: tuple[int, int, str] | None = None   # a plain line held back
+        self._timer: threading.Timer | None = None
 
     def __call__(self, done: int, total: int, message: str = "") -> None:
-        now = time.perf_counter()
-        finished = total > 0 and done >= total
-        if not self.tty and not finished and now - self._last_line < 2.0:
-            return  # logs: at most one line every 2 s
+        with self._lock:
+            now = time.perf_counter()
+            finished = total > 0 and done >= total
+            wait = self._last_line + self.every - now
+            if not self.tty and not finished and wait > 0:
+                self._pending = (done, total, message)   # logs: at most one line per 2 s
+                if self._timer is None:
+                    self._timer = threading.Timer(wait, self._flush)
+                    self._timer.daemon = True
+                    self._timer.start()
+                return
+            self._write(done, total, message, now)
+
+    def _flush(self) -> None:
+        with self._lock:
+            self._timer = None
+            if self._pending is not None:
+                self._write(*self._pending, time.perf_counter())
+
+    def _write(self, done: int, total: int, message: str, now: float) -> None:
+        self._pending = None   # what is written now supersedes a held-back line
         self._last_line = now
+        finished = total > 0 and done >= total
         frac = done / total if total else 0.0
         bar = "#" * int(frac * 20)
         text = f"{self.label} [{bar:<20}] {done}/{total} {message} {now - self.start:.1f}s"
@@ -48,11 +77,16 @@ class StderrProgress:
 
     def finish(self) -> None:
         """End the bar's line, so what is printed next starts on its own line (a
-        last step may never report done == total)."""
-        if self._open:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._open = False
+        last step may never report done == total); a held-back log line is dropped."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            self._pending = None
+            if self._open:
+                self.stream.write("\n")
+                self.stream.flush()
+                self._open = False
 
 
 class LazyProgress:
@@ -78,6 +112,12 @@ class LazyProgress:
             if self.bar is None:
                 if self.first is None:
                     self.first = now
+                if total > 0 and done >= total:
+                    # the last step ended and nothing was drawn: a warm start is over
+                    # (on a loaded machine its "3/3 up to date" can come after `after`
+                    # seconds, before the timer ran); a bar at 100% would say nothing
+                    self._pending = None
+                    return
                 if now - self.first < self.after:
                     self._pending = (done, total, message)
                     if self._timer is None:

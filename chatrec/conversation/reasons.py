@@ -25,9 +25,15 @@ CO_LIKE_COSINE = 0.35
 
 
 def _unit_rows(m):
-    import scipy.sparse as sp  # deferred (~0.1 s): only the similar route's reasons use it
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    return (sp.diags(np.divide(1.0, norms, out=np.zeros(m.shape[0]), where=norms > 0)) @ m)
+    """m (CSR) with each non-empty row scaled to unit length, in place: one pass over
+    its entries (a product with a diagonal matrix copied 13.6M entries to float64 and
+    cost half of the 1.2 s CPU of building ML-25M's liked matrix)."""
+    m.sum_duplicates()  # a pair listed twice is one entry of 2, as a sum would make it
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=np.square(m.data, dtype=np.float64),
+                                minlength=m.shape[0]))
+    m.data *= (1.0 / np.where(norms > 0, norms, 1.0))[rows].astype(m.data.dtype)
+    return m
 
 
 def _row_dots(rows, picks: np.ndarray, seed: int) -> np.ndarray:
@@ -97,7 +103,7 @@ class Reasons:
         liked = r.values >= self.liked_at
         m = sp.csr_matrix((np.ones(int(liked.sum()), dtype=np.float32),
                            (r.items[liked], r.users[liked])), shape=(r.n_items, r.n_users))
-        return _unit_rows(m).tocsr()
+        return _unit_rows(m)
 
     def personal(self, idx, liked: np.ndarray, liked_values: np.ndarray, similarity,
                  threshold: float) -> list[str]:

@@ -9,6 +9,7 @@ goes into the training manifest (`diversity`) and the Bundle (`Bundle.diversify`
 from __future__ import annotations
 
 import logging
+import time
 
 from chatrec.training.bundle import DIVERSIFIED
 from models.base import Recommender
@@ -37,6 +38,7 @@ def diversity_weights(fitted: dict, routes: dict, status: dict, previous: dict,
         if name is None or not hasattr(fitted.get(similar), "item_vectors"):
             continue
         progress(0, 1, f"choosing the {route} route's diversity weight")
+        started = time.perf_counter()
         try:
             choice = validation_weight(lambda d: _same_settings(fitted[name]).fit(d, catalog),
                                        lambda d: _same_settings(fitted[similar]).fit(d, catalog),
@@ -44,7 +46,10 @@ def diversity_weights(fitted: dict, routes: dict, status: dict, previous: dict,
         except Exception as e:  # noqa: BLE001 - an optional stage
             log.warning("diversity weight for %s failed (%s); no re-rank", route, e)
             choice = {"weight": 0.0, "fallback": f"{type(e).__name__}: {e}"}
-        out[route] = {"model": name, "vectors": similar, **choice}
+        # how long the choice took (both refits on the sample of users included): the
+        # scale benchmark reports it next to the fits (docs/benchmarks/scale.md)
+        out[route] = {"model": name, "vectors": similar, **choice,
+                      "seconds": round(time.perf_counter() - started, 1)}
     return out
 
 

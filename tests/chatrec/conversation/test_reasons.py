@@ -1,0 +1,40 @@
+"""The similar route's "liked by the same people": the liked matrix's unit rows."""
+from __future__ import annotations
+
+import numpy as np
+
+from chatrec.conversation.reasons import Reasons
+from models.data import Catalog, Ratings
+
+
+def _reasons(users, items, values, n_users=4, n_items=4) -> Reasons:
+    catalog = Catalog(np.arange(1, n_items + 1), np.array([f"Film {i}" for i in range(n_items)],
+                      dtype=object), np.full(n_items, 2000, np.int32),
+                      tuple(() for _ in range(n_items)), None, "test")
+    ratings = Ratings(np.asarray(users, np.int32), np.asarray(items, np.int32),
+                      np.asarray(values, np.float32), np.zeros(len(users), np.int64),
+                      np.arange(1, n_users + 1), n_items, (1.0, 5.0), "test")
+    return Reasons(catalog, ratings, [f"Film {i}" for i in range(n_items)],
+                   [[] for _ in range(n_items)], liked_at=4.0)
+
+
+def test_like_rows_are_the_cosines_of_who_liked_each_film():
+    # film 0 liked by users 0,1,2; film 1 by 1,2; film 2 rated but liked by nobody (2.0);
+    # film 3 liked by user 3 only
+    r = _reasons(users=[0, 1, 2, 1, 2, 0, 3, 3], items=[0, 0, 0, 1, 1, 2, 3, 2],
+                 values=[5, 4, 4, 5, 4, 2, 5, 1])
+    rows = r.like_rows
+    assert rows.dtype == np.float32 and rows.shape == (4, 4)
+    co = (rows @ rows.T).toarray()
+    # |A & B| / sqrt(|A| |B|): 2 / sqrt(3 * 2) for films 0 and 1
+    assert np.isclose(co[0, 1], 2 / np.sqrt(6), atol=1e-6)
+    assert np.allclose(np.diag(co), [1, 1, 0, 1], atol=1e-6)   # a film nobody liked: 0
+    assert co[0, 3] == 0 and co[1, 3] == 0
+
+
+def test_a_pair_listed_twice_counts_as_one_entry_of_two():
+    # the same (user, film) twice sums to one entry (as the sparse sum did before)
+    r = _reasons(users=[0, 0, 1], items=[0, 0, 0], values=[5, 5, 4])
+    row = r.like_rows[0].toarray().ravel()
+    assert np.allclose(row[:2], np.array([2, 1]) / np.sqrt(5), atol=1e-6)
+    assert np.isclose(np.linalg.norm(row), 1.0, atol=1e-6)
