@@ -124,7 +124,8 @@ class Dispatcher(Moves):
             return self._why(query, state, ctx)
         f = self.facts
         if intent is Intent.HELP:
-            return Reply(replies.help_text(f.example_titles, f.genre_names, f.noun))
+            return Reply(replies.help_text(f.example_titles, f.genre_names, f.noun,
+                                           f.catalog_line()))
         if intent is Intent.GREET:
             return Reply(replies.greet_text(f.example_titles, f.noun))
         if intent is Intent.THANKS:

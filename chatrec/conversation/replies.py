@@ -117,8 +117,12 @@ def unmeasured_ignored(topic: str) -> str:
         "what you asked for."
 
 
-def help_text(titles: Sequence[str], genres: Sequence[str], noun: str = "films") -> str:
-    return (f"I recommend {noun}. Try: {examples(titles)}. "
+def help_text(titles: Sequence[str], genres: Sequence[str], noun: str = "films",
+              catalog: str = "") -> str:
+    """What to ask, and (so "how recent are your movies?" is answered) what is in the
+    catalog."""
+    held = f" from my catalog ({catalog})" if catalog else ""
+    return (f"I recommend {noun}{held}. Try: {examples(titles)}. "
             f"Genres I know: {', '.join(genres)}. "
             "Add a number for more or fewer picks (1-50), a decade ('from the 80s') or "
             "'without horror'. About the last list: 'tell me about the second one', "

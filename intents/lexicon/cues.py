@@ -203,6 +203,14 @@ HELP = re.compile(
     r"(?:\s+(?:thing|bot|app|thingy|chatbot|service))?\s+work|\bhow\s+do\s+i\s+(?:use|start|ask|get)|\bwhat\s+can\s+i\s+(?:ask|say|do|"
     r"type)|\bwho\s+are\s+you\b|\bwhat\s+are\s+you\b|\bhow\s+to\s+use\b"
     r"|\bwhat\s+(?:commands|options)\b|^\W*help\b")
+# a question about the catalog itself ("what year does your list go up to", "how recent
+# are your movies?", "how many films do you have"): answered with help and the catalog line
+CATALOG_SCOPE = re.compile(
+    r"\b(?:your|the|ur)\s+(?:list|catalog(?:ue)?|collection|database|library|selection|"
+    r"movies|films)\s+(?:go|goes|end|ends|stop|stops|start|starts|cover|covers|run|runs)\b"
+    r"|\bhow\s+(?:recent|new|old|up\s+to\s+date|current)\s+(?:are|is)\s+(?:your|the|ur)\s+"
+    r"(?:movies|films|list|catalog(?:ue)?|collection|database|library)\b"
+    r"|\bhow\s+many\s+(?:movies|films)\s+(?:do\s+you\s+(?:have|know)|are\s+(?:there|in))\b")
 GREET = re.compile(
     r"^\W*(?:hi+|hello+|hey+|hiya|howdy|yo|greetings|heya|hallo|hola|bonjour|"
     r"good\s+(?:morning|afternoon|evening|day)|morning|evening|sup|what's\s+up|"

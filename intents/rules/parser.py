@@ -201,6 +201,8 @@ class RuleParser:
                 cons.any or count is not None or cues.REQUEST.search(rest)
                 or cues.MORE.search(rest) or cues.POPULAR.search(rest))):
             return Intent.THANKS
+        if cues.CATALOG_SCOPE.search(rest):
+            return Intent.HELP                        # "how recent are your movies?"
         if talk.answer(words) or bare_ref(words) is not None:
             return Intent.CHOOSE
         if cues.HELP.search(rest) and not cons.genres and not re.search(

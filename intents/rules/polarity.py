@@ -19,7 +19,8 @@ from intents.lexicon.speakers import others_opinion
 from intents.mentions.linking import Message
 
 _EXTRA = {5.0: r"favou?rites?|faves?|favs?|all[\s-]time\s+favou?rites?|well[\s-]loved|"
-               r"one of the best|what a (?:movie|film)|that'?s (?:a|what i call a) (?:movie|film)",
+               r"one of the best|what a (?:movie|film)|that'?s (?:a|what i call a) (?:movie|film)|"
+               r"comfort (?:movie|film|watch)|guilty pleasure|go[\s-]to (?:movie|film)",
           4.0: r"hilarious|funny|classic|a good one|a great one|fun to watch",
           # elliptical, after a contrast: "X was great, Y not so much"
           2.0: r"not so much|not really|not as much|not that much|less so"}

@@ -168,3 +168,13 @@ def test_a_message_opening_by_ruling_out_narrows_the_last_list(tiny_parser, text
 
 def test_a_request_that_also_rules_out_is_a_new_list(tiny_parser):
     assert tiny_parser.parse("recommend some movies, no horror").intent is Intent.RECOMMEND
+
+
+@pytest.mark.parametrize("text", ["what year does your list go up to", "how recent are your movies?",
+                                  "how many films do you have"])
+def test_a_question_about_the_catalog_itself_is_help(tiny_parser, text):
+    assert tiny_parser.parse(text).intent is Intent.HELP
+
+
+def test_fondness_idioms_are_praise(tiny_parser):
+    assert tiny_parser.parse("Fargo is literally my comfort movie").rating == 5.0
