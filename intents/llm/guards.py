@@ -19,6 +19,7 @@ reason. Every rejection is recorded as (kind, detail) for the reply and the benc
 | intent | the message carries the intent's cue (help, greet, thanks, why, more, popular, info, choose) or its request (recommend); no film on an intent that takes none; `unknown` says nothing, so the rules answer |
 | omits | (fallback) the answer leaves out a genre, exclusion, year, count or reference the message states and the rules read |
 | cue fields | `rank_by`, `topic`, `fewer` and the rating value are the rules' reading of their cue words when both agree on the intent |
+| seen marks | `seen_refs` / `seen_item_ids` beside a rating are the rules' reading (intents/rules/checklist.py reads every form exactly) |
 """
 from __future__ import annotations
 
@@ -217,6 +218,11 @@ def _cue_fields(q: Query, rules: Query, rejected) -> Query:
     if q.intent is rules.intent:
         changes = {f: getattr(rules, f) for f in ("rank_by", "topic", "fewer")
                    if getattr(q, f) != getattr(rules, f)}
+    seen = ("seen_refs", "seen_titles", "seen_item_ids")
+    if any(getattr(q, f) != getattr(rules, f) for f in seen):
+        if q.seen_refs or q.seen_item_ids:
+            rejected.append(("write", "seen marks as the rules read them"))
+        changes.update({f: getattr(rules, f) for f in seen})
     if q.rating is not None and rules.rating is not None and q.rating != rules.rating:
         rejected.append(("write", f"rating {q.rating:g} -> {rules.rating:g} as the "
                                   "message states it"))
