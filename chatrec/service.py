@@ -12,6 +12,7 @@ from typing import Callable
 
 import numpy as np
 
+from chatrec.conversation.checklist.offer import enabled as checklist_enabled
 from chatrec.conversation.dispatch import Context, Dispatcher
 from chatrec.conversation.experiments import Experiments
 from chatrec.conversation.search import TitleSearch
@@ -96,10 +97,10 @@ class ChatService:
 
     def __init__(self, bundle: Bundle, parser, sessions: SessionStore,
                  client_session_ids: bool = False,
-                 experiments: Experiments | None = None):
+                 experiments: Experiments | None = None, checklist: bool = True):
         self.bundle, self.parser, self.sessions = bundle, parser, sessions
         self.experiments = (experiments or Experiments()).check(bundle.models)
-        self.dispatcher = Dispatcher(bundle)
+        self.dispatcher = Dispatcher(bundle, checklist=checklist)
         self.parser_blocks = parser_blocks(parser)
         # True: an unknown session id starts a session under that name (the CLI, and
         # `serve --client-session-ids`); False: only ids this service issued are valid
@@ -131,10 +132,11 @@ class ChatService:
                 (drop_user and state.user_id is not None):
             effects.user_id, effects.set_user = user_id, True
         body = {"session_id": sid, "reply": reply.text,
-                "query": jsonable(query.to_dict()), "items": reply.items}
+                "query": jsonable(query.to_dict()), "items": reply.items,
+                "checklist": reply.checklist}
         effects.transcript = {"message": message, "reply": reply.text,
                               "intent": body["query"]["intent"],
-                              "items": jsonable(reply.items)}
+                              "items": jsonable(reply.items), "checklist": reply.checklist}
         if ctx.routes:
             body["query"]["arm"] = effects.transcript["arm"] = ctx.routes
         self.sessions.apply(sid, effects, owner=owner)
@@ -289,9 +291,11 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     use_cached_title_index(view, artifacts_dir(bundle.dataset))
     parser = build_parser(parser_spec, view)
     experiments = Experiments.from_env().check(bundle.models)  # before opening the store
+    checklist = checklist_enabled()
     single_thread_blas()
     return ChatService(bundle, parser, open_store(sessions_path),
-                       client_session_ids=client_session_ids, experiments=experiments)
+                       client_session_ids=client_session_ids, experiments=experiments,
+                       checklist=checklist)
 
 
 __all__ = ["ChatService", "build_service", "NotFound", "validate_message"]

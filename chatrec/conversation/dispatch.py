@@ -16,6 +16,8 @@ from functools import lru_cache
 import numpy as np
 
 from chatrec.conversation import replies
+from chatrec.conversation.checklist.offer import due
+from chatrec.conversation.checklist.turns import ChecklistTurns
 from chatrec.conversation.constraints import Filter
 from chatrec.conversation.explain import Explainer
 from chatrec.conversation.facts import CatalogFacts
@@ -42,11 +44,11 @@ _MOVE_INTENTS = (Intent.GREET, Intent.THANKS, Intent.UNKNOWN, Intent.SEEN, Inten
                  Intent.INFO, Intent.MORE, Intent.CHOOSE)
 
 
-class Dispatcher(Moves):
+class Dispatcher(Moves, ChecklistTurns):
     """Routes a Query to the bundle's models and words the reply."""
 
-    def __init__(self, bundle: Bundle):
-        self.bundle = bundle
+    def __init__(self, bundle: Bundle, checklist: bool = True):
+        self.bundle, self.checklist = bundle, checklist     # False: never ask (checklist/)
         self.catalog, self.ratings = bundle.catalog, bundle.ratings
         self.facts = CatalogFacts(bundle)
         # the similar-route model's vectors cost about a millisecond each; lists,
@@ -65,6 +67,9 @@ class Dispatcher(Moves):
         resolved, said = answer_pending(query, state, self.facts)
         if said:
             return Reply(said)
+        answered = None if resolved is not None else self._answer(query, state, ctx)
+        if answered is not None:        # the checklist answered, or several marks at once
+            return answered
         if resolved is not None:
             query = resolved
         elif query.intent is Intent.CHOOSE:
@@ -150,6 +155,8 @@ class Dispatcher(Moves):
         req = {"intent": query.intent.value, "k": int(query.k), "rank_by": query.rank_by,
                "item_ids": [self.facts.item_ids[i] for i in seeds],
                "filter": Filter.of(query).to_dict()}
+        if self.checklist and due(query, state, ctx):   # a newcomer's first list asks too
+            return self._offer_checklist(req, ctx, fx, note)
         # "it" after "movies like Casino" is Casino
         return self._show(req, ctx, fx, note, page=1, focus=seeds[0] if len(seeds) == 1
                           else None)
@@ -162,6 +169,7 @@ class Dispatcher(Moves):
         # "show me more" keeps the last list's size; "3 more" asks for 3
         k = int(query.k) if query.k_requested is not None else int(last["k"])
         req = dict(last, k=k)
+        ctx.shown |= self._checklist_films(state)     # "more" instead of an answer
         if query.has_constraints:         # "more from the 90s": refine, then page on
             req["filter"] = Filter.from_dict(last.get("filter")).refined(
                 Filter.of(query)).to_dict()

@@ -93,11 +93,17 @@ class QueryOut(BaseModel):
         "route -> model", examples=[{"recommend": "item-knn"}])
 
 
+CHECKLIST = Field(default=False, description="the items are a newcomer's checklist: mark "
+                  "the ones seen and loved (answer like 'seen 2 5 7, loved 5'); the next "
+                  "list uses the answer")
+
+
 class ChatResponse(BaseModel):
     session_id: str
     reply: str = Field(description="the answer's text; never empty")
     query: QueryOut
     items: list[ScoredItem]
+    checklist: bool = CHECKLIST
 
 
 class SessionsHealth(BaseModel):
@@ -160,6 +166,7 @@ class TranscriptTurn(BaseModel):
     reply: str
     intent: str
     items: list[ScoredItem]
+    checklist: bool = CHECKLIST
 
 
 class SessionOut(BaseModel):

@@ -45,6 +45,9 @@ class SessionState:
         second one").
     pending: the open "did you mean" question: {"query": <the request that asked
         it, as a dict>, "candidates": [ids]}; None when nothing is pending.
+    checklist: the checklist turn a newcomer was shown (chatrec/conversation/checklist/):
+        {"items": [ids in order], "open": True until it is answered or passed by};
+        None before one was shown.
     """
 
     id: str
@@ -57,6 +60,7 @@ class SessionState:
     page: int = 0
     pending: dict | None = None
     focus: str | None = None        # the film just talked about ("it", "that one")
+    checklist: dict | None = None
     turns: int = 0
     created: float | None = None
     updated: float | None = None
@@ -74,6 +78,7 @@ class TurnEffects:
     "intent", "items"}); stores keep the last TRANSCRIPT_KEEP of them.
     `retract` takes back the ratings and seen marks of films (a correction: "I meant
     the 1962 one"); it is applied before this turn's own ratings and marks.
+    `checklist` replaces the session's checklist record when not None.
     """
 
     user_id: int | str | None = None
@@ -89,6 +94,7 @@ class TurnEffects:
     pending: dict | None = None
     focus: str | None = None
     set_focus: bool = False
+    checklist: dict | None = None
     transcript: dict | None = None
 
 

@@ -14,7 +14,7 @@ reason. Every rejection is recorded as (kind, detail) for the reply and the benc
 | count | the message says that number outside a title |
 | genre | the message (or its mood table) names the genre outside a title; the rules' negation wins |
 | years | the message has a year, decade or "recent"/"old" outside a title |
-| ref | the message points at a film of the last list ("the second one", "it") |
+| ref | the message points at a film of the last list ("the second one", "it"), or the rules read that position ("loved 5") |
 | write | rate / seen / a rating: a statement or rating cue, and the rules read the same intent (about the same films, where they linked any) |
 | intent | the message carries the intent's cue (help, greet, thanks, why, more, popular, info, choose) or its request (recommend); no film on an intent that takes none; `unknown` says nothing, so the rules answer |
 | omits | (fallback) the answer leaves out a genre, exclusion, year, count or reference the message states and the rules read |
@@ -64,7 +64,8 @@ def guard(answer: Query, text: str, rules: Query, catalog: TitleCatalog,
         rejected.append(("years", f"{answer.year_from}..{answer.year_to} not in the message"))
         fields.update(year_from=None, year_to=None)
     refs = (fields["ref"],) if "ref" in fields else answer.refs
-    kept = tuple(r for r in refs if r in ev.refs)
+    named = ev.refs | set(rules.refs)     # the rules read "loved 5" in an answer too
+    kept = tuple(r for r in refs if r in named)
     for r in refs:
         if r not in kept:
             rejected.append(("ref", f"{r} is not a position the message names"))

@@ -40,11 +40,12 @@ _TRAIL = frozenset("too also already before both though lol tbh all as well".spl
 # words that may end the message ("..., loved 5, thanks!")
 _TAIL = frozenset("thanks thank you thx cheers please".split())
 _SEPARATORS = frozenset({"and", "plus", "or", "nor"})
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                 "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_NUMBER_WORDS = {"ten": 10}        # "all ten"; other number words are titles' ("Seven")
 _ORDINAL_NOUNS = frozenset("one film movie pick".split())
 _GROUP = frozenset({"them", "those", "these"})
 MAX_TITLE_WORDS = 8
+# words that are the grammar's even where a title is one of them
+_GROUP_WORDS = frozenset("all none both neither any everything everyone".split())
 # words that never make a title alone ("I like that", "seen it")
 _FUNCTION_WORDS = frozenset("""a an the that this it its one ones them those these they
 there here what which who you he she we i me my your his her our their some any so such
@@ -148,9 +149,16 @@ class _Reader:
             j = i
             while j < self.n and self.words[j] in _SEPARATORS:
                 j += 1
-            if j < self.n and self._verb(j) is None:
-                nxt = self._target(j, titles)
-                side_by_side = target.kind == nxt[0].kind == "number" if nxt else False
+            if j < self.n and (self._verb(j) is None or titles and j > i and (
+                    whole := self._whole_title(j)) is not None and whole[1] - j > 1):
+                nxt = self._target(j, titles)   # a verb starts a clause, unless it
+                                                # starts a title ("... and love is all")
+                # positions side by side ("2 5 7"), or titles read whole (each is one
+                # film even where the reading lost the comma between them)
+                side_by_side = nxt is not None and (
+                    target.kind == nxt[0].kind == "number"
+                    or cues.sentinel_index(target.text) is not None
+                    and cues.sentinel_index(nxt[0].text) is not None)
                 if nxt is not None and (j > i or j in self.breaks or side_by_side):
                     i = j
                     continue
@@ -160,12 +168,18 @@ class _Reader:
     def _target(self, i: int, titles: bool = True):
         w = self.words
         n = self.n
+        if w[i] in ("the", "a", "an") and i + 1 < n and cues.sentinel_index(w[i + 1]) \
+                is not None:
+            i += 1                           # "the qqtitle1qq": the reading left "the" out
         index = cues.sentinel_index(w[i])
         if index is not None:
             match = self.titles.get(index)
             return (Target("title", match, w[i]), i + 1) if match is not None else None
-        if w[i].isdigit() or w[i] in _NUMBER_WORDS:
-            value = _NUMBER_WORDS.get(w[i]) or (int(w[i]) if len(w[i]) <= 2 else 0)
+        whole = self._whole_title(i) if titles else None
+        if whole is not None:                    # "seen mad love", "loved now and then"
+            return whole
+        if w[i].isdigit():
+            value = int(w[i]) if len(w[i]) <= 2 else 0
             if i + 1 < n and w[i + 1] == "of":
                 return (Target("count"), i + 2 + (i + 2 < n and w[i + 2] in _GROUP)) \
                     if 1 <= value <= MAX_POSITION else None
@@ -213,6 +227,29 @@ class _Reader:
             return Target("ref", FOCUS), i + 1 + (word != "it")
         return None
 
+    def _whole_title(self, i: int):
+        """The longest catalog title written exactly from token i (its words may be this
+        grammar's: "Mad Love", "Now and Then", "Two Bits", "Hate"), or None."""
+        for end in range(min(self.n, i + MAX_TITLE_WORDS), i, -1):
+            words = self.words[i:end]
+            if set(words) <= _FUNCTION_WORDS or any(cues.sentinel_index(x) is not None
+                                                   for x in words):
+                continue
+            if end == i + 1 and (words[0].isdigit() or words[0] in _GROUP_WORDS):
+                continue
+            match = self._exact(" ".join(words))
+            if match is not None:
+                return Target("title", match, " ".join(words)), end
+        return None
+
+    def _exact(self, text: str):
+        """A catalog title written whole, with or without its year ("cape fear 1962";
+        "blues brothers 2000" is a title, not a year)."""
+        match = self.matcher.exact(text)
+        if match is None and split_year(text)[1] is not None:
+            match = self.matcher.exact(*split_year(text))
+        return match if match is not None and match.index is not None else None
+
     def _title_span(self, i: int):
         """Words up to the next separator, verb or break, as a title the catalog has
         (a span it does not know is not read here: the film slots say so better)."""
@@ -228,6 +265,5 @@ class _Reader:
                 set(self.words[i:end]) <= _FUNCTION_WORDS:
             return None
         text = " ".join(self.words[i:end])
-        match = self.matcher.exact(*split_year(text))    # written whole; no guessing
-        return (Target("title", match, text), end) if match is not None and \
-            match.index is not None else None
+        match = self._exact(text)                  # written whole; no guessing
+        return (Target("title", match, text), end) if match is not None else None

@@ -43,6 +43,16 @@ def test_pending_lasts_one_turn_and_focus_until_replaced(store):
     assert store.get("a").focus is None
 
 
+def test_checklist_record_lasts_until_replaced(store):
+    store.apply("a", TurnEffects(checklist={"items": ["3", "1"], "open": True}))
+    store.apply("a", TurnEffects())
+    assert store.get("a").checklist == {"items": ["3", "1"], "open": True}
+    store.apply("a", TurnEffects(checklist={"items": ["3", "1"], "open": False}))
+    assert store.get("a").checklist == {"items": ["3", "1"], "open": False}
+    store.apply("b", TurnEffects())
+    assert store.get("b").checklist is None
+
+
 def test_string_user_id_keeps_its_type_and_can_be_dropped(store):
     store.apply("a", TurnEffects(user_id="42", set_user=True))
     assert store.get("a").user_id == "42"
