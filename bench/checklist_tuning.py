@@ -125,7 +125,7 @@ def main() -> int:
     print(f"\nValidation (inner time split of the past), {len(users)} users, seed "
           f"{args.seed}, <= {args.max_films} films / {args.max_turns} turns; +- = one "
           "standard error")
-    print(f"| setting | stranger | session | stranger, free | session, free | answers "
+    print("| setting | stranger | session | stranger, free | session, free | answers "
           "misheard |")
     print("|---|---:|---:|---:|---:|---:|")
     for setting, r in rows:

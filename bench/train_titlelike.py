@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _redial_data import load  # noqa: E402
-from train_mentions import catalog_parser, messages  # noqa: E402
+from train_mentions import catalog_parser, messages, recorded  # noqa: E402
 
 from intents.mentions.titlelike import FEATURES, FILE  # noqa: E402
 
@@ -34,12 +34,7 @@ def spans(convs, view, parser):
     gate = parser.slots.link.titlelike
     rows = []
     for key, text, gold in messages(convs, view):
-        gate.recorder = []
-        try:
-            parser.parse(text)
-            asked = gate.recorder
-        finally:
-            gate.recorder = None
+        asked = recorded(gate, parser, text)
         for s, e, f in {(s, e): (s, e, f) for s, e, f in asked}.values():
             film = any(min(ge, e) - max(gs, s) >= (e - s) / 2 for gs, ge, _ in gold)
             rows.append((f, int(film), key[0]))

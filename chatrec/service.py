@@ -143,7 +143,7 @@ class ChatService:
         return body
 
     def _context(self, user_id, state: SessionState) -> Context:
-        ctx = Context(user_label=user_id)
+        ctx = Context(user_label=user_id, tastes=dict(state.tastes))
         if user_id is not None:
             try:
                 ctx.user_index = self.bundle.ratings.index_of(user_id)

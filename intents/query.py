@@ -78,7 +78,15 @@ class Query:
        "them" / "both". `refs` holds every
        reference when there are several ("the first one and the third one").
     rank_by: for `popular`: "rating" (top / best / highest rated) or "count"
-       (popular / most watched / trending).
+       (popular / most watched / trending). On any list intent, "hidden" (less famous,
+       obscure, hidden gems, underrated, cult, not so mainstream): only films outside
+       the most-watched quarter, best first where nothing personal ranks them.
+    years_relative: "older" / "newer" when the years were said as a comparison
+       ("something older", "more recent ones"): relative to the last list, which the
+       service knows; year_from / year_to then hold the catalog-relative meaning ("old"
+       / "recent") for when there is nothing to compare with.
+    version: "original" / "remake": which of several films of one title ("the
+       original", "the remake", "no, the first version", "the original Cape Fear").
     topic: for `info`: what was asked about ("director", "cast", "plot", ...) when
        it is more than the film itself; None for "tell me about X".
     unknown_title: the words the message used for a film that matched nothing well
@@ -127,6 +135,8 @@ class Query:
     refs: tuple[int, ...] = ()
     said: tuple[tuple[object, float], ...] = ()
     then: dict | None = None
+    years_relative: str | None = None
+    version: str | None = None
     seen_refs: tuple[int, ...] = ()
     seen_titles: tuple[str, ...] = ()
     seen_item_ids: tuple = ()
@@ -161,7 +171,7 @@ class Query:
     def has_constraints(self) -> bool:
         """True when the message restricts which films qualify."""
         return bool(self.genres or self.exclude_genres or self.year_from is not None
-                    or self.year_to is not None)
+                    or self.year_to is not None or self.rank_by == "hidden")
 
     def with_(self, **changes) -> "Query":
         """A copy with some fields changed (dataclasses.replace, re-validated)."""

@@ -119,3 +119,29 @@ class Filter:
         if self.exclude:
             text += f", without {join_words(self.exclude, 'or')}"
         return text
+
+
+class LessWatched:
+    """"Hidden gems", "less famous", "not so mainstream" (Query.rank_by "hidden"): the
+    films outside the most-watched quarter of the rated ones. A share, not a number of
+    ratings, so it means the same on a catalog of any size; on ML-100K it is fewer than
+    80 ratings (the median film has 27)."""
+
+    SHARE = 0.75       # the less-watched are the films below this quantile of counts
+
+    def __init__(self, counts: np.ndarray) -> None:
+        counts = np.asarray(counts)
+        rated = counts[counts > 0]
+        self.cap = int(np.ceil(np.quantile(rated, self.SHARE))) if rated.size else 1
+        self.mask = (counts > 0) & (counts < self.cap)
+
+    def allowed(self, allowed: np.ndarray | None) -> np.ndarray:
+        return self.mask if allowed is None else allowed & self.mask
+
+    def words(self) -> str:
+        """'among the less-watched (fewer than 80 ratings each)'."""
+        return f"among the less-watched (fewer than {self.cap} ratings each)"
+
+    def only(self) -> str:
+        """', less-watched ones only (fewer than 80 ratings each)'."""
+        return f", less-watched ones only (fewer than {self.cap} ratings each)"

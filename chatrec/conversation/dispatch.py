@@ -16,12 +16,16 @@ from functools import lru_cache
 import numpy as np
 
 from chatrec.conversation import replies
-from chatrec.conversation.checklist.offer import due
 from chatrec.conversation.checklist.turns import ChecklistTurns
 from chatrec.conversation.constraints import Filter
 from chatrec.conversation.explain import Explainer
 from chatrec.conversation.facts import CatalogFacts
-from chatrec.conversation.feedback import describe_profile, record_opinions, record_seen
+from chatrec.conversation.feedback import (
+    describe_profile,
+    rated_profile,
+    record_opinions,
+    record_seen,
+)
 from chatrec.conversation.followups import (
     answer_pending,
     other_version,
@@ -32,6 +36,8 @@ from chatrec.conversation.followups import (
 from chatrec.conversation.lists import Context, ListMaker
 from chatrec.conversation.moves import Moves, Reply
 from chatrec.conversation.smalltalk import MOVES
+from chatrec.conversation.tastes import heard
+from chatrec.conversation.wishes import directed
 from chatrec.sessions.state import SessionState, TurnEffects
 from chatrec.training.bundle import Bundle
 from intents.query import FOCUS, MAX_K, MIN_K, Intent, Query
@@ -67,13 +73,17 @@ class Dispatcher(Moves, ChecklistTurns):
         resolved, said = answer_pending(query, state, self.facts)
         if said:
             return Reply(said)
-        answered = None if resolved is not None else self._answer(query, state, ctx)
-        if answered is not None:        # the checklist answered, or several marks at once
-            return answered
+        if resolved is None and (answer := self._answer(query, state, ctx)) is not None:
+            return answer               # the checklist answered, or several marks at once
         if resolved is not None:
             query = resolved
         elif query.intent is Intent.CHOOSE:
             return self._choose_without_question(query, state)
+        tastes = heard(ctx.tastes, query)        # "I like comedies" leans what follows
+        ctx.tastes = ctx.tastes if tastes is None else tastes
+        query, note, problem = directed(query, state, self.facts)   # "older", "the remake"
+        if problem:
+            return Reply(problem)
         replaces = (state.pending or {}).get("replaces") if resolved is not None else None
         if replaces is not None:         # "the 1962 one" after "I loved Cape Fear"
             reply = self._feedback(query, state, offer_versions=False)
@@ -93,6 +103,8 @@ class Dispatcher(Moves, ChecklistTurns):
             reply.text = replies.offer_next(self._describe(Query.from_dict(query.then))) \
                 + " " + reply.text
             reply.effects.pending = {"then": query.then}
+        reply.effects.tastes = tastes
+        reply.text = f"{note} {reply.text}" if note else reply.text
         return reply
 
     def _describe(self, query: Query) -> str:
@@ -155,7 +167,7 @@ class Dispatcher(Moves, ChecklistTurns):
         req = {"intent": query.intent.value, "k": int(query.k), "rank_by": query.rank_by,
                "item_ids": [self.facts.item_ids[i] for i in seeds],
                "filter": Filter.of(query).to_dict()}
-        if self.checklist and due(query, state, ctx):   # a newcomer's first list asks too
+        if self._asks(query, state, ctx):     # a newcomer's first list asks too (checklist/)
             return self._offer_checklist(req, ctx, fx, note)
         # "it" after "movies like Casino" is Casino
         return self._show(req, ctx, fx, note, page=1, focus=seeds[0] if len(seeds) == 1
@@ -168,8 +180,7 @@ class Dispatcher(Moves, ChecklistTurns):
                          + replies.examples(self.facts.example_titles) + ".")
         # "show me more" keeps the last list's size; "3 more" asks for 3
         k = int(query.k) if query.k_requested is not None else int(last["k"])
-        req = dict(last, k=k)
-        ctx.shown |= self._checklist_films(state)     # "more" instead of an answer
+        req = dict(last, k=k, rank_by=query.rank_by or last.get("rank_by"))
         if query.has_constraints:         # "more from the 90s": refine, then page on
             req["filter"] = Filter.from_dict(last.get("filter")).refined(
                 Filter.of(query)).to_dict()
@@ -197,7 +208,7 @@ class Dispatcher(Moves, ChecklistTurns):
         elif query.fewer:
             k = max(1, k // 2)
         flt = Filter.from_dict(last.get("filter")).refined(Filter.of(query))
-        req = dict(last, k=k, filter=flt.to_dict())
+        req = dict(last, k=k, filter=flt.to_dict(), rank_by=query.rank_by or last.get("rank_by"))
         return self._show(req, ctx, TurnEffects(), "", page=1)
 
     def _show(self, req: dict, ctx: Context, fx: TurnEffects, note: str, page: int,
@@ -232,8 +243,8 @@ class Dispatcher(Moves, ChecklistTurns):
         else:
             text, fx = record_opinions(query, films.items, self.facts, None)
         first = films.items[0]
-        others = self.facts.other_versions(first) if offer_versions and \
-            len(films.items) == 1 and films.positions == [None] else []
+        others = self.facts.other_versions(first) if offer_versions and query.version \
+            is None and len(films.items) == 1 and films.positions == [None] else []
         # a title alone links to its most-rated version (a typed year picks another),
         # so that is the case to say so and offer the others
         if others and self.facts.counts[first] >= max(self.facts.counts[j] for j in others):
@@ -290,17 +301,9 @@ class Dispatcher(Moves, ChecklistTurns):
         if position is None:        # not in the last list: what did I say when I showed it?
             text = self.explain.why_earlier(i, state.transcript)
         else:
-            text = self.explain.why(i, state.last_query, self._profile(ctx),
+            text = self.explain.why(i, state.last_query, rated_profile(ctx, self.ratings),
                                     self.lists.liked_at, position)
         return Reply(text, [], TurnEffects(focus=str(self.facts.item_ids[i]),
                                            set_focus=True))
-
-    def _profile(self, ctx: Context) -> dict[int, float]:
-        profile: dict[int, float] = {}
-        if ctx.user_index is not None:
-            items, values = self.ratings.user_items(ctx.user_index)
-            profile.update(zip(items.tolist(), values.tolist()))
-        profile.update(ctx.profile)
-        return profile
 
     # ---- titles the catalog does not know; answers with nothing to answer ----------------------

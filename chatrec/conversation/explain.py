@@ -8,6 +8,7 @@ import numpy as np
 
 from chatrec.conversation import replies
 from chatrec.conversation.facts import CatalogFacts
+from chatrec.conversation.tastes import lean_reason
 from models.ranking import top_k
 
 #: info topics the catalog answers from its own data
@@ -107,17 +108,24 @@ class Explainer:
                 text += ("; of the films you liked, the closest to it are "
                          + replies.join_words(close) + " (similarity, 1.00 = identical)")
             return text + f". Its genres: {', '.join(f.genres[i])}; it has {stats}."
-        if intent == "recommend":       # no taste known yet: the popularity fallback
-            return (f"{name}{where} is one of the best-liked well-known films ({stats}): "
-                    "with no ratings from you yet, I start from films many people rated "
-                    "highly. Tell me a film you loved for personal picks.")
+        hidden = (request or {}).get("rank_by") == "hidden"
+        if intent == "recommend" and hidden:   # no rating yet, hidden gems: the weighted
+            intent = "popular"                 # average among the less-watched, as popular
+        if intent == "recommend":       # no rating yet: watched, liked, genres heard
+            said = lean_reason(f.genres[i], request.get("tastes"))
+            lean = f" It is {said}." if said else ""
+            return (f"{name}{where} is one of the well-known, well-liked films ({stats}): "
+                    "with no ratings from you yet, I start from films many people watched "
+                    f"and liked.{lean} Tell me a film you loved for personal picks.")
         if intent == "popular" and request.get("rank_by") == "count":
             return (f"{name}{where} is among the most-watched: {stats}, "
                     f"more than most films in the catalog.")
         weighted = (f"{f.weighted[i]:.2f} weighted average ({stats}; a film needs about "
                     f"{f.min_votes:.0f} ratings for its own average to count fully)")
         if intent == "popular":
-            return f"{name}{where} ranks by its {weighted}."
+            among = (" among the less-watched films (a hidden gem: fewer ratings than the "
+                     "most-watched quarter of the catalog)") if hidden else ""
+            return f"{name}{where} ranks by its {weighted}{among}."
         return f"I did not pick {name} in the last list. What I know: {self._summary(i, None)}"
 
     def why_earlier(self, i: int, transcript: list[dict]) -> str:

@@ -70,6 +70,15 @@ class CatalogFacts:
         return [j for j in self._same_title.get(self.titles[i], ())
                 if j != i and self.years[j] != self.years[i]]
 
+    def example_versions(self) -> str | None:
+        """The best-known title the catalog has more than one film of ("Cape Fear")."""
+        groups = [ix for ix in self._same_title.values()
+                  if len({self.years[j] for j in ix}) > 1]
+        if not groups:
+            return None
+        return self.titles[max((j for ix in groups for j in ix),
+                               key=lambda j: (self.counts[j], -j))]
+
     def rating_counts(self, i: int) -> list[int]:
         """How many ratings of each whole star (1..5 on MovieLens) the film has."""
         lo, hi = self.ratings.scale

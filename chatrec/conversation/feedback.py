@@ -86,6 +86,17 @@ def record_marks(seen: list[int], rated: list[tuple[int, float]], facts: Catalog
     return ("Noted: " + "; ".join(parts) + "." if parts else ""), fx
 
 
+def rated_profile(ctx, ratings) -> dict[int, float]:
+    """Every rating the person has given: their dataset user's, then this session's
+    (the session's word wins)."""
+    profile: dict[int, float] = {}
+    if ctx.user_index is not None:
+        items, values = ratings.user_items(ctx.user_index)
+        profile.update(zip(items.tolist(), values.tolist()))
+    profile.update(ctx.profile)
+    return profile
+
+
 def describe_profile(ctx, facts: CatalogFacts, user_ratings: int) -> str:
     """"what have I rated?": what this conversation holds about the person (the films
     rated and marked seen here, newest last; the dataset user and their rating count)."""

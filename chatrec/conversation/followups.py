@@ -13,7 +13,10 @@ from intents.lexicon.refs import describe
 from intents.query import ALL, FOCUS, LAST, THEM, Intent, Query
 from models.errors import UnknownItem
 
-CLOSE_CANDIDATE = 70.0    # a "did you mean" only offers titles at least this close
+OLDER, NEWER = "older", "newer"          # Query.years_relative
+ORIGINAL, REMAKE = "original", "remake"  # Query.version
+CLOSE_CANDIDATE = 75.0    # a "did you mean" only offers titles at least this close: "star
+                          # wors" (89) is Star Wars, "alein" (80) Alien; "amelie" (73) is not Alien
 WELL_KNOWN = 10           # ... and rated at least this often, or as often as the median
                           # half the median film on a small catalog (unless very close)
 
@@ -144,8 +147,19 @@ def answer_pending(query: Query, state: SessionState, facts: CatalogFacts):
             return None, (f"I offered {len(options)} option"
                           f"{'s' if len(options) != 1 else ''}: answer 1 to {len(options)}.")
         chosen = options[n - 1]
+    elif query.intent is Intent.REFINE and direction(query) and not query.genres:
+        # "the original", "no, the first version", "the newer one": by age, among the
+        # versions offered and the one taken
+        noted = index_or_none(facts, pending.get("replaces")) \
+            if pending.get("replaces") is not None else None
+        pool = sorted((i for i in options + [noted] if i is not None and facts.years[i]),
+                      key=lambda i: facts.years[i])
+        if pool:
+            chosen = pool[0] if direction(query) == OLDER else pool[-1]
+        if chosen is not None and chosen == noted:
+            return None, f"OK, {facts.display[noted]} it is."
     elif query.intent is Intent.REFINE and (query.year_from or query.year_to) and \
-            not query.genres:                     # "the 1962 one", "the older one"
+            not query.genres:                     # "the 1962 one", "the old one"
         lo, hi = query.year_from or -10**6, query.year_to or 10**6
         fitting = [i for i in options if facts.years[i] and lo <= facts.years[i] <= hi]
         if len(fitting) == 1:
@@ -164,12 +178,36 @@ def answer_pending(query: Query, state: SessionState, facts: CatalogFacts):
 
 
 # ---- "the 1962 one": another film of the same title ------------------------------------
+def direction(query: Query) -> str | None:
+    """OLDER for "the original" / "older", NEWER for "the remake" / "newer"."""
+    if query.version == ORIGINAL or (query.version is None and query.years_relative == OLDER):
+        return OLDER
+    if query.version == REMAKE or (query.version is None and query.years_relative == NEWER):
+        return NEWER
+    return None
+
+
+def pick_version(base: int, facts: CatalogFacts, towards: str) -> int | None:
+    """Among film `base` and the films sharing its title: the original (the oldest) or
+    the remake (the first one after `base`); None when there is none that way."""
+    dated = sorted((facts.years[j], j) for j in [base, *facts.other_versions(base)]
+                   if facts.years[j])
+    if len(dated) < 2 or facts.years[base] is None:
+        return None
+    if towards == OLDER:
+        return dated[0][1] if dated[0][1] != base else None
+    later = [j for y, j in dated if y > facts.years[base]]
+    return later[0] if later else None
+
+
 def other_version(query: Query, state: SessionState, facts: CatalogFacts):
     """When the film in focus (or the last list's one seed) shares its title with
-    another film and the message's years fit only that other one ("the 1962 one",
-    "the old one", "the original"): (that film's index, whether it seeded the last
-    list); else None."""
-    if query.year_from is None and query.year_to is None:
+    another film and the message asks for that other one — by a direction ("the
+    original", "the remake", "the older one") or by years that fit only it ("the 1962
+    one", "the old one"): (that film's index, whether it seeded the last list); else
+    None."""
+    towards = direction(query)
+    if towards is None and query.year_from is None and query.year_to is None:
         return None
     last = state.last_query or {}
     seeds = last.get("item_ids") or [] if last.get("intent") == "similar" else []
@@ -177,6 +215,9 @@ def other_version(query: Query, state: SessionState, facts: CatalogFacts):
     seeded = len(seeds) == 1 and base is not None and str(facts.item_ids[base]) == str(seeds[0])
     if base is None:
         return None
+    if towards is not None:
+        chosen = pick_version(base, facts, towards)
+        return None if chosen is None else (chosen, seeded)
     lo = query.year_from if query.year_from is not None else -10**6
     hi = query.year_to if query.year_to is not None else 10**6
 

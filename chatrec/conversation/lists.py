@@ -4,7 +4,10 @@ the session rated, marked seen or (for `more`) was already shown.
 
 A list request is a plain dict, stored in the session as the last query:
     {"intent": "similar" | "recommend" | "popular", "k": int, "item_ids": [...],
-     "rank_by": "rating" | "count" | None, "filter": Filter.to_dict()}
+     "rank_by": "rating" | "count" | "hidden" | None, "filter": Filter.to_dict(),
+     "tastes": {genre: net mentions} (a cold-start list: what it leaned on)}
+"hidden" keeps every route to the less-watched films (constraints.LessWatched): the
+similar and personal routes rank them as always, the others by weighted average.
 `ListMaker.make(request, ctx, more)` turns one into a `Reply` with a header that says
 what was applied and a true reason per film.
 """
@@ -16,7 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from chatrec.conversation import replies
-from chatrec.conversation.constraints import Filter
+from chatrec.conversation.constraints import Filter, LessWatched
+from chatrec.conversation.tastes import Starters, lean_reason, lean_text
 from models.diversity import pool_size
 from models.errors import PredictionImpossible
 from models.ranking import top_k
@@ -39,6 +43,7 @@ class Context:
     seen: set[int] = field(default_factory=set)
     shown: set[int] = field(default_factory=set)
     routes: dict[str, str] = field(default_factory=dict)  # A/B arm: route -> model
+    tastes: dict[str, float] = field(default_factory=dict)  # genres heard (tastes.py)
 
 
 @dataclass
@@ -68,12 +73,11 @@ class ListMaker:
         # most watched: the count, the average breaking ties
         self.watched = counts + self.popular.means / 10.0
         self.years = np.asarray(self.catalog.years, dtype=np.int64)
-        # "popular to start with": the weighted average, films rated at least as often as
-        # the median film first (a film with 2 ratings is nobody's popular pick)
-        self.starters = np.where(counts >= self.min_votes, facts.weighted,
-                                 facts.weighted - 10.0)
-        self.starters[counts == 0] = -np.inf
+        # "popular to start with": watched and liked, leaning to the genres heard
+        self.starters = Starters(self.catalog, counts, self.popular.means,
+                                 self.ratings.scale)
         self.duplicates = _duplicates(facts)
+        self.less_watched = LessWatched(counts)
         lo, hi = self.ratings.scale
         self.liked_at, self.disliked_at = scale_rating(LIKED, (lo, hi)), \
             scale_rating(DISLIKED, (lo, hi))
@@ -88,12 +92,14 @@ class ListMaker:
             return Reply(problem)
         k = int(req["k"])
         allowed = flt.mask(self.catalog, self.years)
+        if req.get("rank_by") == "hidden":            # "hidden gems", "less famous"
+            allowed = self.less_watched.allowed(allowed)
         exclude = self._exclusions(ctx, more)
         intent = req["intent"]
         if intent == "similar":
             return self._similar(req, flt, k, allowed, exclude, more)
         if intent == "recommend" and (ctx.user_index is not None or ctx.profile or ctx.seen):
-            return self._personal(flt, k, allowed, exclude, ctx, more)
+            return self._personal(req, flt, k, allowed, exclude, ctx, more)
         return self._popular(req, flt, k, allowed, exclude, ctx, more)
 
     def _exclusions(self, ctx: Context, more: bool) -> np.ndarray:
@@ -117,7 +123,8 @@ class ListMaker:
                           allowed=allowed)
         names = replies.join_words([self.facts.display[s] for s in seeds])
         lead = "more " if more else ""
-        text = _cap(lead + flt.describe(self.facts.noun, like=names) + ":")
+        text = _cap(lead + flt.describe(self.facts.noun, like=names) + self._hidden(req)
+                    + ":")
         reasons = self.facts.reasons.similar_to_seeds(seeds, idx, sims)
         return self._reply(idx, vals, reasons, text, k, flt, more,
                            flt.describe(self.facts.noun, like=names))
@@ -127,7 +134,12 @@ class ListMaker:
         intent, rank_by = req["intent"], req.get("rank_by")
         lead = "more " if more else ""
         what = flt.describe(self.facts.noun)
-        if intent == "popular" and rank_by == "count":
+        if rank_by == "hidden":           # quality among the less-watched
+            idx, vals = self._diverse("popular", self.weighted, k, exclude, allowed)
+            reasons = [self._weighted_reason(i) for i in idx.tolist()]
+            text = _cap(f"{lead}hidden gems: top-rated {what} "
+                        f"{self.less_watched.words()}, by weighted average:")
+        elif intent == "popular" and rank_by == "count":
             idx, vals = self._diverse("popular", self.watched, k, exclude, allowed)
             reasons = [self.popular.reason(i) for i in idx.tolist()]
             text = _cap(f"{lead}most-watched {what} (by number of ratings):")
@@ -138,12 +150,19 @@ class ListMaker:
             text = _cap(f"{lead}top-rated {what}, by weighted average "
                         f"(a {one} needs about {self.min_votes:.0f} ratings to count fully):")
         else:
-            idx, vals = self._diverse("popular", self.starters, k, exclude, allowed)
-            reasons = [self.popular.reason(i) for i in idx.tolist()]
+            # the tastes this list leaned on stay with it, so `more` pages the same
+            # order and `why` can say so (the dispatcher stores `req` as it is now)
+            tastes = req.setdefault("tastes", dict(ctx.tastes))
+            idx, vals = self._diverse("popular", self.starters.scores(tastes), k, exclude,
+                                      allowed)
+            # a genre the filter already requires or rules out leans nothing: unsaid
+            said = {g: v for g, v in tastes.items() if g not in flt.genres + flt.exclude}
+            reasons = [self._starter_reason(i, said) for i in idx.tolist()]
             who = (f"User {ctx.user_label} is not in the ratings. " if ctx.unknown_user
                    else "")
             hint = replies.PERSONAL_HINT.format(example=self.facts.example_titles[-1])
-            text = f"{who}{_cap(lead + 'popular ' + what)} to start with. {hint}"
+            lean = lean_text(said, replies.join_words)
+            text = f"{who}{_cap(lead + 'popular ' + what)} to start with{lean}. {hint}"
         return self._reply(idx, vals, reasons, text, k, flt, more, what)
 
     def _diverse(self, route: str, scores, k, exclude, allowed):
@@ -152,13 +171,21 @@ class ListMaker:
         idx, vals = top_k(scores, pool_size(k), exclude=exclude, allowed=allowed)
         return self.bundle.diversify(route, idx, vals, k)
 
+    def _hidden(self, req: dict) -> str:
+        return self.less_watched.only() if req.get("rank_by") == "hidden" else ""
+
+    def _starter_reason(self, i: int, tastes: dict) -> str:
+        said = lean_reason(self.facts.genres[i], tastes)
+        stats = self.popular.reason(i)
+        return f"{said}; {stats}" if said else stats
+
     def _weighted_reason(self, i: int) -> str:
         mean, n = self.popular.item_stats(i)
         return (f"{self.weighted[i]:.2f} weighted average "
                 f"({mean:.2f} from {n} rating{'s' if n != 1 else ''})")
 
     # ---- personal ----------------------------------------------------------------------------
-    def _personal(self, flt, k, allowed, exclude, ctx: Context, more) -> Reply:
+    def _personal(self, req, flt, k, allowed, exclude, ctx: Context, more) -> Reply:
         """MF ranking for a dataset user, folding in the session's ratings (the
         session's word wins); liked films drive it, disliked ones push down what is
         close to them."""
@@ -192,7 +219,8 @@ class ListMaker:
         who = f"user {ctx.user_label}" if ctx.user_index is not None else "you"
         what = flt.describe(self.facts.noun)
         lead = "more " if more else ""
-        text = _cap(f"{lead}picks for {who}" + (f" ({what})" if flt.active else ""))
+        text = _cap(f"{lead}picks for {who}" + (f" ({what})" if flt.active else "")
+                    + self._hidden(req))
         if disliked:
             names = replies.join_words([self.facts.display[i] for i in disliked[:3]])
             text += f", keeping away from {self.facts.noun} like {names}"

@@ -45,6 +45,9 @@ class SessionState:
         second one").
     pending: the open "did you mean" question: {"query": <the request that asked
         it, as a dict>, "candidates": [ids]}; None when nothing is pending.
+    tastes: the genres heard so far, before any rating ("I like comedies"): genre ->
+        net mentions (wished for +1 each, ruled out -1 each); the cold-start list
+        leans on them (chatrec/conversation/tastes.py).
     checklist: the checklist turn a newcomer was shown (chatrec/conversation/checklist/):
         {"items": [ids in order], "open": True until it is answered or passed by};
         None before one was shown.
@@ -60,6 +63,7 @@ class SessionState:
     page: int = 0
     pending: dict | None = None
     focus: str | None = None        # the film just talked about ("it", "that one")
+    tastes: dict[str, float] = field(default_factory=dict)
     checklist: dict | None = None
     turns: int = 0
     created: float | None = None
@@ -78,6 +82,8 @@ class TurnEffects:
     "intent", "items"}); stores keep the last TRANSCRIPT_KEEP of them.
     `retract` takes back the ratings and seen marks of films (a correction: "I meant
     the 1962 one"); it is applied before this turn's own ratings and marks.
+    `tastes` replaces the session's tastes when not None (the whole small dict: a
+    concurrent turn's update may be overwritten, as `last_query` is).
     `checklist` replaces the session's checklist record when not None.
     """
 
@@ -94,6 +100,7 @@ class TurnEffects:
     pending: dict | None = None
     focus: str | None = None
     set_focus: bool = False
+    tastes: dict[str, float] | None = None
     checklist: dict | None = None
     transcript: dict | None = None
 

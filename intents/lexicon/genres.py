@@ -85,6 +85,18 @@ SYNONYMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "western": (("western", "westerns", "cowboy", "cowboys", "gunslinger", "gunslingers",
                  "wild west", "outlaws", "spaghetti western"), ()),
 }
+#: words that look like a genre but rule one out: "live action" is not the Action
+#: genre but a film that is not animated; "for adults" / "grown-up" is not a
+#: children's film. Read as an exclusion ("a live action kids movie": Children's,
+#: without Animation), and a negation turns them back ("nothing live action").
+AGAINST: dict[str, tuple[str, ...]] = {
+    "animation": ("live action", "liveaction", "live actors", "real actors",
+                  "non animated", "nonanimated"),
+    "childrens": ("for adults", "for grown ups", "for grownups", "grownup",
+                  "adult", "adults only"),
+    "children": ("for adults", "for grown ups", "for grownups", "grownup",
+                 "adult", "adults only"),
+}
 #: one word for two genres, in this order ("romcom" is a romantic comedy)
 COMBINED: dict[tuple[str, ...], tuple[str, ...]] = {
     ("romcom",): ("romance", "comedy"), ("romcoms",): ("romance", "comedy"),
@@ -118,6 +130,7 @@ class GenreHit:
     start: int
     end: int
     noun: bool
+    against: bool = False      # the words rule the genre out ("live action")
 
 
 def genre_key(name: str) -> str:
@@ -150,7 +163,14 @@ class GenreMatcher:
             if genres:
                 self.combined[words] = genres
                 self.phrases[words] = (genres[0], True)
-        self.max_len = max((len(p) for p in self.phrases), default=1)
+        # phrase -> the genre it rules out ("live action" -> Animation); kept apart
+        # from `phrases`, which other readers take as the words that name a genre
+        self.against: dict[tuple[str, ...], str] = {}
+        for key, words in AGAINST.items():
+            if key in by_key:
+                for w in words:
+                    self.against.setdefault(tuple(w.split()), by_key[key])
+        self.max_len = max((len(p) for p in [*self.phrases, *self.against]), default=1)
         self._single = {p[0]: v for p, v in self.phrases.items() if len(p) == 1}
         self.single_words = frozenset(self._single)
         # a message's words repeat across turns: remember each word's typo verdict
@@ -163,6 +183,11 @@ class GenreMatcher:
         hits, i, n = [], 0, len(words)
         while i < n:
             for size in range(min(self.max_len, n - i), 0, -1):
+                ruled_out = self.against.get(tuple(words[i:i + size]))
+                if ruled_out is not None:            # before "action" can be Action
+                    hits.append(GenreHit(ruled_out, i, i + size, True, against=True))
+                    i += size
+                    break
                 hit = self.phrases.get(tuple(words[i:i + size]))
                 if hit is None and size == 1:
                     hit = self._typo(words[i])
@@ -177,7 +202,7 @@ class GenreMatcher:
 
     def best(self, words: list[str]) -> str | None:
         """The genre a message asks for: a noun beats an adjective, else the first."""
-        hits = self.find(words)
+        hits = [h for h in self.find(words) if not h.against]
         if not hits:
             return None
         nouns = [h for h in hits if h.noun]
@@ -189,7 +214,8 @@ class GenreMatcher:
             return None
         words = value.lower().replace("-", " ").replace("'", "").split()
         hits = self.find(words)
-        if hits and len(hits) == 1 and hits[0].end - hits[0].start == len(words):
+        if hits and len(hits) == 1 and hits[0].end - hits[0].start == len(words) \
+                and not hits[0].against:
             return hits[0].genre
         key = genre_key(value)
         for g in self.names:

@@ -7,6 +7,13 @@ it used, so the parser can blank them before it reads counts ("the 1990s" is no 
 or genres. Relative words are defined on the loaded catalog, not the calendar: its
 newest year comes in as `newest` (recent = the newest 3 years; old / classic = at
 least 30 years older than the newest film).
+
+A comparison ("something older", "newer ones", "more recent") is relative to what was
+shown last, which only the conversation knows: its span is marked `relative` "older" /
+"newer" and carries the catalog's old / recent bounds for when there is nothing to
+compare with. Two decades or years side by side are either one ("maybe 60s or 70s",
+"the 80s and 90s"): `combine` takes the range that covers them, and intersects that
+with open bounds ("before 1970", "after the 80s") and the catalog-relative words.
 """
 from __future__ import annotations
 
@@ -28,7 +35,10 @@ _AFTER = frozenset("after post later newer".split())
 _IN = frozenset("in of during released made circa around from".split())
 _RANGE_JOIN = frozenset("to and through thru till until".split())
 _RECENT = frozenset("recent new newer newest latest modern newish recentish".split())
-_OLD = frozenset("old older oldies classic classics vintage original oldish".split())
+_OLD = frozenset("old older oldies classic classics vintage oldish".split())
+#: comparisons: relative to the last list (the conversation resolves them)
+OLDER, NEWER = "older", "newer"
+_COMPARABLE = frozenset("recent modern classic vintage".split())   # "more recent"
 # "new" and "old" are too common to read everywhere: only right before a film word
 _FILM_WORDS = frozenset("""movie movies film films flick flicks ones one stuff picks
 releases titles""".split())
@@ -42,6 +52,8 @@ class YearSpan:
     year_to: int | None
     used: frozenset[int]
     phrase: str            # as said, for messages ("the 1990s", "before 1970")
+    relative: str | None = None    # "recent" / "old" (catalog-relative words), OLDER /
+                                   # NEWER (comparisons); None for years said outright
 
 
 def _decade(word: str, century_hint: int = 1900) -> int | None:
@@ -209,15 +221,24 @@ def _relative(words, i, newest, genre_words=frozenset()) -> YearSpan | None:
     if newest is None or w not in _RECENT | _OLD:
         return None
     nxt = words[i + 1] if i + 1 < len(words) else ""
-    if w in ("new", "old", "older", "newer", "original") and nxt not in _FILM_WORDS \
+    if w in ("new", "old", "older", "newer") and nxt not in _FILM_WORDS \
             and nxt not in genre_words and not _genre_like(nxt) \
-            and not (w in ("older", "newer") and nxt in _REQUEST_END) \
-            and not (w == "original" and (i == 0 or words[i - 1] == "the")):
+            and not (w in ("older", "newer") and nxt in _REQUEST_END):
         return None            # "older" alone ends a request: "something older"
-    if w in _RECENT:
-        return YearSpan(newest - RECENT_YEARS + 1, newest, frozenset({i}), "recent")
-    return YearSpan(None, newest - OLD_GAP, frozenset({i}), "classic" if "classic" in w
-                    else "old")
+    used = frozenset({i})
+    newer = w in _RECENT
+    compared = w in ("older", "newer")
+    before = words[i - 1] if i > 0 else ""
+    if before in ("more", "less") and w in _COMPARABLE:
+        # "more recent", "less modern", "more classic": a comparison too ("more new
+        # releases" is more of them)
+        compared, used = True, frozenset({i - 1, i})
+        newer = newer == (before == "more")
+    if newer:
+        return YearSpan(newest - RECENT_YEARS + 1, newest, used, "recent",
+                        NEWER if compared else "recent")
+    return YearSpan(None, newest - OLD_GAP, used, "classic" if "classic" in w else "old",
+                    OLDER if compared else "old")
 
 
 # words that may end a request after "older"/"newer" ("something a bit older maybe")
@@ -235,8 +256,23 @@ def _say(decade: int | None, year: int | None) -> str:
 
 
 def combine(spans: list[YearSpan]) -> tuple[int | None, int | None]:
-    """The intersection of every span (may be empty: from > to, a contradiction the
-    service reports rather than resolves)."""
-    lo = [s.year_from for s in spans if s.year_from is not None]
-    hi = [s.year_to for s in spans if s.year_to is not None]
+    """The years every span allows: decades and years said outright are alternatives
+    (their covering range); open bounds and catalog-relative words narrow that (the
+    intersection may be empty: from > to, a contradiction the service reports rather
+    than resolves). A comparison counts only when nothing else is said."""
+    said = [s for s in spans if s.relative not in (OLDER, NEWER)] or spans
+    either = [s for s in said if s.relative is None and s.year_from is not None
+              and s.year_to is not None]
+    bounds = [s for s in said if s not in either]
+    if either:
+        bounds.append(YearSpan(min(s.year_from for s in either),
+                               max(s.year_to for s in either), frozenset(), ""))
+    lo = [s.year_from for s in bounds if s.year_from is not None]
+    hi = [s.year_to for s in bounds if s.year_to is not None]
     return (max(lo) if lo else None), (min(hi) if hi else None)
+
+
+def comparison(spans: list[YearSpan]) -> str | None:
+    """OLDER / NEWER when the only years said are a comparison ("something older")."""
+    kinds = {s.relative for s in spans}
+    return next(iter(kinds)) if len(kinds) == 1 and kinds <= {OLDER, NEWER} else None

@@ -18,7 +18,7 @@ reason. Every rejection is recorded as (kind, detail) for the reply and the benc
 | write | rate / seen / a rating: a statement or rating cue, and the rules read the same intent (about the same films, where they linked any) |
 | intent | the message carries the intent's cue (help, greet, thanks, why, more, popular, info, choose) or its request (recommend); no film on an intent that takes none; `unknown` says nothing, so the rules answer |
 | omits | (fallback) the answer leaves out a genre, exclusion, year, count or reference the message states and the rules read |
-| cue fields | `rank_by`, `topic`, `fewer` and the rating value are the rules' reading of their cue words when both agree on the intent |
+| cue fields | `rank_by`, `topic`, `fewer`, `years_relative`, `version` and the rating value are the rules' reading of their cue words when both agree on the intent |
 | seen marks | `seen_refs` / `seen_item_ids` beside a rating are the rules' reading (intents/rules/checklist.py reads every form exactly) |
 """
 from __future__ import annotations
@@ -189,7 +189,7 @@ def _intent_problem(q: Query, ev: Evidence, rules: Query,
         if not ev.cue("answer") or (context is not None and not pending):
             return ("intent", "choose without an open question it answers")
     if i is Intent.REFINE and not (q.has_constraints or q.k_requested is not None
-                                   or q.fewer):
+                                   or q.fewer or q.version or q.years_relative):
         return ("intent", "refine without a constraint or count")
     if i is Intent.RECOMMEND and not (q.has_constraints or q.k_requested is not None
                                       or q.item_ids or ev.cue("request")):
@@ -213,11 +213,13 @@ def _omission(q: Query, rules: Query) -> tuple[str, str] | None:
 
 def _cue_fields(q: Query, rules: Query, rejected) -> Query:
     """Fields that are pure readings of a cue word come from the rules when both agree
-    on the intent: top-rated vs most-watched ("trending"), what an info question asks
-    about, "fewer" — and the rating value, which the rules read exactly ("4 stars")."""
+    on the intent: top-rated vs most-watched ("trending") vs hidden gems, what an info
+    question asks about, "fewer", "older" / "newer", "the original" / "the remake" —
+    and the rating value, which the rules read exactly ("4 stars")."""
     changes = {}
     if q.intent is rules.intent:
-        changes = {f: getattr(rules, f) for f in ("rank_by", "topic", "fewer")
+        changes = {f: getattr(rules, f) for f in ("rank_by", "topic", "fewer",
+                                                    "years_relative", "version")
                    if getattr(q, f) != getattr(rules, f)}
     seen = ("seen_refs", "seen_titles", "seen_item_ids")
     if any(getattr(q, f) != getattr(rules, f) for f in seen):

@@ -19,6 +19,11 @@ __all__ = ["Rejected", "SYSTEM_PROMPT", "TOOL_NAME", "canonicalize", "tool_defin
 
 TOOL_NAME = "parse_request"
 YEAR_RANGE = (1870, 2100)
+RANK_BY = ("rating", "count", "hidden")
+RELATIVE = ("older", "newer")
+VERSIONS = ("original", "remake")
+#: intents a "hidden" ranking or a comparison of years can go with (as the rules read them)
+_LISTS = (Intent.POPULAR, Intent.RECOMMEND, Intent.SIMILAR, Intent.REFINE, Intent.MORE)
 TOPICS = ("director", "cast", "writer", "plot", "runtime", "awards", "year", "genre",
           "quality", "yes", "no")
 
@@ -39,6 +44,12 @@ k: only a number of films the message says ("3 comedies" -> 3); numbers inside a
 ref: a film of the last list by position: 1 = the first, 2 = the second, -1 = the last, \
 0 = "it" or "that one", -2 = all of them; refs: every position when several are named.
 rating: for rate, 1 to 5 (hated 1, disliked 2, ok 3, liked 4, loved 5).
+rank_by: rating = top / best; count = popular / most watched; hidden = less famous, \
+obscure, hidden gems, underrated, cult (with any list intent).
+years_relative: older / newer = "something older", "more recent ones" (compared with \
+the last list; also give the years "old" / "recent" mean).
+version: original / remake = which film of a title made more than once ("the original", \
+"the remake").
 seen_refs / seen_titles: films a rate message also says were seen, without an opinion \
 ("seen 2 5 7, loved 5" -> {"intent": "rate", "refs": [5], "rating": 5, "seen_refs": [2, 5, 7]}).
 Write only the keys the message gives values for. Examples:
@@ -70,7 +81,9 @@ def tool_definition(catalog: TitleCatalog) -> dict:
                     "refs": {"type": "array", "items": {"type": "integer"}},
                     "rating": {"type": "number", "minimum": 1, "maximum": 5},
                     "ratings": {"type": "array", "items": {"type": "number"}},
-                    "rank_by": {"type": "string", "enum": ["rating", "count"]},
+                    "rank_by": {"type": "string", "enum": list(RANK_BY)},
+                    "years_relative": {"type": "string", "enum": list(RELATIVE)},
+                    "version": {"type": "string", "enum": list(VERSIONS)},
                     "topic": {"type": "string", "enum": list(TOPICS)},
                     "fewer": {"type": "boolean"},
                     "seen_refs": {"type": "array", "items": {"type": "integer"}},
@@ -106,7 +119,13 @@ def canonicalize(args: dict, catalog: TitleCatalog) -> Query:
     ratings = tuple(_rating(r) for r in _as_list(args.get("ratings")) if _present(r))
     if intent not in (Intent.RATE, Intent.SEEN, Intent.SIMILAR, Intent.RECOMMEND):
         rating, ratings = None, ()
-    rank_by = args.get("rank_by") if args.get("rank_by") in ("rating", "count") else None
+    rank_by = args.get("rank_by") if args.get("rank_by") in RANK_BY else None
+    if rank_by is not None and intent is not Intent.POPULAR and not (
+            rank_by == "hidden" and intent in _LISTS):
+        rank_by = None
+    relative = args.get("years_relative") if intent in _LISTS and \
+        args.get("years_relative") in RELATIVE else None
+    version = args.get("version") if args.get("version") in VERSIONS else None
     topic = args.get("topic")
     topic = topic.strip().lower() if isinstance(topic, str) and topic.strip() else None
     fewer = args.get("fewer") is True
@@ -118,7 +137,7 @@ def canonicalize(args: dict, catalog: TitleCatalog) -> Query:
                  exclude_genres=exclude, year_from=year_from, year_to=year_to,
                  ref=ref, refs=tuple(dict.fromkeys(refs)),
                  rating=rating, ratings=ratings if len(ratings) > 1 else (),
-                 rank_by=rank_by if intent is Intent.POPULAR else None,
+                 rank_by=rank_by, years_relative=relative, version=version,
                  topic=topic[:20] if topic and intent in (Intent.INFO, Intent.CHOOSE)
                  else None,
                  fewer=fewer and intent is Intent.REFINE, parser="llm", **seen, **fields)

@@ -166,7 +166,9 @@ class Linker:
             exact = self.titles.exact(span) or self.titles.exact(*split_year(span))
             if exact is not None:
                 p = self._p(m, s, j, exact)
-                if p >= (self.detector.ask if listed else self.detector.threshold):
+                before_film = j + 1 < len(words) and words[j] in _LIST_JOIN \
+                    and cues.sentinel_index(words[j + 1]) is not None   # "heat and [Casino]"
+                if p >= (self.detector.ask if listed or before_film else self.detector.threshold):
                     return Mention(exact, None, s, j)
                 if declined is None and not turned_down and p >= self.detector.ask:
                     declined = self._ask(s, j, exact)       # "did you mean ...?"
@@ -271,7 +273,7 @@ class Linker:
                 if nxt is not None and (nxt.match is None or nxt.match.index is not None):
                     found.append(nxt)
                     continue
-            return found
+            return _listed_together(found)
 
     def unknown(self, m: Message, s: int, e: int, asked: bool = False) -> Mention | None:
         """The words s..e as a film the catalog does not have ("tell me about
@@ -289,3 +291,16 @@ class Linker:
             return Mention(inside, None, s, s + len(words))
         guess = self.titles.fuzzy(*split_year(" ".join(words)))
         return self.missing(m, s, s + len(words), guess, asked)
+
+
+def _listed_together(found: list[Mention]) -> list[Mention]:
+    """In a list with a film in it ("heat and casino"), a title written exactly that
+    the model was unsure of is a film too: linked rather than asked about."""
+    if len(found) < 2 or not any(f.match is not None and f.match.index is not None
+                                 for f in found):
+        return found
+    for f in found:
+        m = f.match
+        if m is not None and m.index is None and m.candidates and m.candidates[0][1] >= ALIAS:
+            f.match = TitleMatch(m.candidates[0][0], m.candidates[0][1], m.candidates)
+    return found

@@ -253,10 +253,17 @@ def split_year(span: str) -> tuple[str, int | None]:
     return span, None
 
 
-def _keep_best(table: dict, key: str, value: tuple) -> None:
-    """Keep, per choice string, the entry with the highest (weight, count)."""
+def _keep_best(table: dict, key: str, value: tuple, by_count: bool = False) -> None:
+    """Keep, per choice string, the entry with the highest (weight, count); a title's
+    first words (`by_count`) stand for the most-rated film they start ("star": Star
+    Wars, not Star Kid), unless a whole title or alias already holds them."""
     old = table.get(key)
-    if old is None or value[:2] > old[:2]:
+    if old is None:
+        table[key] = value
+    elif by_count:
+        if old[0] < 0.98 and value[1] > old[1]:
+            table[key] = value
+    elif value[:2] > old[:2]:
         table[key] = value
 
 
@@ -285,7 +292,7 @@ def _build(titles, counts) -> dict:
                 continue
             cov = len(key) / len(canon[0])
             prefix.setdefault(key, []).append((counts[i], i, cov))
-            _keep_best(choice, key, (cov, counts[i], i))
+            _keep_best(choice, key, (cov, counts[i], i), by_count=True)
     choices = list(choice)
     return {
         "exact": {k: [i for _, _, i in sorted(v)] for k, v in exact.items()},

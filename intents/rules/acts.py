@@ -16,7 +16,7 @@ they miss is mostly not for films ("any good podcasts?").
 from __future__ import annotations
 
 from intents.acts.classifier import Act, ActClassifier
-from intents.query import Intent, Query
+from intents.query import FOCUS, Intent, Query
 
 SURE = 0.4          # an act this likely beats "unknown"
 SURER = 0.6         # ... and a bare recommend with nothing asked for
@@ -45,11 +45,13 @@ class ActFallback:
         return self._classifier
 
     def decide(self, query: Query, text: str) -> Query:
-        if query.item_ids or query.refs or query.rating is not None:
+        by_pronoun = query.refs == (FOCUS,) and query.rating is None   # "how's it going"
+        if query.item_ids or (query.refs and not by_pronoun) or query.rating is not None:
             return query                        # a film or a position was named
         bare_list = query.intent is Intent.RECOMMEND and not (
             query.has_constraints or query.k_requested is not None or query.topic)
-        unsure_title = query.unknown_title is not None or bool(query.candidates)
+        unsure_title = query.unknown_title is not None or bool(query.candidates) \
+            or by_pronoun
         if not (query.intent is Intent.UNKNOWN or bare_list or unsure_title):
             return query
         act = self.classifier.classify(text)

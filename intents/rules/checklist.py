@@ -24,6 +24,7 @@ from intents.catalog import TitleCatalog
 from intents.query import ALL, THEM, Candidate, Intent, Query
 from intents.rules.marks import SEEN, UNSEEN, Clause, Target, read_clauses
 
+
 class AnswerReader:
     """`AnswerReader(catalog).read(words, breaks, titles) -> Query | None`."""
 

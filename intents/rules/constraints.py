@@ -1,10 +1,21 @@
 """Which films qualify: required genres, excluded genres and release years, read from
-the words a title did not take (DESIGN §2).
+the words a title did not take (DESIGN §2); and wishes with a direction: fewer
+people's films ("hidden gems", lexicon/wishes.py), older / newer than the last list
+(lexicon/years.py), the original or the remake of a title (lexicon/versions.py).
 
 Negation has a scope: a negator ("not", "no", "without", "nothing", "except", "less",
 "anything but", "I hate" ...) applies to the genre words right after it, through
-fillers ("not too scary", "no more musicals") and lists ("no horror or romance").
-"nothing but horror" is the opposite: only horror.
+fillers ("not too scary", "no more musicals") and lists joined by "or" / "and" ("no
+horror or romance"), never through a preposition ("nothing too scary for the kids"
+keeps the kids). "nothing but horror" is the opposite: only horror. Words that rule a
+genre out ("live action": not Animation) are exclusions of their own.
+
+A negation about a mood keeps the positive wish: when one message rules a genre out
+and mentions it in another clause ("no scary stuff, my son gets nightmares", "nothing
+scary because the kids get nightmares"), the mention is the reason, not a second wish;
+the exclusion stands. In one clause it stays a contradiction the service asks about
+("comedies but not comedy"), and a degree ("a scary movie but nothing too gory") leaves
+the genre asked for.
 """
 from __future__ import annotations
 
@@ -12,7 +23,10 @@ from dataclasses import dataclass
 
 from intents.lexicon.ages import child_age_at
 from intents.lexicon.genres import GenreMatcher
-from intents.lexicon.years import YearSpan, combine, find_years
+from intents.lexicon.versions import find_version
+from intents.lexicon.wishes import find_hidden
+from intents.lexicon.years import YearSpan, combine, comparison, find_years
+from intents.query import Intent
 
 NEGATORS = frozenset("""not no without nothing except excluding minus avoid skip non
 nor neither less never hate hated dislike isnt arent dont doesnt wasnt cant besides
@@ -29,6 +43,13 @@ much remotely want like watch see in mood for or and nor either please thing thi
 kind sort type stuff movies films movie film at all i me we anything something
 little small young""".split())
 _MAX_GAP = 4
+_JOINS = frozenset({"or", "and", "nor", "either"})     # a negated list goes on through these
+# a reason starts a clause of its own: "nothing scary because the kids get nightmares"
+_REASON = frozenset({"because", "cause", "cuz", "coz", "since", "so", "as"})
+# the wishes with a direction ride on these intents (a statement keeps only `version`:
+# "I loved the original Cape Fear" names which film)
+_LISTS = frozenset({Intent.RECOMMEND, Intent.SIMILAR, Intent.POPULAR, Intent.REFINE,
+                    Intent.MORE})
 
 
 @dataclass(frozen=True)
@@ -39,10 +60,31 @@ class Constraints:
     year_to: int | None = None
     years: tuple[YearSpan, ...] = ()
     used: frozenset[int] = frozenset()     # token positions they took
+    hidden: bool = False                   # "less famous", "hidden gems"
+    version: str | None = None             # "original" / "remake"
+    version_picked: bool = False           # "the remake" (not "the remake was awful")
 
     @property
     def any(self) -> bool:
-        return bool(self.genres or self.exclude or self.years)
+        return bool(self.genres or self.exclude or self.years or self.hidden
+                    or self.version_picked)
+
+    @property
+    def relative(self) -> str | None:
+        """"older" / "newer" when the years were said as a comparison."""
+        return comparison(list(self.years))
+
+    def query_fields(self, intent: Intent) -> dict:
+        """The Query fields of the wishes with a direction, for `intent`."""
+        out: dict = {}
+        if self.version is not None:
+            out["version"] = self.version
+        if intent in _LISTS:
+            if self.hidden:
+                out["rank_by"] = "hidden"
+            if self.relative is not None:
+                out["years_relative"] = self.relative
+        return out
 
 
 def read_constraints(words: list[str], genres: GenreMatcher, newest: int | None,
@@ -50,31 +92,44 @@ def read_constraints(words: list[str], genres: GenreMatcher, newest: int | None,
     """Constraints in `words` (blanked words are ''), with the tokens they used.
     `breaks`: token indices that start a new clause (after , . ; ! ?): a negation
     never reaches across one ("no, I want comedies")."""
-    spans = find_years(words, newest, genres.single_words)
-    used = set().union(*(s.used for s in spans)) if spans else set()
+    hidden = find_hidden(words) or frozenset()
+    version = find_version(words, breaks)
+    # read first: "cult classics" and "the original" are no years, "less" no negator
+    used = set(hidden) | set(version.used if version else ())
+    spans = find_years(["" if i in used else w for i, w in enumerate(words)], newest,
+                       genres.single_words)
+    used.update(*(s.used for s in spans))
     masked = ["" if i in used else w for i, w in enumerate(words)]
     include: list[str] = []
     exclude: list[str] = []
+    clause = _clauses(masked, breaks)
+    said_in: dict[tuple[str, bool], set[int]] = {}   # (genre, ruled out?) -> clauses
     negating_until = -1            # a negation reaches up to this token index
     degree: set[str] = set()       # genres negated only as "too <mood>"
     for hit in genres.find(masked):
         negated = _negated(masked, hit.start, breaks)
         if negated is None and 0 <= negating_until and negating_until >= hit.start - _MAX_GAP \
                 and _only_filler(masked, negating_until, hit.start) \
+                and _JOINS & set(masked[negating_until:hit.start]) \
                 and not breaks & set(range(negating_until, hit.start + 1)):
             negated = True                       # "no horror or romance"
+        if hit.against:                          # "live action": no Animation, unless
+            negated = not negated                # negated ("nothing live action")
         if negated:
             if hit.start > 0 and masked[hit.start - 1] == "too":
                 degree.add(hit.genre)            # "nothing too gory": a degree
             if hit.genre not in exclude:
                 exclude.append(hit.genre)
-            negating_until = hit.end
+            negating_until = -1 if hit.against else hit.end
+            said_in.setdefault((hit.genre, True), set()).add(clause[hit.start])
         else:
+            said_in.setdefault((hit.genre, False), set()).add(clause[hit.start])
             if hit.genre not in include:
                 include.append(hit.genre)
             negating_until = -1
         used.update(range(hit.start, hit.end))
-        used.update(_negator_positions(masked, hit.start) if negated else ())
+        used.update(_negator_positions(masked, hit.start) if negated and not hit.against
+                    else ())
     age = child_age_at(masked)
     if age is not None and not used & set(age):
         kids = next(iter(genres.find(["kids"])), None)     # the catalog's name for it
@@ -84,9 +139,24 @@ def read_constraints(words: list[str], genres: GenreMatcher, newest: int | None,
     # "a scary movie but nothing too gory": Horror asked for, and how much gore is a
     # degree the catalog can't filter, not a second, contradicting genre
     exclude = [g for g in exclude if not (g in degree and g in include)]
+    # ... and a genre ruled out in one clause and mentioned in another is ruled out:
+    # "no scary stuff, my son gets nightmares" wants no Horror, not a contradiction
+    include = [g for g in include if g not in exclude
+               or said_in[(g, False)] & said_in.get((g, True), set())]
     year_from, year_to = combine(spans)
     return Constraints(tuple(include), tuple(exclude), year_from, year_to, tuple(spans),
-                       frozenset(used))
+                       frozenset(used), hidden=bool(hidden),
+                       version=version.which if version else None,
+                       version_picked=bool(version and version.picked))
+
+
+def _clauses(words: list[str], breaks: frozenset[int]) -> list[int]:
+    """Each token's clause number: a new clause after , . ; ! ? and at a reason word."""
+    out, n = [], 0
+    for i, w in enumerate(words):
+        n += i in breaks or w in _REASON
+        out.append(n)
+    return out
 
 
 def _negated(words: list[str], start: int, breaks: frozenset[int]) -> bool | None:

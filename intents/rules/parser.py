@@ -272,6 +272,7 @@ class RuleParser:
             fields["rank_by"] = "count" if talk.BY_COUNT.search(c) else "rating"
         if intent is Intent.REFINE and talk.FEWER.search(c):
             fields["fewer"] = True
+        fields.update(cons.query_fields(intent))   # wishes with a direction (constraints.py)
         if intent is Intent.UNKNOWN:      # "what's 2+2", "a funny novel": no count or
             count, cons = None, Constraints()       # genre of films was asked for
         if intent in (Intent.RATE, Intent.SEEN):

@@ -41,8 +41,10 @@ def parse_extras(raw: str) -> dict:
             out["rating"] = float(value)
         elif key == "ratings":
             out["ratings"] = tuple(float(v) for v in value.split(","))
-        elif key in ("rank_by", "topic"):
+        elif key in ("rank_by", "topic", "version"):
             out[key] = value
+        elif key == "relative":
+            out["years_relative"] = value
         elif key == "unknown":
             out["unknown_title"] = value
         elif key == "fewer":

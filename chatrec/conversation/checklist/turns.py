@@ -57,9 +57,9 @@ class ChecklistTurns:
         return Reply((note + " " + offer.invitation(len(items), what)).strip(), items, fx,
                      checklist=True)
 
-    def _checklist_films(self, state: SessionState) -> set[int]:
-        """The checklist's films while it is on screen (a `more` passes them by)."""
-        return set(last_list(self.facts, state)) if on_screen(state) else set()
+    def _asks(self, query: Query, state: SessionState, ctx) -> bool:
+        """Whether this request's list is the checklist (offer.due), when enabled."""
+        return self.checklist and offer.due(query, state, ctx)
 
     def _answer(self, query: Query, state: SessionState, ctx) -> Reply | None:
         """A reply when `query` answers the checklist or marks films in a way the plain
@@ -73,6 +73,8 @@ class ChecklistTurns:
                 query, marks_films = Query(Intent.SEEN, refs=(ALL,)), True
             if marks_films or none:
                 return self._answer_checklist(query, state, ctx, none)
+            if query.intent is Intent.MORE:       # "more" instead of an answer: the next
+                ctx.shown |= set(last_list(self.facts, state))   # page passes them by
             return None
         sheet = state.checklist or {}
         if sheet.get("open") and marks_films and (query.refs or query.seen_refs):

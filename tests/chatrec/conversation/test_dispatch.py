@@ -112,12 +112,13 @@ def test_session_profile_is_folded_in(d):
 
 
 def test_did_you_mean_when_title_is_uncertain(d):
-    q = Query(Intent.SIMILAR, candidates=(Candidate("Alien", 4, 75.0),
-                                          Candidate("Aliens", 5, 72.0),
-                                          Candidate("Scream", 10, 50.0)),
+    q = Query(Intent.SIMILAR, candidates=(Candidate("Alien", 4, 80.0),
+                                          Candidate("Aliens", 5, 76.0),
+                                          Candidate("Scream", 10, 72.7)),
               unknown_title="alein")
     r = run(d, q)
-    # only close candidates are offered, numbered, and the question stays open
+    # only close candidates are offered (72.7 is as close as "amelie" to "alien":
+    # not close), numbered, and the question stays open
     assert "Did you mean 1. Alien (1979) or 2. Aliens (1986)?" in r.text
     assert r.items == [] and r.effects.pending["candidates"] == ["4", "5"]
     assert r.effects.pending["query"]["intent"] == "similar"

@@ -25,9 +25,10 @@ def test_apply_round_trips_every_field(store):
         shown=["1", "2"], last_query={"intent": "popular", "k": 5}, set_last_query=True,
         page=1, last_items=["1", "2"], pending={"query": {"intent": "similar"},
                                                 "candidates": ["3"]},
-        focus="7", set_focus=True))
+        focus="7", set_focus=True, tastes={"Comedy": 2.0, "Horror": -1.0}))
     s = store.get("abc")
     assert (s.user_id, s.turns, s.page, s.focus) == (42, 1, 1, "7")
+    assert s.tastes == {"Comedy": 2.0, "Horror": -1.0}
     assert s.ratings == {"7": 5.0, "8": 2.0} and s.shown == {"1", "2"} and s.seen == {"9"}
     assert s.last_query == {"intent": "popular", "k": 5} and s.last_items == ["1", "2"]
     assert s.pending == {"query": {"intent": "similar"}, "candidates": ["3"]}
@@ -51,6 +52,14 @@ def test_checklist_record_lasts_until_replaced(store):
     assert store.get("a").checklist == {"items": ["3", "1"], "open": False}
     store.apply("b", TurnEffects())
     assert store.get("b").checklist is None
+
+
+def test_tastes_stay_until_a_turn_replaces_them(store):
+    store.apply("a", TurnEffects(tastes={"Comedy": 1.0}))
+    store.apply("a", TurnEffects())               # a turn that heard no genre
+    assert store.get("a").tastes == {"Comedy": 1.0}
+    store.apply("a", TurnEffects(tastes={}))
+    assert store.get("a").tastes == {}
 
 
 def test_string_user_id_keeps_its_type_and_can_be_dropped(store):

@@ -74,6 +74,7 @@ def test_a_database_from_the_first_release_is_migrated(tmp_path):
     s = store.get("old")
     assert (s.user_id, s.turns, s.ratings, s.last_items, s.focus) == (7, 3, {"50": 5.0}, [],
                                                                       None)
+    assert s.tastes == {}
     assert s.owner is None  # and the expiry index came with the new columns:
     assert "sessions_updated" in {r[1] for r in store._conn().execute(
         "PRAGMA index_list(sessions)")}

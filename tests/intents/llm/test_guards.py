@@ -204,3 +204,37 @@ def test_a_checklist_answer_keeps_its_seen_marks_as_the_rules_read_them(tiny, ti
                                                           "them") in verdict.rejected
     with pytest.raises(Exception, match="seen_refs out of range"):
         canonicalize(dict(args, seen_refs=[99]), tiny)
+
+
+# ---- wishes with a direction (issue 17, item 7) ------------------------------------------
+def test_the_schema_offers_the_directions(tiny):
+    from intents.llm.schema import tool_definition
+    props = tool_definition(tiny)["function"]["parameters"]["properties"]
+    assert props["rank_by"]["enum"] == ["rating", "count", "hidden"]
+    assert props["years_relative"]["enum"] == ["older", "newer"]
+    assert props["version"]["enum"] == ["original", "remake"]
+
+
+def test_directions_are_canonicalized_like_the_rules_read_them(tiny):
+    q = canonicalize({"intent": "recommend", "rank_by": "hidden", "genres": ["Thriller"]},
+                     tiny)
+    assert (q.intent, q.rank_by, q.genres) == (Intent.RECOMMEND, "hidden", ("Thriller",))
+    # "count" / "rating" belong to `popular` only; a direction to a list only
+    assert canonicalize({"intent": "recommend", "rank_by": "count"}, tiny).rank_by is None
+    q = canonicalize({"intent": "refine", "years_relative": "older", "year_to": 1968}, tiny)
+    assert (q.years_relative, q.year_to) == ("older", 1968)
+    assert canonicalize({"intent": "info", "years_relative": "older", "titles": ["Fargo"]},
+                        tiny).years_relative is None
+    assert canonicalize({"intent": "refine", "version": "remake"}, tiny).version == "remake"
+    assert canonicalize({"intent": "refine", "version": "sequel"}, tiny).version is None
+
+
+@pytest.mark.parametrize("text,args,field,value", [
+    # the rules' reading of the cue word wins when both agree on the intent
+    ("less popular stuff", {"intent": "popular", "rank_by": "count"}, "rank_by", "hidden"),
+    ("something older", {"intent": "refine", "year_to": 1968}, "years_relative", "older"),
+    ("the remake", {"intent": "refine", "version": "original"}, "version", "remake"),
+])
+def test_directions_are_cue_fields(tiny, tiny_parser, text, args, field, value):
+    verdict = run(tiny, tiny_parser, text, args)
+    assert verdict.query is not None and getattr(verdict.query, field) == value
