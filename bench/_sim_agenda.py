@@ -21,9 +21,10 @@ The agenda, turn by turn:
 
 Every list shown is recorded with whether it was a checklist, so one conversation is
 judged two ways (`outcome`): with the checklist counted like any list (its films use the
-budget, a film they went on to love in it is a hit), and with it free (a tap-what-you've-
-seen panel: its films cost nothing and count for nothing). The conversation goes on
-until the free reckoning stops, which is never before the counted one.
+budget, a film they went on to love in it is a hit: the chat), and with it free (the web
+page's tap-what-you've-seen panel: its films cost nothing and count for nothing). The
+conversation goes on until the free reckoning stops, which is never before the counted
+one.
 """
 from __future__ import annotations
 
@@ -151,14 +152,17 @@ def heard_right(before: dict, after: dict, seen: set, opinions: dict, catalog) -
 
 
 def converse(server, user: User, kind: str, catalog, max_films: int, max_turns: int,
-             refine: bool = True) -> dict:
+             refine: bool = True, panel: bool = False) -> dict:
     """One agenda; returns what happened: the lists shown (`lists`: (indices, was a
-    checklist, turn)), turns, misheard titles and checklist answers."""
+    checklist, turn)), turns, misheard titles and checklist answers. `panel`: talk as
+    the web page does (a checklist drawn as a panel of marks)."""
     sid, turns, lists, misheard, answers_misheard = None, 0, [], 0, 0
 
     def say(message, **extra):
         nonlocal sid, turns
         body = {"message": message, **({"session_id": sid} if sid else {}), **extra}
+        if panel:
+            body["panel"] = True
         reply = server.call("POST", "/chat", body)
         sid, turns = reply["session_id"], turns + 1
         return reply
@@ -206,9 +210,8 @@ def converse(server, user: User, kind: str, catalog, max_films: int, max_turns: 
                 answers_misheard += 1
                 if os.environ.get("SIMULATE_VERBOSE"):
                     print(f"answer misheard: {text!r} -> {reply['query']}", file=sys.stderr)
-            if reply["items"]:
-                continue
-            reply = say("what should I watch?")
+            if not reply["items"]:               # noted, the checklist still up
+                reply = say("go on")
             continue
         disliked = [n for n, i in enumerate(indices, 1) if user.past.get(i, 5) <= DISLIKED]
         seen = [n for n, i in enumerate(indices, 1) if i in user.past and n not in disliked]

@@ -110,12 +110,13 @@ class ChatService:
 
     # ---- chat ---------------------------------------------------------------------
     def turn(self, message: str, session_id: str | None = None,
-             user_id=UNSET, owner: str | None = None) -> dict:
-        """One chat turn -> {"session_id", "reply", "query", "items"}.
+             user_id=UNSET, owner: str | None = None, panel: bool = False) -> dict:
+        """One chat turn -> {"session_id", "reply", "query", "items", "checklist"}.
 
         user_id: a dataset user for personal picks (kept by the session); an explicit
         None forgets the session's user; leaving it out keeps whatever the session has.
-        owner: who is asking (the API key's owner id, see chatrec/server/access.py)."""
+        owner: who is asking (the API key's owner id, see chatrec/server/access.py).
+        panel: the client draws a checklist as a panel of marks (the web page)."""
         message = validate_message(message)
         drop_user = user_id is None
         user_id = None if user_id is UNSET else normalize_user_id(user_id)
@@ -123,6 +124,7 @@ class ChatService:
         who = None if drop_user else (user_id if user_id is not None else state.user_id)
         ctx = self._context(who, state)
         ctx.routes = self.experiments.assign(sid)  # A/B arms, sticky per session
+        ctx.panel = bool(panel)
         query = parse_in_context(self.parser, message, state, self._view)
         if query.intent is Intent.WHY and state.exists:   # may be about an earlier list
             state.transcript = self.sessions.get(sid, transcript=TRANSCRIPT_SHOWN).transcript

@@ -37,6 +37,10 @@ class ChatRequest(BaseModel):
     user_id: Annotated[UserId | None, Field(
         description="a user id of the ratings data for personal picks; null forgets the "
         "session's user, leaving it out keeps it", examples=[42])] = None
+    panel: bool = Field(default=False, description="true when the client draws a "
+                        "newcomer's checklist as a panel of seen / loved marks (the web "
+                        "page): its films then do not count as recommendations shown, and "
+                        "those left unmarked stay on offer for the next list")
 
     @field_validator("message")
     @classmethod

@@ -49,7 +49,8 @@ class SessionState:
         net mentions (wished for +1 each, ruled out -1 each); the cold-start list
         leans on them (chatrec/conversation/tastes.py).
     checklist: the checklist turn a newcomer was shown (chatrec/conversation/checklist/):
-        {"items": [ids in order], "open": True until it is answered or passed by};
+        {"items": [ids in order], "open": numbers may still mean it, "answered": marks
+        were given, "asked": 1 or 2 (the checklists so far), "panel": drawn as a panel};
         None before one was shown.
     """
 

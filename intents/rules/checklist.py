@@ -21,7 +21,7 @@ with the film slots.
 from __future__ import annotations
 
 from intents.catalog import TitleCatalog
-from intents.query import ALL, THEM, Candidate, Intent, Query
+from intents.query import ALL, LAST, THEM, Candidate, Intent, Query
 from intents.rules.marks import SEEN, UNSEEN, Clause, Target, read_clauses
 
 
@@ -67,7 +67,7 @@ class AnswerReader:
             return Query(Intent.SEEN, topic="not_seen", parser="regex", **fields)
         if not rated:
             return Query(Intent.SEEN, parser="regex", **fields, **self._films(seen))
-        rated = list(dict.fromkeys((t, v) for t, v in rated))   # said twice, the same
+        rated = list({(str(_key(t)), v): (t, v) for t, v in rated}.values())  # said twice
         # titles first, then positions: the order `ratings` follows (DESIGN §2)
         ordered = [r for r in rated if r[0].kind == "title"] + \
             [r for r in rated if r[0].kind != "title"]
@@ -99,22 +99,23 @@ class AnswerReader:
 
 
 def _takes_over(clauses: list[Clause]) -> bool:
-    """Only what the film slots get wrong: bare numbers, counts, "seen none", or
-    several clauses about different films that mark some seen or point at them by
-    position ("seen the first, loved the third"; not "I saw it and loved it")."""
+    """Only what the film slots get wrong: bare numbers, counts, "seen none", a list of
+    several titles, or several clauses naming films by title or position ("seen the
+    first, loved the third"); several clauses only about "it" / "them" ("I saw it and
+    loved it") stay with the film slots unless they mark different films seen."""
     kinds = {t.kind for c in clauses for t in c.targets}
     if len(clauses) == 1 and not clauses[0].verb:
         return [t.value for t in clauses[0].targets] == [ALL]     # "all of them"
     if kinds & {"number", "count"} or ("none" in kinds and any(c.verb for c in clauses)):
         return True
+    if any(sum(t.kind == "title" for t in c.targets) > 1 for c in clauses):
+        return True                                   # "seen fargo, contact and heat"
     if len(clauses) < 2:
         return False
+    named = any(t.kind == "title" or t.kind == "ref" and isinstance(t.value, int)
+                and (t.value > 0 or t.value == LAST) for c in clauses for t in c.targets)
     said = {tuple(sorted(str(_key(t)) for t in c.targets)) for c in clauses}
-    if len(said) < 2:
-        return False
-    positions = any(t.kind == "ref" and isinstance(t.value, int) and t.value > 0
-                    for c in clauses for t in c.targets)
-    return positions or any(c.mark == SEEN for c in clauses)
+    return named or (len(said) > 1 and any(c.mark == SEEN for c in clauses))
 
 
 def _key(t: Target):

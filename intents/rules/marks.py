@@ -43,7 +43,7 @@ _SEPARATORS = frozenset({"and", "plus", "or", "nor"})
 _NUMBER_WORDS = {"ten": 10}        # "all ten"; other number words are titles' ("Seven")
 _ORDINAL_NOUNS = frozenset("one film movie pick".split())
 _GROUP = frozenset({"them", "those", "these"})
-MAX_TITLE_WORDS = 8
+MAX_TITLE_WORDS = 16     # ML-100K's longest title is 13 words (Dr. Strangelove)
 # words that are the grammar's even where a title is one of them
 _GROUP_WORDS = frozenset("all none both neither any everything everyone".split())
 # words that never make a title alone ("I like that", "seen it")
@@ -157,8 +157,9 @@ class _Reader:
                 # film even where the reading lost the comma between them)
                 side_by_side = nxt is not None and (
                     target.kind == nxt[0].kind == "number"
-                    or cues.sentinel_index(target.text) is not None
-                    and cues.sentinel_index(nxt[0].text) is not None)
+                    or target.kind == nxt[0].kind == "title" and (
+                        cues.sentinel_index(target.text) is not None
+                        or cues.sentinel_index(nxt[0].text) is not None))
                 if nxt is not None and (j > i or j in self.breaks or side_by_side):
                     i = j
                     continue
@@ -244,10 +245,13 @@ class _Reader:
 
     def _exact(self, text: str):
         """A catalog title written whole, with or without its year ("cape fear 1962";
-        "blues brothers 2000" is a title, not a year)."""
+        "blues brothers 2000" is a title, not a year), or its article ("godfather", where
+        the title read before it took the "the": "The English Patient, the godfather")."""
         match = self.matcher.exact(text)
         if match is None and split_year(text)[1] is not None:
             match = self.matcher.exact(*split_year(text))
+        if match is None and not text.startswith("the "):
+            match = self.matcher.exact("the " + text)
         return match if match is not None and match.index is not None else None
 
     def _title_span(self, i: int):

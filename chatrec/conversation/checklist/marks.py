@@ -93,9 +93,13 @@ def _films(said: tuple[str, object], query: Query, shown: list[int], facts: Cata
         i = index_or_none(facts, target)
         if i is None:
             return []
-        # a title several films share ("Sabrina", "Cape Fear") means the one listed
-        same = [j for j in shown if j != i and _bare(facts.titles[j]) == _bare(facts.titles[i])]
-        return [same[0]] if i not in shown and len(same) == 1 else [i]
+        if i in shown or not shown:
+            return [i]
+        # a title several films share ("Sabrina", "Cape Fear"), or that ends another's
+        # ("Jurassic Park" read as "The Lost World: Jurassic Park"), means the one listed
+        named = f" {_bare(facts.titles[i])}"
+        same = [j for j in shown if named.endswith(f" {_bare(facts.titles[j])}")]
+        return [same[0]] if len(same) == 1 else [i]
     out.by_position = True
     if not out.numbers:
         return []

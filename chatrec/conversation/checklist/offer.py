@@ -25,7 +25,6 @@ LEAN = 0.5           # weight of a film's rank by rating count beside its rank i
 LEAN_NEW = 1.0       # ... for a person who has rated nothing yet (the route is popularity)
 TURNS = 1            # checklists in a row while the person still has few ratings
 MIN_SIZE = 3         # fewer films qualify: an ordinary list instead
-KEEP_UNSEEN = True   # the next list may show the checklist's unmarked films again
 
 
 SETTING = "CHATREC_CHECKLIST"         # "off" never asks (e.g. to measure without it)
@@ -46,13 +45,13 @@ def due(query: Query, state, ctx) -> bool:
     from the 80s", "hidden gems") is answered as asked."""
     return (query.intent is Intent.RECOMMEND and not query.has_constraints
             and query.k_requested is None and query.rank_by is None
-            and ctx.user_index is None and len(ctx.profile) < FEW
+            and ctx.user_index is None and not ctx.unknown_user and len(ctx.profile) < FEW
             and state.checklist is None)
 
 
-def again(ctx, state) -> bool:
+def again(ctx, sheet: dict) -> bool:
     """Whether an answered checklist is followed by another (TURNS), not a list."""
-    return (state.checklist or {}).get("asked", 1) < TURNS and len(ctx.profile) < FEW
+    return sheet.get("asked", 1) < TURNS and len(ctx.profile) < FEW
 
 
 def picks(items: list[dict], counts, index_of, rated: bool, lean: float | None = None,
@@ -70,11 +69,14 @@ def picks(items: list[dict], counts, index_of, rated: bool, lean: float | None =
     return [items[j] for j in order[:size]]
 
 
-def invitation(n: int, what: str | None) -> str:
+def invitation(n: int, what: str | None, again: bool = False, lean: str = "") -> str:
     """"My first 10 picks — which have you seen, and which did you love? Reply like
-    'seen 2 5 7, loved 5'." (the example fits the list)."""
+    'seen 2 5 7, loved 5'." (the example fits the list; `lean`: ", leaning to Horror
+    (you mentioned it)" when a cold start leaned on genres heard)."""
     example = "seen 2 5 7, loved 5" if n >= 7 else "seen 1 3, loved 3" if n >= 3 \
         else "seen 1, loved 1"
     about = f" ({what})" if what else ""
-    return (f"My first {n} picks{about} — which have you seen, and which did you love? "
-            f"Reply like '{example}'.")
+    lead = f"{n} more picks{about}{lean} to get to know you" if again else \
+        f"My first {n} picks{about}{lean}"
+    return (f"{lead} — which have you seen, and which did you love? Reply like "
+            f"'{example}'.")

@@ -197,7 +197,7 @@ async function checkUser(user) {
 }
 
 async function post(message) {
-  const payload = {message: message};
+  const payload = {message: message, panel: true};   // checklists drawn as panels here
   const session = localStorage.getItem(SESSION_KEY);
   if (session) payload.session_id = session;
   const user = userInput.value.trim();
