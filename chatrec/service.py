@@ -17,7 +17,7 @@ from chatrec.conversation.dispatch import Context, Dispatcher
 from chatrec.conversation.experiments import Experiments
 from chatrec.conversation.search import TitleSearch
 from chatrec.errors import NotFound, UsageError
-from chatrec.parsers import parse_in_context, title_catalog
+from chatrec.parsers import parse_in_context, parser_blocks, title_catalog
 from chatrec.sessions.factory import open_store
 from chatrec.sessions.state import (
     SessionState,
@@ -27,8 +27,8 @@ from chatrec.sessions.state import (
 )
 from chatrec.sessions.store import SessionStore
 from chatrec.training.bundle import Bundle
+from chatrec.training.warmup import warm_up_routes
 from intents.query import MAX_K, MIN_K, Intent
-from intents.rules.parser import RuleParser
 from models.errors import UnknownItem, UnknownUser
 
 MAX_MESSAGE = 2000
@@ -144,6 +144,15 @@ class ChatService:
         self.sessions.apply(sid, effects, owner=owner)
         return body
 
+    def warm_up(self) -> None:
+        """Each route's model and first-use caches, built before the first request by
+        one scratch turn per route, never stored (chatrec/training/warmup.py)."""
+        def scratch(message: str, user) -> None:
+            state = SessionState(id="warm-up")
+            self.dispatcher.handle(parse_in_context(self.parser, message, state, self._view),
+                                   state, self._context(user, state))
+        warm_up_routes(self.bundle, None if self.parser_blocks else scratch)
+
     def _context(self, user_id, state: SessionState) -> Context:
         ctx = Context(user_label=user_id, tastes=dict(state.tastes))
         if user_id is not None:
@@ -242,8 +251,7 @@ class ChatService:
         if len(text or "") > MAX_MESSAGE:
             raise UsageError(f"search text is too long (at most {MAX_MESSAGE} characters)")
         if self._search is None:
-            from chatrec.parsers import title_catalog
-            self._search = TitleSearch(title_catalog(self.bundle.catalog, self.bundle.ratings))
+            self._search = TitleSearch(self._view)
         d = self.dispatcher.facts
         return {"search": text or "", "items": [
             dict(d.item(i), ratings=int(d.counts[i]), average=round(float(d.means[i]), 2))
@@ -266,33 +274,25 @@ class ChatService:
                              "detail": store.detail}}
 
 
-def parser_blocks(parser) -> bool:
-    """Whether parse() may wait on I/O (an LLM over HTTP): then the HTTP app runs turns
-    in its thread pool instead of on the event loop. The rule parser is pure CPU; other
-    parsers may say so with a `blocking = False` attribute."""
-    declared = getattr(parser, "blocking", None)
-    if declared is not None:
-        return bool(declared)
-    return not isinstance(parser, RuleParser)
-
-
 def build_service(dataset: str | None = None, parser_spec: str | None = None,
                   progress: Callable | None = None, sessions_path=None,
                   client_session_ids: bool = False) -> ChatService:
-    """Load (on first run: fetch and train, reporting progress) the bundle, build the
-    parser, open the sessions store (`sessions_path`, else $CHATREC_SESSIONS_URL, else
-    the data home's SQLite file)."""
+    """Load (on first run: fetch, and train the routes' models, reporting progress) the
+    bundle, build the parser, open the sessions store (`sessions_path`, else
+    $CHATREC_SESSIONS_URL, else the data home's SQLite file)."""
     from chatrec.data.home import artifacts_dir
     from chatrec.parsers import build_parser
     from chatrec.training.title_index import use_cached_title_index
     from chatrec.training.trainer import load_or_train
     from chatrec.training.warmup import single_thread_blas
 
-    bundle = load_or_train(dataset=dataset, progress=progress)
+    experiments = Experiments.from_env()  # a start trains the routes' models and the arms
+    bundle = load_or_train(dataset=dataset, progress=progress, routes_only=True,
+                           extra=[m for e in experiments.by_route.values() for m, _ in e.arms])
     view = title_catalog(bundle.catalog, bundle.ratings)
     use_cached_title_index(view, artifacts_dir(bundle.dataset))
     parser = build_parser(parser_spec, view)
-    experiments = Experiments.from_env().check(bundle.models)  # before opening the store
+    experiments.check(bundle.models)  # before opening the store
     checklist = checklist_enabled()
     single_thread_blas()
     return ChatService(bundle, parser, open_store(sessions_path),

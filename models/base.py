@@ -2,7 +2,7 @@
 
 Models work on dense indices (see models.data). A model is fitted on a `Ratings`
 and the `Catalog` it indexes, scores users in batches, folds in unseen users from a
-few ratings, and saves itself as plain arrays (`np.savez`, loaded with
+few ratings, and saves itself as plain arrays (an aligned `.npz`, loaded with
 allow_pickle=False) plus a small JSON of hyperparameters.
 
 Subclasses implement `_fit`, `score_users` and optionally `score_profile`,
@@ -21,10 +21,11 @@ from typing import ClassVar, Self
 
 import numpy as np
 
+from models.cost import PER_RATING, DataShape
 from models.data import Catalog, Ratings
 from models.errors import ArtifactError, NotFitted, PredictionImpossible, UnknownUser
 from models.layout import LayoutError, check
-from models.npz import load_arrays
+from models.npz import load_arrays, save_arrays
 from models.ranking import top_k
 
 
@@ -72,6 +73,12 @@ class Recommender:
     def item_similarity(self, item: int) -> np.ndarray:
         """Similarity of every item to `item`, shape (n_items,)."""
         raise PredictionImpossible(f"{self.name} has no item similarity")
+
+    @classmethod
+    def fit_seconds(cls, shape: DataShape) -> float:
+        """About how long `fit` takes on data of this shape (models/cost.py), before
+        starting it. The default is a few passes over the ratings."""
+        return 10 * PER_RATING * shape.ratings
 
     # ---- shared behaviour --------------------------------------------------------
     def fit(self, ratings: Ratings, catalog: Catalog) -> Self:
@@ -131,7 +138,7 @@ class Recommender:
         }
         arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
         tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez(tmp, **arrays)
+        save_arrays(tmp, arrays)  # each array 64-byte aligned in the file (models/npz.py)
         tmp.replace(path)  # atomic: a crash never leaves half an artifact
         return path
 

@@ -1,4 +1,5 @@
-"""Read arrays out of an uncompressed `.npz` as read-only memory maps.
+"""Write arrays to an uncompressed `.npz` with every array's data 64-byte aligned, and
+read them back as read-only memory maps.
 
 `np.savez` stores each array as a plain `.npy` member of a zip file (no compression), so
 its bytes sit contiguously in the file. Mapping them instead of reading them means every
@@ -9,7 +10,14 @@ normally (objects are refused: allow_pickle stays off).
 Mapping skips what reading would check, so `load_arrays` verifies it: every member's
 zip CRC-32 (a flipped bit on disk is caught, not served), and that float arrays hold
 no NaN or infinity (a model that learned NaN would answer every request with an empty
-list). Both are one pass over the bytes at load time (docs/benchmarks/reliability.md)."""
+list). Both are one pass over the bytes at load time (docs/benchmarks/reliability.md).
+
+`save_arrays` writes what `np.savez` writes, except that each member's local header gets
+an extra field padding its data to a 64-byte boundary in the file (Android's zipalign
+trick; the .npy header is already a multiple of 64). `np.savez` leaves the data wherever
+the header ends, and a mapped array that is not aligned is not handed to BLAS: one
+user's scores over ML-25M's 59k films (1 x 64 times 64 x 59k) took 46 ms instead of
+1.4 ms."""
 from __future__ import annotations
 
 import mmap
@@ -21,6 +29,30 @@ from pathlib import Path
 import numpy as np
 
 _LOCAL_HEADER = 30  # fixed part of a zip local file header
+ALIGN = 64
+_PAD_FIELD = 0xD935  # zipalign's extra-field id: readers skip fields they do not know
+_ZIP64_EXTRA = 20    # what zipfile appends to the local header of a zip64 member
+
+
+def save_arrays(path: str | Path, arrays: dict[str, np.ndarray]) -> Path:
+    """Write `arrays` as an uncompressed .npz at `path` (np.load reads it too), each
+    array's data at a multiple of ALIGN bytes in the file. Objects are refused."""
+    path = Path(path)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name, value in arrays.items():
+            array = np.asanyarray(value)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED
+            zip64 = array.nbytes > (1 << 31) - (1 << 20)  # as zipfile decides (with room)
+            used = zf.fp.tell() + _LOCAL_HEADER + len(info.filename.encode()) + \
+                (_ZIP64_EXTRA if zip64 else 0)
+            pad = -used % ALIGN
+            pad += ALIGN if 0 < pad < 4 else 0  # an extra field is at least its 4-byte head
+            if pad:
+                info.extra = struct.pack("<HH", _PAD_FIELD, pad - 4) + bytes(pad - 4)
+            with zf.open(info, "w", force_zip64=zip64) as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
+    return path
 
 
 def load_arrays(path: str | Path, names: tuple[str, ...] | list[str]) -> dict[str, np.ndarray]:

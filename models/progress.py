@@ -6,6 +6,7 @@ the service passes one that draws a bar on stderr. The default does nothing.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import Callable
 
@@ -60,21 +61,45 @@ class LazyProgress:
 
     The clock starts at the first report, after the imports: loading up-to-date
     artifacts reports every step within a fraction of a second, training does not.
+    A step still running `after` seconds after it was reported (one long fit says
+    "fitting hybrid (about 2 min)" and nothing more until it ends) is drawn then, by a
+    timer, instead of only when the next step reports.
     """
 
     def __init__(self, label: str = "chatrec: preparing models", after: float = 0.5):
         self.label, self.after, self.first, self.bar = label, after, None, None
+        self._pending: tuple[int, int, str] | None = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
 
     def __call__(self, done: int, total: int, message: str = "") -> None:
-        now = time.perf_counter()
-        if self.bar is None:
-            if self.first is None:
-                self.first = now
-            if now - self.first < self.after:
-                return
-            self.bar = StderrProgress(self.label)
-        self.bar(done, total, message)
+        with self._lock:
+            now = time.perf_counter()
+            if self.bar is None:
+                if self.first is None:
+                    self.first = now
+                if now - self.first < self.after:
+                    self._pending = (done, total, message)
+                    if self._timer is None:
+                        self._timer = threading.Timer(self.after, self._draw_pending)
+                        self._timer.daemon = True
+                        self._timer.start()
+                    return
+                self.bar = StderrProgress(self.label)
+            self._pending = None
+            self.bar(done, total, message)
+
+    def _draw_pending(self) -> None:
+        with self._lock:
+            if self.bar is None and self._pending is not None:
+                self.bar = StderrProgress(self.label)
+                self.bar(*self._pending)
+            self._pending = None
 
     def finish(self) -> None:
-        if self.bar is not None:
-            self.bar.finish()
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._pending = None
+            if self.bar is not None:
+                self.bar.finish()

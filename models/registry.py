@@ -15,7 +15,7 @@ MODELS: dict[str, str] = {
     "mf-rank": "models.recommenders.factorization:RankingMF",
     "rank-blend": "models.recommenders.rankblend:RankBlend",
     "item-knn": "models.recommenders.knn:ItemKNN",
-    "user-knn": "models.recommenders.knn:UserKNN",
+    "user-knn": "models.recommenders.userknn:UserKNN",
     "hybrid": "models.recommenders.hybrid:HybridSimilar",
     "blend": "models.recommenders.blend:RatingBlend",
 }

@@ -2,8 +2,8 @@
 
 Parsing MovieLens through pandas costs a quarter of a second per start (and importing
 pandas another tenth); the parsed `Catalog` and `Ratings` are only arrays, so they are
-written once to `artifacts/DATASET/dataset.npz` (np.savez, no pickle) and read back as
-read-only memory maps (models/npz.py). The file records the dataset fingerprint
+written once to `artifacts/DATASET/dataset.npz` (np.savez's layout, each array aligned;
+no pickle) and read back as read-only memory maps (models/npz.py). The file records the dataset fingerprint
 (chatrec.data.datasets.dataset_fingerprint: the fetched files' sha256, or a local file's
 size and mtime); a different fingerprint, a missing or a broken file means "parse
 again", never an error.
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from models.data import Catalog, Ratings
-from models.npz import load_arrays
+from models.npz import load_arrays, save_arrays
 
 log = logging.getLogger("chatrec.data.cache")
 FILE = "dataset.npz"
@@ -80,7 +80,7 @@ def save(directory: Path, fingerprint: str, catalog: Catalog, ratings: Ratings) 
     path = Path(directory) / FILE
     tmp = path.with_name(f".{FILE}.tmp.npz")
     try:
-        np.savez(tmp, **arrays)
+        save_arrays(tmp, arrays)  # np.savez's layout, each array 64-byte aligned
         tmp.replace(path)
     except OSError as e:
         log.info("cannot cache the parsed dataset in %s: %s", directory, e)

@@ -62,7 +62,7 @@ from chatrec.server.pages import install_pages
 from chatrec.server.settings import ServerSettings
 from chatrec.service import UNSET, ChatService, build_service
 from chatrec.sessions.state import SESSION_ID_PATTERN
-from chatrec.training.warmup import warm_up_models, warm_up_parser
+from chatrec.training.warmup import warm_up_parser
 from intents.query import MAX_K, MIN_K
 
 log = logging.getLogger("chatrec.server.app")
@@ -289,5 +289,5 @@ def app_factory() -> "FastAPI":
                             parser_spec=os.environ.get("CHATREC_PARSER"),
                             client_session_ids=settings.client_session_ids)
     warm_up_parser(service.parser)
-    warm_up_models(service.bundle)  # each worker, before its first request
+    service.warm_up()  # each worker: models and first-use caches, before any request
     return create_app(service, settings)

@@ -16,9 +16,31 @@ from models.errors import NotFitted
 
 #: route -> model name used when the bundle does not say otherwise
 DEFAULT_ROUTES = {"recommend": "rank-blend", "similar": "hybrid", "popular": "popularity"}
+#: preference order when a route's default model is unavailable
+ROUTE_FALLBACKS = {
+    "recommend": ("rank-blend", "mf-rank", "item-knn", "user-knn", "mf", "popularity"),
+    "similar": ("hybrid", "content", "item-knn"),
+    "popular": ("popularity",),
+}
 #: routes whose lists pass the diversity stage -> keep_order (MMR picks the set; a
 #: "top-rated" list stays in score order so it agrees with the averages it shows)
 DIVERSIFIED = {"recommend": False, "popular": True}
+
+
+def route_options() -> dict[str, tuple[str, ...]]:
+    """route -> its models in preference order: DEFAULT_ROUTES, then ROUTE_FALLBACKS."""
+    return {route: tuple(dict.fromkeys((default,) + ROUTE_FALLBACKS.get(route, ())))
+            for route, default in DEFAULT_ROUTES.items()}
+
+
+def choose_routes(models: dict) -> dict[str, str]:
+    """DEFAULT_ROUTES where the model exists, else the first available fallback."""
+    routes = {}
+    for route, options in route_options().items():
+        pick = next((n for n in options if n in models), None)
+        if pick is not None:
+            routes[route] = pick
+    return routes
 
 
 class LazyModels(Mapping):

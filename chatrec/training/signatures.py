@@ -25,8 +25,16 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
+
 from models.base import Recommender
+from models.data import Catalog, Ratings
 from models.registry import MODELS
+
+
+#: models.* modules a model uses that cannot change what it learns (the estimate of
+#: its fit time, its progress reports): editing them keeps every artifact
+NOT_LEARNING = frozenset({"models.cost", "models.progress"})
 
 
 def model_signature(cls: type[Recommender]) -> dict:
@@ -95,7 +103,8 @@ def _model_sources(module: ModuleType) -> dict[str, Path]:
     todo = [module]
     while todo:
         mod = todo.pop()
-        if mod.__name__ in seen or not mod.__name__.startswith("models"):
+        if mod.__name__ in seen or not mod.__name__.startswith("models") or \
+                mod.__name__ in NOT_LEARNING:
             continue
         seen[mod.__name__] = Path(inspect.getsourcefile(mod))
         for value in vars(mod).values():
@@ -104,3 +113,19 @@ def _model_sources(module: ModuleType) -> dict[str, Path]:
             if dep is not None and dep.__name__ not in seen:
                 todo.append(dep)
     return {k: seen[k] for k in sorted(seen)}
+
+
+def data_fingerprint(catalog: Catalog, ratings: Ratings) -> str:
+    """What the data was: sha256 over the ratings arrays and the catalog (ids, titles,
+    years, genres, links). Any change to the data retrains every model."""
+    h = hashlib.sha256()
+    for a in (ratings.users, ratings.items, ratings.values, ratings.timestamps):
+        h.update(np.ascontiguousarray(a).tobytes())
+    h.update("\x1f".join(map(str, ratings.user_ids.tolist())).encode())
+    h.update("\x1f".join(map(str, catalog.item_ids.tolist())).encode())
+    h.update("\x1f".join(map(str, catalog.titles.tolist())).encode())
+    h.update(np.ascontiguousarray(catalog.years).tobytes())
+    h.update(repr(catalog.genres).encode())
+    h.update(repr(catalog.links).encode())
+    h.update(repr(ratings.scale).encode())
+    return h.hexdigest()

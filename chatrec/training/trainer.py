@@ -20,7 +20,6 @@ are skipped with a note in the manifest and picked up automatically when they la
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import platform
@@ -32,10 +31,14 @@ import numpy as np
 
 from chatrec import __version__
 from chatrec.data.home import active_dataset, artifacts_dir, write_json_atomic
-from chatrec.training.bundle import DEFAULT_ROUTES, Bundle, LazyModels
+from chatrec.training import budget
+from chatrec.training.bundle import DEFAULT_ROUTES, Bundle, LazyModels, choose_routes, \
+    route_options
 from chatrec.training.diversity import diversity_weights
-from chatrec.training.signatures import registry_signature, unchanged_without_import
+from chatrec.training.signatures import data_fingerprint, registry_signature, \
+    unchanged_without_import
 from models.base import Recommender
+from models.cost import DataShape
 from models.data import Catalog, Ratings
 from models.errors import ArtifactError
 from models.progress import Progress, silent
@@ -45,28 +48,7 @@ log = logging.getLogger("chatrec.training.trainer")
 
 MANIFEST = "manifest.json"
 FORMAT = 1
-#: preference order when a route's default model is unavailable
-ROUTE_FALLBACKS = {
-    "recommend": ("rank-blend", "mf-rank", "item-knn", "user-knn", "mf", "popularity"),
-    "similar": ("hybrid", "content", "item-knn"),
-    "popular": ("popularity",),
-}
 
-
-# ---- fingerprints and signatures ---------------------------------------------------
-def data_fingerprint(catalog: Catalog, ratings: Ratings) -> str:
-    """sha256 over the ratings arrays and the catalog (ids, titles, years, genres, links)."""
-    h = hashlib.sha256()
-    for a in (ratings.users, ratings.items, ratings.values, ratings.timestamps):
-        h.update(np.ascontiguousarray(a).tobytes())
-    h.update("\x1f".join(map(str, ratings.user_ids.tolist())).encode())
-    h.update("\x1f".join(map(str, catalog.item_ids.tolist())).encode())
-    h.update("\x1f".join(map(str, catalog.titles.tolist())).encode())
-    h.update(np.ascontiguousarray(catalog.years).tobytes())
-    h.update(repr(catalog.genres).encode())
-    h.update(repr(catalog.links).encode())
-    h.update(repr(ratings.scale).encode())
-    return h.hexdigest()
 
 
 def available_models(names: Iterable[str] | None = None) -> tuple[dict[str, type], dict[str, str]]:
@@ -96,17 +78,6 @@ def read_manifest(directory: Path) -> dict | None:
         return None
 
 
-def choose_routes(models: dict) -> dict[str, str]:
-    """DEFAULT_ROUTES where the model exists, else the first available fallback."""
-    routes = {}
-    for route, default in DEFAULT_ROUTES.items():
-        options = (default,) + ROUTE_FALLBACKS.get(route, ())
-        pick = next((n for n in options if n in models), None)
-        if pick is not None:
-            routes[route] = pick
-    return routes
-
-
 # ---- training and loading ----------------------------------------------------------
 def _load_data(dataset: str) -> tuple[Catalog, Ratings]:
     """The dataset via chatrec.data.datasets (which fetches it on first use)."""
@@ -115,14 +86,16 @@ def _load_data(dataset: str) -> tuple[Catalog, Ratings]:
 
 
 def fit_one(name: str, cls: type[Recommender], catalog: Catalog, ratings: Ratings,
-            directory: Path) -> tuple[Recommender, dict]:
-    """Fit, save and describe one model."""
+            directory: Path, estimate: float | None = None) -> tuple[Recommender, dict]:
+    """Fit, save and describe one model (`estimate`: the seconds it was expected to take)."""
     t0 = time.perf_counter()
     model = cls().fit(ratings, catalog)
     seconds = time.perf_counter() - t0
     path = model.save(directory / f"{name}.npz")
     entry = {**registry_signature(name, cls), "file": path.name,
              "fit_seconds": round(seconds, 4), "bytes": path.stat().st_size}
+    if estimate is not None:
+        entry["estimated_seconds"] = round(estimate, 1)
     describe = getattr(model, "describe", None)
     if callable(describe):
         entry["learned"] = describe()
@@ -143,9 +116,15 @@ def train_all(dataset: str | None = None, progress: Progress | None = None, *,
 
 def train_report(dataset: str | None = None, progress: Progress | None = None, *,
                  models: Iterable[str] | None = None, force: bool = True,
-                 data: tuple[Catalog, Ratings] | None = None) -> tuple[Bundle, dict]:
+                 data: tuple[Catalog, Ratings] | None = None,
+                 fallbacks: bool = False) -> tuple[Bundle, dict]:
     """`train_all`, plus a report: the manifest with each model's "status"
-    ("trained", "up to date") and the artifacts directory."""
+    ("trained", "up to date") and the artifacts directory. fallbacks: a route none of
+    whose models is there after `models` gets the first of its fallbacks that loads
+    or trains (`ROUTE_FALLBACKS`; what a start needs, chatrec/training/start.py).
+
+    A model whose estimated fit time (chatrec/training/budget.py) is above the limit
+    is not started: it is reported under "skipped" with the estimate."""
     dataset = dataset or active_dataset()
     progress = progress or silent
     catalog, ratings = data if data is not None else _load_data(dataset)
@@ -160,26 +139,33 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
     missing: dict[str, str] = {}
     status: dict[str, str] = {}
     total = len(wanted)
+    shape = functools.cache(lambda: DataShape.of(ratings))  # only when something is fitted
+    limit = budget.limit_seconds()
 
     def reuse(name: str, entry: dict) -> None:  # loaded when a request first needs it
         entries[name], status[name] = entry, "up to date"
         fitted.defer(name, functools.partial(_load_or_refit, name, entry["file"],
                                              directory, catalog, ratings))
 
-    for done, name in enumerate(wanted):
+    def fit_or_reuse(done: int, name: str) -> None:
         if not force and (entry := _reusable(name, entries.get(name), directory)):
             reuse(name, entry)
             progress(done + 1, total, f"{name} up to date")
-            continue
+            return
         classes, why = available_models([name])
         if name not in classes:
             missing.update(why)
             log.warning("skipping model %s: %s", name, why[name])
-            continue
-        cls = classes[name]
-        progress(done, total, f"fitting {name}")
+            return
+        seconds = budget.estimate(classes[name], shape())
+        if refused := budget.refusal(name, seconds, shape(), limit):
+            missing[name] = refused
+            log.warning("not fitting %s: %s", name, refused)
+            return
+        progress(done, total, f"fitting {name} ({budget.about(seconds)})")
         try:
-            fitted[name], entries[name] = fit_one(name, cls, catalog, ratings, directory)
+            fitted[name], entries[name] = fit_one(name, classes[name], catalog, ratings,
+                                                  directory, seconds)
             status[name] = "trained"
         except Exception as e:  # noqa: BLE001 - one broken model must not sink the rest
             log.warning("model %s failed to train: %s: %s", name, type(e).__name__, e)
@@ -187,12 +173,22 @@ def train_report(dataset: str | None = None, progress: Progress | None = None, *
             entries.pop(name, None)
         progress(done + 1, total, f"{name} done")
 
+    for done, name in enumerate(wanted):
+        fit_or_reuse(done, name)
+
     # models not asked for this time but still valid stay in the bundle and manifest
     for name, entry in list(entries.items()):
         if name in fitted or name in failed or models is None:
             continue
         if entry := _reusable(name, entry, directory):
             reuse(name, entry)
+    for options in route_options().values() if fallbacks else ():
+        for name in options:  # the first model that is there, loads or trains serves it
+            if name not in fitted and name not in failed and name not in missing:
+                total += 1
+                fit_or_reuse(total - 1, name)
+            if name in fitted:
+                break
     entries = {n: e for n, e in entries.items() if n in fitted}
     routes = choose_routes(fitted)
     previous = old.get("diversity", {}) if same_data else {}
@@ -278,7 +274,18 @@ def _load_or_refit(name: str, file: str, directory: Path, catalog: Catalog,
 
 
 def load_or_train(dataset: str | None = None, progress: Progress | None = None,
-                  data: tuple[Catalog, Ratings] | None = None) -> Bundle:
+                  data: tuple[Catalog, Ratings] | None = None, *, routes_only: bool = False,
+                  extra: Iterable[str] = ()) -> Bundle:
     """The bundle for `dataset`: saved artifacts when they match the data and the code,
-    otherwise (first run, stale or corrupt artifacts) train what is needed and save it."""
-    return train_all(dataset, progress, force=False, data=data)
+    otherwise (first run, stale or corrupt artifacts) train what is needed and save it.
+
+    routes_only (a start: `chatrec ask`, `chat`, `serve`): train only the missing
+    models the routes use (DEFAULT_ROUTES, a fallback when one cannot be had, and
+    `extra`: an A/B arm); every other model is used when its artifact is valid and is
+    otherwise left to `chatrec train` (user-knn or blend at ML-25M size take minutes)."""
+    if not routes_only:
+        return train_all(dataset, progress, force=False, data=data)
+    # an arm that names no registry model is the experiments' error to report
+    names = list(dict.fromkeys([*DEFAULT_ROUTES.values(), *(e for e in extra if e in MODELS)]))
+    return train_report(dataset, progress, models=names, force=False, data=data,
+                        fallbacks=True)[0]

@@ -32,6 +32,12 @@ _DECADE = re.compile(r"^(?:(1[89]|20)?(\d)0s)$")           # 1980s, 80s
 _PART = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}
 _BEFORE = frozenset("before pre until till prior earlier older".split())
 _AFTER = frozenset("after post later newer".split())
+# A bound said as what to leave out ("nothing before 1970", "don't want anything older than
+# 1985", "no films after the 80s") keeps the other side: the negation is read back over a
+# few words that only name what is left out.
+_NEGATORS = frozenset("nothing none no not never dont without avoid skip exclude".split())
+_LEFT_OUT = frozenset("""anything something stuff films film movies movie ones one made
+released from that thats is are was want please really just""".split())
 _IN = frozenset("in of during released made circa around from".split())
 _RANGE_JOIN = frozenset("to and through thru till until".split())
 _RECENT = frozenset("recent new newer newest latest modern newish recentish".split())
@@ -169,11 +175,25 @@ def _bounded(words, i) -> YearSpan | None:
         return None          # "older films": handled by _relative
     lo, hi = (d, d + 9) if d is not None else (y, y)
     used = frozenset(range(i, j + 1))
+    if _negated(words, i):
+        if w in _BEFORE:
+            return YearSpan(lo, None, used, f"{_say(d, y)} or later")
+        return YearSpan(None, hi if w in _AFTER else lo - 1, used, f"up to {_say(d, y)}")
     if w in _BEFORE:
         return YearSpan(None, lo - 1, used, f"before {_say(d, y)}")
     if w in _AFTER:
         return YearSpan(hi + 1, None, used, f"after {_say(d, y)}")
     return YearSpan(lo, None, used, f"since {_say(d, y)}")
+
+
+def _negated(words, i) -> bool:
+    """A negation before words[i], with only words naming what is left out between."""
+    for k in range(i - 1, max(-1, i - 5), -1):
+        if words[k] in _NEGATORS:
+            return True
+        if words[k] not in _LEFT_OUT:
+            return False
+    return False
 
 
 def _range(words, i) -> YearSpan | None:

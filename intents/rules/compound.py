@@ -6,6 +6,10 @@
 "also", "plus", "and then", a new sentence): when the text before one and the text after
 it each parse as a list request, and they ask for different films, the first is the
 Query and the second rides along in `then` for the conversation to offer next.
+
+`stated_then_asked` reads a rating stated whole before a request ("rate Pulp Fiction 5
+stars and give me some crime movies", "Fargo 4/5. now something funny"): the request is
+the Query and the ratings ride along in `said`, to be recorded with the list.
 """
 from __future__ import annotations
 
@@ -16,6 +20,12 @@ from intents.query import Intent, Query
 _LISTS = (Intent.RECOMMEND, Intent.POPULAR, Intent.SIMILAR)
 _JOINER = re.compile(r"(?:[.;!?]+\s+|,?\s+(?:and\s+also|also|plus|and\s+then|and\s+maybe|"
                      r"as\s+well\s+as)\s+)", re.I)
+# where a whole statement may end and a request start: a sentence end, a comma, "and",
+# "then", "now", "so" (the statement must parse whole as a rating, so these stay safe)
+_STATEMENT_END = re.compile(r"(?:[.;!?]+\s*|\s*,\s*(?:and\s+|then\s+|now\s+|so\s+)?|"
+                            r"\s+(?:and|then|now|so)\s+)", re.I)
+# every rating statement holds a number (cues.RATE): the cheap test before any re-parse
+_A_NUMBER = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|ten)\b", re.I)
 MAX_TRIES = 3          # boundaries tried per message: keeps the cost a few parses
 
 
@@ -38,4 +48,27 @@ def second_request(parse, query: Query, text: str) -> Query:
         if one.intent in _LISTS and two.intent in _LISTS and _differs(one, two) and (
                 one.has_constraints or one.item_ids) and (two.has_constraints or two.item_ids):
             return one.with_(then=two.to_dict(), said=query.said)
+    return query
+
+
+def stated_then_asked(parse, query: Query, text: str) -> Query:
+    """The request after a whole rating statement, with the ratings in `said`; `query`
+    itself when the message is not that shape (or already kept the ratings)."""
+    if query.intent is Intent.RATE or query.rating is not None or query.said \
+            or not _A_NUMBER.search(text):
+        return query
+    for n, hit in enumerate(_STATEMENT_END.finditer(text)):
+        if n >= MAX_TRIES:
+            break
+        first, second = text[:hit.start()].strip(), text[hit.end():].strip()
+        if not first or not second:
+            continue
+        one = parse(first)
+        if one.intent is not Intent.RATE or one.rating is None or not one.item_ids:
+            continue
+        two = parse(second)
+        if two.intent not in _LISTS:
+            continue
+        ratings = one.ratings or (one.rating,) * len(one.item_ids)
+        return two.with_(said=tuple(zip(one.item_ids, ratings)) + tuple(two.said))
     return query

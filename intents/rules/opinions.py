@@ -10,6 +10,7 @@ from intents.lexicon.counts import rating_value
 from intents.mentions.linking import Linker, Mention, Message, Slot
 from intents.mentions.spans import token_range
 from intents.query import ALL, FOCUS
+from intents.rules.polarity import after_comma, clause_rating
 
 
 class OpinionFrames:
@@ -71,8 +72,12 @@ class OpinionFrames:
                     end = clause_end(m, s)                 # "I loved Inception (and Heat)"
                     unknown = self.link.unknown(m, s, end)
                     films = self.link.more_of_list(m, [unknown], end) if unknown else []
-                for f in films:
-                    f.rating = score
+                for n, f in enumerate(films):
+                    # "I loved Titanic, Fargo not so much": a film after a comma that
+                    # states its own opinion keeps that one
+                    own = clause_rating(m, f.start, f.end) if n and f.match is not None \
+                        and f.start > 0 and after_comma(m, f.start) else None
+                    f.rating = score if own is None else own
                     found.append(f)
         for score, rx in cues.SENTIMENT_AFTER:
             hit = rx.search(m.text)

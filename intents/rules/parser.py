@@ -26,13 +26,14 @@ from intents.lexicon.text import clean_cased, norm, tokens
 from intents.lexicon.typos import CueTypos
 from intents.lexicon.years import NEGATIVE
 from intents.mentions.linking import Message
+from intents.mentions.runs import named_runs
 from intents.mentions.spans import blank, sequel_number, token_range
 from intents.mentions.features import genre_words
 from intents.mentions.whole_titles import WholeTitles
 from intents.query import ALL, DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.rules.acts import ActFallback
 from intents.rules.checklist import AnswerReader
-from intents.rules.compound import second_request
+from intents.rules.compound import second_request, stated_then_asked
 from intents.rules.constraints import Constraints, read_constraints
 from intents.rules.slots import Slot, SlotFinder
 from intents.rules.topics import people, unmeasured
@@ -67,6 +68,8 @@ class RuleParser:
         self.titles = catalog.titles_matcher
         self.genres = catalog.genres_matcher
         self._genre_words = genre_words(catalog)
+        self._phrase_words = frozenset(w for p in self.genres.phrases for w in p) \
+            | cues.CUE_WORDS | cues.GENERIC
         self.whole = WholeTitles(catalog, self.titles, self._genre_words)
         self.acts = ActFallback()                # when the rules find no request
         self.answers = AnswerReader(catalog)     # "seen 2 5 7, loved 5" (rules/checklist.py)
@@ -121,6 +124,8 @@ class RuleParser:
         if slot and slot.mentions and sequel_number(words, slot.mentions[-1].end):
             masked.add(slot.mentions[-1].end)         # "movies like toy story 2"
         masked.update(i for i, w in enumerate(words) if cues.sentinel_index(w) is not None)
+        masked |= named_runs(m, self.slots.link.titlelike, self.titles.words.zipf,
+                             self._phrase_words)                 # "Cult of Chucky"
         rest_words = ["" if i in masked else w for i, w in enumerate(words)]
         cons = read_constraints(rest_words, self.genres, self.newest, breaks)
         year_tokens = set().union(*(y.used for y in cons.years), child_age_at(rest_words) or ())
@@ -131,6 +136,7 @@ class RuleParser:
         query = self._query(intent, slot, cons, count, c, words)
         query = unmeasured(people(query, text[:MAX_CHARS], slot, self._is_title,
                                   self._is_request_word), c)
+        query = stated_then_asked(self._parse, query, text[:MAX_CHARS])
         return self.acts.decide(second_request(self._parse, query, text[:MAX_CHARS]), c)
 
     def _is_request_word(self, word: str) -> bool:

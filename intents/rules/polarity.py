@@ -17,8 +17,11 @@ import re
 from intents.lexicon import cues
 from intents.mentions.linking import Message
 
-_EXTRA = {5.0: r"favou?rites?|all[\s-]time\s+favou?rites?|well[\s-]loved|one of the best",
-          4.0: r"hilarious|funny|classic|a good one|a great one|fun to watch"}
+_EXTRA = {5.0: r"favou?rites?|faves?|favs?|all[\s-]time\s+favou?rites?|well[\s-]loved|"
+               r"one of the best|what a (?:movie|film)|that'?s (?:a|what i call a) (?:movie|film)",
+          4.0: r"hilarious|funny|classic|a good one|a great one|fun to watch",
+          # elliptical, after a contrast: "X was great, Y not so much"
+          2.0: r"not so much|not really|not as much|not that much|less so"}
 _WORDS = [(score, re.compile(r"\b(?:" + "|".join(filter(None, (
     cues._LIKE_VERBS.get(score), cues._ADJ.get(score), cues._NOUNS.get(score),
     _EXTRA.get(score)))) + r")\b")) for score in (5.0, 4.0, 3.0, 2.0, 1.0)]
@@ -37,15 +40,24 @@ _UNSTATED = re.compile(r"\?|\b(?:if|might|maybe|perhaps|would|heard|hear|hearing
 _CONTRAST = frozenset(("but", "though", "although", "however", "whereas"))
 
 
-def clause(m: Message, s: int, e: int) -> tuple[int, int]:
-    """The token range of the clause holding tokens s..e."""
+def clause(m: Message, s: int, e: int, following: int | None = None) -> tuple[int, int]:
+    """The token range of the clause holding tokens s..e; a film named after a comma
+    (token `following`, or s itself) starts a clause of its own: "X was great, Y not so
+    much"."""
     a = s
-    while a > 0 and not _ends_sentence(m, a) and m.words[a - 1] not in _CONTRAST:
-        a -= 1
+    if not (a > 0 and after_comma(m, a)):
+        while a > 0 and not _ends_sentence(m, a) and m.words[a - 1] not in _CONTRAST:
+            a -= 1
     b = e
-    while b < len(m.words) and not _ends_sentence(m, b) and m.words[b] not in _CONTRAST:
+    while b < len(m.words) and not _ends_sentence(m, b) and m.words[b] not in _CONTRAST \
+            and not (b == following and after_comma(m, b)):
         b += 1
     return a, b
+
+
+def after_comma(m: Message, i: int) -> bool:
+    """A comma (or dash) stands between tokens i-1 and i."""
+    return re.search(r",|\s[-\u2013\u2014]\s", m.text[m.toks[i - 1].end:m.toks[i].start]) is not None
 
 
 def _ends_sentence(m: Message, i: int) -> bool:
@@ -53,9 +65,9 @@ def _ends_sentence(m: Message, i: int) -> bool:
     return re.search(r"[.!?;]", m.text[m.toks[i - 1].end:m.toks[i].start]) is not None
 
 
-def clause_rating(m: Message, s: int, e: int) -> float | None:
+def clause_rating(m: Message, s: int, e: int, following: int | None = None) -> float | None:
     """The opinion (1..5) the clause of the film at tokens s..e states, or None."""
-    a, b = clause(m, s, e)
+    a, b = clause(m, s, e, following)
     start, end = m.toks[a].start, m.toks[b - 1].end
     text = m.text[start:m.toks[s].start] + " " + m.text[m.toks[e - 1].end:end]
     upto = m.toks[b].start if b < len(m.toks) else len(m.text)   # with its punctuation

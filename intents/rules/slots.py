@@ -66,7 +66,7 @@ class SlotFinder:
                     slot.masked.update(range(mention.start, mention.end))
                 if slot.kind == "similar":
                     self._carry_opinions(m, slot)
-                if slot.kind in ("mention", "bare", "seen"):   # a seed's opinion comes
+                if slot.kind in ("mention", "bare", "seen", "sentiment"):  # a seed's opinion comes
                     self._clause_opinions(m, slot)             # from its frame only
                 return slot
         return None
@@ -91,10 +91,12 @@ class SlotFinder:
         film's clause states in any words (polarity.py); a film named with one and no
         request is a statement of that opinion."""
         said = False
+        starts = sorted(x.start for x in slot.mentions)
         for mention in slot.mentions:
             if mention.rating is None and mention.match is not None \
                     and mention.match.index is not None:
-                mention.rating = clause_rating(m, mention.start, mention.end)
+                nxt = next((x for x in starts if x >= mention.end), None)
+                mention.rating = clause_rating(m, mention.start, mention.end, nxt)
                 said = said or mention.rating is not None
         if said:
             slot.kind = "sentiment"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.base import Recommender
+from models.cost import PER_RATING, DataShape
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
 from models.layout import Dense
@@ -49,6 +50,10 @@ class Baseline(Recommender):
     @property
     def mu(self) -> float:
         return float(self.mu_arr[0])
+
+    @classmethod
+    def fit_seconds(cls, shape: DataShape) -> float:
+        return cls().n_iter * 2 * PER_RATING * shape.ratings
 
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
         mu, bu, bi = fit_biases(ratings.users, ratings.items, ratings.values,

@@ -22,12 +22,14 @@ from __future__ import annotations
 import numpy as np
 
 from models.base import Recommender
+from models.cost import DataShape
 from models.data import Catalog, Ratings
 from models.layout import Dense, prefixed
 from models.progress import Progress, silent
 from models.recommenders.baseline import Baseline
 from models.recommenders.factorization import BiasedMF, RankingMF
-from models.recommenders.knn import ItemKNN, UserKNN
+from models.recommenders.knn import ItemKNN
+from models.recommenders.userknn import UserKNN
 from models.solvers.tuning import TooSmallToTune, fallback, inner_split
 
 #: weights are learned on at most this many training ratings (a random subset): 15
@@ -58,6 +60,13 @@ class RatingBlend(Recommender):
         self.ridge = float(ridge)
         self.validation = dict(validation or {})
         self.progress = progress or silent
+
+    @classmethod
+    def fit_seconds(cls, shape: DataShape) -> float:
+        """Every component twice: on 80% of at most MAX_WEIGHT_RATINGS ratings (the
+        weights), then on all of them."""
+        sample = shape.sample(0.8 * min(1.0, MAX_WEIGHT_RATINGS / max(1, shape.ratings)))
+        return sum(c.fit_seconds(sample) + c.fit_seconds(shape) for _, c in COMPONENTS)
 
     # ---- fitting ------------------------------------------------------------------
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
@@ -176,8 +185,9 @@ def _rows(model: Recommender, users: np.ndarray) -> np.ndarray:
         adj = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
         return model._clip(model.means[None, :] + adj)
     if isinstance(model, UserKNN):   # mean_u + sum_v s_uv r_vi / sum_v s_uv seen_vi
-        num = np.asarray((model.sim[users] @ model.resid).todense())
-        den = np.asarray((model.sim[users] @ model.seen).todense())
+        sim = model.neighbours(users)
+        num = np.asarray((sim @ model.resid).todense())
+        den = np.asarray((sim @ model.seen).todense())
         adj = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
         return model._clip(model.means[users][:, None] + adj)
     if not model.predicts_ratings:  # mf-rank's score

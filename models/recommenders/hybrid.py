@@ -14,6 +14,13 @@ collaborative similarity.
 - Each part is divided by its largest value over the other items before blending, so
   the weights mean what they say whatever the scales of the two cosines.
 
+At scale (more than `COMPACT_ABOVE` ratings: a popular film's collaborative row then holds
+100k+ raters, and one cosine over it costs tens of ms) the fit also keeps each film's
+`GRAPH_K` most similar films by the collaborative cosine (models/solvers/topk.py), which
+`item_similarity` reads instead of a product over every rating, and a rank-64 sketch
+of the collaborative rows (models/solvers/lowrank.py) for the diversity stage's
+`item_vectors`. Below it (ML-100K, ML-1M) both are exact, as before.
+
 Defaults (collab_weight 0.6, support 20): on ML-100K "movies like Star Wars" gives
 Return of the Jedi and The Empire Strikes Back first; content alone would add Star
 Trek films of any quality, collaborative alone drifts to generic popular films
@@ -22,15 +29,22 @@ Trek films of any quality, collaborative alone drifts to generic popular films
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.sparse as sp
 
 from models.base import Recommender
+from models.cost import PER_DENSE_MADD, PER_RATING, PER_SPARSE_DENSE, DataShape, \
+    neighbour_search
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
-from models.layout import Csr, Dense, Shape
-from models.recommenders.content import item_features, profile_weights, user_profile_weights
+from models.layout import Csr, Dense, LayoutError, Shape
+from models.recommenders.content import ContentModel, item_features, profile_weights, \
+    user_profile_weights
 from models.recommenders.knn import ItemKNN, centred, damped_item_means, damped_normalise_rows
+from models.solvers.lowrank import row_sketch
+from models.solvers.topk import to_csr, top_k_product
 
 
 def _unit_max(v: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
@@ -48,16 +62,36 @@ class HybridSimilar(Recommender):
     name = "hybrid"
     _arrays = ("x_data", "x_indices", "x_indptr", "x_shape",
                "v_data", "v_indices", "v_indptr", "counts", "neutral_",
-               "w_data", "w_indices", "w_indptr")
+               "w_data", "w_indices", "w_indptr", "g_data", "g_indices", "g_indptr",
+               "sketch", "sketch_rest")
+    # g (the neighbour graph) and the sketch have no rows below COMPACT_ABOVE and one
+    # per item above it; _after_load checks which
     _layout = {"x_shape": Shape("items", "features"), "x": Csr("items", "features"),
                "v": Csr("items", "users"), "counts": Dense("i", "items", nonneg=True),
-               "neutral_": Dense("f"), "w": Csr("users", "items")}
+               "neutral_": Dense("f"), "w": Csr("users", "items"), "g": Csr(None, "items"),
+               "sketch": Dense("f", "sketched", None), "sketch_rest": Dense("f", "sketched")}
+    #: ratings above which the collaborative part is served from the neighbour graph
+    #: and the sketch (module docstring); ML-1M has 1M
+    COMPACT_ABOVE = 2_000_000
+    GRAPH_K, SKETCH_RANK = 200, 64
     _params = ("collab_weight", "support", "damping", "content_weights")
 
     def __init__(self, collab_weight: float = 0.6, support: float = 20.0,
                  damping: float = 50.0, content_weights: dict | None = None):
         self.collab_weight, self.support, self.damping = collab_weight, support, damping
         self.content_weights = dict(content_weights) if content_weights else {}
+
+    @classmethod
+    def fit_seconds(cls, shape: DataShape) -> float:
+        """Content features and centring; at scale the neighbour graph and the sketch
+        (5 passes of rank + 10 columns over the ratings, and its QRs)."""
+        seconds = ContentModel.fit_seconds(shape) + 15 * PER_RATING * shape.ratings
+        if shape.ratings > cls.COMPACT_ABOVE:
+            width = cls.SKETCH_RANK + 10
+            seconds += neighbour_search(shape.items, shape.user_pairs, shape.items) + \
+                5 * PER_SPARSE_DENSE * shape.ratings * width + \
+                5 * PER_DENSE_MADD * 2 * (shape.items + shape.users) * width * width
+        return seconds
 
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
         x = item_features(catalog, self.content_weights)
@@ -72,18 +106,44 @@ class HybridSimilar(Recommender):
         self.neutral_ = np.asarray((lo + hi) / 2.0)
         w = user_profile_weights(ratings, float(self.neutral_))
         self.w_data, self.w_indices, self.w_indptr = w.data, w.indices, w.indptr
+        graph = sp.csr_matrix((0, ratings.n_items), dtype=np.float32)
+        self.sketch, self.sketch_rest = np.zeros((0, 0), np.float32), np.zeros(0, np.float32)
+        if len(ratings) > self.COMPACT_ABOVE:
+            graph = to_csr(*top_k_product(v, v.T.tocsr(), self.GRAPH_K), None,
+                           (ratings.n_items, ratings.n_items))
+            self.sketch, self.sketch_rest = row_sketch(v, self.SKETCH_RANK)
+        self.g_data, self.g_indices, self.g_indptr = graph.data, graph.indices, graph.indptr
         self._after_load()
 
     def _after_load(self) -> None:
         self.x = sp.csr_matrix((self.x_data, self.x_indices, self.x_indptr),
                                shape=tuple(int(s) for s in self.x_shape))
-        self.xt = self.x.T.tocsr()
         # items x users, rows are damped-normalised centred rating vectors
         self.v = sp.csr_matrix((self.v_data, self.v_indices, self.v_indptr),
                                shape=(self.n_items, self.n_users))
-        self.vt = self.v.T.tocsr()
-        self.user_w = sp.csr_matrix((self.w_data, self.w_indices, self.w_indptr),
-                                    shape=(self.n_users, self.n_items))
+        self.compact = len(self.g_indptr) == self.n_items + 1
+        if len(self.g_indptr) not in (1, self.n_items + 1) or \
+                len(self.sketch) != (self.n_items if self.compact else 0):
+            raise LayoutError(f"a neighbour graph of {len(self.g_indptr) - 1} rows "
+                                f"and a sketch of {len(self.sketch)} for {self.n_items} items")
+        if self.compact:
+            self.graph = sp.csr_matrix((self.g_data, self.g_indices, self.g_indptr),
+                                       shape=(self.n_items, self.n_items))
+        for lazy in ("xt", "vt", "user_w"):  # built on first use (a start needs none)
+            self.__dict__.pop(lazy, None)
+
+    @functools.cached_property
+    def xt(self) -> sp.csr_matrix:
+        return self.x.T.tocsr()
+
+    @functools.cached_property
+    def vt(self) -> sp.csr_matrix:
+        return self.v.T.tocsr()
+
+    @functools.cached_property
+    def user_w(self) -> sp.csr_matrix:
+        return sp.csr_matrix((self.w_data, self.w_indices, self.w_indptr),
+                             shape=(self.n_users, self.n_items))
 
     def collab_alpha(self, n_ratings) -> np.ndarray:
         """Weight of the collaborative part for seeds with `n_ratings` ratings."""
@@ -98,10 +158,13 @@ class HybridSimilar(Recommender):
         return (1 - alpha) * c + alpha * _unit_max(collab, exclude)
 
     def content_similarity(self, item: int) -> np.ndarray:
-        return np.asarray((self.x @ self.x[item].T).todense()).ravel()
+        return np.asarray((self.x[item] @ self.xt).todense(), np.float64).ravel()
 
     def collab_similarity(self, item: int) -> np.ndarray:
-        return np.asarray((self.v @ self.v[item].T).todense()).ravel()
+        """The collaborative cosine to every item (at scale: to its GRAPH_K nearest,
+        0 for the rest)."""
+        row = self.graph[item] if self.compact else self.v[item] @ self.vt
+        return np.asarray(row.todense(), np.float64).ravel()
 
     def item_similarity(self, item: int) -> np.ndarray:
         self._check()
@@ -120,7 +183,15 @@ class HybridSimilar(Recommender):
         self._check()
         items = np.asarray(items, dtype=np.int64)
         a = self.collab_weight
-        return sp.hstack([np.sqrt(1 - a) * self.x[items], np.sqrt(a) * self.v[items]],
+        if not self.compact:
+            return sp.hstack([np.sqrt(1 - a) * self.x[items], np.sqrt(a) * self.v[items]],
+                             format="csr")
+        # the sketch's rows, plus each row's remaining length on a column of its own:
+        # dot products between films are the sketch's, each film's own length is exact
+        rest = sp.csr_matrix((self.sketch_rest[items], (np.arange(len(items)), items)),
+                             shape=(len(items), self.n_items))
+        return sp.hstack([np.sqrt(1 - a) * self.x[items],
+                          sp.csr_matrix(np.sqrt(a) * self.sketch[items]), np.sqrt(a) * rest],
                          format="csr")
 
     def score_profile(self, items: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -7,7 +7,9 @@ As in the classic tutorials (Sarwar et al. 2001; Surprise's KNNWithMeans):
   similarities resting on a handful of ratings (a film rated by two people is not
   "identical" to everything those two liked);
 - only the top-k positive neighbours of each item/user are kept, as a sparse matrix,
-  so memory is O(n * k) and fitting is blockwise (never an n x n dense matrix);
+  so memory is O(n * k); they are found row by row without forming the n x n product
+  (models/solvers/topk.py). User-KNN on data where that search would take minutes
+  finds a user's neighbours when the user is scored instead (models/recommenders/userknn.py);
 - a rating is predicted as  mean + sum_n s_n * residual_n / sum_n |s_n|  over the
   neighbours that rated it; ranking scores are summed neighbour similarities (the
   top-N variant of Deshpande & Karypis), each rating voting with weight
@@ -24,12 +26,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from models.base import Recommender
+from models.cost import PER_RATING, DataShape, neighbour_search
 from models.data import Catalog, Ratings
 from models.errors import PredictionImpossible
 from models.layout import Csr, Dense
-
-_BLOCK = 1024  # rows per block when computing neighbours: bounds memory to BLOCK x n
-
+from models.solvers.topk import to_csr, top_k_product
 
 def damped_mean(sums: np.ndarray, counts: np.ndarray, prior: float, strength: float) -> np.ndarray:
     """Mean shrunk toward `prior` as if `strength` extra ratings sat at the prior."""
@@ -61,29 +62,12 @@ def damped_normalise_rows(m: sp.csr_matrix, damping: float) -> sp.csr_matrix:
 
 def top_neighbours(v: sp.csr_matrix, k: int) -> sp.csr_matrix:
     """Sparse (n x n) matrix keeping, per row of v, the k most similar other rows with
-    positive similarity (similarity = dot product of rows). Computed in row blocks."""
+    positive similarity (similarity = dot product of rows): the top-k of each row of
+    v @ v.T, found without forming it (models/solvers/topk.py)."""
     n = v.shape[0]
-    vt = v.T.tocsc()
     k = max(0, min(k, n - 1))
-    rows, cols, vals = [], [], []
-    for start in range(0, n, _BLOCK):
-        stop = min(n, start + _BLOCK)
-        block = (v[start:stop] @ vt).toarray()
-        block[np.arange(stop - start), np.arange(start, stop)] = 0.0  # never yourself
-        if k == 0:
-            continue
-        part = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        sims = np.take_along_axis(block, part, axis=1)
-        keep = sims > 0
-        rows.append(np.repeat(np.arange(start, stop), k)[keep.ravel()])
-        cols.append(part[keep])
-        vals.append(sims[keep])
-    if not rows:
-        return sp.csr_matrix((n, n), dtype=np.float32)
-    s = sp.csr_matrix((np.concatenate(vals).astype(np.float32),
-                       (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
-    s.sort_indices()
-    return s
+    idx, val = top_k_product(v, v.T.tocsr(), k)
+    return to_csr(idx, val, None, (n, n))
 
 
 def pair_dot(a: sp.csr_matrix, a_rows: np.ndarray, b: sp.csr_matrix, b_rows: np.ndarray,
@@ -150,10 +134,15 @@ class _KNN(Recommender):
         """mean(row) + sum_n s_n * residual_n / sum_n |s_n| over the row's neighbours
         that have a value in `cols` (rows: items for item-KNN, users for user-KNN)."""
         rows, cols = np.asarray(rows), np.asarray(cols)
-        num = pair_dot(self.sim, rows, resid, cols)
-        den = pair_dot(self.sim, rows, seen, cols)
+        sim, at = self._sim_rows(rows)
+        num = pair_dot(sim, at, resid, cols)
+        den = pair_dot(sim, at, seen, cols)
         adj = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
         return self._clip(self.means[rows] + adj)
+
+    def _sim_rows(self, rows: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+        """A matrix holding the neighbour rows of `rows`, and where each one is in it."""
+        return self.sim, rows
 
 
 class ItemKNN(_KNN):
@@ -163,6 +152,12 @@ class ItemKNN(_KNN):
     _arrays = _KNN._base_arrays
     _layout = {"sim": Csr("items", "items"), "r": Csr("users", "items"),
                "means": Dense("f", "items"), "scale_": Dense("f", 2)}
+
+    @classmethod
+    def fit_seconds(cls, shape: DataShape) -> float:
+        """Centring and transposes, then the item x item neighbour search."""
+        return 15 * PER_RATING * shape.ratings + \
+            neighbour_search(shape.items, shape.user_pairs, shape.items)
 
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
         means = damped_item_means(ratings, self.mean_shrinkage)
@@ -211,57 +206,3 @@ class ItemKNN(_KNN):
         den = np.asarray((row_b @ self.sim_t).todense()).ravel()
         adj = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
         return self._clip(self.means + adj)
-
-
-class UserKNN(_KNN):
-    """User-based k-NN: neighbours of each user among users (user-mean-centred cosine)."""
-
-    name = "user-knn"
-    _arrays = _KNN._base_arrays
-    _layout = {"sim": Csr("users", "users"), "r": Csr("users", "items"),
-               "means": Dense("f", "users"), "scale_": Dense("f", 2)}
-
-    def _fit(self, ratings: Ratings, catalog: Catalog) -> None:
-        r = ratings.csr()
-        counts = np.diff(r.indptr)
-        mu = float(ratings.values.mean()) if len(ratings) else 0.0
-        sums = np.asarray(r.sum(axis=1)).ravel()
-        means = damped_mean(sums, counts, mu, self.mean_shrinkage)
-        resid = centred(r, means, by_row=True)
-        users = damped_normalise_rows(resid, self.damping)
-        self._store(top_neighbours(users, self.k), resid, means, ratings)
-
-    def _after_load(self) -> None:
-        self.sim = _csr_from(self, "sim", (self.n_users, self.n_users))
-        self.resid = _csr_from(self, "r", (self.n_users, self.n_items))
-        self.resid_t = self.resid.T.tocsr()  # items x users
-        self.seen = _binary(self.resid)
-        self.seen_t = _binary(self.resid_t)
-        self.votes = self._votes(self.resid)
-
-    def score_users(self, users: np.ndarray) -> np.ndarray:
-        # score(u, i) = sum over neighbours v of u who rated i of sim(u, v) * vote(v, i)
-        return np.asarray((self.sim[np.asarray(users)] @ self.votes).todense())
-
-    def score_profile(self, items: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """Fold-in: find the profile's neighbours among training users, then vote."""
-        sims = self._profile_neighbours(items, values)
-        return np.asarray((sims @ self.votes).todense()).ravel()
-
-    def _profile_neighbours(self, items, values) -> sp.csr_matrix:
-        items = np.asarray(items, dtype=np.int64)
-        if items.size == 0:
-            raise PredictionImpossible("an empty profile has no neighbours")
-        v = np.asarray(values, dtype=np.float64)
-        mean = damped_mean(v.sum(), len(v), float(self.means.mean()), self.mean_shrinkage)
-        row = damped_normalise_rows(sp.csr_matrix(
-            (v - mean, (np.zeros(len(items)), items)), shape=(1, self.n_items)), self.damping)
-        if getattr(self, "_user_vectors", None) is None:  # built on first fold-in only
-            self._user_vectors = damped_normalise_rows(self.resid, self.damping)
-        s = np.asarray((self._user_vectors @ row.T).todense()).ravel()
-        keep = np.argsort(-s)[: self.k]
-        keep = keep[s[keep] > 0]
-        return sp.csr_matrix((s[keep], (np.zeros(len(keep)), keep)), shape=(1, self.n_users))
-
-    def predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
-        return self._neighbour_predict(users, items, self.resid_t, self.seen_t)

@@ -27,6 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from models.base import Recommender
+from models.cost import PER_DENSE_MADD, PER_MULTIPLY_ADD, PER_RATING, DataShape
 from models.data import Catalog, Ratings
 from models.layout import Csr, Dense
 from models.progress import Progress, silent
@@ -91,6 +92,19 @@ class RankBlend(Recommender):
         self.recency_tau, self.recency_boost = float(recency_tau), float(recency_boost)
         self.tune, self.chosen = bool(tune), dict(chosen or {})
         self.progress = progress or silent
+
+    @classmethod
+    def fit_seconds(cls, shape: DataShape) -> float:
+        """mf-rank (twice when tuning: on the inner split too); with EASE, a Gram matrix,
+        one n^3 inverse per lambda tried and scoring the validation users."""
+        ials = RankingMF.fit_seconds(shape)
+        if not feasible(shape.items):
+            return ials + 10 * PER_RATING * shape.ratings
+        lambdas = len(cls.EASE_REGS) if shape.items <= cls.TUNE_REG_MAX_ITEMS else 1
+        inverse = PER_DENSE_MADD * float(shape.items) ** 3
+        scoring = PER_DENSE_MADD * 1000 * float(shape.items) ** 2 * 10
+        return 1.8 * ials + PER_MULTIPLY_ADD * shape.user_pairs + (lambdas + 1) * inverse + \
+            scoring + 40 * PER_RATING * shape.ratings
 
     # ---- fitting ---------------------------------------------------------------------
     def _fit(self, ratings: Ratings, catalog: Catalog) -> None:

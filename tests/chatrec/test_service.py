@@ -209,3 +209,25 @@ def test_real_popular_reason_matches_the_data(real):
         assert it["reason"] == f"{weighted:.2f} weighted average ({mean:.2f} from {n} ratings)"
         shown.append(weighted)
     assert shown == sorted(shown, reverse=True)
+
+
+def test_warm_up_answers_each_route_once_and_stores_nothing(svc, monkeypatch):
+    """ChatService.warm_up builds each route's first-use caches by answering one message
+    per route in a scratch session (serve, chat and each HTTP worker call it)."""
+    asked = []
+    real = svc.dispatcher.handle
+    monkeypatch.setattr(svc.dispatcher, "handle",
+                        lambda q, state, ctx: asked.append((q.intent.value, ctx.user_index))
+                        or real(q, state, ctx))
+    svc.warm_up()
+    assert [a[0] for a in asked] == ["popular", "recommend", "similar"]
+    assert asked[1][1] == 0                      # the picks are a known user's
+    assert not svc.sessions.load("warm-up").exists
+    # the per-user index of the ratings the first pick needs (slices, or the CSR matrix)
+    assert {"by_user", "csr"} & set(svc.bundle.ratings._cache)
+
+
+def test_warm_up_does_not_ask_a_parser_that_waits_on_a_server(svc, monkeypatch):
+    svc.parser_blocks = True
+    monkeypatch.setattr(svc.parser, "parse", lambda text: pytest.fail("the LLM was asked"))
+    svc.warm_up()

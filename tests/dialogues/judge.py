@@ -168,7 +168,11 @@ class _Judge:
         if status != 200:
             return f"{check}: GET /sessions answered {status}"
         kind, _, arg = rest.partition(" ")
-        m = re.fullmatch(r"(@\d+\.\d+|\"[^\"]+\")\s*(?:(>=|<=)\s*([\d.]+))?", arg.strip())
+        # T as everywhere else: "Title", Title, or @t.n
+        m = re.fullmatch(r"(@\d+\.\d+|\"[^\"]+\"|[^<>=]+?)\s*(?:(>=|<=)\s*([\d.]+))?",
+                         arg.strip())
+        if m is None:
+            return f"{check}: not a session check (see tests/dialogues/README.md)"
         title, item_id = self.title_of(m.group(1))
 
         def same(entry):

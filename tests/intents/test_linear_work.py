@@ -6,15 +6,19 @@ bench/bench_parse_worst.py), so the test is exact on any machine."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from intents.lexicon.cues import MAX_CUES
 from intents.lexicon.text import clean, tokens
 from intents.rules.parser import MAX_CHARS
 
 LOOKUPS_PER_WORD = 100     # exact + prefix lookups (spans of up to 20 words per start,
                            # by the detector and by the frames)
 FUZZY_PER_WORD = 0.5       # distinct fuzzy matches computed
+LOOKUPS_PER_CUE = 100      # a frame's cue ('like', 'loved') tries the spans after it; only
+                           # the first MAX_CUES cues of a kind are read, so in a short message
+                           # made of cues this is a constant, not a term growing with length
 PIECES = ["like", "like ,", "loved", "hated", "the", "Star Wars", "and", ",", ",Fargo",
           "Fargo", "seen", "it", "movies", "?", "a", "great", "day", "Cape Fear", "1962",
           "I", "was", "terrible", "tell me about", "why", "rate", "5 stars", "more", "not",
@@ -59,11 +63,13 @@ def _words(text: str) -> int:
                                                                  HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=400),
        st.sampled_from([" ", "", ", ", "  "]))
+@example(["like"] * 4 + ["?", ",Fargo"] + ["like"] * 7 + ["?", "like"], " ")  # cues, few words
 def test_work_per_word_is_bounded(counted, tiny_parser, pieces, sep):
     text = sep.join(pieces)[:2000]
     calls = counted.parse(tiny_parser, text)
     n = _words(text)
-    assert calls["exact"] + calls["prefix"] <= LOOKUPS_PER_WORD * n + 100, (calls, n)
+    bound = LOOKUPS_PER_WORD * n + LOOKUPS_PER_CUE * MAX_CUES
+    assert calls["exact"] + calls["prefix"] <= bound, (calls, n)
     assert calls["fuzzy"] <= FUZZY_PER_WORD * n + 10, (calls, n)
 
 

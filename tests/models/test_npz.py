@@ -85,3 +85,21 @@ def test_nan_or_infinite_floats_are_refused(tmp_path, bad):
     with pytest.raises(ValueError, match="NaN or infinite"):
         load_arrays(f, ["x"])
     np.testing.assert_array_equal(load_arrays(f, ["ok"])["ok"], np.arange(3))  # ints: fine
+
+
+def test_saved_arrays_are_aligned_and_readable_by_numpy(tmp_path):
+    """Every array's data starts at a multiple of 64 bytes in the file, so the mapped
+    array is aligned (BLAS takes it; an unaligned 59k x 64 product was 30x slower)."""
+    from models.npz import ALIGN, save_arrays
+    arrays = {"a": np.arange(7, dtype=np.int8), "bb": np.ones((3, 5), np.float32),
+              "c" * 9: np.zeros(0), "d": np.asfortranarray(np.arange(12.0).reshape(3, 4))}
+    for n in range(3):  # names and sizes of every length mod 64 around them
+        arrays[f"x{n}" * (n + 1)] = np.full(13 + n, n, np.float64)
+    path = save_arrays(tmp_path / "m.npz", arrays)
+    back = load_arrays(path, list(arrays))
+    with np.load(path) as plain:
+        for name, value in arrays.items():
+            np.testing.assert_array_equal(back[name], value)
+            np.testing.assert_array_equal(plain[name], value)
+            if back[name].size:
+                assert back[name].flags.aligned and back[name].ctypes.data % ALIGN == 0, name

@@ -43,3 +43,25 @@ def test_lazy_progress_finishes_its_bar_and_is_silent_when_it_never_drew_one(mon
     lazy.finish()
     assert tty.getvalue().startswith("\rchatrec: preparing models") and \
         tty.getvalue().endswith("\n")
+
+
+def test_lazy_progress_draws_a_long_step_while_it_runs(monkeypatch):
+    """A start that fits one big model reports "fitting X (about 2 min)" once: the bar
+    shows it after `after` seconds, not only when the fit ends."""
+    import time
+    tty = Terminal()
+    monkeypatch.setattr("sys.stderr", tty)
+    lazy = LazyProgress(after=0.05)
+    lazy(0, 3, "fitting hybrid (about 2 min)")
+    assert tty.getvalue() == ""                        # a quick step stays silent
+    deadline = time.monotonic() + 5
+    while "fitting hybrid" not in tty.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert "fitting hybrid (about 2 min)" in tty.getvalue()
+    lazy.finish()
+    quick = LazyProgress(after=0.2)
+    quick(0, 1, "hybrid up to date")
+    quick(1, 1, "done")
+    quick.finish()                                      # ended before the timer fired
+    time.sleep(0.3)
+    assert "up to date" not in tty.getvalue()

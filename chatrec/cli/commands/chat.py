@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 
 from chatrec.cli.commands.options import add_dataset
 
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from chatrec.data.home import data_home
     from chatrec.service import build_service
     from chatrec.sessions.state import validate_session_id
-    from chatrec.training.warmup import warm_up_models, warm_up_parser
+    from chatrec.training.warmup import warm_up_parser
     from models.progress import LazyProgress
 
     if args.session is not None:
@@ -54,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     if not repl.is_interactive():
         return repl.run_plain(state)
     warm_up_parser(service.parser)      # the LLM reads its long prompt while you type
-    warm_up_models(service.bundle, background=True)  # and the route models load
+    # and the route models load, and each route's first-use caches are built
+    threading.Thread(target=service.warm_up, name="chatrec-warm-up", daemon=True).start()
     catalog = service.bundle.catalog
     banner = (f"chatrec — {service.bundle.dataset}, {len(catalog):,} {service.bundle.noun}. "
               "Type /help for commands, Tab to complete titles, Ctrl-D to quit.")

@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     from chatrec.server.app import create_app
     from chatrec.server.listener import GuardedH11Protocol, bind, raise_file_limit
     from chatrec.service import build_service
-    from chatrec.training.warmup import warm_up_models, warm_up_parser
+    from chatrec.training.warmup import warm_up_parser
     from models.progress import StderrProgress
 
     if not 0 <= args.port <= 65535:
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     config.body_timeout = settings.body_timeout
     if single:
         warm_up_parser(service.parser)
-        warm_up_models(service.bundle)  # before the first request, not during it
+        service.warm_up()  # models and each route's first-use caches, before any request
         uvicorn.Server(config).run(sockets=[sock])
     else:
         del service  # the workers load their own copies

@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         "dataset": dataset, "artifacts": report["artifacts"],
         "fingerprint": report["fingerprint"], "routes": report["routes"],
         "models": {n: {"status": e["status"], "fit_seconds": e["fit_seconds"],
+                       "estimated_seconds": e.get("estimated_seconds"),
                        "bytes": e["bytes"], "engine": e.get("engine", "numpy")}
                    for n, e in report["models"].items()},
         "skipped": report["skipped"], "failed": report["failed"],

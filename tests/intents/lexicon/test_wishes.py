@@ -158,3 +158,16 @@ def test_live_action_is_not_the_action_genre():
     assert [h.genre for h in G.find(words("live action kids movie"))] == ["Animation",
                                                                          "Children's"]
     assert [h.genre for h in G.find(words("an action movie"))] == ["Action"]
+
+
+@pytest.mark.parametrize("text,bounds", [
+    ("gangster movies, but nothing before 1970", (1970, None)),
+    ("nothing older than 1985", (1985, None)),
+    ("I don't want anything made before the 80s", (1980, None)),
+    ("no films after 1990 please", (None, 1990)),
+    ("not after the 80s", (None, 1989)),
+    ("comedies before 1970", (None, 1969)),              # no negation: as said
+    ("no horror, westerns before 1970", (None, 1969)),   # the negation is the genre's
+])
+def test_a_bound_said_as_what_to_leave_out_keeps_the_other_side(text, bounds):
+    assert combine(find_years(words(text), 1998, frozenset())) == bounds

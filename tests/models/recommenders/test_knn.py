@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from models.errors import PredictionImpossible, UnknownUser
-from models.recommenders.knn import ItemKNN, UserKNN, top_neighbours
+from models.recommenders.knn import ItemKNN, top_neighbours
+from models.recommenders.userknn import UserKNN
 from tests.factories import checkerboard, make_catalog, make_ratings
 
 N = 8
@@ -105,3 +106,24 @@ def test_cold_item_falls_back_to_its_prior():
     m = ItemKNN().fit(r, make_catalog(["a", "b", "c"]))
     mu = np.mean([5, 4, 2])
     assert m.predict(np.array([0]), np.array([2]))[0] == pytest.approx(mu)
+
+
+def test_user_neighbours_found_at_scoring_time_are_the_precomputed_ones(monkeypatch, tmp_path):
+    """Above userknn.PRECOMPUTE_WORK the graph is searched per scored user: the same
+    neighbours, so the same scores and predictions, and it survives save/load."""
+    from models.recommenders import userknn
+    rng = np.random.default_rng(3)
+    rows = {(int(u), int(i)): float(rng.integers(1, 6)) for u, i in rng.integers(0, 30, (400, 2))}
+    r = make_ratings([(u, i, v) for (u, i), v in rows.items()], 30)
+    cat = make_catalog([f"m{i}" for i in range(30)])
+    full = UserKNN(k=5).fit(r, cat)
+    monkeypatch.setattr(userknn, "PRECOMPUTE_WORK", 0)
+    lazy = UserKNN(k=5).fit(r, cat)
+    assert full.precomputed and not lazy.precomputed and lazy.sim.nnz == 0
+    users = np.arange(r.n_users)
+    np.testing.assert_allclose(lazy.neighbours(users).toarray(), full.sim.toarray(), rtol=1e-6)
+    np.testing.assert_allclose(lazy.score_users(users), full.score_users(users), rtol=1e-5)
+    np.testing.assert_allclose(lazy.predict(r.users, r.items), full.predict(r.users, r.items))
+    back = UserKNN.load(lazy.save(tmp_path / "u.npz"))
+    assert not back.precomputed
+    np.testing.assert_allclose(back.score_users(users[:3]), full.score_users(users[:3]), rtol=1e-5)
