@@ -136,10 +136,8 @@ def main() -> int:
         name = ", ".join(f"{k} {v:g}" for k, v in setting.items()) if setting else \
             "no checklist"
         mark = " **(chosen)**" if setting is best[0] else ""
-        cells = [f"{r[(k, f)]['success']:.3f} ± {r[(k, f)]['se']:.3f}"
-                 for f in (False, True) for k in kinds]
-        if not setting:
-            cells[2:] = ["-", "-"]
+        cells = [f"{r[(k, f)]['success']:.3f} ± {r[(k, f)]['se']:.3f}" if (k, f) in r
+                 else "-" for f in (False, True) for k in kinds]   # no checklist: no panel
         print(f"| {name}{mark} | {' | '.join(cells)} | "
               f"{r[('stranger', 'misheard')] + r[('session', 'misheard')]} |")
     print(f"\nchosen: {best[0]}")

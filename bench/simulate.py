@@ -19,8 +19,8 @@ session user (N liked films told: the product's path for every new web visitor),
 known user (by their dataset id, with their whole past: the ceiling; never offered a
 checklist). Reported per kind and seed, with a binomial standard error: success within
 `--max-films` films and `--max-turns` turns without the checklist, with it counted like
-any list (its 10 films use the budget), and with it free (a tap-what-you've-seen panel:
-its films cost nothing and a hit in it counts for nothing); the paired difference with
+any list (its 10 films use the budget), and free (talking as the web page, whose panel
+is no recommendation: its films cost nothing, a hit in it counts for nothing); the paired difference with
 / without on the same users; turns and films to the first hit; misheard titles and
 misheard checklist answers (the session read back after each answer); wall time.
 """
@@ -166,9 +166,9 @@ class Server:
             self.proc.wait(10)
 
 
-def run_kind(server: Server, users, kind: str, catalog, args) -> list[dict]:
+def run_kind(server: Server, users, kind: str, catalog, args, panel: bool = False):
     return [converse(server, user, kind, catalog, args.max_films, args.max_turns,
-                     refine=not args.no_refine) for user in users]
+                     refine=not args.no_refine, panel=panel) for user in users]
 
 
 def paired(a: list[dict], b: list[dict]) -> tuple[float, float]:
@@ -185,20 +185,23 @@ def one_seed(servers: dict, eligible: list, catalog, seed: int, args) -> dict:
     report = {"users": len(users)}
     for kind in KINDS:
         t0 = time.perf_counter()
-        rows = {}
-        for name, server in servers.items():
-            results = run_kind(server, users, kind, catalog, args)
-            rows[name] = results
+        rows = {"off": run_kind(servers["off"], users, kind, catalog, args),
+                "on": run_kind(servers["on"], users, kind, catalog, args)}
+        # the web page's panel: told so, the server keeps its unmarked films on offer;
+        # a known user is never offered a checklist, so their panel run is the chat's
+        rows["panel"] = rows["on"] if kind == "known" else \
+            run_kind(servers["on"], users, kind, catalog, args, panel=True)
         off = [outcome(r, args.max_films, args.max_turns, False) for r in rows["off"]]
         on = [outcome(r, args.max_films, args.max_turns, False) for r in rows["on"]]
-        free = [outcome(r, args.max_films, args.max_turns, True) for r in rows["on"]]
+        free = [outcome(r, args.max_films, args.max_turns, True) for r in rows["panel"]]
         out = {"without": summarise(off), "with": summarise(on), "free": summarise(free)}
         for key, other in (("with_minus_without", on), ("free_minus_without", free)):
             mean, se = paired(other, off)
             out[key] = {"mean": round(mean, 4), "se": round(se, 4)}
-        out["misheard_titles"] = sum(r["misheard"] for r in rows["on"] + rows["off"])
-        out["answers"] = sum(any(c for _, c, _ in r["lists"]) for r in rows["on"])
-        out["answers_misheard"] = sum(r["answers_misheard"] for r in rows["on"])
+        runs = [rows["off"], rows["on"]] + ([rows["panel"]] if kind != "known" else [])
+        out["misheard_titles"] = sum(r["misheard"] for run in runs for r in run)
+        out["answers"] = sum(any(c for _, c, _ in r["lists"]) for run in runs[1:] for r in run)
+        out["answers_misheard"] = sum(r["answers_misheard"] for run in runs[1:] for r in run)
         out["seconds"] = round(time.perf_counter() - t0, 1)
         report[kind] = out
         print(f"  seed {seed} {kind}: without {out['without']['success']:.3f}, with "
@@ -223,6 +226,7 @@ def pooled(reports: list[dict]) -> dict:
         for v in ("with_minus_without", "free_minus_without"):
             out[kind][v] = {"mean": round(statistics.mean(r[kind][v]["mean"] for r in reports),
                                           4),
+                            "se": round(statistics.mean(r[kind][v]["se"] for r in reports), 4),
                             "per_seed": [r[kind][v]["mean"] for r in reports]}
     return out
 
@@ -286,9 +290,11 @@ def print_report(report: dict, args) -> None:
         mis_a = sum(report["seeds"][s][kind]["answers_misheard"] for s in seeds)
         answers = sum(report["seeds"][s][kind]["answers"] for s in seeds)
         cells = [f"{r[v]['mean']:.3f} ± {r[v]['se']:.3f}" for v in ("without", "with")]
-        print(f"| {kind} | {cells[0]} | {cells[1]} | {r['with_minus_without']['mean']:+.3f} | "
-              f"{r['free']['mean']:.3f} ± {r['free']['se']:.3f} | "
-              f"{r['free_minus_without']['mean']:+.3f} | {mis_t} / {mis_a} of {answers} |")
+        d = [f"{r[v]['mean']:+.3f} ± {r[v]['se']:.3f}"
+             for v in ("with_minus_without", "free_minus_without")]
+        print(f"| {kind} | {cells[0]} | {cells[1]} | {d[0]} | "
+              f"{r['free']['mean']:.3f} ± {r['free']['se']:.3f} | {d[1]} | "
+              f"{mis_t} / {mis_a} of {answers} |")
     print("per seed (without / with / free):")
     for kind in KINDS:
         r = p[kind]
@@ -297,7 +303,7 @@ def print_report(report: dict, args) -> None:
                 r["without"]["per_seed"], r["with"]["per_seed"], r["free"]["per_seed"])))
     for s in seeds:
         secs = sum(report["seeds"][s][k]["seconds"] for k in KINDS)
-        print(f"  seed {s}: {secs:.0f} s for {n} users x {len(KINDS)} kinds x 2 servers")
+        print(f"  seed {s}: {secs:.0f} s for {n} users x {len(KINDS)} kinds x 3 ways")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ SIZE = 10            # films on a checklist
 FEW = 5              # fewer session ratings than this: the first list is a checklist
 POOL = 30            # the recommend route's top picks it re-ranks
 LEAN = 0.5           # weight of a film's rank by rating count beside its rank in the route
-LEAN_NEW = 1.0       # ... for a person who has rated nothing yet (the route is popularity)
+LEAN_NEW = 0.0       # ... for a person who has rated nothing yet (the route is popularity)
 TURNS = 1            # checklists in a row while the person still has few ratings
 MIN_SIZE = 3         # fewer films qualify: an ordinary list instead
 
