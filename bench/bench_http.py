@@ -88,8 +88,9 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def run_wrk(url: str, script: Path, connections: int, duration: int) -> dict:
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency",
+def run_wrk(url: str, script: Path, connections: int, duration: int, prefix=()) -> dict:
+    """prefix: a command wrk runs under (["taskset", "-c", "0"] to pin it)."""
+    cmd = [*prefix, "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency",
            "-s", str(script), url]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
     for line in out.stdout.splitlines():

@@ -79,17 +79,17 @@ def parse_user_id(text: str) -> int | str:
 
 def jsonable(x):
     """Query dicts may hold numpy scalars or NaN: make them plain JSON values."""
+    if x is None or type(x) in (str, int, bool):   # most values: nothing to convert
+        return x
     if isinstance(x, dict):
         return {str(k): jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [jsonable(v) for v in x]
     if isinstance(x, np.generic):
         x = x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if x is None or isinstance(x, (str, int, float, bool)):
-        return x
-    return str(x)
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    return x if x is None or isinstance(x, (str, int, bool)) else str(x)
 
 
 class ChatService:
@@ -160,16 +160,16 @@ class ChatService:
                 ctx.user_index = self.bundle.ratings.index_of(user_id)
             except UnknownUser:
                 ctx.unknown_user = True
-        cat = self.bundle.catalog
+        index_of = self.bundle.item_index   # catalog.index_of, remembered
         for item, value in state.ratings.items():
             try:
-                ctx.profile[cat.index_of(item)] = value
+                ctx.profile[index_of(item)] = value
             except UnknownItem:
                 continue  # rated under another dataset: not usable here
         for source, target in ((state.shown, ctx.shown), (state.seen, ctx.seen)):
             for item in source:
                 try:
-                    target.add(cat.index_of(item))
+                    target.add(index_of(item))
                 except UnknownItem:
                     continue
         return ctx

@@ -7,6 +7,8 @@ and by "I don't know that film" replies (the catalog's name, size and years).
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from chatrec.conversation.reasons import Reasons
@@ -20,6 +22,11 @@ CATALOG_NAMES = {"ml-100k": "MovieLens 100K", "ml-1m": "MovieLens 1M",
 
 def _native(x):
     return x.item() if isinstance(x, np.generic) else x
+
+
+# a sequel's title: "Jaws 2", "Godfather: Part II, The", "Die Hard 2", "Alien 3"
+_SEQUEL = re.compile(r"^(?P<base>.+?)(?::\s*part\s+(?:[ivx]+|\d)|\s+(?:[2-9]|ii|iii|iv|v|vi))"
+                     r"(?P<rest>(?:,\s*(?:the|a|an))?)$", re.I)
 
 
 class CatalogFacts:
@@ -57,6 +64,7 @@ class CatalogFacts:
             by_title.setdefault(t, []).append(i)
         # "Cape Fear" (1962 and 1991): films sharing a title, told apart by their year
         self._same_title = {t: ix for t, ix in by_title.items() if len(ix) > 1}
+        self._by_title = by_title
 
     # ---- per film ------------------------------------------------------------------
     def item(self, i: int) -> dict:
@@ -69,6 +77,16 @@ class CatalogFacts:
         listed apart); [] for most films."""
         return [j for j in self._same_title.get(self.titles[i], ())
                 if j != i and self.years[j] != self.years[i]]
+
+    def first_of_series(self, i: int) -> int | None:
+        """For a numbered sequel ("Jaws 2", "Godfather: Part II, The"), the oldest film
+        under the first film's title ("Jaws", "Godfather, The"); else None."""
+        m = _SEQUEL.match(self.titles[i])
+        if m is None:
+            return None
+        first = [j for j in self._by_title.get(m.group("base") + m.group("rest"), ())
+                 if self.years[j] is not None]
+        return min(first, key=lambda j: self.years[j]) if first else None
 
     def example_versions(self) -> str | None:
         """The best-known title the catalog has more than one film of ("Cape Fear")."""

@@ -192,6 +192,8 @@ def pick_version(base: int, facts: CatalogFacts, towards: str) -> int | None:
     the remake (the first one after `base`); None when there is none that way."""
     dated = sorted((facts.years[j], j) for j in [base, *facts.other_versions(base)]
                    if facts.years[j])
+    if len(dated) < 2 and towards == OLDER:      # "the original" of "Jaws 2": "Jaws"
+        return facts.first_of_series(base)
     if len(dated) < 2 or facts.years[base] is None:
         return None
     if towards == OLDER:

@@ -11,7 +11,7 @@ films).
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -28,6 +28,24 @@ def _unit_rows(m):
     import scipy.sparse as sp  # deferred (~0.1 s): only the similar route's reasons use it
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     return (sp.diags(np.divide(1.0, norms, out=np.zeros(m.shape[0]), where=norms > 0)) @ m)
+
+
+def _row_dots(rows, picks: np.ndarray, seed: int) -> np.ndarray:
+    """rows[picks] @ rows[seed].T of a CSR matrix, in numpy on its arrays: scipy's
+    fancy row index and product cost ~0.2 ms of checks per list for ten dot products.
+    Sums may differ from scipy's in the last bit; on ML-100K no pair of films is within
+    5e-9 of CO_LIKE_COSINE, so no reason changes."""
+    ip, ix, data = rows.indptr, rows.indices, rows.data
+    seed_row = np.zeros(rows.shape[1], dtype=np.float64)
+    seed_row[ix[ip[seed]:ip[seed + 1]]] = data[ip[seed]:ip[seed + 1]]
+    starts, lens = ip[picks], ip[picks + 1] - ip[picks]
+    total = int(lens.sum())
+    if not total:
+        return np.zeros(len(picks))
+    first = np.repeat(starts - (np.cumsum(lens) - lens), lens)  # each nonzero's row start
+    at = first + np.arange(total)
+    owner = np.repeat(np.arange(len(picks)), lens)
+    return np.bincount(owner, weights=data[at] * seed_row[ix[at]], minlength=len(picks))
 
 
 _SEQUEL_NEXT = frozenset("part chapter returns forever and ii iii iv vi".split())
@@ -49,14 +67,15 @@ def same_series(a: str, b: str) -> bool:
     return False
 
 
-def _title_words(title: str) -> tuple[list[str], list[str]]:
+@lru_cache(maxsize=8192)  # a pure function of the title: each list asks again
+def _title_words(title: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(main-title words, all words with ':' kept as a word), article first dropped."""
     text = re.sub(r"\s*\([^)]*\)", "", natural_title(title))
     text = re.sub(r"^(?:the|a|an)\s+", "", text.lower())
     words = norm(text.replace(":", " : ")).split() if ":" not in text else \
         norm(text.split(":")[0]).split() + [":"] + norm(text.split(":", 1)[1]).split()
     main = norm(text.split(":")[0]).split()
-    return main, words
+    return tuple(main), tuple(words)
 
 
 class Reasons:
@@ -120,9 +139,9 @@ class Reasons:
         picks = np.asarray(idx, dtype=np.int64)
         if not len(picks):
             return []
-        co = (self.like_rows[picks] @ self.like_rows[seed].T).toarray().ravel()
+        co = _row_dots(self.like_rows, picks, seed).tolist()
         out = []
-        for i, c in zip(picks.tolist(), co.tolist()):
+        for i, c in zip(picks.tolist(), co):
             roles = []
             if self.links is not None:
                 roles = replies.link_roles(self.links[seed] & self.links[i])

@@ -26,7 +26,7 @@ import os
 import threading
 
 from chatrec.errors import MessageTooComplex
-from chatrec.parsers import takes_context
+from chatrec.parsers import memo_for, takes_context
 
 log = logging.getLogger("chatrec.server.parse_process")
 PARSE_DEADLINE = 10.0    # seconds one parse may take in the child
@@ -115,12 +115,15 @@ class OffloadingParser:
         self.inner = parser
         self.process = ParseProcess(parser)
         self._context = takes_context(parser)
+        # as the inner parser: parse_in_context builds no conversation it would not read
+        self._chatrec_takes_context = self._context
 
     def parse(self, text, context=None):
         kwargs = {"context": context} if self._context and context is not None else {}
         if getattr(LANE, "active", False):
             return self.process.parse(text, kwargs)
-        return self.inner.parse(text, **kwargs)
+        memo = None if kwargs else memo_for(self.inner)  # the rule parser's, or None
+        return memo(text) if memo is not None else self.inner.parse(text, **kwargs)
 
     def __getattr__(self, name):
         return getattr(self.inner, name)

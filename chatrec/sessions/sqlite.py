@@ -59,6 +59,10 @@ from chatrec.sessions.state import (
 from chatrec.sessions.write_health import WriteHealth
 
 _WAL_LIMIT = 8 * 1024 * 1024  # the -wal file is cut back to this after a checkpoint
+_ITEMS = ("SELECT 0, item_id, rating, at, rowid FROM ratings WHERE session_id = ? "
+          "UNION ALL SELECT 1, item_id, NULL, NULL, NULL FROM shown WHERE session_id = ? "
+          "UNION ALL SELECT 2, item_id, NULL, NULL, NULL FROM seen WHERE session_id = ? "
+          "ORDER BY 1, 4, 5")
 
 
 class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
@@ -174,13 +178,14 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
                            (session_id,)).fetchone()
         if row is None:
             return SessionState(id=session_id)
-        ratings = conn.execute(
-            "SELECT item_id, rating FROM ratings WHERE session_id = ? ORDER BY at, rowid",
-            (session_id,)).fetchall()
-        shown = {r[0] for r in conn.execute(
-            "SELECT item_id FROM shown WHERE session_id = ?", (session_id,))}
-        seen = {r[0] for r in conn.execute(
-            "SELECT item_id FROM seen WHERE session_id = ?", (session_id,))}
+        # the three item tables in one statement (a turn's reads were 4 of its ~11):
+        # kind 0 ratings in rating order, 1 shown, 2 seen
+        ratings, shown, seen = [], set(), set()
+        for kind, item, rating, _at, _row in conn.execute(_ITEMS, (session_id,) * 3):
+            if kind == 0:
+                ratings.append((item, rating))
+            else:
+                (shown if kind == 1 else seen).add(item)
         return state_from_row(session_id, row, ratings, seen, shown)
 
     def get(self, session_id: str, transcript: int = 0) -> SessionState:
@@ -243,8 +248,9 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
             conn.execute("INSERT OR REPLACE INTO transcript (session_id, n, at, turn) "
                          "VALUES (?, ?, ?, ?)",
                          (sid, turn_no, now, json.dumps(fx.transcript, ensure_ascii=False)))
-            conn.execute("DELETE FROM transcript WHERE session_id = ? AND n <= ?",
-                         (sid, turn_no - TRANSCRIPT_KEEP))
+            if turn_no > TRANSCRIPT_KEEP:   # turns are numbered from 1: else none to cut
+                conn.execute("DELETE FROM transcript WHERE session_id = ? AND n <= ?",
+                             (sid, turn_no - TRANSCRIPT_KEEP))
 
     def delete(self, session_id: str, owner: str | None = None) -> bool:
         """Forget a session of `owner`. True if it existed and was theirs."""

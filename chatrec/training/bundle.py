@@ -91,6 +91,10 @@ class Bundle:
     diversity: dict[str, float] = field(default_factory=dict)
     #: what replies call the items: "films", or the dataset's own noun ("books")
     noun: str = "films"
+    #: the diversity stage's cosines, built once per similar-route model (item_cosines.py)
+    _cosines: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: (type, item id) -> catalog index, for ids found before (`item_index`)
+    _found: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def route(self, name: str, overrides: dict[str, str] | None = None) -> Recommender:
         """The model serving route `name` ('recommend', 'similar', 'popular');
@@ -104,18 +108,39 @@ class Bundle:
                             "'chatrec train' and check its report for failures")
         return model
 
+    def item_index(self, item_id) -> int:
+        """catalog.index_of(item_id), remembered: a turn maps every film its session
+        rated, saw and was shown (a searchsorted and a str() each, ~10 us). Keyed by type
+        too (42.0 == 42 but is no id); only ids found are kept: at most 2 per item."""
+        key = (type(item_id), item_id)
+        i = self._found.get(key)
+        if i is None:
+            i = self.catalog.index_of(item_id)   # UnknownItem for an id it does not have
+            if len(self._found) < 2 * len(self.catalog) + 64:
+                self._found[key] = i
+        return i
+
     def diversify(self, route: str, candidates: np.ndarray, scores: np.ndarray, k: int
                   ) -> tuple[np.ndarray, np.ndarray]:
         """The k items to show out of a longer best-first candidate list (fetch
         `models.diversity.pool_size(k)` of them), after the route's diversity stage
         (MMR on the similar route's item vectors); (items, their scores)."""
-        from models.diversity import rerank
+        from models.diversity import mmr_order, relevance
         candidates, scores = np.asarray(candidates), np.asarray(scores)
         weight = self.diversity.get(route, 0.0)
-        vectors = getattr(self.models.get(self.routes.get("similar", "")), "item_vectors", None)
-        if weight <= 0 or vectors is None or len(candidates) <= 1:
+        model = self.models.get(self.routes.get("similar", ""))
+        k = min(int(k), len(candidates))
+        if weight <= 0 or not hasattr(model, "item_vectors") or k <= 1:
             return candidates[:k], scores[:k]
-        picked = rerank(candidates, scores, vectors(candidates), k, weight,
-                        keep_order=DIVERSIFIED.get(route, False))
-        position = {int(item): p for p, item in enumerate(candidates.tolist())}
-        return picked, scores[[position[int(i)] for i in picked.tolist()]]
+        # models.diversity.rerank, with the cosines from rows built once per model
+        picks = mmr_order(relevance(scores), self._item_cosines(model)(candidates), k, weight)
+        if DIVERSIFIED.get(route, False):
+            picks = np.sort(picks)
+        return candidates[picks], scores[picks]
+
+    def _item_cosines(self, model):
+        from chatrec.training.item_cosines import ItemCosines
+        cached = self._cosines.get(id(model))
+        if cached is None or cached.model is not model:
+            cached = self._cosines[id(model)] = ItemCosines(model)
+        return cached

@@ -18,6 +18,8 @@ girls grandson granddaughter grandkids grandchildren nephew niece toddler little
 youngest oldest""".split())
 _IS = frozenset({"is", "are", "just", "turned", "turns", "turning", "aged", "age",
                  "who", "only", "both"})
+# ... or named first and then spoken of: "for my daughter, she's 7", "the kids - they're 4"
+_PRONOUNS = frozenset({"shes", "hes", "theyre", "she", "he", "they"})
 
 
 def child_age_at(words: list[str]) -> range | None:
@@ -50,4 +52,7 @@ def _after_child(words: list[str], i: int) -> int | None:
     j = i - 1
     while j >= 0 and words[j] in _IS:
         j -= 1
+    if j >= 0 and words[j] in _PRONOUNS and (j < i - 1 or words[j] in ("shes", "hes", "theyre")) \
+            and any(w in _CHILD for w in words[:j]):
+        return j
     return j + 1 if j >= 0 and j < i - 1 and words[j] in _CHILD else None

@@ -20,7 +20,8 @@ _NOT_COUNT_AFTER = frozenset("""stars star out percent pm am oclock min mins min
 minutes hour hours hr hrs year years yr yrs old th st nd rd times dollars bucks
 seasons season episodes episode degrees of""".split())
 # Words before a number that make it a name, not a count.
-_NOT_COUNT_BEFORE = frozenset("episode part chapter number no season vol volume".split())
+_NOT_COUNT_BEFORE = frozenset("""episode part chapter number no season vol volume
+shes hes theyre im aged age turned turns turning""".split())   # ... or an age: "she's 40"
 # "one" is mostly a pronoun ("a good one", "that one"): a count only after these...
 _ONE_AFTER = frozenset("top just only me us give show recommend suggest pick want need "
                        "find get".split())

@@ -17,6 +17,9 @@ ORDINALS = {
     "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
     "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8,
     "9th": 9, "10th": 10, "last": LAST, "final": LAST, "latter": LAST, "former": 1,
+    # common misspellings (a reference shape is required, so "back and forth" is none)
+    "frist": 1, "secnd": 2, "secound": 2, "thrid": 3, "forth": 4, "fouth": 4, "fith": 5,
+    "fifht": 5,
 }
 # words that may follow an ordinal: "the second one", "the third film"
 _NOUNS = frozenset("""one film movie pick option suggestion recommendation title choice

@@ -12,14 +12,25 @@ from __future__ import annotations
 import re
 
 # -- small talk -------------------------------------------------------------------
-THANKS_WORDS = frozenset("""thanks thank thx ty cheers appreciate appreciated great
+THANKS_WORDS = frozenset("""thanks thank thx thnx thanx tnx tysm ty cheers appreciate appreciated great
 perfect awesome cool nice excellent wonderful fantastic brilliant lovely sweet
 amazing bye goodbye cya later goodnight lifesaver legend hero champ genius""".split())
 BYE_WORDS = frozenset("bye goodbye cya later goodnight night".split())
 _THANKS_FILLER = frozenset("""a lot so much very you for the help now thats that is all
 it ok okay good see ya again man buddy mate guys im i done these those them picks
 recs recommendations suggestions list really will check out have fun and oh wow
-yes yeah youre ur u an total real absolute such thatll do""".split())
+yes yeah youre ur u an total real absolute such thatll do best""".split())
+# words of gratitude only (no "great"/"cool"): one at either end of a message thanks,
+# whatever else it says, unless it also asks for something ("nice, we'll go with that.
+# thanks!!", "thanks, that's plenty", "thnx")
+GRATITUDE = frozenset("""thanks thank thx thnx thnks thanx tnx ty tysm tyvm cheers
+appreciate appreciated""".split())
+
+
+def thanks_at_edge(words: list[str]) -> bool:
+    """A word of gratitude first or last (fillers aside)."""
+    content = [w for w in words if w not in _THANKS_FILLER]
+    return bool(content) and (content[0] in GRATITUDE or content[-1] in GRATITUDE)
 # a goodbye without a thanks word, on the message's words ("that's all for now")
 _BYE = re.compile(
     r"^(?:(?:ok|okay|alright|right|well|cool)\s+)?(?:thats\s+(?:all|it|enough)|im\s+done|i\s+am\s+done|"
@@ -72,6 +83,10 @@ INFO = [
     ("year", re.compile(r"\b(?:how\s+old|what\s+(?:decade|era)|how\s+recent)\s+(?:is|was)\s+"
                         + _T)),
     ("genre", re.compile(r"\bwhat\s+(?:genre|kind\s+of\s+(?:movie|film))\s+is\s+" + _T)),
+    # suitability: asked of the film, answered with what the catalog knows (its genres)
+    ("content", re.compile(r"\b(?:is|was)\s+" + _T + r".*\b(?:too\s+(?:scary|violent|gory|"
+                           r"intense|dark|much)|appropriate|suitable|(?:ok|okay|safe|fine|good)"
+                           r"\s+for\s+(?:a|my|the|kids|children|\d))")),
     ("quality", re.compile(r"\bis\s+" + _T + r".*\b(?:any\s+good|good|worth|decent|ok|okay|"
                            r"fun|any\s+fun|great|bad|overrated|underrated|scary|funny)\b")),
     ("genre", re.compile(r"^\W*(?:so\s+|and\s+|but\s+)?(?:is|was|isn't|wasn't)\s+" + _T
@@ -92,6 +107,11 @@ INFO = [
                       r"for)\s+" + _T)),
     (None, re.compile(r"\b(?:fill|clue)\s+me\s+in\s+(?:on|about)\s+" + _T)),
     (None, re.compile(r"\b(?:have\s+you\s+(?:seen|heard\s+of)|do\s+you\s+know)\s+" + _T)),
+    # is a film in the catalog: "do you have Oppenheimer", "you got Heat?"
+    (None, re.compile(r"\b(?:do\s+you\s+(?:have|carry|stock)|have\s+you\s+got|you\s+got)\s+"
+                      r"(?!(?:any|some|anything|something|more|other|others|films?|movies?|"
+                      r"recommendations?|suggestions?|ideas?|an?|the\s+(?:best|top|most))\b)"
+                      + _T)),
     (None, re.compile(r"^(?:so\s+|and\s+|ok\s+|okay\s+)?what(?:'s|\s+is|\s+was)\s+" + _T)),
 ]
 # "what is X about" / "what's X about": the plot, with the film in the middle
@@ -126,7 +146,7 @@ UNMEASURED = (
         r"\b(?:gory|gore|bloody|violent|violence|graphic|explicit|swearing|nudity|"
         r"sex\s+scenes?)\b")),
     ("tone", re.compile(
-        r"(?:\bnot|\bnothing|\bno|n't)\s+(?:too|very|that|overly|so)\s+(?:depressing|sad|"
+        r"(?:\bnot|\bnothing|\bno|n't)\s+(?:(?:too|very|that|overly|so)\s+)?(?:depressing|sad|"
         r"dark|bleak|heavy|grim|intense|serious|sappy|cheesy)\b")),
 )
 
@@ -187,7 +207,12 @@ SEEN = re.compile(
     r"just|also)\s+)?(?:caught|checked\s+out|sat\s+through)\s+(?P<u>\S)"
     r"|\bbeen\s+there\W+done\s+that\s+(?:with|on)\s+(?P<v>\S)")
 SEEN_AFTER = re.compile(r"^(?P<t>\S.*?)\s+(?:i've|i\s+have|ive)\s+(?:already\s+)?"
-                        r"(?:seen|watched)\b")
+                        r"(?:seen|watched)\b"
+                        # a film, a dash or comma, then "seen it" of it: "X - watched it last
+                        # week", "number 2 - have seen it", "X, already saw that one"
+                        r"|^(?P<d>\S.*?)\s*[-\u2013\u2014,:;]\s*(?:(?:i've|i\s+have|ive|i|we've|we|"
+                        r"have|already|just|also|actually)\s+)*(?:seen|watched|saw)\s+"
+                        r"(?:it|that|this|them)\b")
 
 # -- refinements of the last list ---------------------------------------------------------
 # strong cues change the last list even with a genre ("just comedies"); weak ones only

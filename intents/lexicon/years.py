@@ -1,19 +1,13 @@
 """Release-year constraints in a message: decades, bounds, single years and the
 relative words "recent" / "old" / "classic" (DESIGN §2).
 
-`find_years(words, newest)` works on the token words of `text.tokens()` (lowercase,
-apostrophes dropped: "80's" -> "80s") and returns the bounds plus the token positions
-it used, so the parser can blank them before it reads counts ("the 1990s" is no count)
-or genres. Relative words are defined on the loaded catalog, not the calendar: its
-newest year comes in as `newest` (recent = the newest 3 years; old / classic = at
-least 30 years older than the newest film).
-
-A comparison ("something older", "newer ones", "more recent") is relative to what was
-shown last, which only the conversation knows: its span is marked `relative` "older" /
-"newer" and carries the catalog's old / recent bounds for when there is nothing to
-compare with. Two decades or years side by side are either one ("maybe 60s or 70s",
-"the 80s and 90s"): `combine` takes the range that covers them, and intersects that
-with open bounds ("before 1970", "after the 80s") and the catalog-relative words.
+`find_years(words, newest)` reads the token words of `text.tokens()` and returns the
+bounds plus the tokens it used, so the parser can blank them before it reads counts or
+genres. Relative words follow the catalog's `newest` year, not the calendar (recent = its
+newest 3 years; old = 30 years older). A comparison ("something older") is relative to
+the last list, which only the conversation knows: its span is marked `relative`. Two
+decades side by side are either one ("60s or 70s"); open ends ("before 1970", "70s
+onward", "nothing older than 1985" = from 1985) intersect that range (`combine`).
 """
 from __future__ import annotations
 
@@ -35,9 +29,15 @@ _AFTER = frozenset("after post later newer".split())
 # A bound said as what to leave out ("nothing before 1970", "don't want anything older than
 # 1985", "no films after the 80s") keeps the other side: the negation is read back over a
 # few words that only name what is left out.
-_NEGATORS = frozenset("nothing none no not never dont without avoid skip exclude".split())
+_NEGATORS = frozenset("""nothing none no not never dont doesnt didnt hate hates without avoid
+skip exclude""".split())
 _LEFT_OUT = frozenset("""anything something stuff films film movies movie ones one made
-released from that thats is are was want please really just""".split())
+released from that thats is are was want please really just like likes watch see""".split())
+_HEDGES = frozenset("like around about roughly say maybe".split())
+# an open end said after a year or decade: "70s onward", "1990 and later", "80s or before"
+_STRAIGHT = frozenset("onward onwards forward on up".split())   # right after: "70s on"
+_ONWARD = _STRAIGHT | {"later", "newer", "after"}           # "80s and later"
+_BACKWARD = frozenset("earlier older before back".split())
 _IN = frozenset("in of during released made circa around from".split())
 _RANGE_JOIN = frozenset("to and through thru till until".split())
 _RECENT = frozenset("recent new newer newest latest modern newish recentish".split())
@@ -123,8 +123,15 @@ def _decade_at(words, i) -> YearSpan | None:
         return None
     lo, hi = _PART.get(part, (0, 9))
     first = start - 1 if start > 0 and words[start - 1] == "the" else start
-    return YearSpan(d + lo, d + hi, frozenset(range(first, i + 1)),
-                    f"{part + ' ' if part else ''}{d}s")
+    said = f"{part + ' ' if part else ''}{d}s"
+    k = i + 2 if i + 2 < len(words) and words[i + 1] in ("and", "or") else i + 1
+    if k < len(words) and words[k] in (_ONWARD | _BACKWARD if k > i + 1 else _STRAIGHT) and not (
+            words[k] in ("on", "up", "back") and k + 1 < len(words)
+            and words[k + 1] not in _REQUEST_END):          # "90s on netflix": no bound
+        on, used = words[k] in _ONWARD, frozenset(range(first, k + 1))
+        return YearSpan(d + lo if on else None, None if on else d + hi, used,
+                        f"{said} {'onward' if on else 'and earlier'}")
+    return YearSpan(d + lo, d + hi, frozenset(range(first, i + 1)), said)
 
 
 def _single(words, i) -> YearSpan | None:
@@ -161,6 +168,8 @@ def _bounded(words, i) -> YearSpan | None:
         return None
     j = i + 1
     if j < len(words) and words[j] == "than":
+        j += 1
+    while j < len(words) and words[j] in _HEDGES:      # "after like 1970"
         j += 1
     if j < len(words) and words[j] == "the":
         j += 1

@@ -17,6 +17,7 @@ from intents.lexicon.refs import range_at, ref_at
 from intents.lexicon.text import Token
 from intents.mentions.detector import MentionDetector
 from intents.mentions.features import View
+from intents.mentions.sequels import sequel_mark
 from intents.mentions.spans import cut
 from intents.mentions.titlelike import TitleLikeness
 from intents.mentions.titles import ALIAS, TitleMatch, split_year
@@ -165,6 +166,8 @@ class Linker:
             span = " ".join(words[s:j])
             exact = self.titles.exact(span) or self.titles.exact(*split_year(span))
             if exact is not None:
+                if n := sequel_mark(words, m.text[m.toks[j].end:] if j < len(words) else "", j):
+                    return self._ask(s, j + n, exact)        # "toy story 4" (sequels.py)
                 p = self._p(m, s, j, exact)
                 before_film = j + 1 < len(words) and words[j] in _LIST_JOIN \
                     and cues.sentinel_index(words[j + 1]) is not None   # "heat and [Casino]"

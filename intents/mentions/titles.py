@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, process
 
 from intents.lexicon.frequency import WordFrequency
 from intents.lexicon.text import norm
+from intents.mentions.sequels import same_numbers
 
 ACCEPT = 82.0            # a fuzzy score at or above this is taken as the title
 CANDIDATE_FLOOR = 60.0   # weaker than this is not even offered as "did you mean"
@@ -179,7 +180,8 @@ class TitleMatcher:
         if hit is None:
             if len(self._fuzzy_seen) >= FUZZY_MEMORY:
                 self._fuzzy_seen.clear()
-            hit = self._fuzzy_seen[key] = self._fuzzy(span, year, limit)
+            hit = self._fuzzy_seen[key] = same_numbers(     # "godfather part 3" is no
+                self._fuzzy(span, year, limit), span.split(), self.catalog.titles)  # Part II
         return hit
 
     def _fuzzy(self, span: str, year: int | None, limit: int) -> TitleMatch:

@@ -14,6 +14,7 @@ import re
 
 from intents.lexicon import cues
 from intents.lexicon.text import capitals, norm, tokens
+from intents.mentions.sequels import sequel_mark
 from intents.mentions.detector import MentionDetector
 from intents.mentions.features import View, request_vocabulary
 from intents.mentions.titles import TitleMatch
@@ -24,6 +25,10 @@ _QUOTED = re.compile(r'"([^"]{1,200})"|(?:^|(?<=\s))\'([^\']{2,200})\'(?=$|[\s?.
 _CLOSE = re.compile(r"[^\w()]*\)")
 _PAREN = re.compile(r"\s*\(([^()]{1,80})\)")
 _PAREN_YEAR = re.compile(r"\s*\(?\s*((?:18|19|20)\d\d)\s*\)?(?![\w])")
+
+
+# a number after a title is its rating after these ("rate star wars 5"), not a sequel's
+_RATING_CUE = re.compile(r"\b(?:rate|rated|rating|score|scored|give|gave|giving)\b")
 
 
 class WholeTitles:
@@ -76,6 +81,9 @@ class WholeTitles:
                     j < len(words) and words[j] in ("star", "stars", "out")
                     or c[toks[j - 1].end:].lstrip()[:1] == "/")):
                 continue           # "give Scream 2 stars": the 2 is the rating
+            if sequel_mark(words, c[toks[j].end:] if j < len(toks) else "", j) \
+                    and not _RATING_CUE.search(c, 0, toks[i].start):
+                continue           # "godfather part 3": a sequel the catalog lacks (sequels.py)
             end = toks[j - 1].end
             closing = _CLOSE.match(c, end)              # the span took its bracketed alias
             if closing:                                   # ("... (Oeil de Vichy, L')")

@@ -16,6 +16,8 @@ they miss is mostly not for films ("any good podcasts?").
 from __future__ import annotations
 
 from intents.acts.classifier import Act, ActClassifier
+from intents.lexicon import talk
+from intents.lexicon.text import clean, tokens
 from intents.query import FOCUS, Intent, Query
 
 SURE = 0.4          # an act this likely beats "unknown"
@@ -58,11 +60,18 @@ class ActFallback:
         if query.intent is Intent.UNKNOWN and not unsure_title and act.p >= SURE \
                 and act.name != "request":
             return _as_query(act, query)
+        if query.intent is Intent.UNKNOWN and not unsure_title and act.name == "request" \
+                and act.p >= SURER and not talk.OUT_OF_REACH.search(text.lower()) \
+                and (topic := talk.unmeasured(text.lower())):
+            # "any disney stuff?": a request by something the catalog holds no data on
+            return Query(Intent.RECOMMEND, topic=topic, parser=query.parser)
         if bare_list and act.name != "request" and act.p >= SURER:
             return _as_query(act, query)
         if unsure_title and act.name in ("greeting", "goodbye", "thanks") \
                 and act.p >= SURE_TALK:
             return _as_query(act, query)
+        if unsure_title and talk.thanks_at_edge([t.word for t in tokens(clean(text))]):
+            return Query(Intent.THANKS, topic="thanks", parser=query.parser)  # "thanks, that's plenty"
         return query
 
 

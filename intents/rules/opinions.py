@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from intents.lexicon import cues, talk
 from intents.lexicon.counts import rating_value
+from intents.lexicon.speakers import others_opinion
 from intents.mentions.linking import Linker, Mention, Message, Slot
 from intents.mentions.spans import token_range
 from intents.query import ALL, FOCUS
@@ -66,6 +67,8 @@ class OpinionFrames:
         found: list[Mention] = []
         for score, rx in cues.SENTIMENT_BEFORE:
             for hit in cues.first(rx, m.text):
+                if others_opinion(m.text[:hit.start("t")]):
+                    continue                 # "she also loved X": not the speaker's rating
                 s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
                 films = self.link.resolve_list(m, s, len(m.words), strict=True)
                 if not films and s < len(m.words) and capitalised(m, m.words[s]):
@@ -106,6 +109,12 @@ class OpinionFrames:
         return Slot("seen", found) if found else None
 
     def seen_mentions(self, m: Message) -> list[Mention]:
+        after = talk.SEEN_AFTER.search(m.text)
+        if after and after.group("d"):     # "X - seen it": 'it' is X, read X first
+            s, e = token_range(m.toks, after.start("d"), after.end("d"))
+            f = self.link.resolve_back(m, s, e)
+            if f:
+                return [f]
         hit = talk.SEEN.search(m.text)
         if hit:
             loose = not hit.group("t")     # "caught X", "been there done that with X"
@@ -120,7 +129,7 @@ class OpinionFrames:
             if found:
                 return found
         hit = talk.SEEN_AFTER.search(m.text)
-        if hit:
+        if hit and hit.group("t"):
             s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
             f = self.link.resolve_back(m, s, e)
             return [f] if f else []

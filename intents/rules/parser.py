@@ -34,6 +34,7 @@ from intents.query import ALL, DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.rules.acts import ActFallback
 from intents.rules.checklist import AnswerReader
 from intents.rules.compound import second_request, stated_then_asked
+from intents.rules.focus import similar_to_focus
 from intents.rules.constraints import Constraints, read_constraints
 from intents.rules.slots import Slot, SlotFinder
 from intents.rules.topics import people, unmeasured
@@ -49,6 +50,9 @@ _STRONG_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|c
                          r"(?:i|we)\s+(?:watch|see)|what\s+to\s+(?:watch|see)|show\s+me|"
                          r"give\s+me|find\s+me|get\s+me|looking\s+for|(?:i|we)\s+(?:want|need)\s+"
                          r"(?:something|anything|a\s+(?:movie|film)))\b")
+# a message that opens by ruling something out narrows the last list ("no war stuff
+# please, she hates war movies"), whatever film nouns follow
+_RULES_OUT = re.compile(r"^\W*(?:no|not|nothing|without|skip|avoid|none|minus)\b")
 _FILM_NOUN = re.compile(r"\b(?:movies?|films?|flicks?|releases?)\b")
 # a request in the strong sense: asks for films (a refine never does)
 _ASKS = re.compile(r"\b(?:recommend\w*|suggest\w*|what\s+(?:should|could|can|shall)\s+(?:i|we)"
@@ -93,7 +97,9 @@ class RuleParser:
             return Query(Intent.UNKNOWN, parser=self.name)
 
     # -- steps --------------------------------------------------------------------------
-    def _parse(self, text: str) -> Query:
+    def _parse(self, text: str, whole: bool = True) -> Query:
+        """`whole`: the message itself, read for two requests in one; its parts are
+        read once each, never split again (the cost stays linear)."""
         cased = clean_cased(text[:MAX_CHARS])[:2 * MAX_CHARS]
         cased = _HASH_NUMBER.sub(r" number \1", cased).strip()
         cased = _MINUS_NUMBER.sub(rf"\1{NEGATIVE}\2", cased)   # "-5" stays a (negative) number
@@ -136,8 +142,13 @@ class RuleParser:
         query = self._query(intent, slot, cons, count, c, words)
         query = unmeasured(people(query, text[:MAX_CHARS], slot, self._is_title,
                                   self._is_request_word), c)
-        query = stated_then_asked(self._parse, query, text[:MAX_CHARS])
-        return self.acts.decide(second_request(self._parse, query, text[:MAX_CHARS]), c)
+        if whole:
+            query = similar_to_focus(stated_then_asked(self._part, query, text[:MAX_CHARS]), c)
+            query = second_request(self._part, query, text[:MAX_CHARS])
+        return self.acts.decide(query, c)
+
+    def _part(self, text: str) -> Query:
+        return self._parse(text, whole=False)
 
     def _is_request_word(self, word: str) -> bool:
         return word in self._genre_words or word in cues.GENERIC or word in cues.CUE_WORDS
@@ -191,7 +202,9 @@ class RuleParser:
                 return Intent.CHOOSE
             return Intent.SIMILAR
         thanks, _ = talk.is_thanks(words)
-        if thanks:
+        if thanks or (talk.thanks_at_edge(words) and not (
+                cons.any or count is not None or cues.REQUEST.search(rest)
+                or cues.MORE.search(rest) or cues.POPULAR.search(rest))):
             return Intent.THANKS
         if talk.answer(words) or bare_ref(words) is not None:
             return Intent.CHOOSE
@@ -230,7 +243,7 @@ class RuleParser:
         if _STRONG_ASK.search(rest):
             return False
         return bool(talk.REFINE.search(rest) or talk.REFINE_WEAK.search(rest)) \
-            or not _FILM_NOUN.search(rest)
+            or not _FILM_NOUN.search(rest) or bool(cons.exclude and _RULES_OUT.match(rest))
 
     def _query(self, intent: Intent, slot: Slot | None, cons: Constraints,
                count: int | None, c: str, words: list[str]) -> Query:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from intents.lexicon import cues
+from intents.lexicon.speakers import others_opinion
 from intents.mentions.linking import Message
 
 _EXTRA = {5.0: r"favou?rites?|faves?|favs?|all[\s-]time\s+favou?rites?|well[\s-]loved|"
@@ -78,6 +79,8 @@ def clause_rating(m: Message, s: int, e: int, following: int | None = None) -> f
         for hit in rx.finditer(text):
             if hit.group() == "like" and _LIKE_PREPOSITION.match(text, hit.start()):
                 continue
+            if others_opinion(text[:hit.end()]):
+                continue                     # "my wife loved it": someone else's
             negated = _NEGATION.search(text[:hit.start()]) is not None
             found.add((2.0 if score >= 4.0 else None) if negated else score)
     found.discard(None)

@@ -19,6 +19,7 @@ from intents.mentions.linking import STRICT_ACCEPT, Linker, Mention, Message, Sl
 from intents.mentions.spans import token_range
 from intents.mentions.titles import TitleMatch, split_year
 from intents.query import FOCUS
+from intents.rules.hedges import is_request_vocabulary
 from intents.rules.opinions import OpinionFrames
 from intents.rules.polarity import clause_rating
 from intents.rules.seeds import SeedFrames
@@ -32,9 +33,9 @@ _PRONOUNS = frozenset("i me my you your we us our".split())
 _LIST_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|similar|more\s+like|films?\s+like|"
                        r"movies?\s+like)\b")
 # a question about a film, wherever it stands in the message
-_ASKS_ABOUT = re.compile(r"\b(?:what(?:'s|\s+is|\s+was)|what\s+about|info|information|"
-                         r"details|tell\s+me|more\s+about|more\s+on|about\s+it|plot|who(?:'s|"
-                         r"\s+is)\s+in|when\s+was|what\s+year)\b")
+_ASKS_ABOUT = re.compile(r"\b(?:(?:what|when|who|how|which)(?:'?s|\s+(?:is|was|are|were|did|"
+                         r"does))|what\s+about|info|information|details|tell\s+me|more\s+about|"
+                         r"more\s+on|about\s+it|plot|what\s+year)\b")
 _QUESTION_WORDS = frozenset("""what whats how why where when who which whose is are do does
 did can could would should will shall am was were may might""".split())
 _CHAT_NOISE = frozenset("""lol lmao haha hahaha hmm hm hmmm k kk test testing asdf ugh meh
@@ -115,8 +116,8 @@ class SlotFinder:
                                            focus.rating)
                 slot.masked.update(range(focus.start, focus.end))
                 return
-            if other.match is not None and other.match.index is not None \
-                    and not (focus.start <= other.start < focus.end):
+            if other.match is not None and not (focus.start <= other.start < focus.end):
+                # a film the catalog lacks too: "I loved Inception, anything like it?"
                 rating = focus.rating if focus.rating is not None else other.rating
                 slot.mentions[0] = Mention(other.match, None, other.start, other.end, rating)
                 slot.masked.update(range(focus.start, focus.end))
@@ -163,8 +164,8 @@ class SlotFinder:
     def _position_info(self, m: Message, core) -> Slot | None:
         """"2nd. more about it", "number 3, what is it", "no. 5 - what's that": a
         position of the last list, said on its own, and a question about a film."""
-        if not _ASKS_ABOUT.search(m.text) or _LIST_ASK.search(m.text):
-            return None
+        if not _ASKS_ABOUT.search(m.text) or _LIST_ASK.search(m.text) or self._sentinels(m):
+            return None                  # a film named outright is what the question is about
         for i in range(len(m.words)):
             ref = ref_at(m.words, i, pronouns=False, breaks=m.breaks)
             if ref is not None:
@@ -214,6 +215,9 @@ class SlotFinder:
                     and not self._sentinels(m):
                 continue       # "more like this": the next page; "more like it": a film,
                                # and so is "Twelve Monkeys messed with my head, more like that"
+            if found[0].match is not None and found[0].match.index is None and \
+                    is_request_vocabulary(m.words[found[0].start:found[0].end], self.genre_words):
+                continue       # "like 100 horror movies", "like the 70s": a hedge
             if found[0].match is not None and found[0].match.index is None \
                     and not _FILM_CONTEXT.search(m.text) \
                     and not any(w in self.genre_words for w in m.words):

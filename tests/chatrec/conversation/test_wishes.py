@@ -16,9 +16,9 @@ from models.recommenders.popularity import Popularity
 from tests.chatrec.fakes import FILMS, RATINGS, FakeMF, FakeSimilar, tiny_bundle
 from tests.factories import make_catalog, make_ratings
 
-# the tiny films plus a title made three times (ids 11, 12, 13) and one made once
+# the tiny films plus a title made three times (ids 11, 12, 13) and its sequel (14)
 VERSIONS = [("Cape Fear", 1962, ("Thriller",), ()), ("Cape Fear", 1991, ("Thriller",), ()),
-            ("Cape Fear", 1995, ("Thriller",), ())]
+            ("Cape Fear", 1995, ("Thriller",), ()), ("Cape Fear 2", 1997, ("Thriller",), ())]
 MORE_RATINGS = [(0, 10, 4), (1, 10, 5), (2, 11, 3), (3, 11, 4), (4, 11, 4), (5, 11, 2),
                 (0, 12, 3)]
 
@@ -166,3 +166,14 @@ def test_a_version_of_nothing_asks_which_film(v):
     r = v.handle(Query(Intent.REFINE, version="original"), SessionState("s"), Context())
     assert r.text.startswith("The original of which film?") and "Cape Fear" in r.text
     assert not r.items
+
+
+def test_the_original_of_a_numbered_sequel_is_the_first_film(v):
+    f = v.facts
+    sequel, first = f.catalog.index_of(14), f.catalog.index_of(11)
+    assert f.first_of_series(sequel) == first and f.first_of_series(first) is None
+    assert pick_version(sequel, f, OLDER) == first
+    info = v.handle(Query(Intent.INFO, item_ids=(14,), titles=("Cape Fear 2",)),
+                    SessionState("s"), Context())
+    r = v.handle(Query(Intent.REFINE, version="original"), after(v, info), Context())
+    assert r.text.startswith("Cape Fear (1962)")

@@ -60,3 +60,14 @@ def test_lazy_models_load_on_first_use_only():
     assert models["b"] == "model-b" and models.get("b") == "model-b"
     assert calls == ["b"]                  # loaded once
     assert models.get("c") is None and "c" not in models
+
+
+def test_item_index_is_the_catalogs_and_remembers_only_what_it_found():
+    from models.errors import UnknownItem
+    b = tiny_bundle()
+    first = b.catalog.item_ids[3].item()
+    assert b.item_index(first) == b.item_index(str(first)) == 3
+    assert b.item_index(first) == 3           # from the memo now
+    with pytest.raises(UnknownItem):
+        b.item_index("no such film")
+    assert all(isinstance(i, int) for i in b._found.values()) and len(b._found) == 2

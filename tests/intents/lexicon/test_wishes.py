@@ -171,3 +171,14 @@ def test_live_action_is_not_the_action_genre():
 ])
 def test_a_bound_said_as_what_to_leave_out_keeps_the_other_side(text, bounds):
     assert combine(find_years(words(text), 1998, frozenset())) == bounds
+
+
+@pytest.mark.parametrize("text,bounds", [
+    ("70s onward", (1970, None)), ("the 80s and later", (1980, None)),
+    ("80s or earlier", (None, 1989)), ("westerns from the 60s on please", (1960, None)),
+    ("from the 90s on netflix", (1990, 1999)),          # "on" starts another phrase
+    ("anything after like 1970", (1971, None)),          # a hedge before the year
+    ("he doesn't like anything after like 1970", (None, 1970)),
+])
+def test_open_ends_said_after_a_decade_and_hedged_years(text, bounds):
+    assert combine(find_years(words(text), 1998, frozenset())) == bounds

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from intents.query import Intent
+from intents.rules.parser import RuleParser
 
 
 @pytest.mark.parametrize("text", [
@@ -38,3 +39,132 @@ def test_a_rating_stated_before_a_request_rides_along(tiny_parser, text, said, g
 def test_a_rating_alone_is_still_a_rating(tiny_parser):
     q = tiny_parser.parse("rate fargo 5 stars")
     assert q.intent is Intent.RATE and q.rating == 5.0 and not q.said
+
+
+@pytest.mark.parametrize("text", [
+    "nice, we'll go with that. thanks!!", "thnx", "thanks, that's plenty",
+    "thanks, you're the best",
+])
+def test_gratitude_at_either_end_thanks(tiny_parser, text):
+    assert tiny_parser.parse(text).intent is Intent.THANKS
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("thanks! any westerns?", Intent.RECOMMEND), ("thanks, show me more", Intent.MORE),
+])
+def test_gratitude_with_a_request_is_the_request(tiny_parser, text, intent):
+    assert tiny_parser.parse(text).intent is intent
+
+
+@pytest.mark.parametrize("text,k,genres", [
+    ("give me like 100 horror movies lol", 50, ("Horror",)),
+    ("a western, like from the 70s", 5, ("Western",)),
+])
+def test_like_as_a_hedge_is_no_film(tiny_parser, text, k, genres):
+    q = tiny_parser.parse(text)
+    assert q.unknown_title is None and not q.item_ids
+    assert q.k == k and q.genres == genres
+
+
+def test_a_childs_age_said_after_naming_the_child(tiny_parser):
+    q = tiny_parser.parse("something for my daughter, she's 7. not too scary please")
+    assert q.genres == ("Children's",) and q.k_requested is None
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("the forth one - whats that", 4), ("cool. and the last one, when's that from?", -1),
+    ("how is the third one?", 3),
+])
+def test_a_position_asked_about_in_any_question_words(tiny_parser, text, ref):
+    q = tiny_parser.parse(text)
+    assert q.intent is Intent.INFO and q.refs == (ref,)
+
+
+@pytest.mark.parametrize("text,item_ids,refs", [
+    ("Fargo - watched it last week", (100,), ()),
+    ("Titanic, already saw that one", (313,), ()),
+    ("number 2 - have seen it. number 4 sounds good tho", (), (2,)),
+])
+def test_seen_it_after_a_dash_or_comma_marks_the_film_before(tiny_parser, text, item_ids, refs):
+    q = tiny_parser.parse(text)
+    assert q.intent is Intent.SEEN and q.item_ids == item_ids and q.refs == refs
+
+
+@pytest.fixture(scope="module")
+def ml100k_parser(ml100k_view):
+    return RuleParser(ml100k_view)      # unknown titles are judged against a real catalog
+
+
+@pytest.mark.parametrize("text,item_ids,unknown", [
+    ("do you have Fargo?", (100,), None), ("do you have oppenheimer", (), "oppenheimer"),
+])
+def test_asking_whether_a_film_is_in_the_catalog(ml100k_parser, text, item_ids, unknown):
+    q = ml100k_parser.parse(text)
+    assert q.intent is Intent.INFO and q.item_ids == item_ids and q.unknown_title == unknown
+
+
+@pytest.mark.parametrize("text,genres", [
+    ("do you have any westerns", ("Western",)), ("you got anything scary", ("Horror",)),
+])
+def test_do_you_have_a_kind_of_film_is_a_request(tiny_parser, text, genres):
+    q = tiny_parser.parse(text)
+    assert q.intent is Intent.RECOMMEND and q.genres == genres
+
+
+def test_a_request_by_what_the_catalog_has_no_data_on_says_so(tiny_parser):
+    q = tiny_parser.parse("any disney stuff?")
+    assert q.intent is Intent.RECOMMEND and q.topic == "studio"
+
+
+@pytest.mark.parametrize("text,exclude", [
+    ("something similar", ()), ("ok something similar but less scary", ("Horror",)),
+])
+def test_similar_of_nothing_is_about_the_film_in_focus(tiny_parser, text, exclude):
+    q = tiny_parser.parse(text)
+    assert q.intent is Intent.SIMILAR and q.refs == (0,) and q.exclude_genres == exclude
+
+
+def test_similar_to_a_film_names_it(tiny_parser):
+    assert tiny_parser.parse("something similar to Fargo").item_ids == (100,)
+
+
+@pytest.mark.parametrize("text", ["is it too scary for a 10 year old?", "is Fargo ok for my kids?"])
+def test_suitability_is_a_question_about_content(tiny_parser, text):
+    q = tiny_parser.parse(text)
+    assert q.intent is Intent.INFO and q.topic == "content"
+
+
+@pytest.mark.parametrize("text", [
+    "She also loved Titanic", "my wife really hates Titanic", "the kids liked Titanic",
+    "I think my girlfriend loved Titanic",
+])
+def test_someone_elses_opinion_is_not_the_speakers_rating(tiny_parser, text):
+    q = tiny_parser.parse(text)
+    assert q.item_ids == (313,) and q.rating is None and q.intent is not Intent.RATE
+
+
+@pytest.mark.parametrize("text", ["my wife and I loved Titanic", "we also liked Titanic"])
+def test_an_opinion_the_speaker_shares_is_a_rating(tiny_parser, text):
+    assert tiny_parser.parse(text).rating is not None
+
+
+@pytest.mark.parametrize("text", ["not into westerns", "not a big fan of westerns, any comedies?",
+                                  "I'm not keen on westerns"])
+def test_a_genre_disliked_in_other_words_is_ruled_out(tiny_parser, text):
+    q = tiny_parser.parse(text)
+    assert q.exclude_genres == ("Western",) and "Western" not in q.genres
+
+
+def test_a_fuzzy_match_never_crosses_sequel_numbers(ml100k_parser):
+    q = ml100k_parser.parse("godfather part 3 was great")
+    assert 187 not in q.item_ids and 127 not in q.item_ids and q.rating is None
+    assert ml100k_parser.parse("I loved Godfather 2").item_ids == (187,)
+
+
+@pytest.mark.parametrize("text", ["no war stuff please, she hates war movies", "no horror movies"])
+def test_a_message_opening_by_ruling_out_narrows_the_last_list(tiny_parser, text):
+    assert tiny_parser.parse(text).intent is Intent.REFINE
+
+
+def test_a_request_that_also_rules_out_is_a_new_list(tiny_parser):
+    assert tiny_parser.parse("recommend some movies, no horror").intent is Intent.RECOMMEND
