@@ -184,3 +184,13 @@ def _id_index(view: TitleCatalog) -> dict:
     if cached is None:
         cached = view._cache["id_index"] = {str(x): i for i, x in enumerate(view.item_ids)}
     return cached
+
+
+def parser_blocks(parser) -> bool:
+    """Whether parse() may wait on I/O (an LLM over HTTP): then the HTTP app runs turns
+    in its thread pool instead of on the event loop. The rule parser is pure CPU; other
+    parsers may say so with a `blocking = False` attribute."""
+    declared = getattr(parser, "blocking", None)
+    if declared is not None:
+        return bool(declared)
+    return not isinstance(parser, RuleParser)

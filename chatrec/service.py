@@ -12,11 +12,12 @@ from typing import Callable
 
 import numpy as np
 
+from chatrec.conversation.checklist.offer import enabled as checklist_enabled
 from chatrec.conversation.dispatch import Context, Dispatcher
 from chatrec.conversation.experiments import Experiments
 from chatrec.conversation.search import TitleSearch
 from chatrec.errors import NotFound, UsageError
-from chatrec.parsers import parse_in_context, title_catalog
+from chatrec.parsers import parse_in_context, parser_blocks, title_catalog
 from chatrec.sessions.factory import open_store
 from chatrec.sessions.state import (
     SessionState,
@@ -28,7 +29,6 @@ from chatrec.sessions.store import SessionStore
 from chatrec.training.bundle import Bundle
 from chatrec.training.warmup import warm_up_routes
 from intents.query import MAX_K, MIN_K, Intent
-from intents.rules.parser import RuleParser
 from models.errors import UnknownItem, UnknownUser
 
 MAX_MESSAGE = 2000
@@ -97,10 +97,10 @@ class ChatService:
 
     def __init__(self, bundle: Bundle, parser, sessions: SessionStore,
                  client_session_ids: bool = False,
-                 experiments: Experiments | None = None):
+                 experiments: Experiments | None = None, checklist: bool = True):
         self.bundle, self.parser, self.sessions = bundle, parser, sessions
         self.experiments = (experiments or Experiments()).check(bundle.models)
-        self.dispatcher = Dispatcher(bundle)
+        self.dispatcher = Dispatcher(bundle, checklist=checklist)
         self.parser_blocks = parser_blocks(parser)
         # True: an unknown session id starts a session under that name (the CLI, and
         # `serve --client-session-ids`); False: only ids this service issued are valid
@@ -110,12 +110,13 @@ class ChatService:
 
     # ---- chat ---------------------------------------------------------------------
     def turn(self, message: str, session_id: str | None = None,
-             user_id=UNSET, owner: str | None = None) -> dict:
-        """One chat turn -> {"session_id", "reply", "query", "items"}.
+             user_id=UNSET, owner: str | None = None, panel: bool = False) -> dict:
+        """One chat turn -> {"session_id", "reply", "query", "items", "checklist"}.
 
         user_id: a dataset user for personal picks (kept by the session); an explicit
         None forgets the session's user; leaving it out keeps whatever the session has.
-        owner: who is asking (the API key's owner id, see chatrec/server/access.py)."""
+        owner: who is asking (the API key's owner id, see chatrec/server/access.py).
+        panel: the client draws a checklist as a panel of marks (the web page)."""
         message = validate_message(message)
         drop_user = user_id is None
         user_id = None if user_id is UNSET else normalize_user_id(user_id)
@@ -123,6 +124,7 @@ class ChatService:
         who = None if drop_user else (user_id if user_id is not None else state.user_id)
         ctx = self._context(who, state)
         ctx.routes = self.experiments.assign(sid)  # A/B arms, sticky per session
+        ctx.panel = bool(panel)
         query = parse_in_context(self.parser, message, state, self._view)
         if query.intent is Intent.WHY and state.exists:   # may be about an earlier list
             state.transcript = self.sessions.get(sid, transcript=TRANSCRIPT_SHOWN).transcript
@@ -132,10 +134,11 @@ class ChatService:
                 (drop_user and state.user_id is not None):
             effects.user_id, effects.set_user = user_id, True
         body = {"session_id": sid, "reply": reply.text,
-                "query": jsonable(query.to_dict()), "items": reply.items}
+                "query": jsonable(query.to_dict()), "items": reply.items,
+                "checklist": reply.checklist}
         effects.transcript = {"message": message, "reply": reply.text,
                               "intent": body["query"]["intent"],
-                              "items": jsonable(reply.items)}
+                              "items": jsonable(reply.items), "checklist": reply.checklist}
         if ctx.routes:
             body["query"]["arm"] = effects.transcript["arm"] = ctx.routes
         self.sessions.apply(sid, effects, owner=owner)
@@ -248,8 +251,7 @@ class ChatService:
         if len(text or "") > MAX_MESSAGE:
             raise UsageError(f"search text is too long (at most {MAX_MESSAGE} characters)")
         if self._search is None:
-            from chatrec.parsers import title_catalog
-            self._search = TitleSearch(title_catalog(self.bundle.catalog, self.bundle.ratings))
+            self._search = TitleSearch(self._view)
         d = self.dispatcher.facts
         return {"search": text or "", "items": [
             dict(d.item(i), ratings=int(d.counts[i]), average=round(float(d.means[i]), 2))
@@ -272,16 +274,6 @@ class ChatService:
                              "detail": store.detail}}
 
 
-def parser_blocks(parser) -> bool:
-    """Whether parse() may wait on I/O (an LLM over HTTP): then the HTTP app runs turns
-    in its thread pool instead of on the event loop. The rule parser is pure CPU; other
-    parsers may say so with a `blocking = False` attribute."""
-    declared = getattr(parser, "blocking", None)
-    if declared is not None:
-        return bool(declared)
-    return not isinstance(parser, RuleParser)
-
-
 def build_service(dataset: str | None = None, parser_spec: str | None = None,
                   progress: Callable | None = None, sessions_path=None,
                   client_session_ids: bool = False) -> ChatService:
@@ -301,9 +293,11 @@ def build_service(dataset: str | None = None, parser_spec: str | None = None,
     use_cached_title_index(view, artifacts_dir(bundle.dataset))
     parser = build_parser(parser_spec, view)
     experiments.check(bundle.models)  # before opening the store
+    checklist = checklist_enabled()
     single_thread_blas()
     return ChatService(bundle, parser, open_store(sessions_path),
-                       client_session_ids=client_session_ids, experiments=experiments)
+                       client_session_ids=client_session_ids, experiments=experiments,
+                       checklist=checklist)
 
 
 __all__ = ["ChatService", "build_service", "NotFound", "validate_message"]

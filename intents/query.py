@@ -39,6 +39,8 @@ class Intent(str, Enum):
     UNKNOWN = "unknown"
 
 
+_SEEN_FIELDS = ("seen_refs", "seen_titles", "seen_item_ids")
+
 #: intents that produce a list of films
 LIST_INTENTS = frozenset({Intent.SIMILAR, Intent.RECOMMEND, Intent.POPULAR, Intent.MORE,
                           Intent.REFINE})
@@ -94,6 +96,14 @@ class Query:
        pairs ("I hated Titanic, anything like Heat?": Titanic's 1 is recorded too).
     then: a second request made in the same message, as a Query dict, to be answered
        next ("a couple of musicals and also what's good in sci-fi").
+    seen_refs / seen_titles + seen_item_ids: films a `rate` message also marks as seen,
+       without an opinion (an answer to the checklist: "seen 2 5 7, loved 5" is rate,
+       refs (5,), rating 5, seen_refs (2, 5, 7); "seen Fargo and Heat, loved Heat" is
+       rate Heat with seen_titles (Fargo, Heat)). A message that only marks films seen
+       is `seen` with its films in refs / titles as before. A film named twice with
+       different opinions ("loved 3, hated 3") keeps both, for the service to query.
+       An `unknown` message may carry refs too: "all of them" alone points at the last
+       list without saying what about it (after a checklist it means "seen all").
     candidates: "did you mean" titles when a title was mentioned but not matched.
     parser: which parser produced this ("regex", "llm", or "llm-fallback" when the LLM
        parser fell back to the rules); fallback_reason: why it fell back.
@@ -128,6 +138,9 @@ class Query:
     then: dict | None = None
     years_relative: str | None = None
     version: str | None = None
+    seen_refs: tuple[int, ...] = ()
+    seen_titles: tuple[str, ...] = ()
+    seen_item_ids: tuple = ()
 
     def __post_init__(self) -> None:
         # keep the first-of-list fields and the lists consistent whichever was given
@@ -152,6 +165,8 @@ class Query:
             object.__setattr__(self, "ref", self.refs[0])
         object.__setattr__(self, "refs", tuple(self.refs))
         object.__setattr__(self, "said", tuple(tuple(x) for x in self.said))
+        for name in _SEEN_FIELDS:
+            object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @property
     def has_constraints(self) -> bool:
@@ -171,7 +186,8 @@ class Query:
         kw = {k: v for k, v in d.items() if k in known}
         kw["intent"] = Intent(kw.get("intent", "unknown"))
         kw["candidates"] = tuple(Candidate(**c) for c in kw.get("candidates") or ())
-        for name in ("genres", "exclude_genres", "titles", "item_ids", "ratings", "refs"):
+        for name in ("genres", "exclude_genres", "titles", "item_ids", "ratings", "refs",
+                     *_SEEN_FIELDS):
             kw[name] = tuple(kw.get(name) or ())
         kw["said"] = tuple(tuple(x) for x in kw.get("said") or ())
         return cls(**kw)
@@ -183,7 +199,8 @@ class Query:
         d = {name: getattr(self, name) for name in _FIELDS}
         d["intent"] = self.intent.value
         d["candidates"] = [asdict(c) for c in self.candidates]
-        for name in ("genres", "exclude_genres", "titles", "item_ids", "ratings", "refs"):
+        for name in ("genres", "exclude_genres", "titles", "item_ids", "ratings", "refs",
+                     *_SEEN_FIELDS):
             d[name] = list(d[name])
         d["said"] = [list(x) for x in self.said]
         if self.then is not None:

@@ -16,10 +16,16 @@ from functools import lru_cache
 import numpy as np
 
 from chatrec.conversation import replies
+from chatrec.conversation.checklist.turns import ChecklistTurns
 from chatrec.conversation.constraints import Filter
 from chatrec.conversation.explain import Explainer
 from chatrec.conversation.facts import CatalogFacts
-from chatrec.conversation.feedback import describe_profile, record_opinions, record_seen
+from chatrec.conversation.feedback import (
+    describe_profile,
+    rated_profile,
+    record_opinions,
+    record_seen,
+)
 from chatrec.conversation.followups import (
     answer_pending,
     other_version,
@@ -44,11 +50,11 @@ _MOVE_INTENTS = (Intent.GREET, Intent.THANKS, Intent.UNKNOWN, Intent.SEEN, Inten
                  Intent.INFO, Intent.MORE, Intent.CHOOSE)
 
 
-class Dispatcher(Moves):
+class Dispatcher(Moves, ChecklistTurns):
     """Routes a Query to the bundle's models and words the reply."""
 
-    def __init__(self, bundle: Bundle):
-        self.bundle = bundle
+    def __init__(self, bundle: Bundle, checklist: bool = True):
+        self.bundle, self.checklist = bundle, checklist     # False: never ask (checklist/)
         self.catalog, self.ratings = bundle.catalog, bundle.ratings
         self.facts = CatalogFacts(bundle)
         # the similar-route model's vectors cost about a millisecond each; lists,
@@ -67,6 +73,8 @@ class Dispatcher(Moves):
         resolved, said = answer_pending(query, state, self.facts)
         if said:
             return Reply(said)
+        if resolved is None and (answer := self._answer(query, state, ctx)) is not None:
+            return answer               # the checklist answered, or several marks at once
         if resolved is not None:
             query = resolved
         elif query.intent is Intent.CHOOSE:
@@ -160,6 +168,8 @@ class Dispatcher(Moves):
         req = {"intent": query.intent.value, "k": int(query.k), "rank_by": query.rank_by,
                "item_ids": [self.facts.item_ids[i] for i in seeds],
                "filter": Filter.of(query).to_dict()}
+        if self._asks(query, state, ctx):     # a newcomer's first list asks too (checklist/)
+            return self._offer_checklist(req, ctx, fx, note)
         # "it" after "movies like Casino" is Casino
         return self._show(req, ctx, fx, note, page=1, focus=seeds[0] if len(seeds) == 1
                           else None)
@@ -292,17 +302,9 @@ class Dispatcher(Moves):
         if position is None:        # not in the last list: what did I say when I showed it?
             text = self.explain.why_earlier(i, state.transcript)
         else:
-            text = self.explain.why(i, state.last_query, self._profile(ctx),
+            text = self.explain.why(i, state.last_query, rated_profile(ctx, self.ratings),
                                     self.lists.liked_at, position)
         return Reply(text, [], TurnEffects(focus=str(self.facts.item_ids[i]),
                                            set_focus=True))
-
-    def _profile(self, ctx: Context) -> dict[int, float]:
-        profile: dict[int, float] = {}
-        if ctx.user_index is not None:
-            items, values = self.ratings.user_items(ctx.user_index)
-            profile.update(zip(items.tolist(), values.tolist()))
-        profile.update(ctx.profile)
-        return profile
 
     # ---- titles the catalog does not know; answers with nothing to answer ----------------------

@@ -62,6 +62,41 @@ def record_seen(items: list[int], facts: CatalogFacts) -> tuple[str, TurnEffects
             f"{'it' if one else 'them'}' or 'not for me'."), fx
 
 
+def record_marks(seen: list[int], rated: list[tuple[int, float]], facts: CatalogFacts,
+                 ctx=None) -> tuple[str, TurnEffects]:
+    """Seen marks and opinions given in one message ("seen 2 5 7, loved 5"): both
+    recorded, and said back film by film. With `ctx` the context learns them now (the
+    next list in the same turn uses them)."""
+    scale = facts.ratings.scale
+    fx = TurnEffects(seen=[str(facts.item_ids[i]) for i in seen])
+    parts = []
+    if seen:
+        parts.append(f"you've seen {join_words([facts.display[i] for i in seen])}")
+    said: dict[str, list[str]] = {}
+    for i, opinion in rated:
+        value = scale_rating(opinion, scale)
+        fx.ratings.append((str(facts.item_ids[i]), value))
+        said.setdefault(opinion_word(opinion), []).append(
+            f"{facts.display[i]} ({value:g}/{scale[1]:g})")
+        if ctx is not None:
+            ctx.profile[i] = value
+    if ctx is not None:
+        ctx.seen.update(seen)
+    parts += [f"you {word} {join_words(names)}" for word, names in said.items()]
+    return ("Noted: " + "; ".join(parts) + "." if parts else ""), fx
+
+
+def rated_profile(ctx, ratings) -> dict[int, float]:
+    """Every rating the person has given: their dataset user's, then this session's
+    (the session's word wins)."""
+    profile: dict[int, float] = {}
+    if ctx.user_index is not None:
+        items, values = ratings.user_items(ctx.user_index)
+        profile.update(zip(items.tolist(), values.tolist()))
+    profile.update(ctx.profile)
+    return profile
+
+
 def describe_profile(ctx, facts: CatalogFacts, user_ratings: int) -> str:
     """"what have I rated?": what this conversation holds about the person (the films
     rated and marked seen here, newest last; the dataset user and their rating count)."""

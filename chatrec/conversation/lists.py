@@ -44,6 +44,7 @@ class Context:
     shown: set[int] = field(default_factory=set)
     routes: dict[str, str] = field(default_factory=dict)  # A/B arm: route -> model
     tastes: dict[str, float] = field(default_factory=dict)  # genres heard (tastes.py)
+    panel: bool = False        # the client draws a checklist as a panel (checklist/)
 
 
 @dataclass

@@ -21,6 +21,7 @@ class Reply:
     text: str
     items: list[dict] = field(default_factory=list)
     effects: TurnEffects = field(default_factory=TurnEffects)
+    checklist: bool = False     # the items are a checklist to mark (checklist/turns.py)
 
 
 class Moves:

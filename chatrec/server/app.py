@@ -189,7 +189,7 @@ def create_app(service: ChatService | None = None, settings: ServerSettings | No
         owner = _owner(request)
         answer = await run_turn(request, svc, in_scope(
             svc, owner, body.session_id,
-            lambda sid: svc.turn(body.message, sid, user, owner)),
+            lambda sid: svc.turn(body.message, sid, user, owner, body.panel)),
             message=body.message)
         if request.app.state.metrics:
             request.app.state.metrics.observe_chat(answer)

@@ -37,6 +37,10 @@ class ChatRequest(BaseModel):
     user_id: Annotated[UserId | None, Field(
         description="a user id of the ratings data for personal picks; null forgets the "
         "session's user, leaving it out keeps it", examples=[42])] = None
+    panel: bool = Field(default=False, description="true when the client draws a "
+                        "newcomer's checklist as a panel of seen / loved marks (the web "
+                        "page): its films then do not count as recommendations shown, and "
+                        "those left unmarked stay on offer for the next list")
 
     @field_validator("message")
     @classmethod
@@ -93,11 +97,17 @@ class QueryOut(BaseModel):
         "route -> model", examples=[{"recommend": "item-knn"}])
 
 
+CHECKLIST = Field(default=False, description="the items are a newcomer's checklist: mark "
+                  "the ones seen and loved (answer like 'seen 2 5 7, loved 5'); the next "
+                  "list uses the answer")
+
+
 class ChatResponse(BaseModel):
     session_id: str
     reply: str = Field(description="the answer's text; never empty")
     query: QueryOut
     items: list[ScoredItem]
+    checklist: bool = CHECKLIST
 
 
 class SessionsHealth(BaseModel):
@@ -160,6 +170,7 @@ class TranscriptTurn(BaseModel):
     reply: str
     intent: str
     items: list[ScoredItem]
+    checklist: bool = CHECKLIST
 
 
 class SessionOut(BaseModel):

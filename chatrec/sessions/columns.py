@@ -10,11 +10,11 @@ from chatrec.sessions.state import SessionState, TurnEffects
 #: `sessions` columns added after the first release (name -> SQL type, the same in
 #: both dialects): every store adds those a database written by an older chatrec lacks
 NEW_COLUMNS = {"last_items": "TEXT", "pending": "TEXT", "focus": "TEXT", "owner": "TEXT",
-               "tastes": "TEXT"}
+               "tastes": "TEXT", "checklist": "TEXT"}
 
 #: the `sessions` columns a load reads, in the order `state_from_row` takes them
 STATE_COLUMNS = ("user_id", "turns", "last_query", "page", "created", "updated",
-                 "last_items", "pending", "focus", "owner", "tastes")
+                 "last_items", "pending", "focus", "owner", "tastes", "checklist")
 
 
 def dump(value) -> str | None:
@@ -43,6 +43,8 @@ def row_updates(fx: TurnEffects) -> dict[str, object]:
         cols["last_items"] = json.dumps([str(i) for i in fx.last_items])
     if fx.tastes is not None:
         cols["tastes"] = json.dumps(fx.tastes)
+    if fx.checklist is not None:
+        cols["checklist"] = json.dumps(fx.checklist)
     return cols
 
 
@@ -50,7 +52,7 @@ def state_from_row(session_id: str, row, ratings, seen, shown) -> SessionState:
     """A stored session: `row` holds STATE_COLUMNS in order; `ratings` (item, value)
     pairs in rating order; `seen` and `shown` item ids."""
     (user, turns, last_query, page, created, updated, last_items, pending, focus,
-     owner, tastes) = row
+     owner, tastes, checklist) = row
     return SessionState(
         id=session_id, user_id=load(user),
         ratings={str(k): float(v) for k, v in ratings},
@@ -60,6 +62,7 @@ def state_from_row(session_id: str, row, ratings, seen, shown) -> SessionState:
         last_items=[str(i) for i in (load(last_items) or [])],
         pending=load(pending), focus=focus, exists=True, owner=owner,
         tastes={str(g): float(v) for g, v in (load(tastes) or {}).items()},
+        checklist=load(checklist),
     )
 
 

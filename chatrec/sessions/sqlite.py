@@ -148,10 +148,11 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
             raise
 
     def _probe_write(self) -> None:
-        """One small write, without waiting for a lock (write_health.py)."""
+        """One write, without waiting for a lock (write_health.py); 64 KiB, more than a
+        turn writes, so that room left by a failed turn's frames is no false 'ok'."""
         with self.no_wait(), self._errors(write=True), self._transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO health_probe (id, at, pad) "
-                         "VALUES (1, ?, zeroblob(4096))", (time.time(),))
+                         "VALUES (1, ?, zeroblob(65536))", (time.time(),))
 
     def no_wait(self) -> NoWait:
         """Calls on this thread inside the block fail at once with StoreBusy instead

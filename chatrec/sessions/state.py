@@ -48,6 +48,10 @@ class SessionState:
     tastes: the genres heard so far, before any rating ("I like comedies"): genre ->
         net mentions (wished for +1 each, ruled out -1 each); the cold-start list
         leans on them (chatrec/conversation/tastes.py).
+    checklist: the checklist turn a newcomer was shown (chatrec/conversation/checklist/):
+        {"items": [ids in order], "open": numbers may still mean it, "answered": marks
+        were given, "asked": 1 or 2 (the checklists so far), "panel": drawn as a panel};
+        None before one was shown.
     """
 
     id: str
@@ -61,6 +65,7 @@ class SessionState:
     pending: dict | None = None
     focus: str | None = None        # the film just talked about ("it", "that one")
     tastes: dict[str, float] = field(default_factory=dict)
+    checklist: dict | None = None
     turns: int = 0
     created: float | None = None
     updated: float | None = None
@@ -80,6 +85,7 @@ class TurnEffects:
     the 1962 one"); it is applied before this turn's own ratings and marks.
     `tastes` replaces the session's tastes when not None (the whole small dict: a
     concurrent turn's update may be overwritten, as `last_query` is).
+    `checklist` replaces the session's checklist record when not None.
     """
 
     user_id: int | str | None = None
@@ -96,6 +102,7 @@ class TurnEffects:
     focus: str | None = None
     set_focus: bool = False
     tastes: dict[str, float] | None = None
+    checklist: dict | None = None
     transcript: dict | None = None
 
 

@@ -14,11 +14,12 @@ reason. Every rejection is recorded as (kind, detail) for the reply and the benc
 | count | the message says that number outside a title |
 | genre | the message (or its mood table) names the genre outside a title; the rules' negation wins |
 | years | the message has a year, decade or "recent"/"old" outside a title |
-| ref | the message points at a film of the last list ("the second one", "it") |
+| ref | the message points at a film of the last list ("the second one", "it"), or the rules read that position ("loved 5") |
 | write | rate / seen / a rating: a statement or rating cue, and the rules read the same intent (about the same films, where they linked any) |
 | intent | the message carries the intent's cue (help, greet, thanks, why, more, popular, info, choose) or its request (recommend); no film on an intent that takes none; `unknown` says nothing, so the rules answer |
 | omits | (fallback) the answer leaves out a genre, exclusion, year, count or reference the message states and the rules read |
 | cue fields | `rank_by`, `topic`, `fewer`, `years_relative`, `version` and the rating value are the rules' reading of their cue words when both agree on the intent |
+| seen marks | `seen_refs` / `seen_item_ids` beside a rating are the rules' reading (intents/rules/checklist.py reads every form exactly) |
 """
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ def guard(answer: Query, text: str, rules: Query, catalog: TitleCatalog,
         rejected.append(("years", f"{answer.year_from}..{answer.year_to} not in the message"))
         fields.update(year_from=None, year_to=None)
     refs = (fields["ref"],) if "ref" in fields else answer.refs
-    kept = tuple(r for r in refs if r in ev.refs)
+    named = ev.refs | set(rules.refs)     # the rules read "loved 5" in an answer too
+    kept = tuple(r for r in refs if r in named)
     for r in refs:
         if r not in kept:
             rejected.append(("ref", f"{r} is not a position the message names"))
@@ -219,6 +221,11 @@ def _cue_fields(q: Query, rules: Query, rejected) -> Query:
         changes = {f: getattr(rules, f) for f in ("rank_by", "topic", "fewer",
                                                     "years_relative", "version")
                    if getattr(q, f) != getattr(rules, f)}
+    seen = ("seen_refs", "seen_titles", "seen_item_ids")
+    if any(getattr(q, f) != getattr(rules, f) for f in seen):
+        if q.seen_refs or q.seen_item_ids:
+            rejected.append(("write", "seen marks as the rules read them"))
+        changes.update({f: getattr(rules, f) for f in seen})
     if q.rating is not None and rules.rating is not None and q.rating != rules.rating:
         rejected.append(("write", f"rating {q.rating:g} -> {rules.rating:g} as the "
                                   "message states it"))

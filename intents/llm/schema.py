@@ -50,6 +50,8 @@ years_relative: older / newer = "something older", "more recent ones" (compared 
 the last list; also give the years "old" / "recent" mean).
 version: original / remake = which film of a title made more than once ("the original", \
 "the remake").
+seen_refs / seen_titles: films a rate message also says were seen, without an opinion \
+("seen 2 5 7, loved 5" -> {"intent": "rate", "refs": [5], "rating": 5, "seen_refs": [2, 5, 7]}).
 Write only the keys the message gives values for. Examples:
 "top 5 comedies" -> {"intent": "popular", "genres": ["Comedy"], "k": 5}
 "something like Fargo but from the 80s" -> {"intent": "similar", "titles": ["Fargo"], "year_from": 1980, "year_to": 1989}
@@ -84,6 +86,8 @@ def tool_definition(catalog: TitleCatalog) -> dict:
                     "version": {"type": "string", "enum": list(VERSIONS)},
                     "topic": {"type": "string", "enum": list(TOPICS)},
                     "fewer": {"type": "boolean"},
+                    "seen_refs": {"type": "array", "items": {"type": "integer"}},
+                    "seen_titles": {"type": "array", "items": {"type": "string"}},
                 },
                 "required": ["intent"],
                 "additionalProperties": False,
@@ -125,6 +129,7 @@ def canonicalize(args: dict, catalog: TitleCatalog) -> Query:
     topic = args.get("topic")
     topic = topic.strip().lower() if isinstance(topic, str) and topic.strip() else None
     fewer = args.get("fewer") is True
+    seen = _seen(args, catalog) if intent is Intent.RATE else {}
     if intent in (Intent.SIMILAR, Intent.RATE, Intent.SEEN, Intent.INFO) and ref is None \
             and not fields.get("item_ids") and "unknown_title" not in fields:
         raise Rejected(f"intent {intent.value} without a title")
@@ -135,7 +140,19 @@ def canonicalize(args: dict, catalog: TitleCatalog) -> Query:
                  rank_by=rank_by, years_relative=relative, version=version,
                  topic=topic[:20] if topic and intent in (Intent.INFO, Intent.CHOOSE)
                  else None,
-                 fewer=fewer and intent is Intent.REFINE, parser="llm", **fields)
+                 fewer=fewer and intent is Intent.REFINE, parser="llm", **seen, **fields)
+
+
+def _seen(args: dict, catalog: TitleCatalog) -> dict:
+    """seen_refs / seen_titles + seen_item_ids of a rate answer ("seen 2 5 7, loved 5"),
+    positions checked and titles linked like the others (an unlinked one is dropped)."""
+    refs = tuple(dict.fromkeys(_integer("seen_refs", r) for r in _as_list(args.get("seen_refs"))
+                               if _present(r)))
+    if any(not THEM <= r <= MAX_POSITION for r in refs):
+        raise Rejected(f"seen_refs out of range ({refs})")
+    linked = _titles({"titles": args.get("seen_titles")}, catalog)
+    return {"seen_refs": refs, "seen_titles": linked.get("titles", ()),
+            "seen_item_ids": linked.get("item_ids", ())}
 
 
 def _intent(raw) -> Intent:

@@ -32,6 +32,7 @@ from intents.mentions.features import genre_words
 from intents.mentions.whole_titles import WholeTitles
 from intents.query import ALL, DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.rules.acts import ActFallback
+from intents.rules.checklist import AnswerReader
 from intents.rules.compound import second_request, stated_then_asked
 from intents.rules.focus import similar_to_focus
 from intents.rules.constraints import Constraints, read_constraints
@@ -75,6 +76,7 @@ class RuleParser:
             | cues.CUE_WORDS | cues.GENERIC
         self.whole = WholeTitles(catalog, self.titles, self._genre_words)
         self.acts = ActFallback()                # when the rules find no request
+        self.answers = AnswerReader(catalog)     # "seen 2 5 7, loved 5" (rules/checklist.py)
         self.slots = SlotFinder(self.titles, self._genre_words, self.whole.detector)
         self.typos = CueTypos(frozenset(w for t in catalog.titles for w in norm(t).split()),
                               self._genre_words | cues.CUE_WORDS | cues.GENERIC)
@@ -117,6 +119,9 @@ class RuleParser:
                          rank_by="count" if best.group("count") else "rating")
         breaks = frozenset(i for i in range(1, len(toks))
                            if _BREAK.search(c[toks[i - 1].end:toks[i].start]))
+        answer = self.answers.read(words, breaks, titles)
+        if answer is not None:
+            return answer
         plain = read_constraints(words, self.genres, self.newest, breaks)
         m = Message(text[:MAX_CHARS], c, toks, words, titles, breaks, plain.used, caps)
         core = self._core(c, toks)

@@ -21,8 +21,9 @@ def ids(body):
 
 def test_turn_body_shape(svc):
     body = svc.turn("movies like star wars")
-    assert set(body) == {"session_id", "reply", "query", "items"}
+    assert set(body) == {"session_id", "reply", "query", "items", "checklist"}
     assert body["query"]["intent"] == "similar" and body["query"]["item_id"] == 1
+    assert body["checklist"] is False
     assert ids(body)[:2] == [2, 3]
     json.dumps(body)  # plain JSON all the way down
     assert svc.get_session(body["session_id"])["turns"] == 1
@@ -170,8 +171,10 @@ def test_real_more_never_repeats(real):
 
 @pytest.mark.movielens
 def test_real_rating_makes_picks_personal(real):
+    # a newcomer's first open request is the checklist (popular picks to mark)
     before = real.turn("recommend a film", "r")
-    assert "average from" in before["items"][0]["reason"] and "I loved" in before["reply"]
+    assert before["checklist"] and "which have you seen" in before["reply"]
+    assert "average from" in before["items"][0]["reason"]
     real.turn("I loved Toy Story", "r")
     after = real.turn("recommend a film", "r")
     assert titles(after) != titles(before) and "Toy Story" not in titles(after)

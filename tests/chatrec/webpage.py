@@ -111,7 +111,8 @@ class Stub(BaseHTTPRequestHandler):
     """The page's files, /health, /items, /users/{id}/..., and a scripted POST /chat
     (`replies`: status codes to answer in turn, 200 when empty; `delay`: seconds before
     each answer); every request body is kept in `seen`, its Authorization header in
-    `auth`; with `needs_key` a /chat without 'Bearer k1' is 401. Session "s-1" keeps
+    `auth`; with `needs_key` a /chat without 'Bearer k1' is 401. "what should I watch?"
+    is answered with a checklist of ten films. Session "s-1" keeps
     its turns and the ratings its card turns state, for GET /sessions/s-1."""
 
     seen: list[dict] = []
@@ -180,13 +181,14 @@ class Stub(BaseHTTPRequestHandler):
             self.ratings[172] = 5.0
         elif message.endswith(" is not for me"):
             self.ratings[172] = 1.0
-        items = [film(n) for n in range(self.films)]
+        checklist = message == "what should I watch?"      # a newcomer's checklist
+        items = [film(n) for n in range(10 if checklist else self.films)]
         reply = {"session_id": "s-1", "reply": "You said: <b>" + message,
                  "query": {"intent": "rate" if "loved" in message or "not for me" in message
-                           else "similar"}, "items": items}
+                           else "similar"}, "items": items, "checklist": checklist}
         self.turns.append({"n": len(self.turns) + 1, "at": 0, "message": message,
                            "reply": reply["reply"], "intent": reply["query"]["intent"],
-                           "items": items})
+                           "items": items, "checklist": checklist})
         self._json(200, reply)
 
     def _json(self, status, obj):

@@ -58,7 +58,11 @@ function addMessage(who, text, cls) {
 function showReply(body) {
   const li = addMessage("chatrec", body.reply || "", "bot");
   const items = body.items || [];
-  if (items.length) {
+  const checklist = window.chatrecChecklist;
+  if (items.length && checklist) checklist.retire();   // a later list closes a checklist
+  if (items.length && body.checklist && checklist) {
+    li.append(checklist.panel(items));   // seen / loved to tap: not recommendation cards
+  } else if (items.length) {
     const ol = el("ol", "films");
     ol.setAttribute("aria-label", page.noun.charAt(0).toUpperCase() + page.noun.slice(1));
     items.forEach((film) => ol.append(filmCard(film)));
@@ -193,7 +197,7 @@ async function checkUser(user) {
 }
 
 async function post(message) {
-  const payload = {message: message};
+  const payload = {message: message, panel: true};   // checklists drawn as panels here
   const session = localStorage.getItem(SESSION_KEY);
   if (session) payload.session_id = session;
   const user = userInput.value.trim();

@@ -50,7 +50,7 @@
     let mine = null, reply = null;
     for (const turn of state.transcript) {
       mine = addMessage("you", turn.message, "me");
-      reply = showReply({reply: turn.reply, items: turn.items});
+      reply = showReply({reply: turn.reply, items: turn.items, checklist: turn.checklist});
     }
     revealTurn(mine, reply);
   }

@@ -25,7 +25,7 @@ def test_ask_json_is_the_post_chat_body(trained_home):
     r = ask("movies like Star Wars", "--json", "--session", "cli-1", home=trained_home)
     assert r.returncode == 0, r.stderr
     body = json.loads(r.stdout)
-    assert set(body) == {"session_id", "reply", "query", "items"}
+    assert set(body) == {"session_id", "reply", "query", "items", "checklist"}
     assert body["session_id"] == "cli-1" and body["query"]["intent"] == "similar"
     for it in body["items"]:
         assert set(it) == {"item_id", "title", "display_title", "year", "genres", "score",

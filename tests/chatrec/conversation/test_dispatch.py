@@ -14,7 +14,9 @@ from tests.chatrec.fakes import tiny_bundle
 
 @pytest.fixture(scope="module")
 def d():
-    return Dispatcher(tiny_bundle())
+    # the routes themselves; the checklist that opens a newcomer's first open request
+    # is tested in test_checklist.py
+    return Dispatcher(tiny_bundle(), checklist=False)
 
 
 def run(d, query, ctx=None, state=None):

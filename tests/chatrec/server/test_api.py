@@ -21,7 +21,8 @@ def test_chat_starts_and_continues_a_session(client):
     r = client.post("/chat", json={"message": "movies like star wars"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"session_id", "reply", "query", "items"}
+    assert set(body) == {"session_id", "reply", "query", "items", "checklist"}
+    assert body["checklist"] is False      # a list asked for by title, not a newcomer's checklist
     assert [i["title"] for i in body["items"][:2]] == ["Empire Strikes Back, The",
                                                       "Return of the Jedi"]
     assert set(body["items"][0]) == {"item_id", "title", "display_title", "year", "genres",

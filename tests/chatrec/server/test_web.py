@@ -46,12 +46,13 @@ def test_first_screen_greets_and_an_example_starts_a_conversation(browser, stub_
     assert count(browser, "[data-testid=greeting] .chip") >= 4
     click(browser, "[data-testid=greeting] .chip", 0)
     wait_count(browser, FILMS, 1)
-    assert Stub.seen[0] == {"message": "movies like Star Wars"}    # no session id yet
+    # no session id yet; 'panel': the page draws a checklist as a panel to tap
+    assert Stub.seen[0] == {"message": "movies like Star Wars", "panel": True}
     assert browser.eval("localStorage.getItem('chatrec.session_id')") == "s-1"
     assert browser.eval("document.querySelector('#log b')") is None  # text, never HTML
     send(browser, "more please")
     wait_count(browser, FILMS, 2)
-    assert Stub.seen[1] == {"message": "more please", "session_id": "s-1"}
+    assert Stub.seen[1] == {"message": "more please", "session_id": "s-1", "panel": True}
 
 
 def test_card_action_sends_the_typed_turn_by_title(browser, stub_url):
@@ -100,8 +101,8 @@ def test_an_expired_session_starts_a_new_conversation_with_the_same_message(brow
     Stub.replies = [404]
     send(browser, "movies like star wars")
     wait_count(browser, FILMS, 1)
-    assert Stub.seen == [{"message": "movies like star wars", "session_id": "gone"},
-                         {"message": "movies like star wars"}]
+    assert Stub.seen == [{"message": "movies like star wars", "session_id": "gone",
+                          "panel": True}, {"message": "movies like star wars", "panel": True}]
     assert browser.eval("localStorage.getItem('chatrec.session_id')") == "s-1"
 
 

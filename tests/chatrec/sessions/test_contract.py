@@ -44,6 +44,16 @@ def test_pending_lasts_one_turn_and_focus_until_replaced(store):
     assert store.get("a").focus is None
 
 
+def test_checklist_record_lasts_until_replaced(store):
+    store.apply("a", TurnEffects(checklist={"items": ["3", "1"], "open": True}))
+    store.apply("a", TurnEffects())
+    assert store.get("a").checklist == {"items": ["3", "1"], "open": True}
+    store.apply("a", TurnEffects(checklist={"items": ["3", "1"], "open": False}))
+    assert store.get("a").checklist == {"items": ["3", "1"], "open": False}
+    store.apply("b", TurnEffects())
+    assert store.get("b").checklist is None
+
+
 def test_tastes_stay_until_a_turn_replaces_them(store):
     store.apply("a", TurnEffects(tastes={"Comedy": 1.0}))
     store.apply("a", TurnEffects())               # a turn that heard no genre

@@ -190,6 +190,22 @@ def test_the_star_wars_rating_writes_nothing_through_the_parser(tiny, tiny_parse
     assert (q.intent, q.title) == (Intent.SIMILAR, "Star Wars")    # the rules' reading
 
 
+def test_a_checklist_answer_keeps_its_seen_marks_as_the_rules_read_them(tiny, tiny_parser):
+    """seen_refs / seen_titles are canonicalised like refs and titles; the LLM's marks
+    are replaced by the rules' exact reading (never a seen mark the message lacks)."""
+    args = {"intent": "rate", "refs": [5], "rating": 5, "seen_refs": [2, 5, 7],
+            "seen_titles": ["Fargo"]}
+    q = canonicalize(args, tiny)
+    assert (q.seen_refs, q.seen_titles, q.seen_item_ids) == ((2, 5, 7), ("Fargo",), (100,))
+    verdict = run(tiny, tiny_parser, "seen 2 5 7, loved 5", dict(args, seen_titles=[],
+                                                                 seen_refs=[2, 5, 9]))
+    assert verdict.query is not None and verdict.query.seen_refs == (2, 5, 7)
+    assert verdict.query.seen_item_ids == () and ("write", "seen marks as the rules read "
+                                                          "them") in verdict.rejected
+    with pytest.raises(Exception, match="seen_refs out of range"):
+        canonicalize(dict(args, seen_refs=[99]), tiny)
+
+
 # ---- wishes with a direction (issue 17, item 7) ------------------------------------------
 def test_the_schema_offers_the_directions(tiny):
     from intents.llm.schema import tool_definition
