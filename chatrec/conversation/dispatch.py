@@ -31,6 +31,7 @@ from chatrec.conversation.followups import (
     other_version,
     pending_for,
     resolve_films,
+    shows_again,
     vague_target,
 )
 from chatrec.conversation.lists import Context, ListMaker
@@ -161,18 +162,17 @@ class Dispatcher(Moves, ChecklistTurns):
                 [self.catalog.index_of(i) for i, _ in query.said], self.facts, ctx)
             note = (note + " " + also).strip()
             fx.ratings += more.ratings
-        if query.topic in ("cast", "director"):    # "comedies with Tom Hanks": say what's ignored
-            note = (note + " " + replies.people_ignored(query.topic)).strip()
-        elif query.topic in replies.UNMEASURED:     # "a short comedy", "nothing too gory"
-            note = (note + " " + replies.unmeasured_ignored(query.topic)).strip()
+        note = (note + " " + replies.ignored_note(query.topic)).strip()  # "with Tom Hanks"
         req = {"intent": query.intent.value, "k": int(query.k), "rank_by": query.rank_by,
                "item_ids": [self.facts.item_ids[i] for i in seeds],
                "filter": Filter.of(query).to_dict()}
         if self._asks(query, state, ctx):     # a newcomer's first list asks too (checklist/)
             return self._offer_checklist(req, ctx, fx, note)
-        # "it" after "movies like Casino" is Casino
-        return self._show(req, ctx, fx, note, page=1, focus=seeds[0] if len(seeds) == 1
-                          else None)
+        reply = self._show(req, ctx, fx, note, page=1,      # "it" after "movies like X": X
+                           focus=seeds[0] if len(seeds) == 1 else None)
+        if not note and query.topic is None and shows_again(reply, state):  # "surprise me"
+            return self._more(query.with_(k_requested=None), state, ctx)    # twice: new films
+        return reply
 
     def _more(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         last = state.last_query

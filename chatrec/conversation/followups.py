@@ -37,6 +37,13 @@ def index_or_none(facts: CatalogFacts, item_id) -> int | None:
         return None
 
 
+def shows_again(reply, state: SessionState) -> bool:
+    """The reply lists exactly the films the last list showed: asked again with nothing
+    changed, a person wants other films, not the same ones."""
+    return bool(state.last_items) and [str(it["item_id"]) for it in reply.items] \
+        == list(state.last_items)
+
+
 def last_list(facts: CatalogFacts, state: SessionState) -> list[int]:
     return [i for i in (index_or_none(facts, x) for x in state.last_items) if i is not None]
 

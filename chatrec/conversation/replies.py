@@ -191,3 +191,11 @@ def render_text(body: dict) -> str:
         if it.get("reason"):
             lines.append(f"      {it['reason']}")
     return "\n".join(lines)
+
+
+def ignored_note(topic: str | None) -> str:
+    """What a list request asked by that the catalog has no data on ("comedies with Tom
+    Hanks", "a short comedy", "nothing too gory"), said plainly; "" for any other topic."""
+    if topic in ("cast", "director"):
+        return people_ignored(topic)
+    return unmeasured_ignored(topic) if topic in UNMEASURED else ""

@@ -279,3 +279,23 @@ def test_which_one_is_best_rated_answers_about_that_film_of_the_last_list(d):
     assert r.text.startswith(f"Of those 3 films, the best-rated is #{position}: "
                              f"{d.facts.display[best]}")
     assert [it["title"] for it in r.items] == [d.facts.titles[best]]
+
+
+def test_the_same_list_asked_again_shows_other_films(d):
+    q = Query(Intent.POPULAR, k=3)
+    first = run(d, q)
+    ids = [str(it["item_id"]) for it in first.items]
+    state = SessionState("s", last_query=first.effects.last_query, last_items=ids,
+                         shown=set(ids))
+    shown = {d.catalog.index_of(i) for i in ids}          # as the service builds it
+    again = run(d, q, ctx=Context(shown=shown), state=state)
+    assert again.items and not {str(it["item_id"]) for it in again.items} & set(ids)
+    assert again.text.startswith("More")
+
+
+def test_a_list_asked_again_after_a_rating_is_the_new_list(d):
+    q = Query(Intent.POPULAR, k=3)
+    first = run(d, q)
+    state = SessionState("s", last_query=first.effects.last_query,
+                         last_items=["999999"])           # another list was shown last
+    assert titles(run(d, q, state=state)) == titles(first)
