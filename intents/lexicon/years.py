@@ -250,6 +250,8 @@ def _relative(words, i, newest, genre_words=frozenset()) -> YearSpan | None:
     if newest is None or w not in _RECENT | _OLD:
         return None
     nxt = words[i + 1] if i + 1 < len(words) else ""
+    if w in ("old", "olds") and i > 0 and words[i - 1] in ("year", "years", "yr", "yrs"):
+        return None            # "my 6 year old": an age (ages.py), not old films
     if w in ("new", "old", "older", "newer") and nxt not in _FILM_WORDS \
             and nxt not in genre_words and not _genre_like(nxt) \
             and not (w in ("older", "newer") and nxt in _REQUEST_END):

@@ -182,3 +182,9 @@ def test_a_bound_said_as_what_to_leave_out_keeps_the_other_side(text, bounds):
 ])
 def test_open_ends_said_after_a_decade_and_hedged_years(text, bounds):
     assert combine(find_years(words(text), 1998, frozenset())) == bounds
+
+
+def test_an_age_is_never_a_wish_for_old_films():
+    w = words("for my 6 year old, she's obsessed with animals")
+    assert combine(find_years(w, 1998, frozenset())) == (None, None)
+    assert child_age_at(w) is not None
