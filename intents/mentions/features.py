@@ -103,7 +103,10 @@ class View:
         """Capitals tell names from words: some words after the first have one, and
         most do not (a Message Typed In Title Case tells nothing)."""
         later = [c for w, c in zip(self.words[1:], self.caps[1:]) if w != "i"]
-        return any(later) and sum(later) <= 0.6 * len(later)
+        # a short message is Title Case only when every word is ("I loved The Game" is
+        # a sentence with a title in it); a longer one when most words are
+        return any(later) and (sum(later) <= 0.6 * len(later)
+                               or (len(later) <= 5 and not all(later)))
 
 
 class Evidence:

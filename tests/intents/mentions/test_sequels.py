@@ -28,3 +28,4 @@ def test_a_missing_sequel_offers_the_first_film(tiny_parser):
                                         ("rate Fargo 4", "Fargo"), ("Fargo 4/5", "Fargo")])
 def test_a_sequel_the_catalog_has_and_ratings_are_untouched(tiny_parser, text, title):
     assert tiny_parser.parse(text).titles == (title,)
+
