@@ -108,7 +108,9 @@ def test_health_answers_while_four_worst_case_turns_run(tmp_path):
             t.join()
     assert results == [200] * 4
     assert len(probes) >= 20, probes       # the turns ran one after another: >= 3.2 s
-    assert statistics.median(probes) < 0.05 and max(probes) < 0.5, probes
+    # no probe waited for a whole turn (0.8 s): on a loaded 2-core machine a probe may wait
+    # for a core a while, never for a turn
+    assert statistics.median(probes) < 0.05 and max(probes) < 0.8, probes
 
 
 def test_too_many_waiting_long_turns_get_a_503_at_once(tmp_path):
