@@ -26,6 +26,11 @@ _STATEMENT_END = re.compile(r"(?:[.;!?]+\s*|\s*,\s*(?:and\s+|then\s+|now\s+|so\s
                             r"\s+(?:and|then|now|so)\s+)", re.I)
 # every rating statement holds a number (cues.RATE): the cheap test before any re-parse
 _A_NUMBER = re.compile(r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|ten)\b", re.I)
+MAX_STATEMENT = 80     # characters: "rate the good the bad and the ugly 4.5 stars" fits
+# two requests in one message come in short messages (ReDial: 99% of seeker messages are
+# under 130 characters, all but one under 300): a longer one is read as one request, so
+# a 2,000-character message costs one parse, not seven
+MAX_COMPOUND = 300
 MAX_TRIES = 3          # boundaries tried per message: keeps the cost a few parses
 
 
@@ -36,7 +41,8 @@ def _differs(a: Query, b: Query) -> bool:
 
 def second_request(parse, query: Query, text: str) -> Query:
     """`query` with `then` set when `text` makes a second, different list request."""
-    if query.intent not in _LISTS + (Intent.REFINE,) or query.then is not None:
+    if query.intent not in _LISTS + (Intent.REFINE,) or query.then is not None \
+            or len(text) > MAX_COMPOUND:
         return query
     for n, hit in enumerate(_JOINER.finditer(text)):
         if n >= MAX_TRIES:
@@ -55,7 +61,7 @@ def stated_then_asked(parse, query: Query, text: str) -> Query:
     """The request after a whole rating statement, with the ratings in `said`; `query`
     itself when the message is not that shape (or already kept the ratings)."""
     if query.intent is Intent.RATE or query.rating is not None or query.said \
-            or not _A_NUMBER.search(text):
+            or not _A_NUMBER.search(text) or len(text) > MAX_COMPOUND:
         return query
     for n, hit in enumerate(_STATEMENT_END.finditer(text)):
         if n >= MAX_TRIES:
@@ -63,6 +69,8 @@ def stated_then_asked(parse, query: Query, text: str) -> Query:
         first, second = text[:hit.start()].strip(), text[hit.end():].strip()
         if not first or not second:
             continue
+        if len(first) > MAX_STATEMENT:
+            break                  # a rating statement is short: no re-parse of long text
         one = parse(first)
         if one.intent is not Intent.RATE or one.rating is None or not one.item_ids:
             continue
