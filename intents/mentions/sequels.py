@@ -12,8 +12,8 @@ import re
 
 _ROMAN = {"ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
 # words after a number that make it a rating, a count or a time, not a sequel's number
-_NOT_SEQUEL_AFTER = frozenset("""stars star out of points times time more movies movies
-films film flicks picks ones of outta""".split())
+_NOT_SEQUEL_AFTER = frozenset("""stars star out of points times time more movies
+films film flicks picks ones outta""".split())
 
 
 def _number(word: str) -> int | None:

@@ -13,6 +13,7 @@ the Query and the ratings ride along in `said`, to be recorded with the list.
 """
 from __future__ import annotations
 
+import itertools
 import re
 
 from intents.query import Intent, Query
@@ -39,17 +40,20 @@ def _differs(a: Query, b: Query) -> bool:
         (b.genres, b.exclude_genres, b.year_from, b.year_to, b.item_ids, b.intent)
 
 
+def _halves(boundary: re.Pattern, text: str):
+    """(before, after) at each of the first MAX_TRIES boundaries, both sides non-empty."""
+    for hit in itertools.islice(boundary.finditer(text), MAX_TRIES):
+        first, second = text[:hit.start()].strip(), text[hit.end():].strip()
+        if first and second:
+            yield first, second
+
+
 def second_request(parse, query: Query, text: str) -> Query:
     """`query` with `then` set when `text` makes a second, different list request."""
     if query.intent not in _LISTS + (Intent.REFINE,) or query.then is not None \
             or len(text) > MAX_COMPOUND:
         return query
-    for n, hit in enumerate(_JOINER.finditer(text)):
-        if n >= MAX_TRIES:
-            break
-        first, second = text[:hit.start()].strip(), text[hit.end():].strip()
-        if not first or not second:
-            continue
+    for first, second in _halves(_JOINER, text):
         one, two = parse(first), parse(second)
         if one.intent in _LISTS and two.intent in _LISTS and _differs(one, two) and (
                 one.has_constraints or one.item_ids) and (two.has_constraints or two.item_ids):
@@ -63,12 +67,7 @@ def stated_then_asked(parse, query: Query, text: str) -> Query:
     if query.intent is Intent.RATE or query.rating is not None or query.said \
             or not _A_NUMBER.search(text) or len(text) > MAX_COMPOUND:
         return query
-    for n, hit in enumerate(_STATEMENT_END.finditer(text)):
-        if n >= MAX_TRIES:
-            break
-        first, second = text[:hit.start()].strip(), text[hit.end():].strip()
-        if not first or not second:
-            continue
+    for first, second in _halves(_STATEMENT_END, text):
         if len(first) > MAX_STATEMENT:
             break                  # a rating statement is short: no re-parse of long text
         one = parse(first)
