@@ -58,6 +58,8 @@ def ref_at(words: list[str], i: int, pronouns: bool = True,
         value = int(_NUMERIC_ORDINAL.match(words[j]).group(1))
         end = j + 1 + (j + 1 < n and words[j + 1] in _NOUNS)
         return (value, end) if 1 <= value <= MAX_POSITION else None
+    if j > i and j + 1 < n and words[j] == "top" and words[j + 1] in _NOUNS:
+        return 1, j + 2          # "the top one": the first of the list
     if j < n and words[j] in ORDINALS:
         end = j + 1
         if end < n and words[end] in _NOUNS:

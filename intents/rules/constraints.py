@@ -41,7 +41,7 @@ _NEGATOR_PAIRS = {("other", "than"), ("instead", "of"), ("rather", "than"),
 _FILLER = frozenset("""any too very so more of the a an really overly that particularly
 much remotely want like watch see in mood for or and nor either please thing things
 kind sort type stuff movies films movie film at all i me we anything something
-little small young into big huge fan fans keen on crazy about feeling""".split())
+little small young into big huge fan fans keen on crazy about feeling with""".split())
 _MAX_GAP = 4
 _JOINS = frozenset({"or", "and", "nor", "either"})     # a negated list goes on through these
 # a reason starts a clause of its own: "nothing scary because the kids get nightmares"

@@ -178,3 +178,13 @@ def test_a_question_about_the_catalog_itself_is_help(tiny_parser, text):
 
 def test_fondness_idioms_are_praise(tiny_parser):
     assert tiny_parser.parse("Fargo is literally my comfort movie").rating == 5.0
+
+
+def test_a_genre_ruled_out_with_words_between(tiny_parser):
+    q = tiny_parser.parse("skip anything with war in it")
+    assert q.exclude_genres == ("War",) and not q.genres
+
+
+def test_the_top_one_is_the_first_of_the_list(tiny_parser):
+    q = tiny_parser.parse("ok the top one - when's that from")
+    assert q.intent is Intent.INFO and q.refs == (1,)
