@@ -124,11 +124,13 @@ class Stub(BaseHTTPRequestHandler):
     turns: list[dict] = []
     ratings: dict[int, float] = {}
     unknown_users = {"9999", "abc"}
+    known_sessions: set[str] = set()   # GET answers these as empty conversations
 
     @classmethod
     def reset(cls):
         cls.seen, cls.replies, cls.auth, cls.turns, cls.ratings = [], [], [], [], {}
         cls.needs_key, cls.delay, cls.films = False, 0.0, 1
+        cls.known_sessions = set()
 
     def log_message(self, *args):
         pass
@@ -154,6 +156,10 @@ class Stub(BaseHTTPRequestHandler):
                                     "ratings": [{"item_id": i, "title": None, "rating": r}
                                                 for i, r in self.ratings.items()],
                                     "turns": len(self.turns), "transcript": self.turns})
+        if path.startswith("/sessions/") and path[10:] in self.known_sessions:
+            name = path[10:]
+            return self._json(200, {"session_id": name, "user_id": None, "seen": [],
+                                    "ratings": [], "turns": 0, "transcript": []})
         if path.startswith("/sessions/"):
             return self._json(404, {"detail": "no session"})
         self._send(200, (STATIC / "index.html").read_bytes(), "text/html; charset=utf-8")

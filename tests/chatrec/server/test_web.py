@@ -95,7 +95,10 @@ def test_errors_are_plain_words_with_a_retry(browser, stub_url):
 
 def test_an_expired_session_starts_a_new_conversation_with_the_same_message(browser,
                                                                           stub_url):
-    """Session ids are issued by the server: one it no longer knows is a 404."""
+    """Session ids are issued by the server: one it no longer knows is a 404. The
+    session still exists when the page looks at it (a focus event may make it look), and
+    is gone by the time the turn is posted."""
+    Stub.known_sessions = {"gone"}
     open_page(browser, stub_url)
     browser.eval("localStorage.setItem('chatrec.session_id', 'gone')")
     Stub.replies = [404]
