@@ -20,20 +20,11 @@ from chatrec.conversation.checklist.turns import ChecklistTurns
 from chatrec.conversation.constraints import Filter
 from chatrec.conversation.explain import Explainer
 from chatrec.conversation.facts import CatalogFacts
-from chatrec.conversation.feedback import (
-    describe_profile,
-    rated_profile,
-    record_opinions,
-    record_seen,
-)
-from chatrec.conversation.followups import (
-    answer_pending,
-    other_version,
-    pending_for,
-    resolve_films,
-    shows_again,
-    vague_target,
-)
+from chatrec.conversation.feedback import (describe_profile, rated_profile, record_opinions,
+                                           record_seen)
+from chatrec.conversation.followups import (answer_pending, focus_seed, other_version,
+                                            pending_for, resolve_films, shows_again,
+                                            vague_target)
 from chatrec.conversation.lists import Context, ListMaker
 from chatrec.conversation.moves import Moves, Reply
 from chatrec.conversation.smalltalk import MOVES
@@ -177,6 +168,8 @@ class Dispatcher(Moves, ChecklistTurns):
     def _more(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         last = state.last_query
         if not last or last.get("intent") not in ("similar", "recommend", "popular"):
+            if (seeded := focus_seed(query, state, self.facts)) is not None:
+                return self._new_list(seeded, state, ctx)   # "I loved X" ... "more like that"
             return Reply("There is no list to continue yet. Try: "
                          + replies.examples(self.facts.example_titles) + ".")
         # "show me more" keeps the last list's size; "3 more" asks for 3

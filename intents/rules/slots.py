@@ -193,7 +193,8 @@ class SlotFinder:
                     return Slot("info", found, topic=topic)
                 continue                   # "what is the best comedy": not about a film
             if not found and topic != "genre" and \
-                    (unknown := self.link.unknown(m, s, e, asked=True)) is not None:
+                    (unknown := self.link.unknown(m, s, e, asked=True,
+                                                  framed=rx is talk.HOLDS)) is not None:
                 found = [unknown]          # "tell me about Inception": say we don't know it
             if found:
                 return Slot("info", found, topic=topic)

@@ -188,3 +188,33 @@ def test_a_genre_ruled_out_with_words_between(tiny_parser):
 def test_the_top_one_is_the_first_of_the_list(tiny_parser):
     q = tiny_parser.parse("ok the top one - when's that from")
     assert q.intent is Intent.INFO and q.refs == (1,)
+
+
+@pytest.mark.parametrize("text,unknown,rating", [
+    ("i loved interstellar", "interstellar", 5.0),
+    ("I hated inception", "inception", 1.0),        # a phone capitalises only "I"
+    ("i really enjoyed the social network", "the social network", 4.0),
+    ("i loved mad max fury road", "mad max fury road", 5.0),
+    ("we loved parasite", "parasite", 5.0),
+])
+def test_a_lowercase_opinion_of_a_film_the_catalog_lacks_is_said_so(ml100k_parser, text,
+                                                                      unknown, rating):
+    q = ml100k_parser.parse(text)
+    assert q.unknown_title == unknown and q.item_ids == () and q.rating == rating
+
+
+@pytest.mark.parametrize("text", [
+    "i loved the ending", "i liked the music", "i loved every minute",
+    "i liked the jokes but not the plot", "I like dark comedies and thrillers",
+    "I love the classics", "a western, like from the 70s",
+    "I loved Fargo, the acting was great",          # capitals: the writer marks titles
+])
+def test_parts_of_a_film_and_tastes_are_no_missing_film(ml100k_parser, text):
+    assert ml100k_parser.parse(text).unknown_title is None
+
+
+@pytest.mark.parametrize("text", ["do you have oppenheimer", "you got netflix?"])
+def test_asking_whether_the_catalog_holds_something_names_it(ml100k_parser, text):
+    """The question says its object is a film: one the catalog lacks is said so."""
+    q = ml100k_parser.parse(text)
+    assert q.intent is Intent.INFO and q.item_ids == () and q.unknown_title
