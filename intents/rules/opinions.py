@@ -38,7 +38,22 @@ class OpinionFrames:
                 for f in found:
                     f.rating = rating
                 return Slot("rate", found, masked=set(range(r0, len(m.toks))))
-        return None
+        return self._scored(m)
+
+    def _scored(self, m: Message) -> Slot | None:
+        """"empire strikes back also 5. return of the jedi maybe a 3": each film
+        followed by its score, in a sentence or clause of its own."""
+        found, masked = [], set()
+        for hit in cues.RATE_AFTER.finditer(m.text):
+            s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
+            films = self.link.resolve_list(m, s, e, strict=True)
+            if len(films) != 1 or films[0].end != e or films[0].match is None \
+                    or films[0].match.index is None:
+                continue                  # only a film named whole takes the score
+            films[0].rating = rating_value(hit.group("r"), hit.group("scale"))
+            found.append(films[0])
+            masked |= set(range(s, token_range(m.toks, hit.start("t"), hit.end())[1]))
+        return Slot("rate", found, masked=masked) if found else None
 
     def _rate_clauses(self, m: Message) -> Slot | None:
         """"rate Fargo 4 and Heat 2": one rating per film, each its own clause."""

@@ -218,3 +218,21 @@ def test_asking_whether_the_catalog_holds_something_names_it(ml100k_parser, text
     """The question says its object is a film: one the catalog lacks is said so."""
     q = ml100k_parser.parse(text)
     assert q.intent is Intent.INFO and q.item_ids == () and q.unknown_title
+
+
+@pytest.mark.parametrize("text,ratings", [
+    ("empire strikes back also 5. return of the jedi maybe a 3, the ewoks ruin it",
+     {172: 5.0, 181: 3.0}),
+    ("star wars is a 5 for me", {50: 5.0}),
+    ("fargo is a 4/5 tbh", {100: 4.0}),
+])
+def test_a_score_after_a_film_in_its_own_clause_is_a_rating(ml100k_parser, text, ratings):
+    q = ml100k_parser.parse(text)
+    got = dict(zip(q.item_ids, q.ratings or (q.rating,) * len(q.item_ids)))
+    assert q.intent is Intent.RATE and got == ratings
+
+
+@pytest.mark.parametrize("text", ["fargo 4", "toy story 2", "3 movies like fargo",
+                                  "fargo was like 2 hours long"])
+def test_a_number_that_is_no_score_rates_nothing(ml100k_parser, text):
+    assert ml100k_parser.parse(text).rating is None
