@@ -236,3 +236,18 @@ def test_a_score_after_a_film_in_its_own_clause_is_a_rating(ml100k_parser, text,
                                   "fargo was like 2 hours long"])
 def test_a_number_that_is_no_score_rates_nothing(ml100k_parser, text):
     assert ml100k_parser.parse(text).rating is None
+
+
+@pytest.mark.parametrize("text,ref,topic", [
+    ("is the third one animated?", 3, "genre"), ("is #2 scary?", 2, "quality"),
+    ("was the second one any good", 2, None), ("is the first one in color", 1, "color"),
+    ("is the last one too violent", -1, "content"), ("ok is number 2 sci-fi?", 2, "genre"),
+])
+def test_a_yes_no_question_about_a_listed_film_is_about_that_film(ml100k_parser, text,
+                                                                   ref, topic):
+    q = ml100k_parser.parse(text)
+    assert q.intent is Intent.INFO and q.refs == (ref,) and q.topic == topic
+
+
+def test_is_there_a_third_one_asks_no_position(ml100k_parser):
+    assert ml100k_parser.parse("is there a third one?").refs == ()
