@@ -12,7 +12,7 @@ from intents.lexicon.speakers import others_opinion
 from intents.mentions.linking import Linker, Mention, Message, Slot
 from intents.mentions.spans import token_range
 from intents.mentions.titlelike import ASPECTS
-from intents.query import ALL, FOCUS
+from intents.query import ALL, FOCUS, THEM
 from intents.rules.polarity import after_comma, clause_rating
 
 
@@ -134,6 +134,18 @@ class OpinionFrames:
             and not any(w in self.link.genre_words or w in _TALK or i in m.constraint_tokens
                         or (w in cues.GENERIC and w not in _ARTICLES)
                         for i, w in enumerate(m.words[s:e], s))
+
+    def name_the_group(self, m: Message, slot: Slot, sentinels: list[Mention]) -> None:
+        """"seen sense and sensibility and emma, loved both": 'both' / 'them' / 'all of
+        them' are the films the same message names, not the last list."""
+        group = [x for x in slot.mentions if x.ref in (THEM, ALL)]
+        named = _dedupe([x for x in self.seen_mentions(m) + sentinels if x.match is not None
+                         and x.match.index is not None]) if group else []
+        if len(named) < 2:
+            return                 # "I liked all of the Star Wars ones": a series, not a list
+        for film in named:
+            film.rating = group[0].rating
+        slot.mentions = [x for x in slot.mentions if x.ref not in (THEM, ALL)] + named
 
     def seen(self, m: Message, core) -> Slot | None:
         found = self.seen_mentions(m)

@@ -71,6 +71,8 @@ class SlotFinder:
                     self._carry_opinions(m, slot)
                 if slot.kind in ("mention", "bare", "seen", "sentiment"):  # a seed's opinion comes
                     self._clause_opinions(m, slot)             # from its frame only
+                if slot.kind == "sentiment":   # "seen X and Y, loved both"
+                    self.opinions.name_the_group(m, slot, self._sentinels(m))
                 return slot
         return None
 

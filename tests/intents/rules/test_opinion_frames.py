@@ -251,3 +251,18 @@ def test_a_yes_no_question_about_a_listed_film_is_about_that_film(ml100k_parser,
 
 def test_is_there_a_third_one_asks_no_position(ml100k_parser):
     assert ml100k_parser.parse("is there a third one?").refs == ()
+
+
+@pytest.mark.parametrize("text,films", [
+    ("i watched fargo and heat, loved both", {100, 273}),
+    ("seen sense and sensibility and emma, loved both", {275, 283}),
+])
+def test_both_means_the_films_the_same_message_names(ml100k_parser, text, films):
+    q = ml100k_parser.parse(text)
+    assert q.intent is Intent.RATE and set(q.item_ids) == films and q.rating == 5.0
+    assert q.refs == ()                      # not the last list
+
+
+def test_a_series_named_with_all_is_no_list_of_films(ml100k_parser):
+    q = ml100k_parser.parse("I liked all of the Star Wars ones")
+    assert 50 not in q.item_ids           # the 1977 film alone is not "all of them"
