@@ -134,7 +134,8 @@ UNMEASURED = (
         r"\bshort(?:er)?\s+(?!lists?\b|selection|version|time|while)[a-z]|"
         r"\b(?:not|nothing|no)\s+(?:too|very|that|overly)\s+(?:long|short)\b|"
         r"\b(?:under|less\s+than|more\s+than|over)\s+" + _HOURS + r"\b|"
-        r"\b\d+\s+minutes?\b|\brunning\s+time\b|\bruntime\b")),
+        r"\b\d+\s*(?:minutes?|mins?)\b|\brunning\s+time\b|\bruntime\b|"
+        r"\b(?:something|anything|one)\s+(?:(?:short|quick)(?:er)?)\b(?!\s+(?:list|of)\b)")),
     ("color", re.compile(
         r"\bin\s+colou?r\b|\bblack\s+and\s+white\b|\bcolou?r\s+(?:films?|movies?)\b")),
     ("studio", re.compile(
