@@ -41,6 +41,7 @@ from chatrec.sessions.columns import (
     state_from_row,
     transcript_from_rows,
 )
+from chatrec.sessions.sqlite_checkpoint import SAFETY_PAGES, Checkpointer
 from chatrec.sessions.sqlite_errors import Guard, NoWait
 from chatrec.sessions.sqlite_schema import migrate
 from chatrec.sessions.sqlite_upkeep import (
@@ -87,6 +88,7 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
         problem = check_file(self.path, self._identity)
         if problem:
             raise StoreUnavailable(f"the sessions database {problem}")
+        self._checkpoints = Checkpointer(self.path, self._identity)  # off the turn's path
 
     def _migrate(self) -> None:
         migrate(self._conn())
@@ -116,6 +118,7 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT}")
+        conn.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")  # sqlite_checkpoint.py
         conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         return conn
 
@@ -160,7 +163,9 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
         return NoWait(self._local)
 
     def close(self) -> None:
-        """Close this thread's connections (others close when their thread ends)."""
+        """Close this thread's connections (others close when their thread ends) and
+        the background checkpoints' one."""
+        self._checkpoints.close()
         for name in ("conn", "nowait_conn"):
             conn = getattr(self._local, name, None)
             if conn is not None:
@@ -219,16 +224,21 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
             finally:
                 if durable:
                     conn.execute("PRAGMA synchronous=NORMAL")
+        self._checkpoints.committed()
 
     def _write(self, conn, sid: str, fx: TurnEffects, now: float, owner) -> None:
-        conn.execute("INSERT OR IGNORE INTO sessions (id, user_id, turns, created, updated, "
-                     "owner) VALUES (?, NULL, 0, ?, ?, ?)", (sid, now, now, owner))
+        # one statement: a new session is stored with this turn's columns and turn 1;
+        # a known one of this owner counts the turn and takes the columns; another
+        # owner's is left alone and returns no row
         cols = row_updates(fx)
-        sets = "".join(f", {name} = ?" for name in cols)
+        names = "".join(f", {name}" for name in cols)
+        sets = "".join(f", {name} = excluded.{name}" for name in cols)
         row = conn.execute(
-            f"UPDATE sessions SET turns = turns + 1, updated = ?{sets} "
-            "WHERE id = ? AND owner IS ? RETURNING turns",
-            (now, *cols.values(), sid, owner)).fetchone()
+            f"INSERT INTO sessions (id, turns, created, updated, owner{names}) "
+            f"VALUES (?, 1, ?, ?, ?{', ?' * len(cols)}) "
+            f"ON CONFLICT(id) DO UPDATE SET turns = turns + 1, updated = excluded.updated"
+            f"{sets} WHERE sessions.owner IS excluded.owner RETURNING turns",
+            (sid, now, now, owner, *cols.values())).fetchone()
         if row is None:  # someone else's session: to this caller it does not exist
             raise NotFound(f"unknown session {sid!r}")
         turn_no = row[0]
