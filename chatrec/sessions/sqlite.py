@@ -59,6 +59,7 @@ from chatrec.sessions.state import (
 )
 from chatrec.sessions.write_health import WriteHealth
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False)
 _WAL_LIMIT = 8 * 1024 * 1024  # the -wal file is cut back to this after a checkpoint
 _ITEMS = ("SELECT 0, item_id, rating, at, rowid FROM ratings WHERE session_id = ? "
           "UNION ALL SELECT 1, item_id, NULL, NULL, NULL FROM shown WHERE session_id = ? "
@@ -257,7 +258,7 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
         if fx.transcript is not None:
             conn.execute("INSERT OR REPLACE INTO transcript (session_id, n, at, turn) "
                          "VALUES (?, ?, ?, ?)",
-                         (sid, turn_no, now, json.dumps(fx.transcript, ensure_ascii=False)))
+                         (sid, turn_no, now, _encode(fx.transcript)))
             if turn_no > TRANSCRIPT_KEEP:   # turns are numbered from 1: else none to cut
                 conn.execute("DELETE FROM transcript WHERE session_id = ? AND n <= ?",
                              (sid, turn_no - TRANSCRIPT_KEEP))
