@@ -85,7 +85,7 @@ def test_one_list_mmr_picks_what_the_batched_loop_picks():
         norm = np.sqrt(np.diag(g))
         norm[norm == 0] = 1
         sim = g / norm[:, None] / norm[None]
-        k, w = int(rng.integers(1, 15)), float(rng.choice([0.05, 0.2, 0.5, 1.0]))
+        k, w = int(rng.integers(1, 15)), float(rng.choice([0.0, 0.05, 0.2, 0.5, 1.0]))
         batch = mmr_orders(rel[None], sim[None], k, w)[0]
         assert mmr_order(rel, sim, k, w).tolist() == batch[batch >= 0].tolist()
 
