@@ -142,8 +142,12 @@ class Reasons:
         # all picks at once: row r, the picks' similarity to each liked film; per row
         # the most similar, the higher rating breaking ties, then the earlier film
         sims = np.stack([np.asarray(similarity(i)) for i in picks])[:, liked]
-        values = np.broadcast_to(-np.asarray(liked_values), sims.shape)
-        best = np.lexsort((values, -sims), axis=-1)[:, 0]
+        if np.isfinite(sims).all():       # the same picks as the lexsort, in 3 passes
+            top = sims.max(axis=1, keepdims=True)
+            best = np.where(sims == top, liked_values, -np.inf).argmax(axis=1)
+        else:                              # NaN sorts last in a lexsort, not in a max
+            values = np.broadcast_to(-np.asarray(liked_values), sims.shape)
+            best = np.lexsort((values, -sims), axis=-1)[:, 0]
         close = sims[np.arange(len(picks)), best] >= threshold
         return [replies.because_reason(self.display[f]) if ok
                 else replies.taste_reason(self.stats(i))

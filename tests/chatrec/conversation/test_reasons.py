@@ -79,6 +79,8 @@ def test_personal_reasons_name_the_closest_liked_film_ties_to_the_higher_rating(
     assert got[2] == "because you liked Film 2"
     got = r.personal([0], liked, values, lambda i: np.array([0, .4, .4, 0, 0, 0.]), 0.25)
     assert got == ["because you liked Film 2"]        # the tie: the higher rating
+    got = r.personal([0], liked, values, lambda i: np.array([np.nan, .4, .3, 0, 0, 0]), .25)
+    assert got == ["because you liked Film 1"]        # NaN is never the closest
     assert r.personal([], liked, values, lambda i: sim[i], 0.25) == []
     assert r.personal([1], np.array([], int), np.array([]), lambda i: sim[i], 0.25)[0] \
         .endswith("rating")
