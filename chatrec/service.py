@@ -77,19 +77,15 @@ def parse_user_id(text: str) -> int | str:
     return int(text) if text.lstrip("-").isdigit() else text
 
 
-_PLAIN = frozenset((str, int, bool, type(None)))
-
-
 def jsonable(x):
     """Query dicts may hold numpy scalars or NaN: make them plain JSON values."""
     t = type(x)
-    if t in _PLAIN:                 # most values: nothing to convert
+    if x is None or t is str or t is int or t is bool:   # most values: nothing to do
         return x
     if t is dict:                   # the exact types first: a turn converts ~40 values
-        return {k if type(k) is str else str(k):
-                v if type(v) in _PLAIN else jsonable(v) for k, v in x.items()}
+        return {k if type(k) is str else str(k): jsonable(v) for k, v in x.items()}
     if t is list:
-        return [v if type(v) in _PLAIN else jsonable(v) for v in x]
+        return [jsonable(v) for v in x]
     if t is float:
         return x if math.isfinite(x) else None
     if isinstance(x, dict):
