@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from chatrec.sessions.sqlite import SQLiteSessionStore
@@ -39,7 +40,7 @@ def test_a_checkpoint_never_recreates_a_deleted_database(tmp_path):
     store.close()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    store._checkpoints._run()
+    store._checkpoints.checkpoint()
     assert not path.exists()
 
 
@@ -49,8 +50,25 @@ def test_a_busy_database_skips_the_checkpoint_without_error(tmp_path):
     _turns(store, 2)
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")      # holds every lock a checkpoint could need
-    store._checkpoints._run()             # returns; nothing raised into a turn
+    store._checkpoints.checkpoint()             # returns; nothing raised into a turn
     other.execute("ROLLBACK")
     other.close()
     _turns(store, 1)
     assert store.get("s0").turns == 2
+
+
+def test_the_background_thread_ends_when_idle_and_comes_back(tmp_path, monkeypatch):
+    import chatrec.sessions.sqlite_checkpoint as module
+    monkeypatch.setattr(module, "IDLE", 0.05)
+    store = SQLiteSessionStore(tmp_path / "s.db")
+    _turns(store, EVERY)
+    store._checkpoints.wait()
+    for _ in range(200):                  # ends within its idle time
+        if not store._checkpoints._alive:
+            break
+        time.sleep(0.01)
+    assert not store._checkpoints._alive
+    _turns(store, EVERY)                  # the next wake-up starts it again
+    assert store._checkpoints._alive
+    store._checkpoints.wait()
+    store.close()
