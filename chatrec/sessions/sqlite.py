@@ -41,6 +41,7 @@ from chatrec.sessions.columns import (
     state_from_row,
     transcript_from_rows,
 )
+from chatrec.sessions.sqlite_cache import LoadCache
 from chatrec.sessions.sqlite_checkpoint import SAFETY_PAGES, Checkpointer
 from chatrec.sessions.sqlite_errors import Guard, NoWait
 from chatrec.sessions.sqlite_schema import migrate
@@ -60,6 +61,7 @@ from chatrec.sessions.state import (
 from chatrec.sessions.write_health import WriteHealth
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False)
+_COLUMNS = ", ".join(STATE_COLUMNS)
 _WAL_LIMIT = 8 * 1024 * 1024  # the -wal file is cut back to this after a checkpoint
 _ITEMS = ("SELECT 0, item_id, rating, at, rowid FROM ratings WHERE session_id = ? "
           "UNION ALL SELECT 1, item_id, NULL, NULL, NULL FROM shown WHERE session_id = ? "
@@ -105,6 +107,14 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
             conn = self._open(0 if name == "nowait_conn" else self.busy_timeout_ms)
             setattr(local, name, conn)
         return conn
+
+    def _cache(self, conn) -> LoadCache:
+        """The sessions `conn` last read or wrote (sqlite_cache.py)."""
+        caches = self._local.__dict__.setdefault("caches", {})
+        cache = caches.get(id(conn))
+        if cache is None or cache.conn is not conn:
+            cache = caches[id(conn)] = LoadCache(conn)
+        return cache
 
     def _open(self, busy_timeout_ms: int) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN ourselves, so reads run outside
@@ -172,18 +182,28 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
             if conn is not None:
                 conn.close()
                 setattr(self._local, name, None)
+        self._local.__dict__.pop("caches", None)
 
     # ---- reads -------------------------------------------------------------------
     def load(self, session_id: str) -> SessionState:
         """The state of a session; a fresh, not yet stored one if it does not exist."""
         with self._errors():
-            return self._load(self._conn(), session_id)
+            conn = self._conn()
+            cache = self._cache(conn)
+            entry = cache.get(session_id)
+            if entry is None:
+                entry = self._load(conn, session_id)
+                if entry is None:
+                    return SessionState(id=session_id)
+                cache.put(session_id, entry)
+            return state_from_row(session_id, *entry)
 
-    def _load(self, conn, session_id: str) -> SessionState:
+    def _load(self, conn, session_id: str) -> tuple | None:
+        """(row, ratings, seen, shown) as stored; None if there is no such session."""
         row = conn.execute(f"SELECT {', '.join(STATE_COLUMNS)} FROM sessions WHERE id = ?",
                            (session_id,)).fetchone()
         if row is None:
-            return SessionState(id=session_id)
+            return None
         # the three item tables in one statement (a turn's reads were 4 of its ~11):
         # kind 0 ratings in rating order, 1 shown, 2 seen
         ratings, shown, seen = [], set(), set()
@@ -192,7 +212,7 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
                 ratings.append((item, rating))
             else:
                 (shown if kind == 1 else seen).add(item)
-        return state_from_row(session_id, row, ratings, seen, shown)
+        return row, tuple(ratings), frozenset(seen), frozenset(shown)
 
     def get(self, session_id: str, transcript: int = 0) -> SessionState:
         """Like load, but raises NotFound for a session that was never stored; with
@@ -219,15 +239,19 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
             durable = bool(effects.ratings or effects.seen) and self.fsync_ratings
             if durable:  # opt-in: survive power loss too, not only a process crash
                 conn.execute("PRAGMA synchronous=FULL")
+            cache = self._cache(conn)
+            prior = cache.entries.pop(session_id, None)   # a failed turn leaves none
             try:
                 with self._transaction():
-                    self._write(conn, session_id, effects, now, owner)
+                    row = self._write(conn, session_id, effects, now, owner)
             finally:
                 if durable:
                     conn.execute("PRAGMA synchronous=NORMAL")
+            cache.wrote(session_id, row, effects, prior)
         self._checkpoints.committed()
 
-    def _write(self, conn, sid: str, fx: TurnEffects, now: float, owner) -> None:
+    def _write(self, conn, sid: str, fx: TurnEffects, now: float, owner) -> tuple:
+        """The turn's statements; returns the session row as written (STATE_COLUMNS)."""
         # one statement: a new session is stored with this turn's columns and turn 1;
         # a known one of this owner counts the turn and takes the columns; another
         # owner's is left alone and returns no row
@@ -238,11 +262,11 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
             f"INSERT INTO sessions (id, turns, created, updated, owner{names}) "
             f"VALUES (?, 1, ?, ?, ?{', ?' * len(cols)}) "
             f"ON CONFLICT(id) DO UPDATE SET turns = turns + 1, updated = excluded.updated"
-            f"{sets} WHERE sessions.owner IS excluded.owner RETURNING turns",
+            f"{sets} WHERE sessions.owner IS excluded.owner RETURNING {_COLUMNS}",
             (sid, now, now, owner, *cols.values())).fetchone()
         if row is None:  # someone else's session: to this caller it does not exist
             raise NotFound(f"unknown session {sid!r}")
-        turn_no = row[0]
+        turn_no = row[1]
         for table in ("ratings", "seen") if fx.retract else ():
             conn.executemany(f"DELETE FROM {table} WHERE session_id = ? AND item_id = ?",
                              [(sid, str(i)) for i in fx.retract])
@@ -262,10 +286,12 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
             if turn_no > TRANSCRIPT_KEEP:   # turns are numbered from 1: else none to cut
                 conn.execute("DELETE FROM transcript WHERE session_id = ? AND n <= ?",
                              (sid, turn_no - TRANSCRIPT_KEEP))
+        return row
 
     def delete(self, session_id: str, owner: str | None = None) -> bool:
         """Forget a session of `owner`. True if it existed and was theirs."""
         with self._errors(write=True), self._transaction() as conn:
+            self._cache(conn).drop(session_id)
             if conn.execute("SELECT 1 FROM sessions WHERE id = ? AND owner IS ?",
                             (session_id, owner)).fetchone() is None:
                 return False
