@@ -23,9 +23,10 @@ from models.data import Catalog, Ratings, natural_title
 # sheer numbers (the median pair of films rated 50+ times is at 0.13), so the bar is high
 CO_LIKE_COSINE = 0.35
 #: a "liked" matrix with at most this many entries gives each seed's co-like cosines to
-#: every film in one pass (~0.3 ms on ML-100K), remembered for the seed's next lists;
-#: a larger one (ML-25M: ~12M) computes the ten a list needs each time
-CO_ROW_MAX_NNZ = 2_000_000
+#: every film in one pass (~0.3-1 ms on ML-100K's 55k), remembered for the seed's next
+#: lists; a larger one (ML-1M ~0.6M, ML-25M ~13.6M) computes the ten a list needs each
+#: time, so a seed's first list never pays a pass over millions of entries
+CO_ROW_MAX_NNZ = 200_000
 CO_ROW_CACHE_BYTES = 32 * 1024 * 1024   # the remembered rows' memory, at most
 
 
@@ -141,7 +142,7 @@ class Reasons:
             return []
         # all picks at once: row r, the picks' similarity to each liked film; per row
         # the most similar, the higher rating breaking ties, then the earlier film
-        sims = np.stack([np.asarray(similarity(i)) for i in picks])[:, liked]
+        sims = np.stack([np.asarray(similarity(i))[liked] for i in picks])  # no full rows
         if np.isfinite(sims).all():       # the same picks as the lexsort, in 3 passes
             top = sims.max(axis=1, keepdims=True)
             best = np.where(sims == top, liked_values, -np.inf).argmax(axis=1)

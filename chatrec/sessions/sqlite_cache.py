@@ -16,8 +16,9 @@ turn does to its state can reach the cache.
 """
 from __future__ import annotations
 
-#: sessions kept per connection (the oldest goes first)
-MAX_SESSIONS = 4096
+#: sessions kept per connection, the oldest going first (an HTTP worker has a
+#: connection per thread of its pool: this bounds the memory, ~1-2 MB each)
+MAX_SESSIONS = 256
 
 
 class LoadCache:
