@@ -23,6 +23,9 @@ The database is shared by every front door and by several uvicorn worker process
   file is a StoreUnavailable with one clear line, never a write into a deleted inode.
 * expiry: an index on `updated` makes `prune` cheap; new databases use incremental
   auto-vacuum so a prune gives the space back to the file system.
+* a turn's load reads the connection's own copy of the session while no other
+  connection has committed (sqlite_cache.py), and WAL checkpoints run in a background
+  thread, not inside one turn's COMMIT (sqlite_checkpoint.py).
 """
 from __future__ import annotations
 
