@@ -21,6 +21,7 @@ bounded either way.
 from __future__ import annotations
 
 import _thread
+import os
 import sqlite3
 import threading
 import time
@@ -41,6 +42,12 @@ class Checkpointer:
 
     def __init__(self, path: Path, identity) -> None:
         self.path, self.identity = path, identity
+        self._start()
+
+    def _start(self) -> None:
+        """Fresh state: at creation, and in a forked child (the parent's thread is not
+        there, and its connection must not be used across the fork)."""
+        self._pid = os.getpid()
         self._commits = 0
         self._wake = threading.Event()
         self._guard = threading.Lock()       # the thread's start and end
@@ -49,6 +56,8 @@ class Checkpointer:
         self._conn: sqlite3.Connection | None = None
 
     def committed(self) -> None:
+        if self._pid != os.getpid():
+            self._start()
         self._commits += 1
         if self._commits < EVERY:
             return

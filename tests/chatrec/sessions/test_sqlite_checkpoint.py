@@ -72,3 +72,15 @@ def test_the_background_thread_ends_when_idle_and_comes_back(tmp_path, monkeypat
     assert store._checkpoints._alive
     store._checkpoints.wait()
     store.close()
+
+
+def test_a_forked_child_never_uses_the_parents_thread_or_connection(tmp_path):
+    store = SQLiteSessionStore(tmp_path / "s.db")
+    cp = store._checkpoints
+    inherited = object()
+    cp._pid, cp._alive, cp._conn = -1, True, inherited   # as a child sees it after fork
+    _turns(store, 1)
+    assert cp._conn is None and not cp._alive           # its own state, from scratch
+    _turns(store, EVERY)
+    cp.wait()
+    assert cp._conn is not inherited and store.get("s0").turns == 2
