@@ -149,3 +149,22 @@ def test_titles_that_look_like_grammar_on_movielens(ml100k_view, text, titles, s
     q = RuleParser(ml100k_view).parse(text)
     assert (q.titles, q.seen_titles) == (titles, seen)
     assert q.rating == (1.0 if "hate heat" in text else 4.0 if "liked" in text else 5.0)
+
+
+@pytest.mark.movielens
+@pytest.mark.parametrize("text,intent,titles", [
+    # a title of everyday words the film slots leave to the cues is a film after a verb
+    # of marking, when the whole message is that mark (the simulated "seen The Edge")
+    ("seen The Edge", Intent.SEEN, ("Edge, The",)),
+    ("seen the edge", Intent.SEEN, ("Edge, The",)),
+    ("loved the edge", Intent.RATE, ("Edge, The",)),
+    ("I've seen the game", Intent.SEEN, ("Game, The",)),
+    ("hated the edge and the game", Intent.RATE, ("Edge, The", "Game, The")),
+    # ... and only then
+    ("who won the game", Intent.UNKNOWN, ()),
+    ("I haven't seen the edge", Intent.SEEN, ()),
+])
+def test_everyday_titles_after_a_verb_of_marking(ml100k_view, text, intent, titles):
+    from intents.rules.parser import RuleParser
+    q = RuleParser(ml100k_view).parse(text)
+    assert (q.intent, q.titles) == (intent, titles)
