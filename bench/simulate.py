@@ -52,7 +52,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _sim_agenda import converse, eligible_users, outcome, summarise  # noqa: E402
 from _sim_report import KINDS, print_report  # noqa: E402
 
-
 NAME = "sim-ml-100k-past"
 
 

@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 from chatrec.conversation.checklist import offer
-
 from tests.chatrec.webpage import (
     FILMS,
     SIZE_IDS,
