@@ -49,6 +49,7 @@ _PART_N = re.compile(r"\b(?:part|chapter) (\d+)\b")
 # Words that alone do not identify a film (a prefix made only of these is not indexed).
 _WEAK = frozenset(ARTICLES + ("of", "and", "in", "on", "to", "for", "my", "it", "is",
                               "to", "with", "at", "from", "part", "movie", "film"))
+_JOINING = frozenset(ARTICLES[:3] + ("and", "or", "of", "to", "with", "in", "on", "at"))
 _PLACEHOLDER_TITLES = frozenset({"unknown", "unkonwn"})
 
 
@@ -161,6 +162,8 @@ class TitleMatcher:
         words = span.split()
         if words and words[0] in ARTICLES:
             span = " ".join(words[1:])
+        if words[-1:] and words[-1] in _JOINING:     # no one cuts a title short there:
+            return None              # "Batman and ..." is Batman and a list going on
         hits = self._prefix.get(span)
         if not hits:
             return None
