@@ -32,13 +32,13 @@ from chatrec.conversation.followups import (
     pending_for,
     resolve_films,
     shows_again,
-    vague_target,
 )
 from chatrec.conversation.lists import Context, ListMaker
 from chatrec.conversation.moves import Moves, Reply
 from chatrec.conversation.smalltalk import MOVES
 from chatrec.conversation.tastes import heard
 from chatrec.conversation.wishes import directed
+from chatrec.conversation.feedback import confirm_first, sure
 from chatrec.sessions.state import SessionState, TurnEffects
 from chatrec.training.bundle import Bundle
 from intents.query import FOCUS, MAX_K, MIN_K, Intent, Query
@@ -72,8 +72,9 @@ class Dispatcher(Moves, ChecklistTurns):
     # ---- entry point -----------------------------------------------------------------
     def handle(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         resolved, said = answer_pending(query, state, self.facts)
-        if said:
-            return Reply(said)
+        asked = None if said or resolved else confirm_first(query, state, self.facts)
+        if said or asked:                    # an answer to a question, or a write to confirm
+            return Reply(said) if said else Reply(asked[0], [], TurnEffects(pending=asked[1]))
         if resolved is None and (answer := self._answer(query, state, ctx)) is not None:
             return answer               # the checklist answered, or several marks at once
         if resolved is not None:
@@ -153,7 +154,7 @@ class Dispatcher(Moves, ChecklistTurns):
             seeds = films.items
         else:
             seeds = []
-        if query.rating is not None and query.item_ids:     # "I loved X, what next?"
+        if query.rating is not None and query.item_ids and sure(query):  # "I loved X, so?"
             note, fx = record_opinions(query, [self.catalog.index_of(i)
                                                for i in query.item_ids], self.facts, ctx)
         if query.said:                    # "I hated Titanic, anything like Heat?"
@@ -229,10 +230,7 @@ class Dispatcher(Moves, ChecklistTurns):
     # ---- feedback, facts, explanations ------------------------------------------------------
     def _feedback(self, query: Query, state: SessionState,
                   offer_versions: bool = True) -> Reply:
-        question = vague_target(query, state, self.facts)
-        if question:
-            return Reply(question)
-        films = resolve_films(query, state, self.facts)
+        films = resolve_films(query, state, self.facts)   # (vague ones asked: writes.py)
         if films.problem:
             return Reply(films.problem)
         if not films.items:

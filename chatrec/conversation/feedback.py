@@ -3,14 +3,37 @@ Y", "the third one was terrible", "rate X 4 stars") and films already seen. Both
 become durable session effects and are used from the next answer on: rated and seen
 films are never offered again, liked ones drive personal picks, disliked ones push
 down what is close to them.
+
+A rating or seen mark changes every later answer, so it is written only when the films
+it is about are certain (`confirm_first`). Otherwise the reply asks, and the write happens on "yes":
+- a title linked by a loose match (a typo, a prefix, a close neighbour: "Sing" read as
+  The Sting, "Hellraiser" as Hellraiser: Bloodline, "Much ado" as Much Ado About
+  Nothing), or a title the mention model is unsure names a film at all ("about aliens"):
+  "Did you mean ...?" (Query.confidence is the weakest link's certainty);
+- "them" / "all of them" / "both" over a list of several films: people say it of the
+  films they were just talking about, which need not be chatrec's last list ("I've
+  seen them all" about a friend's suggestions), so the films are named back first;
+- "it" when the film in focus and the last list disagree (followups.vague_target).
+A position ("the second one") or "it" with one film in focus is certain and written.
+An open checklist ("which have you seen?") is a question chatrec asked about its own
+list: an answer to it ("seen them all") is written as said.
 """
 from __future__ import annotations
 
 from chatrec.conversation.facts import CatalogFacts
+from chatrec.conversation.followups import (
+    index_or_none,
+    last_list,
+    pending_for,
+    vague_target,
+)
 from chatrec.conversation.lists import scale_rating
 from chatrec.conversation.replies import join_words
-from chatrec.sessions.state import TurnEffects
-from intents.query import Query
+from chatrec.sessions.state import SessionState, TurnEffects
+from intents.query import ALL, THEM, WRITING_INTENTS, Query
+
+SURE = 96.0     # a title or alias written as the catalog has it (case, articles, punctuation
+                # aside) that the mention model is sure of (intents/mentions/titles.py)
 
 
 def opinion_word(value: float) -> str:
@@ -115,3 +138,52 @@ def describe_profile(ctx, facts: CatalogFacts, user_ratings: int) -> str:
         return ("You haven't rated anything yet. Tell me a film you loved, e.g. 'I loved "
                 f"{facts.example_titles[0]}', and I'll use it for your picks.")
     return " ".join(parts)
+
+
+# ---- whether a write is certain enough (see the module docstring) -------------------
+def sure(query: Query) -> bool:
+    """Every film the query names was written as its catalog title."""
+    return not query.item_ids or query.confidence is None or query.confidence >= SURE
+
+
+def confirm_first(query: Query, state: SessionState, facts: CatalogFacts
+                  ) -> tuple[str, dict | None] | None:
+    """(the question to ask, the pending answer that writes on "yes") when the write
+    `query` asks for is not certain enough; None to write it now."""
+    if query.intent not in WRITING_INTENTS:
+        return None
+    question = vague_target(query, state, facts)
+    if question:
+        return question, None
+    what = "that you've seen" if query.intent.value == "seen" else "your opinion of"
+    named = [i for i in (index_or_none(facts, x) for x in query.item_ids) if i is not None]
+    if named and not sure(query):
+        names = join_words([facts.display[i] for i in named])
+        if len(named) == 1 and not query.refs:    # "yes", "1" or the title again
+            bare = query.with_(item_ids=(), titles=(), item_id=None, title=None,
+                               confidence=None, candidates=())
+            return (f"Did you mean {names}? Say 'yes' and I'll note {what} it, or "
+                    "write the title as it is.", pending_for(bare, named, facts))
+        return (f"Did you mean {names}? Say 'yes' and I'll note {what} them.",
+                {"confirm": query.with_(confidence=SURE).to_dict()})
+    if not _plural(query, state, facts):
+        return None
+    films = named + [i for i in last_list(facts, state) if i not in named]
+    whole = query.with_(item_ids=tuple(facts.item_ids[i] for i in films),
+                        titles=tuple(facts.titles[i] for i in films), refs=(), ref=None,
+                        confidence=SURE, ratings=())
+    names = join_words([facts.display[i] for i in films])
+    return (f"All {len(films)} of them: {names}? Say 'yes' and I'll note {what} each, "
+            "or tell me which (e.g. 'loved 1 and 3', 'seen 2').",
+            {"confirm": whole.to_dict()})
+
+
+def _plural(query: Query, state: SessionState, facts: CatalogFacts) -> bool:
+    """"them all", "both", "all of those" over more than one film of the last list,
+    with no checklist of chatrec's own asking about that list."""
+    if not (ALL in query.refs or THEM in query.refs):
+        return False
+    sheet = state.checklist or {}
+    if sheet.get("open") and list(state.last_items) == list(sheet.get("items", [])):
+        return False
+    return len(last_list(facts, state)) > 1

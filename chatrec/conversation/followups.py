@@ -139,6 +139,12 @@ def answer_pending(query: Query, state: SessionState, facts: CatalogFacts):
         goes_on = query.intent is Intent.MORE or (
             query.intent in (Intent.CHOOSE, Intent.THANKS) and query.topic in ("yes", "accept"))
         return (Query.from_dict(pending["then"]), None) if goes_on else (None, None)
+    if pending.get("confirm") is not None:     # "All 5 of them: ...?" (writes.py)
+        if query.intent in (Intent.CHOOSE, Intent.THANKS) and query.topic == "yes":
+            return Query.from_dict(pending["confirm"]), None
+        if query.intent is Intent.CHOOSE and query.topic == "no":
+            return None, "OK, I haven't noted anything. Tell me which films you mean."
+        return None, None
     options = [i for i in (index_or_none(facts, x) for x in pending.get("candidates", []))
                if i is not None]
     chosen = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from intents.mentions.features import FEATURES, Candidate, Evidence, View
 from intents.mentions.model import MentionModel
-from intents.mentions.titles import TitleMatch
+from intents.mentions.titles import ALIAS, TitleMatch
 
 
 # a span inside a longer capitalised name ("Back to the Future Part II", "Son of
@@ -88,6 +88,12 @@ class MentionDetector:
         return self.model.threshold
 
     @property
+    def write(self) -> float:
+        """At or above: sure enough for a write; between `threshold` and this: linked,
+        and a rating or seen mark from it is confirmed first."""
+        return self.model.write
+
+    @property
     def ask(self) -> float:
         """At or above (and below `threshold`): ask "did you mean ...?"; below: no film."""
         return self.model.ask
@@ -100,3 +106,10 @@ class MentionDetector:
             self.recorder.append((start, end, match.index, kind, features))
             return 1.0
         return _decide(self.model, features)
+
+
+def certainty(match: TitleMatch) -> float:
+    """How sure a link is, for the Query's `confidence`: the match score, below an
+    alias's when the mention model was unsure the words name a film at all ("about
+    aliens", "Emma stone"), so a write from it is confirmed first."""
+    return match.score if match.sure else min(match.score, ALIAS - 1.0)

@@ -8,7 +8,7 @@ them ("Fargo, Heat and Seven").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from intents.lexicon import cues
@@ -126,7 +126,8 @@ class Linker:
         """`hit` when the model takes the words s..e for its film, else None."""
         if hit is None or hit.index is None:
             return hit
-        return hit if self._p(m, s, e, hit, kind) >= self.detector.threshold else None
+        p = self._p(m, s, e, hit, kind)     # linked; sure enough for a write, or not
+        return replace(hit, sure=p >= self.detector.write) if p >= self.detector.threshold else None
 
     def _ask(self, s: int, e: int, hit: TitleMatch) -> Mention:
         """Not sure enough to link: the film as a "did you mean" candidate."""
@@ -172,7 +173,7 @@ class Linker:
                 before_film = j + 1 < len(words) and words[j] in _LIST_JOIN \
                     and cues.sentinel_index(words[j + 1]) is not None   # "heat and [Casino]"
                 if p >= (self.detector.ask if listed or before_film else self.detector.threshold):
-                    return Mention(exact, None, s, j)
+                    return Mention(replace(exact, sure=p >= self.detector.write), None, s, j)
                 if declined is None and not turned_down and p >= self.detector.ask:
                     declined = self._ask(s, j, exact)       # "did you mean ...?"
                 turned_down = True

@@ -60,6 +60,7 @@ class TitleMatch:
     index: int | None
     score: float
     candidates: tuple[tuple[int, float], ...] = ()
+    sure: bool = True    # False: linked, but not surely enough for a write (detector.py)
 
 
 def title_forms(title: str) -> tuple[list[str], list[str]]:
