@@ -62,7 +62,8 @@ def _versions_of_named(query: Query, facts: CatalogFacts) -> tuple[Query, str, s
     for item, title in zip(query.item_ids, query.titles):
         i = index_or_none(facts, item)
         j = pick_version(i, facts, towards) if i is not None else None
-        if i is not None and j is None and query.version == REMAKE:
+        if i is not None and j is None and query.version == REMAKE \
+                and not facts.other_versions(i):    # (of several, the latest is a remake)
             missing.append(i)
             notes.append(f"A later {facts.titles[i]} isn't in my catalog "
                          f"({facts.catalog_line()}); I have {facts.display[i]}.")
