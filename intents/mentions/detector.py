@@ -23,6 +23,7 @@ _ANOTHER_FILM = tuple(FEATURES.index(n) for n in
 
 
 _YEAR_AGREES = FEATURES.index("year_agrees")
+SHORT_WORD = 6       # letters: a loose match of one shorter word is only a "did you mean"
 
 
 def _another_film(features: list[float]) -> bool:
@@ -61,8 +62,9 @@ class MentionDetector:
         # accepts wins, then the likelier: "The Fear" is not "Fear", "In the Realm of
         # the Senses" not "Senses", "Jurassic Park" not "...: Jurassic Park"
         for c in sorted(found, key=lambda c: (c.kind == "fuzzy", c.start - c.end, -c.p)):
-            if c.p < self.model.threshold:
-                continue
+            if c.p < self.model.threshold or (
+                    c.kind == "fuzzy" and short_word(view.words[c.start:c.end])):
+                continue      # the frames read it, and ask "did you mean" (short_word)
             if all(c.end <= o.start or c.start >= o.end for o in chosen):
                 chosen.append(c)
         for c in chosen:     # "The Usual Suspects": the span takes the article too
@@ -106,6 +108,14 @@ class MentionDetector:
             self.recorder.append((start, end, match.index, kind, features))
             return 1.0
         return _decide(self.model, features)
+
+
+def short_word(words: list[str]) -> bool:
+    """One short word (under six letters) that matched a title only loosely: an edit is
+    a large share of it and it has many close neighbours ("sing" is a letter from "The
+    Sting", "rocky" from "The Rock"), so it is asked about, never linked; "godfathr" or
+    "braveheartt" are still plainly their film."""
+    return len(words) == 1 and len(words[0]) < SHORT_WORD
 
 
 def certainty(match: TitleMatch) -> float:

@@ -15,7 +15,7 @@ from intents.lexicon import cues
 from intents.lexicon.names import is_person
 from intents.lexicon.refs import range_at, ref_at
 from intents.lexicon.text import Token
-from intents.mentions.detector import MentionDetector
+from intents.mentions.detector import MentionDetector, short_word
 from intents.mentions.features import View
 from intents.mentions.sequels import sequel_mark
 from intents.mentions.spans import cut
@@ -203,8 +203,8 @@ class Linker:
             p = self._p(m, s, end, match, "fuzzy")
             if p < self.detector.ask:
                 return None          # "have a great day" is no film
-            if p < self.detector.threshold:
-                match = TitleMatch(None, match.score, match.candidates)
+            if p < self.detector.threshold or short_word(words[s:end]):   # many close
+                match = TitleMatch(None, match.score, match.candidates)   # neighbours: ask
         if strict and (match.index is None or match.score < STRICT_ACCEPT):
             inside = self._contained(m, s, end)                     # "the life of brian"
             return Mention(inside, None, s, end) if inside is not None else None

@@ -31,7 +31,8 @@ def test_titles_written_whole_are_sure(parser, text):
     assert parser.parse(text).confidence == 100.0
 
 
-@pytest.mark.parametrize("text", ["I loved Fargoo", "seen Titanc twice", "I hated Scream and Fargoo",
+@pytest.mark.parametrize("text", ["I loved 12 Angry Man", "seen Wily Wonka twice",
+                                  "I hated Scream and Willy Wonka",
                                   "I really liked Willy Wonka"])
 def test_the_weakest_of_loose_links_sets_the_confidence(parser, text):
     q = parser.parse(text)
@@ -44,6 +45,18 @@ def test_a_link_the_model_is_unsure_of_is_kept_but_not_sure(parser, text):
     # (lists use it), never at a certainty a write takes without asking
     q = with_write(parser, 0.9999).parse(text)
     assert q.item_ids and q.confidence < ALIAS
+
+
+@pytest.mark.parametrize("text", ["I loved Fargp", "seen Titnc twice", "movies like Screm"])
+def test_one_short_misspelt_word_is_asked_about_not_linked(parser, text):
+    # a short word has many close neighbours ("Sing" is a letter from The Sting)
+    q = parser.parse(text)
+    assert not q.item_ids and q.unknown_title and q.candidates
+
+
+@pytest.mark.parametrize("text", ["I loved Fargoo", "seen Titanicc twice", "godfathr"])
+def test_one_longer_misspelt_word_is_still_its_film(parser, text):
+    assert parser.parse(text).item_ids
 
 
 def test_a_title_with_its_year_is_sure_whatever_the_write_threshold(parser):
