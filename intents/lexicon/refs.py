@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from intents.lexicon.cues import sentinel_index
 from intents.query import ALL, FOCUS, LAST, THEM
 
 ORDINALS = {
@@ -88,6 +89,9 @@ def ref_at(words: list[str], i: int, pronouns: bool = True,
         for size in (3, 2, 1):
             key = tuple(words[i:i + size])
             if len(key) == size and key in _PRONOUNS:
+                if key in (("both",), ("all",)) and i + 1 < n \
+                        and sentinel_index(words[i + 1]) is not None:
+                    return None      # "both Heat and Fargo", "all Star Wars films": films
                 return _PRONOUNS[key], i + size
     return None
 

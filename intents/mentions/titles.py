@@ -46,6 +46,7 @@ _YEAR_SUFFIX = re.compile(r"\s*\((\d{4})\)\s*$")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _AKA = re.compile(r"^(a\.?k\.?a\.?|aka)\s+", re.I)
 _PART_N = re.compile(r"\b(?:part|chapter) (\d+)\b")
+_LETTERS = re.compile(r"\b[a-z](?: [a-z]\b)+")     # "m a s h", "l a": letters apart
 # Words that alone do not identify a film (a prefix made only of these is not indexed).
 _WEAK = frozenset(ARTICLES + ("of", "and", "in", "on", "to", "for", "my", "it", "is",
                               "to", "with", "at", "from", "part", "movie", "film"))
@@ -81,8 +82,9 @@ def title_forms(title: str) -> tuple[list[str], list[str]]:
         if len(sub_words) >= 2:
             aliases.extend(_article_forms(sub))
     canon = _uniq(norm(f) for f in canonical)
-    # "Godfather: Part II" is also "godfather 2"
+    # "Godfather: Part II" is also "godfather 2"; "M*A*S*H" "MASH", "L.A." "LA"
     aliases.extend(_PART_N.sub(r"\1", f) for f in canon if _PART_N.search(f))
+    aliases.extend(_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), f) for f in canon)
     alias = [a for a in _uniq(norm(f) for f in aliases) if a not in canon and a != bare]
     return canon, alias
 

@@ -6,7 +6,7 @@ import pytest
 
 from intents.lexicon.refs import ref_at
 from intents.lexicon.text import clean, tokens
-from intents.query import LAST
+from intents.query import ALL, LAST, THEM
 
 
 def words(text: str) -> list[str]:
@@ -34,3 +34,21 @@ def test_an_ordinal_before_a_time_is_no_position(text):
 ])
 def test_positions_still_read(text, ref):
     assert set(refs_in(text)) == {ref}     # (read from "the" and from the ordinal alike)
+
+
+@pytest.mark.parametrize("said,at", [
+    (["i", "liked", "both", "qqtitle0qq", "and", "qqtitle1qq"], 2),
+    (["seen", "all", "qqtitle0qq", "films"], 1),
+    (["we", "love", "both", "qqtitle0qq"], 2),
+])
+def test_both_or_all_before_a_title_is_no_reference(said, at):
+    # a determiner of the films named next ("both Heat and Fargo"), not the last list
+    assert ref_at(said, at) is None
+
+
+@pytest.mark.parametrize("said,at,ref", [
+    (["i", "have", "seen", "both"], 3, THEM), (["loved", "them", "both"], 1, THEM),
+    (["all", "of", "them"], 0, ALL), (["both", "were", "great"], 0, THEM),
+])
+def test_both_and_all_alone_still_point_back(said, at, ref):
+    assert ref_at(said, at)[0] == ref
