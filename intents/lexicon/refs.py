@@ -44,6 +44,10 @@ _NOT_FILMS = frozenset("""time times night nights week weeks weekend weekends mo
 year years day days morning evening summer winter spring fall autumn season seasons
 episode episodes half hour hours minute minutes scene scenes part parts chapter
 chapters book books game games date couple few""".split())
+# "both" / "all" before a title and these is a determiner of the films named ("both
+# Heat and Fargo", "all Star Wars movies"), not the last list ("Love both. Heat is ...")
+_DETERMINES = {"both": frozenset({"and"}),
+               "all": frozenset("movies films ones series sequels".split())}
 MAX_POSITION = 50
 # "number two", "pick three": positions said in words
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -89,8 +93,8 @@ def ref_at(words: list[str], i: int, pronouns: bool = True,
         for size in (3, 2, 1):
             key = tuple(words[i:i + size])
             if len(key) == size and key in _PRONOUNS:
-                if key in (("both",), ("all",)) and i + 1 < n \
-                        and sentinel_index(words[i + 1]) is not None:
+                if size == 1 and i + 2 < n and sentinel_index(words[i + 1]) is not None \
+                        and words[i + 2] in _DETERMINES.get(key[0], ()):
                     return None      # "both Heat and Fargo", "all Star Wars films": films
                 return _PRONOUNS[key], i + size
     return None

@@ -39,7 +39,7 @@ def test_positions_still_read(text, ref):
 @pytest.mark.parametrize("said,at", [
     (["i", "liked", "both", "qqtitle0qq", "and", "qqtitle1qq"], 2),
     (["seen", "all", "qqtitle0qq", "films"], 1),
-    (["we", "love", "both", "qqtitle0qq"], 2),
+    (["we", "love", "both", "qqtitle0qq", "and", "qqtitle1qq", "too"], 2),
 ])
 def test_both_or_all_before_a_title_is_no_reference(said, at):
     # a determiner of the films named next ("both Heat and Fargo"), not the last list
@@ -49,6 +49,7 @@ def test_both_or_all_before_a_title_is_no_reference(said, at):
 @pytest.mark.parametrize("said,at,ref", [
     (["i", "have", "seen", "both"], 3, THEM), (["loved", "them", "both"], 1, THEM),
     (["all", "of", "them"], 0, ALL), (["both", "were", "great"], 0, THEM),
+    (["love", "both", "qqtitle0qq", "is", "my", "favourite"], 1, THEM),   # "Love both. X is"
 ])
 def test_both_and_all_alone_still_point_back(said, at, ref):
     assert ref_at(said, at)[0] == ref
