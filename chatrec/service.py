@@ -28,7 +28,7 @@ from chatrec.sessions.state import (
 from chatrec.sessions.store import SessionStore
 from chatrec.training.bundle import Bundle
 from chatrec.training.warmup import warm_up_routes
-from intents.query import MAX_K, MIN_K, WRITING_INTENTS, Intent
+from intents.query import MAX_K, MIN_K
 from models.errors import UnknownItem, UnknownUser
 
 MAX_MESSAGE = 2000
@@ -79,8 +79,15 @@ def parse_user_id(text: str) -> int | str:
 
 def jsonable(x):
     """Query dicts may hold numpy scalars or NaN: make them plain JSON values."""
-    if x is None or type(x) in (str, int, bool):   # most values: nothing to convert
+    t = type(x)
+    if x is None or t is str or t is int or t is bool:   # most values: nothing to do
         return x
+    if t is dict:                   # the exact types first: a turn converts ~40 values
+        return {k if type(k) is str else str(k): jsonable(v) for k, v in x.items()}
+    if t is list:
+        return [jsonable(v) for v in x]
+    if t is float:
+        return x if math.isfinite(x) else None
     if isinstance(x, dict):
         return {str(k): jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
@@ -126,8 +133,7 @@ class ChatService:
         ctx.routes = self.experiments.assign(sid)  # A/B arms, sticky per session
         ctx.panel = bool(panel)
         query = parse_in_context(self.parser, message, state, self._view)
-        if state.exists and (query.intent is Intent.WHY or (  # may be about an earlier
-                query.intent in WRITING_INTENTS and query.refs)):   # list (feedback.py)
+        if state.exists and self.dispatcher.reads_transcript(query):   # an earlier list
             state.transcript = self.sessions.get(sid, transcript=TRANSCRIPT_SHOWN).transcript
         reply = self.dispatcher.handle(query, state, ctx)
         effects: TurnEffects = reply.effects

@@ -18,8 +18,7 @@ def top_k(
     Ties are broken by lower item index, so results are deterministic.
     NaN and -inf scores are never returned.
     """
-    s = np.asarray(scores, dtype=np.float64).copy()
-    s[np.isnan(s)] = -np.inf
+    s = np.asarray(scores, dtype=np.float64).copy()   # NaN: not finite, so never valid
     if allowed is not None:
         s[~np.asarray(allowed, dtype=bool)] = -np.inf
     if exclude is not None:

@@ -20,25 +20,15 @@ from chatrec.conversation.checklist.turns import ChecklistTurns
 from chatrec.conversation.constraints import Filter
 from chatrec.conversation.explain import Explainer
 from chatrec.conversation.facts import CatalogFacts
-from chatrec.conversation.feedback import (
-    describe_profile,
-    rated_profile,
-    record_opinions,
-    record_seen,
-)
-from chatrec.conversation.followups import (
-    answer_pending,
-    other_version,
-    pending_for,
-    resolve_films,
-    shows_again,
-)
+from chatrec.conversation.feedback import (confirm_first, describe_profile, rated_profile,
+                                           reads_transcript, record_opinions, record_seen, sure)
+from chatrec.conversation.followups import (answer_pending, focus_seed, other_version,
+                                            pending_for, resolve_films, shows_again)
 from chatrec.conversation.lists import Context, ListMaker
 from chatrec.conversation.moves import Moves, Reply
 from chatrec.conversation.smalltalk import MOVES
 from chatrec.conversation.tastes import heard
 from chatrec.conversation.wishes import directed
-from chatrec.conversation.feedback import confirm_first, sure
 from chatrec.sessions.state import SessionState, TurnEffects
 from chatrec.training.bundle import Bundle
 from intents.query import FOCUS, MAX_K, MIN_K, Intent, Query
@@ -53,6 +43,8 @@ _MOVE_INTENTS = (Intent.GREET, Intent.THANKS, Intent.UNKNOWN, Intent.SEEN, Inten
 
 class Dispatcher(Moves, ChecklistTurns):
     """Routes a Query to the bundle's models and words the reply."""
+
+    reads_transcript = staticmethod(reads_transcript)   # the service loads it for these
 
     def __init__(self, bundle: Bundle, checklist: bool = True):
         self.bundle, self.checklist = bundle, checklist     # False: never ask (checklist/)
@@ -178,6 +170,8 @@ class Dispatcher(Moves, ChecklistTurns):
     def _more(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         last = state.last_query
         if not last or last.get("intent") not in ("similar", "recommend", "popular"):
+            if (seeded := focus_seed(query, state, self.facts)) is not None:
+                return self._new_list(seeded, state, ctx)   # "I loved X" ... "more like that"
             return Reply("There is no list to continue yet. Try: "
                          + replies.examples(self.facts.example_titles) + ".")
         # "show me more" keeps the last list's size; "3 more" asks for 3

@@ -36,7 +36,7 @@ from chatrec.conversation.followups import (
 from chatrec.conversation.lists import scale_rating
 from chatrec.conversation.replies import join_words
 from chatrec.sessions.state import SessionState, TurnEffects
-from intents.query import ALL, LAST, THEM, WRITING_INTENTS, Query
+from intents.query import ALL, LAST, THEM, WRITING_INTENTS, Intent, Query
 
 SURE = 96.0     # a title or alias written as the catalog has it (case, articles, punctuation
                 # aside) that the mention model is sure of (intents/mentions/titles.py)
@@ -189,6 +189,12 @@ def confirm_first(query: Query, state: SessionState, facts: CatalogFacts
     return (f"Do you mean {names} from the list I showed earlier? Say 'yes' and I'll note "
             f"{what} {'it' if len(films.items) == 1 else 'them'}.",
             {"confirm": whole.to_dict(), ABOUT_LIST: True})
+
+
+def reads_transcript(query: Query) -> bool:
+    """Whether a turn needs the last turns of the transcript: "why?" may be about an
+    earlier list, and a write by position checks the list is still in view (`_stale`)."""
+    return query.intent is Intent.WHY or (query.intent in WRITING_INTENTS and bool(query.refs))
 
 
 def _stale(query: Query, state: SessionState) -> bool:

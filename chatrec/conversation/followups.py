@@ -247,3 +247,13 @@ def other_version(query: Query, state: SessionState, facts: CatalogFacts):
     if not others or fits(base):
         return None
     return others[0], seeded
+
+
+def focus_seed(query: Query, state: SessionState, facts: CatalogFacts) -> Query | None:
+    """"more like that" with no list yet, after a turn about one film ("groundhog day is
+    one of my all-time faves"): films like that film, as many as asked."""
+    focus = index_or_none(facts, state.focus) if state.focus is not None else None
+    if focus is None:
+        return None
+    return Query(Intent.SIMILAR, item_ids=(facts.item_ids[focus],), k=query.k,
+                 titles=(facts.titles[focus],), k_requested=query.k_requested)

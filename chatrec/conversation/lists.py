@@ -21,6 +21,7 @@ import numpy as np
 from chatrec.conversation import replies
 from chatrec.conversation.constraints import Filter, LessWatched
 from chatrec.conversation.tastes import Starters, lean_reason, lean_text
+from chatrec.training.score_memo import ScoreMemo, profile_key
 from models.diversity import pool_size
 from models.errors import PredictionImpossible
 from models.ranking import top_k
@@ -83,6 +84,7 @@ class ListMaker:
         self.liked_at, self.disliked_at = scale_rating(LIKED, (lo, hi)), \
             scale_rating(DISLIKED, (lo, hi))
         self.seen_value = scale_rating(SEEN, (lo, hi))
+        self.memo = ScoreMemo(len(self.catalog))  # an asker's scores, for `more` & co.
 
     # ---- entry point ------------------------------------------------------------------
     def make(self, req: dict, ctx: Context, more: bool = False) -> Reply:
@@ -230,11 +232,13 @@ class ListMaker:
 
     def _personal_scores(self, model, ctx, items, values, positive) -> np.ndarray:
         try:
-            if ctx.user_index is not None and not ctx.profile:
-                return np.asarray(model.score_users(np.array([ctx.user_index]))[0], float)
+            if ctx.user_index is not None and not ctx.profile:   # read-only, remembered
+                u = ctx.user_index
+                return self.memo(model, u, lambda: model.score_users(np.array([u]))[0])
             if positive.any():
-                return np.asarray(model.score_profile(items[positive], values[positive]),
-                                  float)
+                its, vals = items[positive], values[positive]
+                return self.memo(model, profile_key(its, vals),
+                                 lambda: model.score_profile(its, vals))
         except PredictionImpossible:
             if positive.any():
                 return self._content_fold_in(items[positive], values[positive])

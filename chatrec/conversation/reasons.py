@@ -22,6 +22,12 @@ from models.data import Catalog, Ratings, natural_title
 # like-vector cosine from which "liked by the same people": popular films share fans by
 # sheer numbers (the median pair of films rated 50+ times is at 0.13), so the bar is high
 CO_LIKE_COSINE = 0.35
+#: a "liked" matrix with at most this many entries gives each seed's co-like cosines to
+#: every film in one pass (~0.3-1 ms on ML-100K's 55k), remembered for the seed's next
+#: lists; a larger one (ML-1M ~0.6M, ML-25M ~13.6M) computes the ten a list needs each
+#: time, so a seed's first list never pays a pass over millions of entries
+CO_ROW_MAX_NNZ = 200_000
+CO_ROW_CACHE_BYTES = 32 * 1024 * 1024   # the remembered rows' memory, at most
 
 
 def _unit_rows(m):
@@ -94,6 +100,25 @@ class Reasons:
         self.links = ([frozenset(ls) for ls in catalog.links]
                       if catalog.links is not None else None)
         self._ratings = ratings
+        n = max(1, len(self.titles))
+        self._co_rows = lru_cache(maxsize=max(16, CO_ROW_CACHE_BYTES // (8 * n)))(
+            self._co_row)
+        self._similar_words = lru_cache(maxsize=16384)(self._similar_one)
+
+    def _co_row(self, seed: int) -> np.ndarray:
+        """The seed's co-like cosine to every film: `_row_dots` over all rows, so each
+        number is the one a list's own `_row_dots` gives (bincount adds a row's entries
+        in the same order whichever other rows are in the call)."""
+        rows = self.like_rows
+        row = _row_dots(rows, np.arange(rows.shape[0], dtype=np.int64), seed)
+        row.flags.writeable = False   # shared by the cache
+        return row
+
+    def co_liked(self, seed: int, picks: np.ndarray) -> np.ndarray:
+        """Co-like cosines of `picks` to `seed` (like_rows' unit rows)."""
+        if self.like_rows.nnz > CO_ROW_MAX_NNZ:
+            return _row_dots(self.like_rows, picks, seed)
+        return self._co_rows(seed)[picks]
 
     @cached_property
     def like_rows(self):
@@ -109,18 +134,25 @@ class Reasons:
                  threshold: float) -> list[str]:
         """For each pick, the liked film closest to it by `similarity` (the similar
         route's vectors) when that is at least `threshold`; else the rating evidence."""
-        out = []
         liked = np.asarray(liked, dtype=np.int64)
-        for i in np.asarray(idx, dtype=np.int64).tolist():
-            if liked.size:
-                sims = np.asarray(similarity(i))[liked]
-                best = int(np.lexsort((-np.asarray(liked_values), -sims))[0])
-                if sims[best] >= threshold:
-                    out.append(replies.because_reason(self.display[int(liked[best])]))
-                    continue
-            out.append(replies.taste_reason(self.stats(i)) if liked.size
-                       else replies.stats_reason(self.stats(i)))
-        return out
+        picks = np.asarray(idx, dtype=np.int64).tolist()
+        if not liked.size:
+            return [replies.stats_reason(self.stats(i)) for i in picks]
+        if not picks:
+            return []
+        # all picks at once: row r, the picks' similarity to each liked film; per row
+        # the most similar, the higher rating breaking ties, then the earlier film
+        sims = np.stack([np.asarray(similarity(i))[liked] for i in picks])  # no full rows
+        if np.isfinite(sims).all():       # the same picks as the lexsort, in 3 passes
+            top = sims.max(axis=1, keepdims=True)
+            best = np.where(sims == top, liked_values, -np.inf).argmax(axis=1)
+        else:                              # NaN sorts last in a lexsort, not in a max
+            values = np.broadcast_to(-np.asarray(liked_values), sims.shape)
+            best = np.lexsort((values, -sims), axis=-1)[:, 0]
+        close = sims[np.arange(len(picks)), best] >= threshold
+        return [replies.because_reason(self.display[f]) if ok
+                else replies.taste_reason(self.stats(i))
+                for i, f, ok in zip(picks, liked[best].tolist(), close.tolist())]
 
     def similar_to_seeds(self, seeds: list[int], idx, sims: np.ndarray) -> list[str]:
         """One seed: `similar`. Several: which seeds each film is close to."""
@@ -145,15 +177,18 @@ class Reasons:
         picks = np.asarray(idx, dtype=np.int64)
         if not len(picks):
             return []
-        co = _row_dots(self.like_rows, picks, seed).tolist()
-        out = []
-        for i, c in zip(picks.tolist(), co):
-            roles = []
-            if self.links is not None:
-                roles = replies.link_roles(self.links[seed] & self.links[i])
-            if "series" not in roles and same_series(self.titles[seed], self.titles[i]):
-                roles = ["series", *roles]
-            shared = [g for g in self.genres[seed] if g in self.genres[i]][:3]  # keep it short
-            out.append(replies.similar_reason(roles, shared, c >= CO_LIKE_COSINE,
-                                              self.display[seed]))
-        return out
+        co = self.co_liked(seed, picks).tolist()
+        return [self._similar_words(seed, i, c >= CO_LIKE_COSINE)
+                for i, c in zip(picks.tolist(), co)]
+
+    def _similar_one(self, seed: int, i: int, co_liked: bool) -> str:
+        """The reason for film i next to seed: a pure function of the three (wrapped
+        in an lru_cache per instance as `_similar_words`: each list of films like a
+        seed asks again for the same pairs)."""
+        roles = []
+        if self.links is not None:
+            roles = replies.link_roles(self.links[seed] & self.links[i])
+        if "series" not in roles and same_series(self.titles[seed], self.titles[i]):
+            roles = ["series", *roles]
+        shared = [g for g in self.genres[seed] if g in self.genres[i]][:3]  # keep it short
+        return replies.similar_reason(roles, shared, co_liked, self.display[seed])

@@ -88,7 +88,8 @@ def examples(titles: Sequence[str], genre: str | None = None) -> str:
 
 NO_DATA_WORDS = {"director": "director or crew", "cast": "cast", "writer": "writer or crew",
                  "plot": "plot", "runtime": "running-time", "awards": "awards",
-                 "content": "content (gore, violence)"}
+                 "content": "content (gore, violence)", "color": "colour (or black-and-white)",
+                 "studio": "studio", "language": "language", "tone": "tone"}
 
 
 def no_people_search(catalog_name: str, titles: Sequence[str]) -> str:

@@ -23,6 +23,9 @@ The database is shared by every front door and by several uvicorn worker process
   file is a StoreUnavailable with one clear line, never a write into a deleted inode.
 * expiry: an index on `updated` makes `prune` cheap; new databases use incremental
   auto-vacuum so a prune gives the space back to the file system.
+* a turn's load reads the connection's own copy of the session while no other
+  connection has committed (sqlite_cache.py), and WAL checkpoints run in a background
+  thread, not inside one turn's COMMIT (sqlite_checkpoint.py).
 """
 from __future__ import annotations
 
@@ -41,6 +44,8 @@ from chatrec.sessions.columns import (
     state_from_row,
     transcript_from_rows,
 )
+from chatrec.sessions.sqlite_cache import LoadCache
+from chatrec.sessions.sqlite_checkpoint import SAFETY_PAGES, Checkpointer
 from chatrec.sessions.sqlite_errors import Guard, NoWait
 from chatrec.sessions.sqlite_schema import migrate
 from chatrec.sessions.sqlite_upkeep import (
@@ -58,6 +63,8 @@ from chatrec.sessions.state import (
 )
 from chatrec.sessions.write_health import WriteHealth
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False)
+_COLUMNS = ", ".join(STATE_COLUMNS)
 _WAL_LIMIT = 8 * 1024 * 1024  # the -wal file is cut back to this after a checkpoint
 _ITEMS = ("SELECT 0, item_id, rating, at, rowid FROM ratings WHERE session_id = ? "
           "UNION ALL SELECT 1, item_id, NULL, NULL, NULL FROM shown WHERE session_id = ? "
@@ -87,6 +94,7 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
         problem = check_file(self.path, self._identity)
         if problem:
             raise StoreUnavailable(f"the sessions database {problem}")
+        self._checkpoints = Checkpointer(self.path, self._identity)  # off the turn's path
 
     def _migrate(self) -> None:
         migrate(self._conn())
@@ -103,6 +111,14 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
             setattr(local, name, conn)
         return conn
 
+    def _cache(self, conn) -> LoadCache:
+        """The sessions `conn` last read or wrote (sqlite_cache.py)."""
+        caches = self._local.__dict__.setdefault("caches", {})
+        cache = caches.get(id(conn))
+        if cache is None or cache.conn is not conn:
+            cache = caches[id(conn)] = LoadCache(conn)
+        return cache
+
     def _open(self, busy_timeout_ms: int) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN ourselves, so reads run outside
         # any transaction and writes take the lock only for their few statements.
@@ -116,6 +132,7 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT}")
+        conn.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")  # sqlite_checkpoint.py
         conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         return conn
 
@@ -160,24 +177,36 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
         return NoWait(self._local)
 
     def close(self) -> None:
-        """Close this thread's connections (others close when their thread ends)."""
+        """Close this thread's connections (others close when their thread ends) and
+        the background checkpoints' one."""
+        self._checkpoints.close()
         for name in ("conn", "nowait_conn"):
             conn = getattr(self._local, name, None)
             if conn is not None:
                 conn.close()
                 setattr(self._local, name, None)
+        self._local.__dict__.pop("caches", None)
 
     # ---- reads -------------------------------------------------------------------
     def load(self, session_id: str) -> SessionState:
         """The state of a session; a fresh, not yet stored one if it does not exist."""
         with self._errors():
-            return self._load(self._conn(), session_id)
+            conn = self._conn()
+            cache = self._cache(conn)
+            entry = cache.get(session_id)
+            if entry is None:
+                entry = self._load(conn, session_id)
+                if entry is None:
+                    return SessionState(id=session_id)
+                cache.put(session_id, entry)
+            return state_from_row(session_id, *entry)
 
-    def _load(self, conn, session_id: str) -> SessionState:
+    def _load(self, conn, session_id: str) -> tuple | None:
+        """(row, ratings, seen, shown) as stored; None if there is no such session."""
         row = conn.execute(f"SELECT {', '.join(STATE_COLUMNS)} FROM sessions WHERE id = ?",
                            (session_id,)).fetchone()
         if row is None:
-            return SessionState(id=session_id)
+            return None
         # the three item tables in one statement (a turn's reads were 4 of its ~11):
         # kind 0 ratings in rating order, 1 shown, 2 seen
         ratings, shown, seen = [], set(), set()
@@ -186,7 +215,7 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
                 ratings.append((item, rating))
             else:
                 (shown if kind == 1 else seen).add(item)
-        return state_from_row(session_id, row, ratings, seen, shown)
+        return row, tuple(ratings), frozenset(seen), frozenset(shown)
 
     def get(self, session_id: str, transcript: int = 0) -> SessionState:
         """Like load, but raises NotFound for a session that was never stored; with
@@ -213,25 +242,34 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
             durable = bool(effects.ratings or effects.seen) and self.fsync_ratings
             if durable:  # opt-in: survive power loss too, not only a process crash
                 conn.execute("PRAGMA synchronous=FULL")
+            cache = self._cache(conn)
+            prior = cache.entries.pop(session_id, None)   # a failed turn leaves none
             try:
                 with self._transaction():
-                    self._write(conn, session_id, effects, now, owner)
+                    row = self._write(conn, session_id, effects, now, owner)
             finally:
                 if durable:
                     conn.execute("PRAGMA synchronous=NORMAL")
+            cache.wrote(session_id, row, effects, prior)
+        self._checkpoints.committed()
 
-    def _write(self, conn, sid: str, fx: TurnEffects, now: float, owner) -> None:
-        conn.execute("INSERT OR IGNORE INTO sessions (id, user_id, turns, created, updated, "
-                     "owner) VALUES (?, NULL, 0, ?, ?, ?)", (sid, now, now, owner))
+    def _write(self, conn, sid: str, fx: TurnEffects, now: float, owner) -> tuple:
+        """The turn's statements; returns the session row as written (STATE_COLUMNS)."""
+        # one statement: a new session is stored with this turn's columns and turn 1;
+        # a known one of this owner counts the turn and takes the columns; another
+        # owner's is left alone and returns no row
         cols = row_updates(fx)
-        sets = "".join(f", {name} = ?" for name in cols)
+        names = "".join(f", {name}" for name in cols)
+        sets = "".join(f", {name} = excluded.{name}" for name in cols)
         row = conn.execute(
-            f"UPDATE sessions SET turns = turns + 1, updated = ?{sets} "
-            "WHERE id = ? AND owner IS ? RETURNING turns",
-            (now, *cols.values(), sid, owner)).fetchone()
+            f"INSERT INTO sessions (id, turns, created, updated, owner{names}) "
+            f"VALUES (?, 1, ?, ?, ?{', ?' * len(cols)}) "
+            f"ON CONFLICT(id) DO UPDATE SET turns = turns + 1, updated = excluded.updated"
+            f"{sets} WHERE sessions.owner IS excluded.owner RETURNING {_COLUMNS}",
+            (sid, now, now, owner, *cols.values())).fetchone()
         if row is None:  # someone else's session: to this caller it does not exist
             raise NotFound(f"unknown session {sid!r}")
-        turn_no = row[0]
+        turn_no = row[1]
         for table in ("ratings", "seen") if fx.retract else ():
             conn.executemany(f"DELETE FROM {table} WHERE session_id = ? AND item_id = ?",
                              [(sid, str(i)) for i in fx.retract])
@@ -247,14 +285,16 @@ class SQLiteSessionStore(SQLiteUpkeep, WriteHealth):
         if fx.transcript is not None:
             conn.execute("INSERT OR REPLACE INTO transcript (session_id, n, at, turn) "
                          "VALUES (?, ?, ?, ?)",
-                         (sid, turn_no, now, json.dumps(fx.transcript, ensure_ascii=False)))
+                         (sid, turn_no, now, _encode(fx.transcript)))
             if turn_no > TRANSCRIPT_KEEP:   # turns are numbered from 1: else none to cut
                 conn.execute("DELETE FROM transcript WHERE session_id = ? AND n <= ?",
                              (sid, turn_no - TRANSCRIPT_KEEP))
+        return row
 
     def delete(self, session_id: str, owner: str | None = None) -> bool:
         """Forget a session of `owner`. True if it existed and was theirs."""
         with self._errors(write=True), self._transaction() as conn:
+            self._cache(conn).drop(session_id)
             if conn.execute("SELECT 1 FROM sessions WHERE id = ? AND owner IS ?",
                             (session_id, owner)).fetchone() is None:
                 return False

@@ -24,7 +24,7 @@ _VACUUM_STEP = 2000           # pages given back per incremental-vacuum transact
 
 
 class SQLiteUpkeep:
-    """Expiry, statistics and health for SQLiteSessionStore (which provides _conn,
+    """Expiry, statistics and health for SQLiteSessionStore (which provides _conn, _cache,
     _errors, _transaction, no_wait, path, backend and _identity)."""
 
     # ---- expiry, statistics, health ----------------------------------------------
@@ -36,6 +36,7 @@ class SQLiteUpkeep:
         with self._errors(write=True):
             while True:
                 with self._transaction() as conn:
+                    self._cache(conn).drop()      # sqlite_cache.py: this connection's own
                     ids = [r[0] for r in conn.execute(
                         "SELECT id FROM sessions WHERE updated < ? LIMIT ?",
                         (cutoff, _PRUNE_BATCH))]

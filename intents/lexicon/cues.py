@@ -186,6 +186,15 @@ RATE = [
     re.compile(r"^" + _NUM + r"\s+stars?\s+(?:for|to)\s+(?P<t>\S.*?)[.!]*$"),
 ]
 RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+# a score after a film in a sentence of its own, said with a word that makes the number
+# a score rather than a sequel ("empire strikes back also 5", "jedi maybe a 3", "heat
+# a solid 4/5"): a bare "fargo 4" stays ambiguous
+RATE_AFTER = re.compile(
+    r"(?:^|[.;!?,]\s*|\b(?:and|but|then)\s+)(?P<t>[^.;!?,]+?)\s+"
+    r"(?:(?:also|too|maybe|probably|prob|definitely|def|easily|just|only|like|more\s+like|"
+    r"solid|strong|weak|low|high|barely|a|an|is|was|gets?|=)\s+)+" + _NUM + _SCALE +
+    r"(?:\s*stars?)?(?=\s*(?:[.;!?,]|$|\b(?:lol|haha|tbh|imo|honestly|at\s+best|at\s+most|"
+    r"for\s+me|from\s+me|in\s+my\s+book)\b))")
 # several ratings in one message: "rate Fargo 4 and Heat 2", "the first one 2 stars,
 # the third one 5": the lead, then clauses "<film> <number>" joined by "and" or commas
 RATE_LEAD = re.compile(r"^(?:(?:actually|ok|okay|and|also|then)\W+)*(?:please\s+)?"

@@ -46,7 +46,7 @@ SYNONYMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                "heists", "cop", "cops", "police", "mobster", "mobsters", "robbery",
                "robberies", "con artist", "con artists", "hitman", "hitmen", "bank job",
                "criminals", "underworld"), ()),
-    "documentary": (("documentary", "documentaries", "docs", "docos"), ()),
+    "documentary": (("documentary", "documentaries", "doc", "docs", "docos", "docu"), ()),
     "drama": (("drama", "dramas", "tearjerker", "tearjerkers", "tear jerker", "weepie",
                "weepies", "make me cry", "a good cry", "tissues"),
               ("dramatic", "sad", "moving", "emotional", "heartbreaking", "cry", "tears",

@@ -38,6 +38,17 @@ renoir bunuel antonioni rohmer malick verhoeven mctiernan donner landis
 """.split())
 
 
+# the words around a name typed in lowercase that say it is a person's
+PEOPLE_BEFORE = frozenset("""with starring featuring by of any some more other all big huge
+fan loves love loved like likes liked adore""".split())
+PEOPLE_AFTER = frozenset("movie movies film films flick flicks fan fans stuff".split())
+# words that follow a first name without being a surname ("will be", "may have")
+NOT_SURNAMES = frozenset("""a an the and or but of in on at to for from with by is are was
+were be been being have has had do does did not no it its this that these those i you he
+she we they me him her us them my your his our their there here so as if then than too
+very really just also still even ever never always again""".split())
+
+
 def person_topic(raw: str, is_title, is_word=lambda w: False) -> tuple[str, bool] | None:
     """("cast" | "director", named as a fan's taste) for the first person the message
     names, else None. `is_title(normalised words)` says a name is a film, `is_word(w)`
@@ -63,6 +74,27 @@ def person_topic(raw: str, is_title, is_word=lambda w: False) -> tuple[str, bool
         name = norm(hit.group())
         if name.split()[0] in first_names() and _is_name(name, is_title, is_word):
             return ("director" if DIRECTORS & set(name.split()) else "cast"), True
+    return _typed_lowercase(norm(raw), is_title, is_word)
+
+
+def _typed_lowercase(text: str, is_title, is_word) -> tuple[str, bool] | None:
+    """A name typed without capitals ("any tom hanks movies", "something by christopher
+    nolan"): a first name and one more word, in a frame only people take — after
+    "with", "by", "starring", "fan of" ..., or before "movies", "films", "fan". Without
+    capitals the frame is the evidence: "will" or "may" alone is an ordinary word."""
+    words = text.split()
+    for i in range(len(words) - 1):
+        first, last = words[i], words[i + 1]
+        if first not in first_names() or last in NOT_SURNAMES or not last.isalpha():
+            continue
+        before = words[i - 1] if i else ""
+        after = words[i + 2] if i + 2 < len(words) else ""
+        if before not in PEOPLE_BEFORE and after not in PEOPLE_AFTER:
+            continue
+        name = f"{first} {last}"
+        if _is_name(name, is_title, is_word) and not is_title(f"{name} {after}".strip()):
+            crew = before == "by" or last in DIRECTORS
+            return ("director" if crew else "cast"), before not in ("with", "by")
     return None
 
 

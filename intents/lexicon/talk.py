@@ -63,6 +63,12 @@ WHY_TARGET = re.compile(
 # -- questions about one film ---------------------------------------------------------
 # (topic, pattern); group t is where the film starts. Ordered: specific before general.
 _T = r"(?P<t>\S)"
+# is a film in the catalog: "do you have Oppenheimer", "you got Heat?" (the question
+# says its object is a film: one the catalog lacks is said so, whatever its words)
+HOLDS = re.compile(r"\b(?:do\s+you\s+(?:have|carry|stock)|have\s+you\s+got|you\s+got)\s+"
+                   r"(?!(?:any|some|anything|something|more|other|others|films?|movies?|"
+                   r"recommendations?|suggestions?|ideas?|an?|the\s+(?:best|top|most))\b)"
+                   + _T)
 INFO = [
     ("director", re.compile(r"\bwho\s+(?:directed|made|helmed|is\s+the\s+director\s+of|"
                             r"was\s+the\s+director\s+of)\s+" + _T)),
@@ -107,11 +113,7 @@ INFO = [
                       r"for)\s+" + _T)),
     (None, re.compile(r"\b(?:fill|clue)\s+me\s+in\s+(?:on|about)\s+" + _T)),
     (None, re.compile(r"\b(?:have\s+you\s+(?:seen|heard\s+of)|do\s+you\s+know)\s+" + _T)),
-    # is a film in the catalog: "do you have Oppenheimer", "you got Heat?"
-    (None, re.compile(r"\b(?:do\s+you\s+(?:have|carry|stock)|have\s+you\s+got|you\s+got)\s+"
-                      r"(?!(?:any|some|anything|something|more|other|others|films?|movies?|"
-                      r"recommendations?|suggestions?|ideas?|an?|the\s+(?:best|top|most))\b)"
-                      + _T)),
+    (None, HOLDS),
     (None, re.compile(r"^(?:so\s+|and\s+|ok\s+|okay\s+)?what(?:'s|\s+is|\s+was)\s+" + _T)),
 ]
 # "what is X about" / "what's X about": the plot, with the film in the middle
@@ -132,7 +134,8 @@ UNMEASURED = (
         r"\bshort(?:er)?\s+(?!lists?\b|selection|version|time|while)[a-z]|"
         r"\b(?:not|nothing|no)\s+(?:too|very|that|overly)\s+(?:long|short)\b|"
         r"\b(?:under|less\s+than|more\s+than|over)\s+" + _HOURS + r"\b|"
-        r"\b\d+\s+minutes?\b|\brunning\s+time\b|\bruntime\b")),
+        r"\b\d+\s*(?:minutes?|mins?)\b|\brunning\s+time\b|\bruntime\b|"
+        r"\b(?:something|anything|one)\s+(?:(?:short|quick)(?:er)?)\b(?!\s+(?:list|of)\b)")),
     ("color", re.compile(
         r"\bin\s+colou?r\b|\bblack\s+and\s+white\b|\bcolou?r\s+(?:films?|movies?)\b")),
     ("studio", re.compile(

@@ -9,6 +9,8 @@ Two uses, one decision rule:
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from intents.mentions.features import FEATURES, Candidate, Evidence, View
 from intents.mentions.model import MentionModel
 from intents.mentions.titles import ALIAS, TitleMatch
@@ -88,6 +90,11 @@ class MentionDetector:
     def threshold(self) -> float:
         """At or above: a link."""
         return self.model.threshold
+
+    def judged(self, hit: TitleMatch, p: float) -> TitleMatch | None:
+        """`hit` when probability p links it, marked sure enough for a write or not;
+        else None."""
+        return replace(hit, sure=p >= self.write) if p >= self.threshold else None
 
     @property
     def write(self) -> float:

@@ -107,11 +107,11 @@ class Linker:
         self.titlelike = TitleLikeness(matcher.words.zipf)
 
     def missing(self, m: Message, s: int, e: int, match: TitleMatch,
-                asked: bool = False) -> Mention | None:
-        """Words s..e as a film the catalog lacks, when they look like a title at all
-        (titlelike.py); else None: "of", "have a great night" are no films."""
-        if match.score < ALIAS and (is_person(m.words[s:e], m.view.caps[s:e]) or not
-                                    self.titlelike.title_like(m.view, s, e, match.score, asked)):
+                asked: bool = False, framed: bool = False) -> Mention | None:
+        """Words s..e as a film the catalog lacks, when they look like a title (titlelike.py)
+        or the question says they name one (`framed`: "do you have X"); else None."""
+        if match.score < ALIAS and (is_person(m.words[s:e], m.view.caps[s:e]) or not (
+                framed or self.titlelike.title_like(m.view, s, e, match.score, asked))):
             return None      # a person, or talk (a catalog title written exactly is a title)
         return Mention(TitleMatch(None, match.score, match.candidates), None, s, e)
 
@@ -126,8 +126,7 @@ class Linker:
         """`hit` when the model takes the words s..e for its film, else None."""
         if hit is None or hit.index is None:
             return hit
-        p = self._p(m, s, e, hit, kind)     # linked; sure enough for a write, or not
-        return replace(hit, sure=p >= self.detector.write) if p >= self.detector.threshold else None
+        return self.detector.judged(hit, self._p(m, s, e, hit, kind))
 
     def _ask(self, s: int, e: int, hit: TitleMatch) -> Mention:
         """Not sure enough to link: the film as a "did you mean" candidate."""
@@ -279,7 +278,8 @@ class Linker:
                     continue
             return _listed_together(found)
 
-    def unknown(self, m: Message, s: int, e: int, asked: bool = False) -> Mention | None:
+    def unknown(self, m: Message, s: int, e: int, asked: bool = False,
+                framed: bool = False) -> Mention | None:
         """The words s..e as a film the catalog does not have ("tell me about
         Inception"): an unmatched mention with the closest candidates, when they
         look like a title rather than talk ("yourself", "comedies", "something")."""
@@ -294,7 +294,7 @@ class Linker:
         if inside is not None:                  # "the holy grail one with monty python"
             return Mention(inside, None, s, s + len(words))
         guess = self.titles.fuzzy(*split_year(" ".join(words)))
-        return self.missing(m, s, s + len(words), guess, asked)
+        return self.missing(m, s, s + len(words), guess, asked, framed)
 
 
 def _listed_together(found: list[Mention]) -> list[Mention]:

@@ -24,7 +24,20 @@ _SMALL = frozenset("the a an of and or in on to for at by from with i".split())
 FEATURES = ("bias", "caps_known", "caps_share", "first_only", "words", "one_word",
             "zipf_min", "zipf_mean", "common_share", "starts_common", "has_digit",
             "before_similar", "before_opinion", "before_seen", "before_about", "before_named",
-            "closeness", "whole_message", "starts_article", "caps_words", "asked")
+            "closeness", "whole_message", "starts_article", "caps_words", "asked",
+            "aspect", "pronoun")
+# what people praise or fault in a film ("I loved the ending", "the acting was great",
+# "every minute of it"): talk about a film, not a film's name
+ASPECTS = frozenset("""ending end beginning opening plot script writing dialogue dialog
+acting actors actor actress cast characters character performance performances music
+soundtrack songs song effects cgi visuals cinematography photography camera directing
+direction editing pacing twist twists scene scenes part parts bit bits moment moments minute
+minutes second seconds way idea concept premise message theme themes atmosphere vibe vibes
+costumes jokes humor humour action fights fight animation sequel sequels trilogy franchise
+version movie movies film films one ones show shows stuff thing things""".split())
+# a title seldom holds these; talk often does ("the way it ended", "him in that")
+_PRONOUNS = frozenset("""it its him her he she they them their his my your our me we us
+you every each""".split())
 
 
 def features(v: View, s: int, e: int, closeness: float, zipf,
@@ -50,6 +63,8 @@ def features(v: View, s: int, e: int, closeness: float, zipf,
     }
     f["starts_article"] = float(words[0] in ("the", "a", "an"))
     f["asked"] = float(asked)
+    f["aspect"] = float(words[-1] in ASPECTS)
+    f["pronoun"] = float(any(w in _PRONOUNS for w in words))
     f["caps_words"] = share * f["words"]     # a long name in capitals is a title; a long
                                              # lowercase stretch is talk
     for kind in ("similar", "opinion", "seen", "about", "named"):

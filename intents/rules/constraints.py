@@ -28,9 +28,10 @@ from intents.lexicon.wishes import find_hidden
 from intents.lexicon.years import YearSpan, combine, comparison, find_years
 from intents.query import Intent
 
-NEGATORS = frozenset("""not no without nothing except excluding minus avoid skip non
-nor neither less never hate hated dislike isnt arent dont doesnt wasnt cant besides
-drop lose ditch remove scrap exclude nix eliminate omit axe""".split())
+NEGATORS = frozenset("""not no without nothing except excluding minus avoid avoids skip
+non nor neither less never hate hates hated dislike dislikes disliked despise despises
+loathe loathes detest detests isnt arent dont doesnt wasnt cant cannot besides drop lose
+ditch remove scrap exclude nix eliminate omit axe""".split())
 # two-word negators read as one: "other than", "instead of", "rather than"
 _NEGATOR_PAIRS = {("other", "than"), ("instead", "of"), ("rather", "than"),
                   ("apart", "from"), ("away", "from"), ("sick", "of"), ("tired", "of"),
@@ -41,7 +42,7 @@ _NEGATOR_PAIRS = {("other", "than"), ("instead", "of"), ("rather", "than"),
 _FILLER = frozenset("""any too very so more of the a an really overly that particularly
 much remotely want like watch see in mood for or and nor either please thing things
 kind sort type stuff movies films movie film at all i me we anything something
-little small young into big huge fan fans keen on crazy about feeling with""".split())
+little small young into big huge fan fans keen on crazy about feeling with stand""".split())
 _MAX_GAP = 4
 _JOINS = frozenset({"or", "and", "nor", "either"})     # a negated list goes on through these
 # a reason starts a clause of its own: "nothing scary because the kids get nightmares"

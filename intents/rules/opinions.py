@@ -4,13 +4,15 @@ the first and the third"). Part of the rule parser's slot finding (intents/rules
 """
 from __future__ import annotations
 
+import re
 
 from intents.lexicon import cues, talk
 from intents.lexicon.counts import rating_value
 from intents.lexicon.speakers import others_opinion
 from intents.mentions.linking import Linker, Mention, Message, Slot
 from intents.mentions.spans import token_range
-from intents.query import ALL, FOCUS
+from intents.mentions.titlelike import ASPECTS
+from intents.query import ALL, FOCUS, THEM
 from intents.rules.polarity import after_comma, clause_rating
 
 
@@ -36,7 +38,22 @@ class OpinionFrames:
                 for f in found:
                     f.rating = rating
                 return Slot("rate", found, masked=set(range(r0, len(m.toks))))
-        return None
+        return self._scored(m)
+
+    def _scored(self, m: Message) -> Slot | None:
+        """"empire strikes back also 5. return of the jedi maybe a 3": each film
+        followed by its score, in a sentence or clause of its own."""
+        found, masked = [], set()
+        for hit in cues.RATE_AFTER.finditer(m.text):
+            s, e = token_range(m.toks, hit.start("t"), hit.end("t"))
+            films = self.link.resolve_list(m, s, e, strict=True)
+            if len(films) != 1 or films[0].end != e or films[0].match is None \
+                    or films[0].match.index is None:
+                continue                  # only a film named whole takes the score
+            films[0].rating = rating_value(hit.group("r"), hit.group("scale"))
+            found.append(films[0])
+            masked |= set(range(s, token_range(m.toks, hit.start("t"), hit.end())[1]))
+        return Slot("rate", found, masked=masked) if found else None
 
     def _rate_clauses(self, m: Message) -> Slot | None:
         """"rate Fargo 4 and Heat 2": one rating per film, each its own clause."""
@@ -71,8 +88,9 @@ class OpinionFrames:
                     continue                 # "she also loved X": not the speaker's rating
                 s, _ = token_range(m.toks, hit.start("t"), hit.start("t") + 1)
                 films = self.link.resolve_list(m, s, len(m.words), strict=True)
-                if not films and s < len(m.words) and capitalised(m, m.words[s]):
-                    end = clause_end(m, s)                 # "I loved Inception (and Heat)"
+                end = clause_end(m, s)                     # "I loved Inception (and Heat)"
+                if not films and s < len(m.words) and (
+                        capitalised(m, m.words[s]) or self._typed_bare(m, hit, s, end)):
                     unknown = self.link.unknown(m, s, end)
                     films = self.link.more_of_list(m, [unknown], end) if unknown else []
                 for n, f in enumerate(films):
@@ -93,7 +111,8 @@ class OpinionFrames:
                     found += several
                     continue
                 f = self.link.resolve_back(m, s, e)
-                if f is None and s < len(m.words) and capitalised(m, m.words[s], True):
+                if f is None and s < len(m.words) and (
+                        capitalised(m, m.words[s], True) or self._typed_bare(m, hit, s, e)):
                     f = self.link.unknown(m, s, e)         # "Scarface (1983) is not for me"
                 if f is not None:
                     f.rating = score
@@ -103,6 +122,30 @@ class OpinionFrames:
         if not found and cues.NONE_FOR_ME.search(m.text):
             found.append(Mention(None, ALL, 0, len(m.words), 2.0))
         return _dedupe(sorted(found, key=lambda f: f.start))
+
+    def _typed_bare(self, m: Message, hit, s: int, e: int) -> bool:
+        """Words s..e after an opinion cue may name a film the catalog lacks although
+        not capitalised: in a message whose capitals tell nothing ("i loved
+        interstellar", "I hated inception" as a phone types it), where the speaker says
+        the opinion ("i loved", not a bare "like", often a hedge) of something that is
+        not a taste in request words ("I like dark comedies and thrillers", "from the
+        70s"). The title-likeness model (Linker.unknown) then decides."""
+        return not m.view.caps_known and spoken(hit.group(0)) \
+            and not any(w in self.link.genre_words or w in _TALK or i in m.constraint_tokens
+                        or (w in cues.GENERIC and w not in _ARTICLES)
+                        for i, w in enumerate(m.words[s:e], s))
+
+    def name_the_group(self, m: Message, slot: Slot, sentinels: list[Mention]) -> None:
+        """"seen sense and sensibility and emma, loved both": 'both' / 'them' / 'all of
+        them' are the films the same message names, not the last list."""
+        group = [x for x in slot.mentions if x.ref in (THEM, ALL)]
+        named = _dedupe([x for x in self.seen_mentions(m) + sentinels if x.match is not None
+                         and x.match.index is not None]) if group else []
+        if len(named) < 2:
+            return                 # "I liked all of the Star Wars ones": a series, not a list
+        for film in named:
+            film.rating = group[0].rating
+        slot.mentions = [x for x in slot.mentions if x.ref not in (THEM, ALL)] + named
 
     def seen(self, m: Message, core) -> Slot | None:
         found = self.seen_mentions(m)
@@ -142,6 +185,19 @@ def capitalised(m: Message, word: str, first_ok: bool = False) -> bool:
     `first_ok` the first word counts too (the subject of "Scarface was great")."""
     later, first = m.capitalised
     return word in later or (first_ok and word == first)
+
+
+def spoken(cue: str) -> bool:
+    """The opinion has a speaker ("i loved", "we hated"), not a bare "like"."""
+    return re.search(r"\b(?:i|we|i've|we've|i'd|i'm)\s", cue, re.I) is not None
+
+
+_ARTICLES = frozenset("the a an".split())
+# words of a taste ("the classics", "superhero", "most genres") or of a film's parts
+# ("the ending", "the jokes", "every minute": titlelike.ASPECTS) rather than of a title
+_TALK = ASPECTS | frozenset("""classic classics genre genres kind kinds type types sort
+sorts style styles superhero superheroes hero heroes scifi sci fi fis packed suggestions
+recommendations picks""".split())
 
 
 def clause_end(m: Message, s: int) -> int:

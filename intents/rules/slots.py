@@ -35,7 +35,9 @@ _LIST_ASK = re.compile(r"\b(?:recommend\w*|suggest\w*|similar|more\s+like|films?
 # a question about a film, wherever it stands in the message
 _ASKS_ABOUT = re.compile(r"\b(?:(?:what|when|who|how|which)(?:'?s|\s+(?:is|was|are|were|did|"
                          r"does))|what\s+about|info|information|details|tell\s+me|more\s+about|"
-                         r"more\s+on|about\s+it|plot|what\s+year)\b")
+                         r"more\s+on|about\s+it|plot|what\s+year)\b"
+                         # a yes/no question: "is the third one animated?", "was #2 any good"
+                         r"|^\W*(?:(?:so|and|but|hm+|ok|okay)\W+)?(?:is|was|isn't|wasn't)\s+(?!there\b)")
 _QUESTION_WORDS = frozenset("""what whats how why where when who which whose is are do does
 did can could would should will shall am was were may might""".split())
 _CHAT_NOISE = frozenset("""lol lmao haha hahaha hmm hm hmmm k kk test testing asdf ugh meh
@@ -69,6 +71,8 @@ class SlotFinder:
                     self._carry_opinions(m, slot)
                 if slot.kind in ("mention", "bare", "seen", "sentiment"):  # a seed's opinion comes
                     self._clause_opinions(m, slot)             # from its frame only
+                if slot.kind == "sentiment":   # "seen X and Y, loved both"
+                    self.opinions.name_the_group(m, slot, self._sentinels(m))
                 return slot
         return None
 
@@ -168,8 +172,12 @@ class SlotFinder:
             return None                  # a film named outright is what the question is about
         for i in range(len(m.words)):
             ref = ref_at(m.words, i, pronouns=False, breaks=m.breaks)
-            if ref is not None:
-                return Slot("info", [Mention(None, ref[0], i, ref[1])])
+            if ref is not None:         # what is asked of it ("is #2 too violent?")
+                topic = next((t for t, rx in talk.INFO if t and rx.search(m.text)),
+                             None) or talk.unmeasured(m.text) or (
+                    "genre" if any(w in self.genre_words for w in m.words + [
+                        a + b for a, b in zip(m.words, m.words[1:])]) else None)
+                return Slot("info", [Mention(None, ref[0], i, ref[1])], topic=topic)
         return None
 
     def _info(self, m: Message, core) -> Slot | None:
@@ -193,7 +201,8 @@ class SlotFinder:
                     return Slot("info", found, topic=topic)
                 continue                   # "what is the best comedy": not about a film
             if not found and topic != "genre" and \
-                    (unknown := self.link.unknown(m, s, e, asked=True)) is not None:
+                    (unknown := self.link.unknown(m, s, e, asked=True,
+                                                  framed=rx is talk.HOLDS)) is not None:
                 found = [unknown]          # "tell me about Inception": say we don't know it
             if found:
                 return Slot("info", found, topic=topic)

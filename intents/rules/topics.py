@@ -25,8 +25,8 @@ def people(query: Query, raw: str, slot: Slot | None, is_title, is_request_word)
     Tarantino fan like": the catalog has no cast or crew, so say the topic and let
     the service explain (a message that asks nothing else becomes a question about
     that missing data). Names that are titles are films (intents/lexicon/people.py)."""
-    if query.topic is not None or not any(ch.isupper() for ch in raw[1:]):
-        return query                  # no capitalised name after the first letter
+    if query.topic is not None:
+        return query
     found = person_topic(raw, is_title, is_request_word)
     if found is None or (slot and slot.mentions and any(
             f.match is not None and f.match.index is not None for f in slot.mentions)

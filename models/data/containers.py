@@ -216,12 +216,29 @@ class IdIndex:
     to build first (0.3 s for ML-25M's 162k users); any others through a dict built on
     first use."""
 
+    #: ids found before, as given (type and value: 42.0 == 42 but is no id) -> position:
+    #: a chat turn looks up every film its session was shown (~15 each), ~10 us apiece
+    MEMO_MAX = 65_536
+
     def __init__(self, ids: np.ndarray):
         self.ids = ids
         self.sorted_ints = ids.dtype.kind in "iu" and bool(np.all(ids[1:] > ids[:-1]))
         self._dict: dict | None = None
+        self._memo: dict = {}
 
     def find(self, x) -> int | None:
+        try:
+            return self._memo[(type(x), x)]
+        except KeyError:
+            pass
+        except TypeError:            # unhashable: never found anyway, say why below
+            return self._find(x)
+        pos = self._find(x)
+        if pos is not None and len(self._memo) < self.MEMO_MAX:
+            self._memo[(type(x), x)] = pos
+        return pos
+
+    def _find(self, x) -> int | None:
         key = _key(x)
         if self.sorted_ints:
             try:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from chatrec.errors import NotFound, UsageError
@@ -231,3 +233,24 @@ def test_warm_up_does_not_ask_a_parser_that_waits_on_a_server(svc, monkeypatch):
     svc.parser_blocks = True
     monkeypatch.setattr(svc.parser, "parse", lambda text: pytest.fail("the LLM was asked"))
     svc.warm_up()
+
+
+def test_jsonable_makes_plain_json_values_of_numpy_and_non_finite_values():
+    import enum
+
+    from chatrec.service import jsonable
+
+    class Name(str):
+        pass
+
+    class Level(enum.IntEnum):
+        HIGH = 2
+
+    value = {"a": np.int64(3), 4: [np.float32(0.5), float("nan"), (1, "x")],
+             Name("n"): {"deep": [float("inf"), None, True]}, "lvl": Level.HIGH,
+             "f": 1.25, "other": Path("p")}
+    out = jsonable(value)
+    assert out == {"a": 3, "4": [0.5, None, [1, "x"]], "n": {"deep": [None, None, True]},
+                   "lvl": 2, "f": 1.25, "other": "p"}
+    assert type(out["a"]) is int and type(out["4"][0]) is float
+    assert all(type(k) is str for k in out) and type(out["4"][2]) is list

@@ -65,3 +65,35 @@ def test_batched_mmr_matches_one_list_at_a_time_with_padding():
         one = mmr_order(one_rel, one_sim, 5, 0.4)
         assert batch[r, :len(one)].tolist() == one.tolist()
         assert (batch[r, len(one):] == -1).all()
+
+
+def test_one_list_mmr_picks_what_the_batched_loop_picks():
+    """mmr_order has its own 1-D loop (a chat turn's list): on random lists with tied
+    scores, empty (-inf) slots, zero vectors and every weight it must pick exactly what
+    mmr_orders picks for the same list."""
+    from models.diversity import mmr_order, mmr_orders
+    rng = np.random.default_rng(1)
+    for trial in range(600):
+        p = int(rng.integers(1, 40))
+        rel = rng.random(p)
+        if trial % 3 == 0:
+            rel = np.round(rel, 1)                   # ties go to the earlier slot
+        rel[int(rng.integers(0, p + 1)):] = -np.inf  # no candidate in the rest
+        v = rng.random((p, 4))
+        v[rng.random(p) < 0.2] = 0                   # zero rows: cosine 0
+        g = v @ v.T
+        norm = np.sqrt(np.diag(g))
+        norm[norm == 0] = 1
+        sim = g / norm[:, None] / norm[None]
+        k, w = int(rng.integers(1, 15)), float(rng.choice([0.0, 0.05, 0.2, 0.5, 1.0]))
+        batch = mmr_orders(rel[None], sim[None], k, w)[0]
+        assert mmr_order(rel, sim, k, w).tolist() == batch[batch >= 0].tolist()
+
+
+def test_relevance_scales_to_unit_range_and_zeroes_non_finite():
+    from models.diversity import relevance
+    assert relevance(np.array([1.0, 3.0, 2.0])).tolist() == [0.0, 1.0, 0.5]
+    assert relevance(np.array([2.0, 2.0])).tolist() == [1.0, 1.0]
+    assert relevance(np.array([1.0, np.nan, 3.0, -np.inf])).tolist() == [0.0, 0.0, 1.0, 0.0]
+    assert relevance(np.array([np.nan])).tolist() == [0.0]
+    assert relevance(np.empty(0)).tolist() == []

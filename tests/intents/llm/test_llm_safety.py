@@ -134,11 +134,12 @@ def test_connection_refused_counts_as_a_failure(tiny):
 
 
 def test_warm_up_sends_one_call_in_the_background(tiny, server):
-    server.answer(Reply(body=tool_call({"intent": "greet"}), delay=0.2))
+    server.answer(Reply(body=tool_call({"intent": "greet"}), delay=1.0))
     parser = LLMParser(tiny, base_url=server.url, model="m", timeout=0.05)
     started = time.monotonic()
     thread = parser.warm_up()
-    assert time.monotonic() - started < 0.1            # does not block the caller
+    # does not block the caller: far less than the 1 s answer, with room for a loaded core
+    assert time.monotonic() - started < 0.5
     thread.join(5)
     assert len(server.requests) == 1                   # and outlived the turn deadline
     assert server.requests[0]["json"]["messages"][-1]["content"] == "hello"

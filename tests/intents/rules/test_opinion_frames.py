@@ -188,3 +188,81 @@ def test_a_genre_ruled_out_with_words_between(tiny_parser):
 def test_the_top_one_is_the_first_of_the_list(tiny_parser):
     q = tiny_parser.parse("ok the top one - when's that from")
     assert q.intent is Intent.INFO and q.refs == (1,)
+
+
+@pytest.mark.parametrize("text,unknown,rating", [
+    ("i loved interstellar", "interstellar", 5.0),
+    ("I hated inception", "inception", 1.0),        # a phone capitalises only "I"
+    ("i really enjoyed the social network", "the social network", 4.0),
+    ("i loved mad max fury road", "mad max fury road", 5.0),
+    ("we loved parasite", "parasite", 5.0),
+])
+def test_a_lowercase_opinion_of_a_film_the_catalog_lacks_is_said_so(ml100k_parser, text,
+                                                                      unknown, rating):
+    q = ml100k_parser.parse(text)
+    assert q.unknown_title == unknown and q.item_ids == () and q.rating == rating
+
+
+@pytest.mark.parametrize("text", [
+    "i loved the ending", "i liked the music", "i loved every minute",
+    "i liked the jokes but not the plot", "I like dark comedies and thrillers",
+    "I love the classics", "a western, like from the 70s",
+    "I loved Fargo, the acting was great",          # capitals: the writer marks titles
+])
+def test_parts_of_a_film_and_tastes_are_no_missing_film(ml100k_parser, text):
+    assert ml100k_parser.parse(text).unknown_title is None
+
+
+@pytest.mark.parametrize("text", ["do you have oppenheimer", "you got netflix?"])
+def test_asking_whether_the_catalog_holds_something_names_it(ml100k_parser, text):
+    """The question says its object is a film: one the catalog lacks is said so."""
+    q = ml100k_parser.parse(text)
+    assert q.intent is Intent.INFO and q.item_ids == () and q.unknown_title
+
+
+@pytest.mark.parametrize("text,ratings", [
+    ("empire strikes back also 5. return of the jedi maybe a 3, the ewoks ruin it",
+     {172: 5.0, 181: 3.0}),
+    ("star wars is a 5 for me", {50: 5.0}),
+    ("fargo is a 4/5 tbh", {100: 4.0}),
+])
+def test_a_score_after_a_film_in_its_own_clause_is_a_rating(ml100k_parser, text, ratings):
+    q = ml100k_parser.parse(text)
+    got = dict(zip(q.item_ids, q.ratings or (q.rating,) * len(q.item_ids)))
+    assert q.intent is Intent.RATE and got == ratings
+
+
+@pytest.mark.parametrize("text", ["fargo 4", "toy story 2", "3 movies like fargo",
+                                  "fargo was like 2 hours long"])
+def test_a_number_that_is_no_score_rates_nothing(ml100k_parser, text):
+    assert ml100k_parser.parse(text).rating is None
+
+
+@pytest.mark.parametrize("text,ref,topic", [
+    ("is the third one animated?", 3, "genre"), ("is #2 scary?", 2, "quality"),
+    ("was the second one any good", 2, None), ("is the first one in color", 1, "color"),
+    ("is the last one too violent", -1, "content"), ("ok is number 2 sci-fi?", 2, "genre"),
+])
+def test_a_yes_no_question_about_a_listed_film_is_about_that_film(ml100k_parser, text,
+                                                                   ref, topic):
+    q = ml100k_parser.parse(text)
+    assert q.intent is Intent.INFO and q.refs == (ref,) and q.topic == topic
+
+
+def test_is_there_a_third_one_asks_no_position(ml100k_parser):
+    assert ml100k_parser.parse("is there a third one?").refs == ()
+
+
+@pytest.mark.parametrize("text,films", [
+    ("i watched fargo and heat, loved both", {100, 273}),
+    ("seen sense and sensibility and emma, loved both", {275, 283}),
+])
+def test_both_means_the_films_the_same_message_names(ml100k_parser, text, films):
+    q = ml100k_parser.parse(text)
+    assert q.intent is Intent.RATE and set(q.item_ids) == films and q.rating == 5.0
+    assert q.refs == ()                      # not the last list
+
+
+def test_a_series_named_with_all_is_no_list_of_films(ml100k_parser):
+    q = ml100k_parser.parse("I liked all of the Star Wars ones")
+    assert 50 not in q.item_ids           # the 1977 film alone is not "all of them"

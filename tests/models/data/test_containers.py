@@ -40,3 +40,15 @@ def test_counts_and_means_are_computed_once_and_callers_get_copies():
     counts[0] = 99
     assert r.item_counts().tolist() == [1, 2, 0]
     assert r.item_means().tolist() == [5.0, 3.0, 0.0]
+
+
+@pytest.mark.parametrize("ids", [np.array([3, 7, 42, 100]), np.array(["3", "7", "42", "x"])])
+def test_ids_found_again_answer_as_the_first_time(ids):
+    """find() remembers ids it found, keyed by type too: asking twice never turns a
+    miss into a hit (42.0 is no id, '042' is not 42) nor changes an answer."""
+    index = IdIndex(ids)
+    asks = [42, "42", np.int64(42), 42.0, "042", " 42 ", 7, "7", 8, [42], None, float("nan")]
+    first = [index.find(x) for x in asks]
+    assert [index.find(x) for x in asks] == first
+    assert first[:3] == [2, 2, 2] and first[4] is None and first[8] is None
+    assert first[9] is None
