@@ -65,7 +65,7 @@ class MentionDetector:
         # the Senses" not "Senses", "Jurassic Park" not "...: Jurassic Park"
         for c in sorted(found, key=lambda c: (c.kind == "fuzzy", c.start - c.end, -c.p)):
             if c.p < self.model.threshold or (
-                    c.kind == "fuzzy" and short_word(view.words[c.start:c.end])):
+                    c.kind == "fuzzy" and short_word(view.words[c.start:c.end], c.match)):
                 continue      # the frames read it, and ask "did you mean" (short_word)
             if all(c.end <= o.start or c.start >= o.end for o in chosen):
                 chosen.append(c)
@@ -117,12 +117,12 @@ class MentionDetector:
         return _decide(self.model, features)
 
 
-def short_word(words: list[str]) -> bool:
+def short_word(words: list[str], match: TitleMatch) -> bool:
     """One short word (under six letters) that matched a title only loosely: an edit is
     a large share of it and it has many close neighbours ("sing" is a letter from "The
     Sting", "rocky" from "The Rock"), so it is asked about, never linked; "godfathr" or
     "braveheartt" are still plainly their film."""
-    return len(words) == 1 and len(words[0]) < SHORT_WORD
+    return len(words) == 1 and len(words[0]) < SHORT_WORD and match.score < ALIAS
 
 
 def certainty(match: TitleMatch) -> float:

@@ -202,7 +202,7 @@ class Linker:
             p = self._p(m, s, end, match, "fuzzy")
             if p < self.detector.ask:
                 return None          # "have a great day" is no film
-            if p < self.detector.threshold or short_word(words[s:end]):   # many close
+            if p < self.detector.threshold or short_word(words[s:end], match):   # many close
                 match = TitleMatch(None, match.score, match.candidates)   # neighbours: ask
         if strict and (match.index is None or match.score < STRICT_ACCEPT):
             inside = self._contained(m, s, end)                     # "the life of brian"

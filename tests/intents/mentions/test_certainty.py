@@ -54,6 +54,13 @@ def test_one_short_misspelt_word_is_asked_about_not_linked(parser, text):
     assert not q.item_ids and q.unknown_title and q.candidates
 
 
+@pytest.mark.parametrize("text", ["like Fargo", "Scream", "loved Fargo!", "like Contact"])
+def test_one_short_word_written_as_the_title_is_no_misspelling(parser, text):
+    # the short-word rule is for loose matches only: the title itself always counts
+    q = parser.parse(text)
+    assert not q.unknown_title or q.item_ids
+
+
 @pytest.mark.parametrize("text", ["I loved Fargoo", "seen Titanicc twice", "godfathr"])
 def test_one_longer_misspelt_word_is_still_its_film(parser, text):
     assert parser.parse(text).item_ids
