@@ -156,7 +156,7 @@ def converse(server, user: User, kind: str, catalog, max_films: int, max_turns: 
     """One agenda; returns what happened: the lists shown (`lists`: (indices, was a
     checklist, turn)), turns, misheard titles and checklist answers. `panel`: talk as
     the web page does (a checklist drawn as a panel of marks)."""
-    sid, turns, lists, misheard, answers_misheard = None, 0, [], 0, 0
+    sid, turns, lists, misheard, answers_misheard = None, 0, [], 0, []
 
     def say(message, **extra):
         nonlocal sid, turns
@@ -207,7 +207,8 @@ def converse(server, user: User, kind: str, catalog, max_films: int, max_turns: 
             reply = say(text)
             after = server.call("GET", f"/sessions/{sid}")
             if not heard_right(before, after, seen, opinions, catalog):
-                answers_misheard += 1
+                answers_misheard.append({"said": text, "reply": reply["reply"],
+                                         "query": reply["query"]})
                 if os.environ.get("SIMULATE_VERBOSE"):
                     print(f"answer misheard: {text!r} -> {reply['query']}", file=sys.stderr)
             if not reply["items"]:               # noted, the checklist still up
@@ -226,8 +227,8 @@ def converse(server, user: User, kind: str, catalog, max_films: int, max_turns: 
             reply, narrowed = say(f"only {user.genre.lower()} films"), True
         else:
             reply = say("more")
-    return {"lists": lists, "misheard": misheard, "answers_misheard": answers_misheard,
-            "turns": turns, "hits": user.hits}
+    return {"lists": lists, "misheard": misheard, "answers_misheard": len(answers_misheard),
+            "misheard_answers": answers_misheard, "turns": turns, "hits": user.hits}
 
 
 def outcome(result: dict, max_films: int, max_turns: int, free: bool) -> dict:

@@ -1,11 +1,12 @@
 """The checklist's settings (issue 21), chosen on validation users only.
 
     python bench/checklist_tuning.py                    # the grid, 500 validation users
-    python bench/checklist_tuning.py --users 300 --lean 0 0.5 1 --pool 20 30
+    python bench/checklist_tuning.py --users 300 --grid LEAN=0,0.5,1 POOL=20,30
+    python bench/checklist_tuning.py --grid TURNS+PANEL_TURNS=2,3 lists.SEEN_BESIDE=0,3
 
 The checklist is a newcomer's first list: the recommend route's top POOL picks re-ranked
-by position + LEAN x position by rating count, the first SIZE shown
-(chatrec/conversation/checklist/offer.py). Which LEAN and POOL is decided here, on an
+by position + LEAN x position by rating count, the first SIZE shown, up to TURNS in a
+row (chatrec/conversation/checklist/offer.py). Which settings is decided here, on an
 inner time split of the training part (the past's own past and future: the test users'
 future is never read), by the simulated users of bench/_sim_agenda.py talking to the
 real service in-process (parser, dispatcher, a SQLite session store). Each setting is
@@ -18,9 +19,12 @@ and smaller than the error of each.
 from __future__ import annotations
 
 import argparse
+import atexit
+import importlib
 import itertools
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -69,11 +73,16 @@ def run(server, users, catalog, kinds, args, checklist: bool = True) -> dict:
     for kind in kinds:
         out[(kind, "misheard")] = 0
         for free in (False, True) if checklist else (False,):
+            for u in users:         # every setting meets the same answers, worded alike
+                u.rng = random.Random(f"{args.seed}-{u.uid}")
             results = [converse(server, u, kind, catalog, args.max_films, args.max_turns,
                                 panel=free) for u in users]
             out[(kind, free)] = summarise([outcome(r, args.max_films, args.max_turns, free)
                                            for r in results])
             out[(kind, "misheard")] += sum(r["answers_misheard"] for r in results)
+            out.setdefault("misheard_said", []).extend(
+                f"{kind}{' (panel)' if free else ''}: {m['said']!r} -> {m['reply']!r}"
+                for r in results for m in r["misheard_answers"])
     return out
 
 
@@ -81,10 +90,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--users", type=int, default=500)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--grid", nargs="+", default=["LEAN=0,0.5,1", "LEAN_NEW=0.5,1,2",
-                                                   "TURNS=1,2", "POOL=30,50"],
+    ap.add_argument("--grid", nargs="+", default=["TURNS+PANEL_TURNS=3,4,6", "FEW=12,25"],
                     help="settings of chatrec/conversation/checklist/offer.py to try, as "
-                    "NAME=v1,v2 (every combination is run)")
+                    "NAME=v1,v2, or of another chatrec/conversation module as "
+                    "module.NAME=v1,v2, several set alike as A+B=v1,v2 (every combination "
+                    "is run)")
     ap.add_argument("--max-films", type=int, default=25)
     ap.add_argument("--max-turns", type=int, default=15)
     args = ap.parse_args()
@@ -98,6 +108,7 @@ def main() -> int:
     users = eligible_users(inner_past, inner_future, catalog, 3, rng)
     users = rng.sample(users, min(args.users, len(users)))
     home = Path(tempfile.mkdtemp(prefix="chatrec-checklist-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)    # 200-400 MB of artifacts
     t0 = time.perf_counter()
     service = build(home, catalog, inner_past)
     print(f"validation: {len(users)} users; service trained in "
@@ -115,8 +126,12 @@ def main() -> int:
     values = [[float(v) for v in g.split("=")[1].split(",")] for g in args.grid]
     for combo in itertools.product(*values):
         setting = dict(zip(names, combo))
-        for name, v in setting.items():
-            setattr(offer, name, type(getattr(offer, name))(v))
+        for key, v in setting.items():         # NAME (offer's), module.NAME, A+B
+            for name in key.split("+"):
+                module = offer if "." not in name else importlib.import_module(
+                    "chatrec.conversation." + name.rsplit(".", 1)[0])
+                name = name.rsplit(".", 1)[-1]
+                setattr(module, name, type(getattr(module, name))(v))
         t0 = time.perf_counter()
         rows.append((setting, run(server, users, catalog, kinds, args)))
         r = rows[-1][1]
@@ -141,6 +156,9 @@ def main() -> int:
         print(f"| {name}{mark} | {' | '.join(cells)} | "
               f"{r[('stranger', 'misheard')] + r[('session', 'misheard')]} |")
     print(f"\nchosen: {best[0]}")
+    for setting, r in rows:                  # to be found and fixed, not only counted
+        for line in r.get("misheard_said", []):
+            print(f"misheard ({setting}): {line}")
     return 0
 
 

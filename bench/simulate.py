@@ -22,7 +22,8 @@ checklist). Reported per kind and seed, with a binomial standard error: success 
 any list (its 10 films use the budget), and free (talking as the web page, whose panel
 is no recommendation: its films cost nothing, a hit in it counts for nothing); the paired difference with
 / without on the same users; turns and films to the first hit; misheard titles and
-misheard checklist answers (the session read back after each answer); wall time.
+misheard checklist answers (the session read back after each answer), each listed
+with what was said and the server's reply (bench/_sim_report.py); wall time.
 """
 from __future__ import annotations
 
@@ -49,8 +50,8 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from _sim_agenda import converse, eligible_users, outcome, summarise  # noqa: E402
+from _sim_report import KINDS, print_report  # noqa: E402
 
-KINDS = ("stranger", "session", "known")
 NAME = "sim-ml-100k-past"
 
 
@@ -202,6 +203,9 @@ def one_seed(servers: dict, eligible: list, catalog, seed: int, args) -> dict:
         out["misheard_titles"] = sum(r["misheard"] for run in runs for r in run)
         out["answers"] = sum(any(c for _, c, _ in r["lists"]) for run in runs[1:] for r in run)
         out["answers_misheard"] = sum(r["answers_misheard"] for run in runs[1:] for r in run)
+        out["misheard_answers"] = [dict(m, user=u.uid, way=way) for way, run in
+                                   zip(("with", "free"), runs[1:]) for u, r in zip(users, run)
+                                   for m in r["misheard_answers"]]
         out["seconds"] = round(time.perf_counter() - t0, 1)
         report[kind] = out
         print(f"  seed {seed} {kind}: without {out['without']['success']:.3f}, with "
@@ -271,39 +275,6 @@ def main() -> int:
         for server in servers.values():
             server.stop()
         shutil.rmtree(home, ignore_errors=True)
-
-
-def print_report(report: dict, args) -> None:
-    seeds = list(report["seeds"])
-    n = report["seeds"][seeds[0]]["users"]
-    print(f"{n} simulated users per seed (of {report['eligible_users']} eligible), seeds "
-          f"{' '.join(map(str, seeds))}, {args.liked} liked films told (session users), at "
-          f"most {args.max_films} films / {args.max_turns} turns"
-          f"{', no genre narrowing' if args.no_refine else ''}; load {report['load']}")
-    print("| user | without checklist | with checklist (counted) | with - without | "
-          "checklist free | free - without | misheard titles / answers |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    p = report["pooled"]
-    for kind in KINDS:
-        r = p[kind]
-        mis_t = sum(report["seeds"][s][kind]["misheard_titles"] for s in seeds)
-        mis_a = sum(report["seeds"][s][kind]["answers_misheard"] for s in seeds)
-        answers = sum(report["seeds"][s][kind]["answers"] for s in seeds)
-        cells = [f"{r[v]['mean']:.3f} ± {r[v]['se']:.3f}" for v in ("without", "with")]
-        d = [f"{r[v]['mean']:+.3f} ± {r[v]['se']:.3f}"
-             for v in ("with_minus_without", "free_minus_without")]
-        print(f"| {kind} | {cells[0]} | {cells[1]} | {d[0]} | "
-              f"{r['free']['mean']:.3f} ± {r['free']['se']:.3f} | {d[1]} | "
-              f"{mis_t} / {mis_a} of {answers} |")
-    print("per seed (without / with / free):")
-    for kind in KINDS:
-        r = p[kind]
-        print(f"  {kind:8} " + "  ".join(
-            f"{a:.3f}/{b:.3f}/{c:.3f}" for a, b, c in zip(
-                r["without"]["per_seed"], r["with"]["per_seed"], r["free"]["per_seed"])))
-    for s in seeds:
-        secs = sum(report["seeds"][s][k]["seconds"] for k in KINDS)
-        print(f"  seed {s}: {secs:.0f} s for {n} users x {len(KINDS)} kinds x 3 ways")
 
 
 if __name__ == "__main__":

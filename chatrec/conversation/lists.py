@@ -31,6 +31,7 @@ DISLIKED = 2.0           # at or below this, "disliked": films close to it are p
 DISLIKE_WEIGHT = 3.0     # standard deviations of score a fully similar film loses
 BECAUSE_MIN = 0.25       # similar-route similarity needed to say "because you liked X"
 SEEN = 4.0               # a seen film counts as this (1-5) in a profile with no ratings
+SEEN_BESIDE = 0.0        # ... and beside ratings (0: then a seen mark only excludes it)
 
 
 @dataclass
@@ -203,6 +204,8 @@ class ListMaker:
         # who named 3 liked films any seen value costs, 0.73 -> 0.69-0.71)
         if ctx.user_index is None and not ctx.profile:
             profile.update((i, self.seen_value) for i in ctx.seen)
+        elif ctx.user_index is None and SEEN_BESIDE:
+            profile.update((i, scale_rating(SEEN_BESIDE, self.ratings.scale)) for i in ctx.seen)
         profile.update(ctx.profile)
         items = np.fromiter(profile, dtype=np.int64, count=len(profile))
         values = np.fromiter(profile.values(), dtype=np.float64, count=len(profile))

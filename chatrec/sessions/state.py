@@ -53,8 +53,8 @@ class SessionState:
         leans on them (chatrec/conversation/tastes.py).
     checklist: the checklist turn a newcomer was shown (chatrec/conversation/checklist/):
         {"items": [ids in order], "open": numbers may still mean it, "answered": marks
-        were given, "asked": 1 or 2 (the checklists so far), "panel": drawn as a panel};
-        None before one was shown.
+        were given, "asked": the checklists so far (up to offer.TURNS), "panel": drawn as
+        a panel, "before": the earlier checklists' ids}; None before one was shown.
     """
 
     id: str

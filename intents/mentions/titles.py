@@ -46,10 +46,10 @@ _YEAR_SUFFIX = re.compile(r"\s*\((\d{4})\)\s*$")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _AKA = re.compile(r"^(a\.?k\.?a\.?|aka)\s+", re.I)
 _PART_N = re.compile(r"\b(?:part|chapter) (\d+)\b")
-_LETTERS = re.compile(r"\b[a-z](?: [a-z]\b)+")     # "m a s h", "l a": letters apart
 # Words that alone do not identify a film (a prefix made only of these is not indexed).
 _WEAK = frozenset(ARTICLES + ("of", "and", "in", "on", "to", "for", "my", "it", "is",
                               "to", "with", "at", "from", "part", "movie", "film"))
+_JOINING = frozenset(ARTICLES[:3] + ("and", "or", "of", "to", "with", "in", "on", "at"))
 _PLACEHOLDER_TITLES = frozenset({"unknown", "unkonwn"})
 
 
@@ -82,9 +82,7 @@ def title_forms(title: str) -> tuple[list[str], list[str]]:
         if len(sub_words) >= 2:
             aliases.extend(_article_forms(sub))
     canon = _uniq(norm(f) for f in canonical)
-    # "Godfather: Part II" is also "godfather 2"; "M*A*S*H" "MASH", "L.A." "LA"
-    aliases.extend(_PART_N.sub(r"\1", f) for f in canon if _PART_N.search(f))
-    aliases.extend(_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), f) for f in canon)
+    aliases.extend(_PART_N.sub(r"\1", f) for f in canon if _PART_N.search(f))  # "godfather 2"
     alias = [a for a in _uniq(norm(f) for f in aliases) if a not in canon and a != bare]
     return canon, alias
 
@@ -164,6 +162,8 @@ class TitleMatcher:
         words = span.split()
         if words and words[0] in ARTICLES:
             span = " ".join(words[1:])
+        if words[-1:] and words[-1] in _JOINING:     # no one cuts a title short there:
+            return None              # "Batman and ..." is Batman and a list going on
         hits = self._prefix.get(span)
         if not hits:
             return None

@@ -41,6 +41,21 @@ class AnswerReader:
             return None
         return self._query(clauses)
 
+    def unmissed(self, query: Query, words: list[str], breaks: frozenset[int],
+                 titles: dict) -> Query:
+        """`query` (the film slots' reading), or the grammar's when they heard no film in
+        a message it reads whole as marks of films named by their exact titles: "seen
+        The Edge", "loved the game" (everyday words the film slots leave to the cues,
+        which a verb of marking makes a film)."""
+        if query.item_ids or query.refs or query.seen_refs or query.seen_item_ids:
+            return query
+        clauses = read_clauses(words, breaks, titles, self.matcher)
+        if not clauses or not all(c.verb and c.mark != UNSEEN and c.targets and all(
+                t.kind == "title" and t.value.index is not None for t in c.targets)
+                for c in clauses):
+            return query
+        return self._query(clauses)
+
     def _query(self, clauses: list[Clause]) -> Query:
         if not any(c.verb for c in clauses):        # "all of them": what about them?
             return Query(Intent.UNKNOWN, refs=(ALL,), parser="regex")

@@ -112,8 +112,7 @@ class _Reader:
                 if after is not None and self._ends(after[1]):   # "2 and 5 I've seen"
                     out.append(Clause(after[0], targets))
                     i = after[1]
-                elif not out and (i >= self.n or i in self.breaks) and \
-                        all(t.value != FOCUS for t in targets):
+                elif not out and self._closes(i) and all(t.value != FOCUS for t in targets):
                     out.append(Clause(SEEN, targets, verb=False))   # "all of them, ..."
                 else:
                     return []
@@ -122,6 +121,21 @@ class _Reader:
 
     def _ends(self, i: int) -> bool:
         return i >= self.n or i in self.breaks or self.words[i] in _SEPARATORS
+
+    def _closes(self, i: int) -> bool:
+        """Films said alone end at i: the message ends or breaks there, or a clause
+        with its own verb follows ("all of them and loved 3", "all of them but hated 4")
+        — the same list whether the next clause comes after a comma or an "and"."""
+        if i >= self.n or i in self.breaks:
+            return True
+        j = self._skip(i, _LEAD | _SEPARATORS)
+        verb = self._verb(j) if j > i else None
+        return verb is not None and self._object(verb[1])
+
+    def _object(self, i: int) -> bool:
+        """A film starts at i (after "already" / "before"): a verb there has an object."""
+        i = self._skip(i, {"already", "before"})
+        return i < self.n and i not in self.breaks and self._target(i) is not None
 
     def _skip(self, i: int, words) -> int:
         while i < self.n and self.words[i] in words:
@@ -149,10 +163,12 @@ class _Reader:
             j = i
             while j < self.n and self.words[j] in _SEPARATORS:
                 j += 1
-            if j < self.n and (self._verb(j) is None or titles and j > i and (
-                    whole := self._whole_title(j)) is not None and whole[1] - j > 1):
+            if j < self.n and (self._verb(j) is None or titles and (j > i or j in self.breaks) and (
+                    whole := self._whole_title(j)) is not None and (
+                    whole[1] - j > 1 or not self._object(self._verb(j)[1]))):
                 nxt = self._target(j, titles)   # a verb starts a clause, unless it
-                                                # starts a title ("... and love is all")
+                # starts a title ("... and love is all"), or is a title with no film
+                # after it to be its object ("seen Supercop, Hate and 8 1/2")
                 # positions side by side ("2 5 7"), or titles read whole (each is one
                 # film even where the reading lost the comma between them)
                 side_by_side = nxt is not None and (

@@ -147,7 +147,7 @@ class RuleParser:
         if whole:
             query = similar_to_focus(stated_then_asked(self._part, query, text[:MAX_CHARS]), c)
             query = second_request(self._part, query, text[:MAX_CHARS])
-        return self.acts.decide(query, c)
+        return self.answers.unmissed(self.acts.decide(query, c), words, breaks, titles)
 
     def _part(self, text: str) -> Query:
         return self._parse(text, whole=False)

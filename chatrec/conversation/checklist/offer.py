@@ -6,8 +6,10 @@ only ranks. So, for a person with fewer than FEW ratings in the session and no d
 user behind them, the first open `recommend` list is a checklist: up to SIZE of the
 recommend route's top picks (its constraints, exclusions and diversity stage applied),
 re-ranked with a small lean towards films many people have seen (they are the ones a
-person can say something about), with a one-line invitation. The constants are chosen
-on validation users (bench/checklist_tuning.py; docs/benchmarks/checklist.md).
+person can say something about), with a one-line invitation. Its answer brings another
+checklist of new films (up to TURNS in a row in a chat, PANEL_TURNS on the web page's
+panel), then a list that uses every answer. The constants are chosen on validation
+users (bench/checklist_tuning.py; docs/benchmarks/checklist.md).
 """
 from __future__ import annotations
 
@@ -19,11 +21,12 @@ from chatrec.errors import UsageError
 from intents.query import Intent, Query
 
 SIZE = 10            # films on a checklist
-FEW = 5              # fewer session ratings than this: the first list is a checklist
+FEW = 25             # fewer session ratings than this: the first list is a checklist
 POOL = 30            # the recommend route's top picks it re-ranks
 LEAN = 0.5           # weight of a film's rank by rating count beside its rank in the route
 LEAN_NEW = 0.0       # ... for a person who has rated nothing yet (the route is popularity)
-TURNS = 1            # checklists in a row while the person still has few ratings
+TURNS = 3            # checklists in a row while the person still has few ratings
+PANEL_TURNS = 3      # ... drawn as a panel (the web page's: they cost no list slots)
 MIN_SIZE = 3         # fewer films qualify: an ordinary list instead
 
 
@@ -51,7 +54,8 @@ def due(query: Query, state, ctx) -> bool:
 
 def again(ctx, sheet: dict) -> bool:
     """Whether an answered checklist is followed by another (TURNS), not a list."""
-    return sheet.get("asked", 1) < TURNS and len(ctx.profile) < FEW
+    return sheet.get("asked", 1) < (PANEL_TURNS if sheet.get("panel") else TURNS) \
+        and len(ctx.profile) < FEW
 
 
 def picks(items: list[dict], counts, index_of, rated: bool, lean: float | None = None,

@@ -23,7 +23,7 @@ from chatrec.conversation.checklist import offer
 from chatrec.conversation.checklist.marks import Marks, compound, read_marks
 from chatrec.conversation.constraints import Filter
 from chatrec.conversation.feedback import record_marks
-from chatrec.conversation.followups import ABOUT_LIST, last_list
+from chatrec.conversation.followups import ABOUT_LIST, index_or_none, last_list
 from chatrec.conversation.moves import Reply
 from chatrec.conversation.replies import join_words
 from chatrec.conversation.tastes import lean_text
@@ -128,9 +128,14 @@ class ChecklistTurns:
             return Reply(f"{text} {MORE_MARKS}", [], fx)
         fx.checklist = dict(sheet, open=False, answered=True)
         req, asked = dict(state.last_query), sheet.get("asked", 1)
-        if offer.again(ctx, sheet):           # still little to go on: ask once more
-            ctx.shown |= set(shown)           # (never about the same films)
-            return self._offer_checklist(req, ctx, fx, text, asked + 1)
+        if offer.again(ctx, sheet):           # still little to go on: ask once more,
+            before = list(sheet.get("before", [])) + list(sheet.get("items", []))
+            ctx.shown |= set(shown) | {i for i in (index_or_none(self.facts, x)
+                                                   for x in before) if i is not None}
+            reply = self._offer_checklist(req, ctx, fx, text, asked + 1)  # never about
+            if reply.effects.checklist:       # the same films (a panel's are not shown)
+                reply.effects.checklist["before"] = before
+            return reply
         if sheet.get("panel"):                # a panel's unmarked films stay on offer
             return self._show(req, ctx, fx, text, page=1)
         ctx.shown |= set(shown)               # a chat's were recommended: new ones now

@@ -32,6 +32,13 @@ def svc(tmp_path_factory, trained_home_cache):
     mp.undo()
 
 
+@pytest.fixture
+def one_checklist(monkeypatch):
+    """One checklist, then lists (the tests of what an answer records and brings)."""
+    monkeypatch.setattr(offer, "TURNS", 1)
+    monkeypatch.setattr(offer, "PANEL_TURNS", 1)
+
+
 class Talk:
     """One conversation: `say` a message, read what the session holds."""
 
@@ -79,13 +86,20 @@ def test_a_newcomers_open_request_is_a_checklist_of_ten(svc):
 @pytest.mark.parametrize("messages", [
     ["3 comedies"], ["comedies from the 80s"], ["top films"], ["movies like Fargo"],
     ["hidden gems please"],
-    [f"I loved {f}" for f in ("Fargo", "Heat", "Alien", "Jaws", "Psycho")]
-    + ["recommend something"],                          # five ratings: enough to go on
 ])
 def test_a_request_that_says_what_it_wants_is_answered_as_asked(svc, messages):
     t = Talk(svc)
     for m in messages:
         body = t.say(m)
+    assert body["checklist"] is False and body["items"]
+
+
+def test_a_person_with_few_ratings_or_more_gets_a_list(svc, monkeypatch):
+    monkeypatch.setattr(offer, "FEW", 3)
+    t = Talk(svc)
+    for film in ("Fargo", "Heat", "Alien"):
+        t.say(f"I loved {film}")
+    body = t.say("recommend something")                 # FEW ratings: enough to go on
     assert body["checklist"] is False and body["items"]
 
 
@@ -109,8 +123,8 @@ def test_known_users_unknown_user_ids_and_a_second_request_get_lists(svc):
     ("none of them", set(), {}),
     ("all of them", set(range(1, 11)), {}),
 ])
-def test_every_answer_form_is_recorded_film_by_film_then_the_next_list(svc, message, seen,
-                                                                       rated):
+def test_every_answer_form_is_recorded_film_by_film_then_the_next_list(
+        svc, one_checklist, message, seen, rated):
     t = Talk(svc)
     t.say("what should I watch?")
     body = t.say(message)
@@ -120,7 +134,28 @@ def test_every_answer_form_is_recorded_film_by_film_then_the_next_list(svc, mess
     assert not t.state().checklist["open"]
 
 
-def test_an_answer_by_title(svc):
+@pytest.mark.parametrize("panel", [False, True])
+def test_while_still_new_the_next_lists_are_checklists_too(svc, panel):
+    # TURNS checklists in a row (PANEL_TURNS on the web page), each of new films,
+    # while the person has fewer than FEW ratings; then a list that uses every answer
+    t = Talk(svc, panel=panel)
+    asked = [t.say("what should I watch?")]
+    body = t.say("seen 1 2, loved 2")
+    turns = offer.PANEL_TURNS if panel else offer.TURNS
+    for n in range(2, turns + 1):
+        assert body["checklist"] and body["reply"].startswith(
+            "Noted" if n == 2 else "OK, none of those seen yet.")   # the answer said back
+        assert f"{offer.SIZE} more picks to get to know you" in body["reply"]
+        assert not set(ids(body)) & {i for b in asked for i in ids(b)}
+        asked.append(body)
+        body = t.say("none of them")
+    assert not body["checklist"] and body["items"]
+    loved = ids(asked[0])[1]
+    assert [r["item_id"] for r in svc.get_session(t.sid)["ratings"]] == [loved]
+    assert not {ids(asked[0])[0], loved} & set(ids(body))
+
+
+def test_an_answer_by_title(svc, one_checklist):
     t = Talk(svc)
     checklist = t.say("what should I watch?")["items"]
     a, b = (natural_title(f["title"]).lower() for f in checklist[:2])
@@ -140,7 +175,7 @@ def test_opinions_alone_leave_the_checklist_up_for_more(svc):
     assert not t.state().checklist["open"]
 
 
-def test_the_web_pages_panel_keeps_unmarked_films_on_offer(svc):
+def test_the_web_pages_panel_keeps_unmarked_films_on_offer(svc, one_checklist):
     chat, panel = Talk(svc), Talk(svc, panel=True)
     for t in (chat, panel):
         t.say("what should I watch?")
@@ -154,7 +189,8 @@ def test_the_web_pages_panel_keeps_unmarked_films_on_offer(svc):
     assert not set(ids(later["panel"])) & set(panel.checklist[:2])   # never seen ones
 
 
-def test_numbers_outside_the_list_and_two_opinions_are_said_not_recorded(svc):
+def test_numbers_outside_the_list_and_two_opinions_are_said_not_recorded(svc,
+                                                                        one_checklist):
     t = Talk(svc)
     t.say("what should I watch?")
     body = t.say("seen 14")

@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 
+from chatrec.conversation.checklist import offer
 from tests.chatrec.webpage import (
     FILMS,
     SIZE_IDS,
@@ -121,6 +122,9 @@ def test_a_newcomer_answers_the_checklist_on_a_real_server(browser, live):
     tap(browser, 1, "loved")
     tap(browser, 4, "seen")
     click(browser, SEND)
+    for asked in range(2, offer.PANEL_TURNS + 1):     # still new: more panels, then cards
+        wait_count(browser, PICKS, 10 * asked)
+        click(browser, SEND)                          # the last panel's: "none of them"
     wait_count(browser, FILMS, 5)                     # the next list: cards again
     session = browser.eval("localStorage.getItem('chatrec.session_id')")
     state = httpx.get(f"{live.url}/sessions/{session}").json()

@@ -38,7 +38,15 @@ def test_exact_beats_partial_and_scores_are_ordered(tiny):
     assert ACCEPT <= m.match("willy wonka").score < 100.0
     assert ACCEPT <= m.match("star wors").score < 100.0
     # a longer share of the title scores higher (length-aware partial rule)
-    assert m.prefix("willy wonka and the").score > m.prefix("willy wonka").score
+    assert m.prefix("willy wonka and the chocolate").score > m.prefix("willy wonka").score
+
+
+@pytest.mark.parametrize("span", ["willy wonka and", "willy wonka and the"])
+def test_a_title_cut_short_never_ends_on_a_joining_word(tiny, span):
+    # "seen Batman and Clueless": "Batman and" is Batman and a list going on, not the
+    # first words of "Batman & Robin"
+    assert tiny.titles_matcher.prefix(span) is None
+    assert tiny.titles_matcher.prefix(span.split(" and")[0]).index is not None
 
 
 def test_tie_goes_to_more_rated_and_year_disambiguates(tiny):

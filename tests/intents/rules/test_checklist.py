@@ -98,3 +98,73 @@ def test_the_issue_forms_on_movielens(ml100k_view):
     assert q.seen_titles == ("Silence of the Lambs, The", "Leaving Las Vegas", "Fargo")
     q = parser.parse("seen fargo and now and then, loved now and then")   # a title of
     assert q.titles == ("Now and Then",)                                   # grammar words
+
+
+@pytest.mark.parametrize("text,expected", [
+    # films said alone, then a clause with its own verb after "and" / "but" as after a
+    # comma (the simulated users' "all of them and liked 2 4 5" was read as "2 of them")
+    ("all of them and liked 2 4 5", ("rate", (2, 4, 5), 4.0, (), (ALL,), None)),
+    ("all of them and I loved 1 2 5 7", ("rate", (1, 2, 5, 7), 5.0, (), (ALL,), None)),
+    ("all of them but hated 4", ("rate", (4,), 1.0, (), (ALL,), None)),
+    ("both of them and loved the second", ("rate", (2,), 5.0, (), (THEM,), None)),
+    ("all 10, and really liked 3", ("rate", (3,), 4.0, (), (ALL,), None)),
+])
+def test_films_alone_then_and_a_verb(tiny_parser, text, expected):
+    assert fields(tiny_parser.parse(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["all of them and more", "all of them and I love westerns"])
+def test_films_alone_then_no_clause_is_not_an_answer(tiny_parser, text):
+    assert tiny_parser.answers.read(*_read_input(tiny_parser, text)) is None
+
+
+def _read_input(parser, text):
+    """The words, breaks and titles the parser hands the answer reader."""
+    seen = []
+    original = parser.answers.read
+    parser.answers.read = lambda *a: seen.append(a) or original(*a)
+    try:
+        parser.parse(text)
+    finally:
+        parser.answers.read = original
+    return seen[0]
+
+
+@pytest.mark.movielens
+@pytest.mark.parametrize("text,titles,seen", [
+    # a title that is also a verb ("Hate") is a film in a list when no film follows it
+    ("seen Supercop, Hate and 8 1/2, loved Hate", ("Hate (Haine, La)",),
+     ("Supercop", "Hate (Haine, La)", "8 1/2")),
+    ("seen fargo, hate and heat, loved heat", ("Heat",), ("Fargo", "Hate (Haine, La)", "Heat")),
+    ("seen heat and Hate, loved Hate", ("Hate (Haine, La)",), ("Heat", "Hate (Haine, La)")),
+    # ... and a verb when one does
+    ("seen fargo and heat, hate heat", ("Heat",), ("Fargo", "Heat")),
+    # "Batman and" is Batman and a list going on, not the first words of Batman & Robin
+    ("seen Quiz Show, Batman and clueless, loved clueless", ("Clueless",),
+     ("Quiz Show", "Batman", "Clueless")),
+    ("seen Batman and Clueless, liked Batman", ("Batman",), ("Batman", "Clueless")),
+])
+def test_titles_that_look_like_grammar_on_movielens(ml100k_view, text, titles, seen):
+    from intents.rules.parser import RuleParser
+    q = RuleParser(ml100k_view).parse(text)
+    assert (q.titles, q.seen_titles) == (titles, seen)
+    assert q.rating == (1.0 if "hate heat" in text else 4.0 if "liked" in text else 5.0)
+
+
+@pytest.mark.movielens
+@pytest.mark.parametrize("text,intent,titles", [
+    # a title of everyday words the film slots leave to the cues is a film after a verb
+    # of marking, when the whole message is that mark (the simulated "seen The Edge")
+    ("seen The Edge", Intent.SEEN, ("Edge, The",)),
+    ("seen the edge", Intent.SEEN, ("Edge, The",)),
+    ("loved the edge", Intent.RATE, ("Edge, The",)),
+    ("I've seen the game", Intent.SEEN, ("Game, The",)),
+    ("hated the edge and the game", Intent.RATE, ("Edge, The", "Game, The")),
+    # ... and only then
+    ("who won the game", Intent.UNKNOWN, ()),
+    ("I haven't seen the edge", Intent.SEEN, ()),
+])
+def test_everyday_titles_after_a_verb_of_marking(ml100k_view, text, intent, titles):
+    from intents.rules.parser import RuleParser
+    q = RuleParser(ml100k_view).parse(text)
+    assert (q.intent, q.titles) == (intent, titles)
