@@ -171,4 +171,7 @@ def judge(msg: Message, conv: Conversation, q: dict, known: frozenset = frozense
         flags["wrong_store"] = sorted((i for i in written if i not in named_so_far),
                                       key=str)
         flags["wrong_store_by_link"] = [i for i in flags["wrong_store"] if i in linked_now]
+        unmarked = {str(i) for i in flags["false_link_unmarked"]}   # maybe right: apart
+        flags["wrong_store_unmarked"] = [i for i in flags["wrong_store_by_link"]
+                                         if str(i) in unmarked]
     return record

@@ -34,6 +34,8 @@ ROWS = (  # key, label, kind: % share, n count, s text
     ("wrong_writes_parsed", "writes for a film not named (query links)", "n"),
     ("wrong_stores", "stored rating/seen for a film never named", "n"),
     ("wrong_stores_by_link", "  of which by a title link", "n"),
+    ("wrong_stores_maybe_unmarked_film", "    of which a ReDial title written unmarked (maybe right)",
+     "n"),
     ("probes", "recommendation probes", "n"),
     ("suggested_pairs", "  suggested catalog films (not named by the seeker)", "n"),
     ("probe_not_recommend_50", "  probes not parsed as recommend k=50", "n"),

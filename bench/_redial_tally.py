@@ -50,6 +50,7 @@ class Tally:
                                            for i, d in f["opinions"].items())
             c["wrong_stores"] += len(f["wrong_store"])
             c["wrong_stores_by_link"] += len(f["wrong_store_by_link"])
+            c["wrong_stores_unmarked"] += len(f.get("wrong_store_unmarked", ()))
             c["replies"] += 1
             c["refused"] += bool(f.get("refused"))
 
@@ -106,6 +107,7 @@ class Tally:
                 "opinions_stored_right": share(c["opinions_stored_ok"], c["opinions"]),
                 "wrong_stores": c["wrong_stores"],
                 "wrong_stores_by_link": c["wrong_stores_by_link"],
+                "wrong_stores_maybe_unmarked_film": c["wrong_stores_unmarked"],
             }
         if c["probes"]:
             out |= {"probes": c["probes"], "suggested_pairs": c["gold_pairs"],

@@ -28,7 +28,7 @@ from chatrec.sessions.state import (
 from chatrec.sessions.store import SessionStore
 from chatrec.training.bundle import Bundle
 from chatrec.training.warmup import warm_up_routes
-from intents.query import MAX_K, MIN_K, Intent
+from intents.query import MAX_K, MIN_K
 from models.errors import UnknownItem, UnknownUser
 
 MAX_MESSAGE = 2000
@@ -133,7 +133,7 @@ class ChatService:
         ctx.routes = self.experiments.assign(sid)  # A/B arms, sticky per session
         ctx.panel = bool(panel)
         query = parse_in_context(self.parser, message, state, self._view)
-        if query.intent is Intent.WHY and state.exists:   # may be about an earlier list
+        if state.exists and self.dispatcher.reads_transcript(query):   # an earlier list
             state.transcript = self.sessions.get(sid, transcript=TRANSCRIPT_SHOWN).transcript
         reply = self.dispatcher.handle(query, state, ctx)
         effects: TurnEffects = reply.effects

@@ -107,7 +107,9 @@ class Query:
     candidates: "did you mean" titles when a title was mentioned but not matched.
     parser: which parser produced this ("regex", "llm", or "llm-fallback" when the LLM
        parser fell back to the rules); fallback_reason: why it fell back.
-    confidence: the title match score (0..100) when a title was linked.
+    confidence: the title match score (0..100) when a title was linked; with several,
+       the lowest (100 = every title written exactly; the service writes an opinion or
+       seen mark from a lower one only once the person confirms the film).
     """
 
     intent: Intent

@@ -20,11 +20,10 @@ from chatrec.conversation.checklist.turns import ChecklistTurns
 from chatrec.conversation.constraints import Filter
 from chatrec.conversation.explain import Explainer
 from chatrec.conversation.facts import CatalogFacts
-from chatrec.conversation.feedback import (describe_profile, rated_profile, record_opinions,
-                                           record_seen)
+from chatrec.conversation.feedback import (confirm_first, describe_profile, rated_profile,
+                                           reads_transcript, record_opinions, record_seen, sure)
 from chatrec.conversation.followups import (answer_pending, focus_seed, other_version,
-                                            pending_for, resolve_films, shows_again,
-                                            vague_target)
+                                            pending_for, resolve_films, shows_again)
 from chatrec.conversation.lists import Context, ListMaker
 from chatrec.conversation.moves import Moves, Reply
 from chatrec.conversation.smalltalk import MOVES
@@ -45,6 +44,8 @@ _MOVE_INTENTS = (Intent.GREET, Intent.THANKS, Intent.UNKNOWN, Intent.SEEN, Inten
 class Dispatcher(Moves, ChecklistTurns):
     """Routes a Query to the bundle's models and words the reply."""
 
+    reads_transcript = staticmethod(reads_transcript)   # the service loads it for these
+
     def __init__(self, bundle: Bundle, checklist: bool = True):
         self.bundle, self.checklist = bundle, checklist     # False: never ask (checklist/)
         self.catalog, self.ratings = bundle.catalog, bundle.ratings
@@ -63,8 +64,9 @@ class Dispatcher(Moves, ChecklistTurns):
     # ---- entry point -----------------------------------------------------------------
     def handle(self, query: Query, state: SessionState, ctx: Context) -> Reply:
         resolved, said = answer_pending(query, state, self.facts)
-        if said:
-            return Reply(said)
+        asked = None if said or resolved else confirm_first(query, state, self.facts)
+        if said or asked:                    # an answer to a question, or a write to confirm
+            return Reply(said) if said else Reply(asked[0], [], TurnEffects(pending=asked[1]))
         if resolved is None and (answer := self._answer(query, state, ctx)) is not None:
             return answer               # the checklist answered, or several marks at once
         if resolved is not None:
@@ -144,7 +146,7 @@ class Dispatcher(Moves, ChecklistTurns):
             seeds = films.items
         else:
             seeds = []
-        if query.rating is not None and query.item_ids:     # "I loved X, what next?"
+        if query.rating is not None and query.item_ids and sure(query):  # "I loved X, so?"
             note, fx = record_opinions(query, [self.catalog.index_of(i)
                                                for i in query.item_ids], self.facts, ctx)
         if query.said:                    # "I hated Titanic, anything like Heat?"
@@ -222,10 +224,7 @@ class Dispatcher(Moves, ChecklistTurns):
     # ---- feedback, facts, explanations ------------------------------------------------------
     def _feedback(self, query: Query, state: SessionState,
                   offer_versions: bool = True) -> Reply:
-        question = vague_target(query, state, self.facts)
-        if question:
-            return Reply(question)
-        films = resolve_films(query, state, self.facts)
+        films = resolve_films(query, state, self.facts)   # (vague ones asked: writes.py)
         if films.problem:
             return Reply(films.problem)
         if not films.items:

@@ -3,14 +3,43 @@ Y", "the third one was terrible", "rate X 4 stars") and films already seen. Both
 become durable session effects and are used from the next answer on: rated and seen
 films are never offered again, liked ones drive personal picks, disliked ones push
 down what is close to them.
+
+A rating or seen mark changes every later answer, so it is written only when the films
+it is about are certain (`confirm_first`). Otherwise the reply asks, and the write
+happens on "yes":
+- a title linked by a loose match, scoring below an alias (a typo in a short title, a
+  prefix, a close neighbour: "Sing" read as The Sting, "Hellraiser" as Hellraiser:
+  Bloodline, "Much ado" as Much Ado About Nothing; a letter off a long title scores
+  above it and is sure), or a title the mention model is unsure names a film at all
+  ("about aliens"): "Did you mean ...?" (Query.confidence: the weakest link's certainty);
+- "them" / "all of them" / "both" over a list of several films: people say it of the
+  films they were just talking about, which need not be chatrec's last list ("I've
+  seen them all" about a friend's suggestions), so the films are named back first;
+- "it" when the film in focus and the last list disagree (followups.vague_target);
+- a position ("the first one") when chatrec's last reply was neither that list nor
+  about it: the list is no longer what the person is looking at.
+A position in the list just shown, or "it" with one film in focus, is written.
+An open checklist ("which have you seen?") is a question chatrec asked about its own
+list: an answer to it ("seen them all") is written as said.
 """
 from __future__ import annotations
 
 from chatrec.conversation.facts import CatalogFacts
+from chatrec.conversation.followups import (
+    ABOUT_LIST,
+    index_or_none,
+    last_list,
+    pending_for,
+    resolve_films,
+    vague_target,
+)
 from chatrec.conversation.lists import scale_rating
 from chatrec.conversation.replies import join_words
-from chatrec.sessions.state import TurnEffects
-from intents.query import Query
+from chatrec.sessions.state import SessionState, TurnEffects
+from intents.query import ALL, LAST, THEM, WRITING_INTENTS, Intent, Query
+
+SURE = 96.0     # a title or alias written as the catalog has it (case, articles, punctuation
+                # aside) that the mention model is sure of (intents/mentions/titles.py)
 
 
 def opinion_word(value: float) -> str:
@@ -115,3 +144,80 @@ def describe_profile(ctx, facts: CatalogFacts, user_ratings: int) -> str:
         return ("You haven't rated anything yet. Tell me a film you loved, e.g. 'I loved "
                 f"{facts.example_titles[0]}', and I'll use it for your picks.")
     return " ".join(parts)
+
+
+# ---- whether a write is certain enough (see the module docstring) -------------------
+def sure(query: Query) -> bool:
+    """Every film the query names was written as its catalog title."""
+    return not query.item_ids or query.confidence is None or query.confidence >= SURE
+
+
+def confirm_first(query: Query, state: SessionState, facts: CatalogFacts
+                  ) -> tuple[str, dict | None] | None:
+    """(the question to ask, the pending answer that writes on "yes") when the write
+    `query` asks for is not certain enough; None to write it now."""
+    if query.intent not in WRITING_INTENTS:
+        return None
+    question = vague_target(query, state, facts)
+    if question:                        # ("loved 2" next is about the list: ABOUT_LIST)
+        return question, {ABOUT_LIST: True}
+    what = "that you've seen" if query.intent.value == "seen" else "your opinion of"
+    named = [i for i in (index_or_none(facts, x) for x in query.item_ids) if i is not None]
+    if named and not sure(query):
+        names = join_words([facts.display[i] for i in named])
+        if len(named) == 1 and not query.refs:    # "yes", "1" or the title again
+            bare = query.with_(item_ids=(), titles=(), item_id=None, title=None,
+                               confidence=None, candidates=())
+            return (f"Did you mean {names}? Say 'yes' and I'll note {what} it, or "
+                    "write the title as it is.", pending_for(bare, named, facts))
+        return (f"Did you mean {names}? Say 'yes' and I'll note {what} them.",
+                {"confirm": query.with_(confidence=SURE).to_dict()})
+    plural, stale = _plural(query, state, facts), _stale(query, state)
+    if not (plural or stale):
+        return None
+    films = resolve_films(query, state, facts)
+    if films.problem or not films.items:
+        return None                     # the route says what is wrong
+    whole = query.with_(item_ids=tuple(facts.item_ids[i] for i in films.items), refs=(),
+                        titles=tuple(facts.titles[i] for i in films.items), ref=None,
+                        confidence=SURE, ratings=() if plural else query.ratings)
+    names = join_words([facts.display[i] for i in films.items])
+    if plural:
+        return (f"All {len(films.items)} of them: {names}? Say 'yes' and I'll note {what} "
+                "each, or tell me which (e.g. 'loved 1 and 3', 'seen 2').",
+                {"confirm": whole.to_dict(), ABOUT_LIST: True})
+    return (f"Do you mean {names} from the list I showed earlier? Say 'yes' and I'll note "
+            f"{what} {'it' if len(films.items) == 1 else 'them'}.",
+            {"confirm": whole.to_dict(), ABOUT_LIST: True})
+
+
+def reads_transcript(query: Query) -> bool:
+    """Whether a turn needs the last turns of the transcript: "why?" may be about an
+    earlier list, and a write by position checks the list is still in view (`_stale`)."""
+    return query.intent is Intent.WHY or (query.intent in WRITING_INTENTS and bool(query.refs))
+
+
+def _stale(query: Query, state: SessionState) -> bool:
+    """A position ("the first one", "the last one") said when chatrec's last reply was
+    not that list nor about it: people then mean something else ("I saw the first one
+    but not the second" of a series). Known from the last turn of the transcript (the
+    service loads it for such messages); without it, the list is taken as current."""
+    if not any(r > 0 or r == LAST for r in query.refs) or not state.transcript \
+            or query.seen_refs or query.seen_item_ids:    # "seen 2 5, loved 5": marks
+        return False                                      # by number (checklist/)
+    last = state.transcript[-1]
+    return not (last.get("items") or last.get("checklist") or _on_screen(state)
+                or (state.pending or {}).get(ABOUT_LIST))
+
+
+def _on_screen(state: SessionState) -> bool:
+    sheet = state.checklist or {}
+    return bool(sheet.get("open")) and list(state.last_items) == list(sheet.get("items", []))
+
+
+def _plural(query: Query, state: SessionState, facts: CatalogFacts) -> bool:
+    """"them all", "both", "all of those" over more than one film of the last list,
+    with no checklist of chatrec's own asking about that list."""
+    if not (ALL in query.refs or THEM in query.refs) or _on_screen(state):
+        return False
+    return len(last_list(facts, state)) > 1

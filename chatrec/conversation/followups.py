@@ -15,6 +15,8 @@ from models.errors import UnknownItem
 
 OLDER, NEWER = "older", "newer"          # Query.years_relative
 ORIGINAL, REMAKE = "original", "remake"  # Query.version
+ABOUT_LIST = "about_list"  # a pending flag: the reply asked about the last list, so a
+                           # position in the next message still means that list
 CLOSE_CANDIDATE = 75.0    # a "did you mean" only offers titles at least this close: "star
                           # wors" (89) is Star Wars, "alein" (80) Alien; "amelie" (73) is not Alien
 WELL_KNOWN = 10           # ... and rated at least this often, or as often as the median
@@ -139,6 +141,14 @@ def answer_pending(query: Query, state: SessionState, facts: CatalogFacts):
         goes_on = query.intent is Intent.MORE or (
             query.intent in (Intent.CHOOSE, Intent.THANKS) and query.topic in ("yes", "accept"))
         return (Query.from_dict(pending["then"]), None) if goes_on else (None, None)
+    if pending.get("confirm") is not None:     # "All 5 of them: ...?" (writes.py)
+        if query.intent in (Intent.CHOOSE, Intent.THANKS) and query.topic == "yes":
+            return Query.from_dict(pending["confirm"]), None
+        if query.intent is Intent.CHOOSE and query.topic == "no":
+            return None, "OK, I haven't noted anything. Tell me which films you mean."
+        return None, None
+    if "candidates" not in pending:          # only a flag (ABOUT_LIST): nothing offered
+        return None, None
     options = [i for i in (index_or_none(facts, x) for x in pending.get("candidates", []))
                if i is not None]
     chosen = None

@@ -19,6 +19,7 @@ from chatrec.conversation.facts import CatalogFacts
 from chatrec.conversation.followups import (
     OLDER,
     ORIGINAL,
+    REMAKE,
     direction,
     index_or_none,
     last_list,
@@ -26,7 +27,7 @@ from chatrec.conversation.followups import (
     pick_version,
 )
 from chatrec.sessions.state import SessionState
-from intents.query import LIST_INTENTS, Intent, Query
+from intents.query import LIST_INTENTS, Candidate, Intent, Query
 
 # a version with no film named points at the film in focus for these ("tell me about
 # the remake", "the original was better"); a refine switches the list (dispatch)
@@ -53,17 +54,31 @@ def directed(query: Query, state: SessionState, facts: CatalogFacts) -> tuple[Qu
 
 
 def _versions_of_named(query: Query, facts: CatalogFacts) -> tuple[Query, str, str]:
-    """"the original Cape Fear": each named film swapped for the version asked for."""
-    towards, ids, titles, notes = direction(query), [], [], []
+    """"the original Cape Fear": each named film swapped for the version asked for.
+    A later version the catalog lacks ("the new Beauty and the Beast", "the remake of
+    Psycho" where only one is known) is not the catalog's film: it is left out, said
+    so, and the catalog's film offered as a "did you mean" (never written as it)."""
+    towards, ids, titles, notes, missing = direction(query), [], [], [], []
     for item, title in zip(query.item_ids, query.titles):
         i = index_or_none(facts, item)
         j = pick_version(i, facts, towards) if i is not None else None
+        if i is not None and j is None and query.version == REMAKE \
+                and not facts.other_versions(i):    # (of several, the latest is a remake)
+            missing.append(i)
+            notes.append(f"A later {facts.titles[i]} isn't in my catalog "
+                         f"({facts.catalog_line()}); I have {facts.display[i]}.")
+            continue
         if i is not None and not facts.other_versions(i):
             notes.append(f"I have only one {facts.titles[i]}: {facts.display[i]}.")
         ids.append(item if j is None else facts.item_ids[j])
         titles.append(title if j is None else facts.titles[j])
     swapped = query.with_(item_ids=tuple(ids), titles=tuple(titles), item_id=None,
-                          title=None)
+                          title=None, version=None if missing else query.version)
+    if missing and not ids:     # asked about ("did you mean ...?"); written only on "yes"
+        swapped = swapped.with_(unknown_title=f"the remake of "
+                                f"{facts.titles[missing[0]]}", candidates=tuple(
+                                    Candidate(facts.titles[i], facts.item_ids[i], 100.0)
+                                    for i in missing))
     return swapped, " ".join(notes), ""
 
 

@@ -44,7 +44,10 @@ class SessionState:
     last_items: the ids of the films the last list showed, in order (for "the
         second one").
     pending: the open "did you mean" question: {"query": <the request that asked
-        it, as a dict>, "candidates": [ids]}; None when nothing is pending.
+        it, as a dict>, "candidates": [ids]}; or a write to confirm ({"confirm": <the
+        request with its films, as a dict>}: "yes" makes it); "about_list": the reply
+        asked about the last list (a position next still means it); None when nothing
+        is pending.
     tastes: the genres heard so far, before any rating ("I like comedies"): genre ->
         net mentions (wished for +1 each, ruled out -1 each); the cold-start list
         leans on them (chatrec/conversation/tastes.py).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from intents.lexicon.cues import sentinel_index
 from intents.query import ALL, FOCUS, LAST, THEM
 
 ORDINALS = {
@@ -37,6 +38,16 @@ _PRONOUNS = {("that", "one"): FOCUS, ("this", "one"): FOCUS, ("that", "film"): F
              ("any", "of", "them"): ALL, ("any", "of", "those"): ALL,
              ("any", "of", "these"): ALL, ("none", "of", "them"): ALL,
              ("none", "of", "those"): ALL}
+# an ordinal before one of these counts times, not films: "the first time I saw it",
+# "last night", "the second half", "the last episode" are no position in a list
+_NOT_FILMS = frozenset("""time times night nights week weeks weekend weekends month months
+year years day days morning evening summer winter spring fall autumn season seasons
+episode episodes half hour hours minute minutes scene scenes part parts chapter
+chapters book books game games date couple few""".split())
+# "both" / "all" before a title and these is a determiner of the films named ("both
+# Heat and Fargo", "all Star Wars movies"), not the last list ("Love both. Heat is ...")
+_DETERMINES = {"both": frozenset({"and"}),
+               "all": frozenset("movies films ones series sequels".split())}
 MAX_POSITION = 50
 # "number two", "pick three": positions said in words
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -56,12 +67,16 @@ def ref_at(words: list[str], i: int, pronouns: bool = True,
     j = i + 1 if words[i] == "the" else i
     if j < n and words[j] not in ORDINALS and _NUMERIC_ORDINAL.match(words[j]):
         value = int(_NUMERIC_ORDINAL.match(words[j]).group(1))
+        if j + 1 < n and words[j + 1] in _NOT_FILMS:      # "the 2nd time"
+            return None
         end = j + 1 + (j + 1 < n and words[j + 1] in _NOUNS)
         return (value, end) if 1 <= value <= MAX_POSITION else None
     if j > i and j + 1 < n and words[j] == "top" and words[j + 1] in _NOUNS:
         return 1, j + 2          # "the top one": the first of the list
     if j < n and words[j] in ORDINALS:
         end = j + 1
+        if end < n and words[end] in _NOT_FILMS:
+            return None
         if end < n and words[end] in _NOUNS:
             end += 1
         elif j == i and words[j] not in ("last", "final") and end not in breaks \
@@ -78,6 +93,9 @@ def ref_at(words: list[str], i: int, pronouns: bool = True,
         for size in (3, 2, 1):
             key = tuple(words[i:i + size])
             if len(key) == size and key in _PRONOUNS:
+                if size == 1 and i + 2 < n and sentinel_index(words[i + 1]) is not None \
+                        and words[i + 2] in _DETERMINES.get(key[0], ()):
+                    return None      # "both Heat and Fargo", "all Star Wars films": films
                 return _PRONOUNS[key], i + size
     return None
 

@@ -8,7 +8,8 @@ The catalog has several films of one title (Cape Fear 1962 and 1991, Sabrina 195
   "original" when it points at a film ("the original", "the original Cape Fear",
   "original version"), not when it praises one ("something original");
 - a direction word before a version noun: "the first version", "the older edition",
-  "the new version", "the 1990s cut" is years, not this.
+  "the new version", "the 1990s cut" is years, not this;
+- "new" / "latest" between "the" and a title: "the new Beauty and the Beast" (-> remake).
 "the first one" / "the second one" are positions in the last list (lexicon/refs.py),
 and "the older one" is a comparison of years (lexicon/years.py), so "one" is not a
 version noun here. `find_version(words)` -> a `Version` (which, the positions of its
@@ -28,6 +29,8 @@ _TOWARD = {**dict.fromkeys("""original first old older earlier earliest oldest c
 initial""".split(), ORIGINAL),
            **dict.fromkeys("""new newer later latest newest recent modern second
 updated remade""".split(), REMAKE)}
+# before a title, these name a later film of that title ("the new Beauty and the Beast")
+_LATER = frozenset("new newer newest latest recent".split())
 # "original" points at a film after these (or before a film noun or a title)
 _POINTING = frozenset("the that its their his her this".split())
 _FILM_NOUNS = frozenset("movie film one version cut edition".split())
@@ -62,6 +65,9 @@ def find_version(words: list[str], breaks: frozenset[int] = frozenset()) -> Vers
             return _version(words, breaks, _NAMES[w], i, i)
         if w in _NOUNS and i > 0 and words[i - 1] in _TOWARD:
             return _version(words, breaks, _TOWARD[words[i - 1]], i - 1, i)
+        if w in _LATER and i + 1 < len(words) and words[i + 1] == "" \
+                and i > 0 and words[i - 1] in _POINTING:     # "the new <title>"
+            return _version(words, breaks, REMAKE, i, i)
         if w == "original":
             before = words[i - 1] if i > 0 else ""
             after = words[i + 1] if i + 1 < len(words) else None

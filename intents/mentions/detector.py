@@ -9,9 +9,11 @@ Two uses, one decision rule:
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from intents.mentions.features import FEATURES, Candidate, Evidence, View
 from intents.mentions.model import MentionModel
-from intents.mentions.titles import TitleMatch
+from intents.mentions.titles import ALIAS, TitleMatch
 
 
 # a span inside a longer capitalised name ("Back to the Future Part II", "Son of
@@ -23,6 +25,7 @@ _ANOTHER_FILM = tuple(FEATURES.index(n) for n in
 
 
 _YEAR_AGREES = FEATURES.index("year_agrees")
+SHORT_WORD = 6       # letters: a loose match of one shorter word is only a "did you mean"
 
 
 def _another_film(features: list[float]) -> bool:
@@ -61,8 +64,9 @@ class MentionDetector:
         # accepts wins, then the likelier: "The Fear" is not "Fear", "In the Realm of
         # the Senses" not "Senses", "Jurassic Park" not "...: Jurassic Park"
         for c in sorted(found, key=lambda c: (c.kind == "fuzzy", c.start - c.end, -c.p)):
-            if c.p < self.model.threshold:
-                continue
+            if c.p < self.model.threshold or (
+                    c.kind == "fuzzy" and short_word(view.words[c.start:c.end], c.match)):
+                continue      # the frames read it, and ask "did you mean" (short_word)
             if all(c.end <= o.start or c.start >= o.end for o in chosen):
                 chosen.append(c)
         for c in chosen:     # "The Usual Suspects": the span takes the article too
@@ -87,6 +91,17 @@ class MentionDetector:
         """At or above: a link."""
         return self.model.threshold
 
+    def judged(self, hit: TitleMatch, p: float) -> TitleMatch | None:
+        """`hit` when probability p links it, marked sure enough for a write or not;
+        else None."""
+        return replace(hit, sure=p >= self.write) if p >= self.threshold else None
+
+    @property
+    def write(self) -> float:
+        """At or above: sure enough for a write; between `threshold` and this: linked,
+        and a rating or seen mark from it is confirmed first."""
+        return self.model.write
+
     @property
     def ask(self) -> float:
         """At or above (and below `threshold`): ask "did you mean ...?"; below: no film."""
@@ -100,3 +115,18 @@ class MentionDetector:
             self.recorder.append((start, end, match.index, kind, features))
             return 1.0
         return _decide(self.model, features)
+
+
+def short_word(words: list[str], match: TitleMatch) -> bool:
+    """One short word (under six letters) that matched a title only loosely: an edit is
+    a large share of it and it has many close neighbours ("sing" is a letter from "The
+    Sting", "rocky" from "The Rock"), so it is asked about, never linked; "godfathr" or
+    "braveheartt" are still plainly their film."""
+    return len(words) == 1 and len(words[0]) < SHORT_WORD and match.score < ALIAS
+
+
+def certainty(match: TitleMatch) -> float:
+    """How sure a link is, for the Query's `confidence`: the match score, below an
+    alias's when the mention model was unsure the words name a film at all ("about
+    aliens", "Emma stone"), so a write from it is confirmed first."""
+    return match.score if match.sure else min(match.score, ALIAS - 1.0)

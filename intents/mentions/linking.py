@@ -8,14 +8,14 @@ them ("Fargo, Heat and Seven").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from intents.lexicon import cues
 from intents.lexicon.names import is_person
 from intents.lexicon.refs import range_at, ref_at
 from intents.lexicon.text import Token
-from intents.mentions.detector import MentionDetector
+from intents.mentions.detector import MentionDetector, short_word
 from intents.mentions.features import View
 from intents.mentions.sequels import sequel_mark
 from intents.mentions.spans import cut
@@ -126,7 +126,7 @@ class Linker:
         """`hit` when the model takes the words s..e for its film, else None."""
         if hit is None or hit.index is None:
             return hit
-        return hit if self._p(m, s, e, hit, kind) >= self.detector.threshold else None
+        return self.detector.judged(hit, self._p(m, s, e, hit, kind))
 
     def _ask(self, s: int, e: int, hit: TitleMatch) -> Mention:
         """Not sure enough to link: the film as a "did you mean" candidate."""
@@ -172,7 +172,7 @@ class Linker:
                 before_film = j + 1 < len(words) and words[j] in _LIST_JOIN \
                     and cues.sentinel_index(words[j + 1]) is not None   # "heat and [Casino]"
                 if p >= (self.detector.ask if listed or before_film else self.detector.threshold):
-                    return Mention(exact, None, s, j)
+                    return Mention(replace(exact, sure=p >= self.detector.write), None, s, j)
                 if declined is None and not turned_down and p >= self.detector.ask:
                     declined = self._ask(s, j, exact)       # "did you mean ...?"
                 turned_down = True
@@ -202,8 +202,8 @@ class Linker:
             p = self._p(m, s, end, match, "fuzzy")
             if p < self.detector.ask:
                 return None          # "have a great day" is no film
-            if p < self.detector.threshold:
-                match = TitleMatch(None, match.score, match.candidates)
+            if p < self.detector.threshold or short_word(words[s:end], match):   # many close
+                match = TitleMatch(None, match.score, match.candidates)   # neighbours: ask
         if strict and (match.index is None or match.score < STRICT_ACCEPT):
             inside = self._contained(m, s, end)                     # "the life of brian"
             return Mention(inside, None, s, end) if inside is not None else None

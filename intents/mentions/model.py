@@ -17,18 +17,21 @@ FILE = "mention_model.json"
 class MentionModel:
     """`p(features)`: the probability that a candidate span names its film."""
 
-    def __init__(self, weights: dict[str, float], threshold: float, ask: float) -> None:
+    def __init__(self, weights: dict[str, float], threshold: float, ask: float,
+                 write: float | None = None) -> None:
         missing = set(FEATURES) - set(weights)
         if missing:
             raise ValueError(f"mention model lacks weights for {sorted(missing)}")
         self.weights = [float(weights[name]) for name in FEATURES]
         self.threshold = float(threshold)    # at or above: a film mention
         self.ask = float(ask)                # between ask and threshold: "did you mean?"
+        # at or above: sure enough to write an opinion or seen mark from the link alone
+        self.write = float(threshold if write is None else write)
 
     @classmethod
     def shipped(cls) -> "MentionModel":
         data = json.loads(resources.files("intents.mentions").joinpath(FILE).read_text())
-        return cls(data["weights"], data["threshold"], data["ask"])
+        return cls(data["weights"], data["threshold"], data["ask"], data.get("write"))
 
     def p(self, features: list[float]) -> float:
         z = sum(w * x for w, x in zip(self.weights, features))

@@ -61,6 +61,7 @@ class TitleMatch:
     index: int | None
     score: float
     candidates: tuple[tuple[int, float], ...] = ()
+    sure: bool = True    # False: linked, but not surely enough for a write (detector.py)
 
 
 def title_forms(title: str) -> tuple[list[str], list[str]]:
@@ -81,8 +82,7 @@ def title_forms(title: str) -> tuple[list[str], list[str]]:
         if len(sub_words) >= 2:
             aliases.extend(_article_forms(sub))
     canon = _uniq(norm(f) for f in canonical)
-    # "Godfather: Part II" is also "godfather 2"
-    aliases.extend(_PART_N.sub(r"\1", f) for f in canon if _PART_N.search(f))
+    aliases.extend(_PART_N.sub(r"\1", f) for f in canon if _PART_N.search(f))  # "godfather 2"
     alias = [a for a in _uniq(norm(f) for f in aliases) if a not in canon and a != bare]
     return canon, alias
 

@@ -11,6 +11,7 @@ Game"), so "who won the game" stays a question about a match.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from intents.lexicon import cues
 from intents.lexicon.text import capitals, norm, tokens
@@ -90,6 +91,8 @@ class WholeTitles:
                 end = closing.end()
             end, hit = self._alias_and_year(c, end, cand.match)
             last = max(t for t in range(j - 1, len(toks)) if toks[t].start < end)
+            if hit.index == cand.match.index and cand.p < self.detector.write:
+                hit = replace(hit, sure=False)      # linked; a write from it is confirmed
             keep.append((i, last + 1, end, hit))
         out, pos, new_caps, t = [], 0, [], 0
         for i, j, end, hit in keep:

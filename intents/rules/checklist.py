@@ -21,6 +21,7 @@ with the film slots.
 from __future__ import annotations
 
 from intents.catalog import TitleCatalog
+from intents.mentions.detector import certainty
 from intents.query import ALL, LAST, THEM, Candidate, Intent, Query
 from intents.rules.marks import SEEN, UNSEEN, Clause, Target, read_clauses
 
@@ -109,7 +110,7 @@ class AnswerReader:
         if matches:
             out["titles"] = tuple(self.catalog.titles[m.index] for m in matches)
             out["item_ids"] = tuple(self.catalog.item_ids[m.index] for m in matches)
-            out["confidence"] = round(float(matches[0].score), 1)
+            out["confidence"] = round(min(certainty(m) for m in matches), 1)   # weakest
         return out
 
 

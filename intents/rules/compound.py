@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from intents.mentions.titles import ALIAS as SURE_LINK
 from intents.query import Intent, Query
 
 _LISTS = (Intent.RECOMMEND, Intent.POPULAR, Intent.SIMILAR)
@@ -71,8 +72,9 @@ def stated_then_asked(parse, query: Query, text: str) -> Query:
         if len(first) > MAX_STATEMENT:
             break                  # a rating statement is short: no re-parse of long text
         one = parse(first)
-        if one.intent is not Intent.RATE or one.rating is None or not one.item_ids:
-            continue
+        if one.intent is not Intent.RATE or one.rating is None or not one.item_ids \
+                or (one.confidence or 0) < SURE_LINK:
+            continue                  # (a loose link's opinion is not recorded unasked)
         two = parse(second)
         if two.intent not in _LISTS:
             continue

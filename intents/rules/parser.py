@@ -29,6 +29,8 @@ from intents.mentions.linking import Message
 from intents.mentions.runs import named_runs
 from intents.mentions.spans import blank, sequel_number, token_range
 from intents.mentions.features import genre_words
+from intents.mentions.detector import certainty
+from intents.mentions.titles import ALIAS
 from intents.mentions.whole_titles import WholeTitles
 from intents.query import ALL, DEFAULT_K, Candidate, Intent, Query, clamp_k
 from intents.rules.acts import ActFallback
@@ -259,8 +261,8 @@ class RuleParser:
             refs = [f.ref for f in slot.mentions if f.ref is not None]
             fields["titles"] = tuple(cat.titles[f.match.index] for f in matched)
             fields["item_ids"] = tuple(cat.item_ids[f.match.index] for f in matched)
-            if matched:
-                fields["confidence"] = round(float(matched[0].match.score), 1)
+            if matched:      # the weakest link: a write needs every film linked for sure
+                fields["confidence"] = round(min(certainty(f.match) for f in matched), 1)
             if unmatched:
                 first = unmatched[0]
                 fields["candidates"] = tuple(
@@ -280,7 +282,8 @@ class RuleParser:
                     if len(set(rated)) > 1 and len(rated) == len(ordered):
                         fields["ratings"] = tuple(rated)
             fields["topic"] = slot.topic
-            fields["said"] = tuple((cat.item_ids[x.match.index], x.rating) for x in slot.aside)
+            fields["said"] = tuple((cat.item_ids[x.match.index], x.rating) for x in slot.aside
+                                   if certainty(x.match) >= ALIAS)   # a loose one: unsaid
             if slot.kind == "bare" and intent is Intent.CHOOSE:
                 fields["refs"] = (slot.mentions[0].ref,)
         elif intent is Intent.CHOOSE:

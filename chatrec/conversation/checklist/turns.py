@@ -23,7 +23,7 @@ from chatrec.conversation.checklist import offer
 from chatrec.conversation.checklist.marks import Marks, compound, read_marks
 from chatrec.conversation.constraints import Filter
 from chatrec.conversation.feedback import record_marks
-from chatrec.conversation.followups import index_or_none, last_list
+from chatrec.conversation.followups import ABOUT_LIST, index_or_none, last_list
 from chatrec.conversation.moves import Reply
 from chatrec.conversation.replies import join_words
 from chatrec.conversation.tastes import lean_text
@@ -147,6 +147,7 @@ class ChecklistTurns:
         a, b = (list(self.facts.example_titles) + ["Fargo", "Heat"])[:2]
         reply.text = (reply.text + " " + LATE.format(a=a, b=b)).strip()
         reply.effects.checklist = dict(sheet, open=False)
+        reply.effects.pending = {ABOUT_LIST: True}     # "again" means the list above
         return reply
 
     def _noted(self, marks: Marks, query: Query, fx: TurnEffects) -> Reply:

@@ -137,9 +137,28 @@ def test_the_original_of_a_named_film(v):
     r = v.handle(Query(Intent.SIMILAR, item_ids=(12,), titles=("Cape Fear",),
                        version="original"), SessionState("s"), Context())
     assert r.text.startswith("Films like Cape Fear (1962)")
-    r = v.handle(Query(Intent.SIMILAR, item_ids=(6,), titles=("Fargo",), version="remake"),
+    r = v.handle(Query(Intent.SIMILAR, item_ids=(6,), titles=("Fargo",), version="original"),
                  SessionState("s"), Context())
-    assert r.text.startswith("I have only one Fargo: Fargo (1996).")
+    assert r.text.startswith("I have only one Fargo: Fargo (1996).")   # likely the original
+
+
+@pytest.mark.parametrize("intent, rating", [(Intent.SIMILAR, None), (Intent.RATE, 5.0),
+                                            (Intent.RATE, 1.0), (Intent.SEEN, None),
+                                            (Intent.INFO, None)])
+def test_a_later_version_the_catalog_lacks_is_said_and_offered_never_taken(v, intent, rating):
+    # "the new Fargo", "I loved the remake of Fargo", "seen the Fargo remake": the catalog
+    # has one Fargo (1996); the later one is not it, so nothing is listed or written for
+    # it until the person says the catalog's film is the one they meant
+    r = v.handle(Query(intent, item_ids=(6,), titles=("Fargo",), version="remake",
+                       rating=rating), SessionState("s"), Context())
+    assert r.text.startswith("A later Fargo isn't in my catalog") and "Fargo (1996)" in r.text
+    assert not r.effects.ratings and not r.effects.seen and not r.items
+    assert r.effects.pending["candidates"] == ["6"]
+    yes = v.handle(Query(Intent.CHOOSE, topic="yes"), after(v, r), Context())
+    if intent is Intent.RATE:
+        assert yes.effects.ratings and yes.effects.ratings[0][0] == "6"
+    else:
+        assert not yes.effects.ratings
 
 
 def test_the_original_after_a_rating_takes_the_rating_back(v):

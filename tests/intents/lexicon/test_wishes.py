@@ -90,6 +90,19 @@ def test_not_versions(text):
     assert find_version(words(text)) is None
 
 
+@pytest.mark.parametrize("said", [["the", "new", "", "", ""], ["i", "loved", "the", "latest", ""],
+                                  ["that", "newer", "", ""], ["seen", "the", "recent", "", "yet"]])
+def test_new_before_a_title_the_parser_took_is_a_later_version(said):
+    found = find_version(said)
+    assert found is not None and found.which == REMAKE
+
+
+@pytest.mark.parametrize("said", [["a", "new", "", ""], ["new", ""], ["the", "new", "one"],
+                                  ["something", "new", "like", ""]])
+def test_new_without_the_before_a_title_is_no_version(said):
+    assert find_version(said) is None
+
+
 def test_the_original_before_a_title_the_parser_took():
     found = find_version(["the", "original", ""])
     assert (found.which, found.used, found.picked) == (ORIGINAL, frozenset({1}), True)
