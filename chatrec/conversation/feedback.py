@@ -217,7 +217,9 @@ def _on_screen(state: SessionState) -> bool:
 
 def _plural(query: Query, state: SessionState, facts: CatalogFacts) -> bool:
     """"them all", "both", "all of those" over more than one film of the last list,
-    with no checklist of chatrec's own asking about that list."""
-    if not (ALL in query.refs or THEM in query.refs) or _on_screen(state):
+    when that list is not what chatrec just said (nor a checklist of its own asking
+    about it): right under the list, "I've seen all of those" means it."""
+    if not (ALL in query.refs or THEM in query.refs) or _on_screen(state) \
+            or (state.transcript and state.transcript[-1].get("items")):
         return False
     return len(last_list(facts, state)) > 1

@@ -1,9 +1,7 @@
-"""Linking words of a message to films: a catalog title (exact, a title's first
-words, or a fuzzy match), a title read whole before any cue (a sentinel word), or a
-reference to the last list ("the second one", "it", "the first two"); and lists of
-them ("Fargo, Heat and Seven").
-
-`Linker` is used by the frames of intents/rules/slots.py, which decide where a film starts.
+"""Linking words of a message to films: a catalog title (exact, a title's first words, or
+a fuzzy match), a title read whole before any cue (a sentinel word), or a reference to the
+last list ("the second one", "it", "the first two"); and lists of them ("Fargo, Heat and
+Seven"). Used by the frames of intents/rules/slots.py, which decide where a film starts.
 """
 from __future__ import annotations
 
@@ -28,16 +26,15 @@ STRICT_ACCEPT = 88.0     # fuzzy score needed when only a weak cue says "this is
 _LIST_JOIN = frozenset({"and", "or", "plus", "nor"})
 _RAW_WORD = re.compile(r"[\w']+")
 # after these nouns "that"/"which" starts a relative clause ("movies that are boring")
-_RELATIVE_AFTER = frozenset("""movies movie films film flicks ones stuff something anything
-things shows""".split())
+_RELATIVE_AFTER = frozenset("movies movie films film flicks ones stuff something anything "
+                            "things shows".split())
 _FRAMING = ("movie", "film", "watching", "seeing")
 # words that start talk, never a film ("tell me about yourself")
 _NOT_A_TITLE = frozenset("""you yourself yourselves me myself us it this that these those
 them all everything anything something nothing movies films your my our their his her
 what how why who where when which there here""".split())
 # words that may follow a title that starts with a common word ("I loved My Family too")
-_AFTER_TITLE = frozenset("""and or but too also a lot so much was is please though
-very""".split())
+_AFTER_TITLE = frozenset("and or but too also a lot so much was is please though very".split())
 
 
 @dataclass
@@ -298,8 +295,9 @@ class Linker:
 
 
 def _listed_together(found: list[Mention]) -> list[Mention]:
-    """In a list with a film in it ("heat and casino"), a title written exactly that
-    the model was unsure of is a film too: linked rather than asked about."""
+    """In a list with a film in it ("heat and casino"), a title written exactly that the
+    model was unsure of is a film too; when all are written exactly ("seen psycho and the
+    shining"), each is sure enough for a write: catalog titles seldom join by chance."""
     if len(found) < 2 or not any(f.match is not None and f.match.index is not None
                                  for f in found):
         return found
@@ -307,4 +305,6 @@ def _listed_together(found: list[Mention]) -> list[Mention]:
         m = f.match
         if m is not None and m.index is None and m.candidates and m.candidates[0][1] >= ALIAS:
             f.match = TitleMatch(m.candidates[0][0], m.candidates[0][1], m.candidates)
-    return found
+    exact = all(f.match is not None and f.match.index is not None and f.match.score >= ALIAS
+                for f in found)
+    return [replace(f, match=replace(f.match, sure=True)) if exact else f for f in found]

@@ -74,14 +74,25 @@ def test_no_to_a_loose_link_writes_nothing(svc):
     assert talk.stored() == ({}, set())
 
 
-@pytest.mark.parametrize("message,kind", [("I've seen them all", "seen"),
-                                          ("loved all of those", "rated"),
-                                          ("I liked them all", "rated"),
-                                          ("seen all of them already", "seen")])
-def test_all_of_a_list_is_named_back_and_written_on_yes(svc, message, kind):
+ALL_OF_THEM = [("I've seen them all", "seen"), ("loved all of those", "rated"),
+               ("I liked them all", "rated"), ("seen all of them already", "seen")]
+
+
+@pytest.mark.parametrize("message,kind", ALL_OF_THEM)
+def test_all_of_a_list_said_right_under_it_is_written(svc, message, kind):
     talk = Talk(svc)
-    shown = talk.say("recommend 4 sci-fi movies")["items"]
-    assert len(shown) == 4
+    assert len(talk.say("recommend 4 sci-fi movies")["items"]) == 4
+    talk.say(message)
+    ratings, seen = talk.stored()
+    assert len(ratings if kind == "rated" else seen) == 4
+
+
+@pytest.mark.parametrize("message,kind", ALL_OF_THEM)
+def test_all_of_a_list_said_later_is_named_back_and_written_on_yes(svc, message, kind):
+    """Once chatrec said something else, "all of them" may be about other films."""
+    talk = Talk(svc)
+    assert len(talk.say("recommend 4 sci-fi movies")["items"]) == 4
+    talk.say("hi")
     asked = talk.say(message)
     assert asked["reply"].startswith("All 4 of them:") and talk.stored() == ({}, set())
     talk.say("yes")
@@ -93,6 +104,7 @@ def test_all_of_a_list_is_named_back_and_written_on_yes(svc, message, kind):
 def test_anything_but_yes_after_all_of_them_writes_nothing(svc, after):
     talk = Talk(svc)
     talk.say("recommend 3 westerns")
+    talk.say("hi")
     talk.say("I have seen all of them")
     talk.say(after)
     assert talk.stored() == ({}, set())
