@@ -163,7 +163,7 @@ def confirm_first(query: Query, state: SessionState, facts: CatalogFacts
         return question, {ABOUT_LIST: True}
     what = "that you've seen" if query.intent.value == "seen" else "your opinion of"
     named = [i for i in (index_or_none(facts, x) for x in query.item_ids) if i is not None]
-    if named and not sure(query):
+    if named and not sure(query) and not _on_show(named, state, facts):
         names = join_words([facts.display[i] for i in named])
         if len(named) == 1 and not query.refs:    # "yes", "1" or the title again
             bare = query.with_(item_ids=(), titles=(), item_id=None, title=None,
@@ -208,6 +208,14 @@ def _stale(query: Query, state: SessionState) -> bool:
     last = state.transcript[-1]
     return not (last.get("items") or last.get("checklist") or _on_screen(state)
                 or (state.pending or {}).get(ABOUT_LIST))
+
+
+def _on_show(named: list[int], state: SessionState, facts: CatalogFacts) -> bool:
+    """Every film named is one chatrec just listed (or its open checklist holds): a title
+    typed loosely or in lower case then names that film, no doubt left ("seen the usual
+    suspects, loved casablanca" under a checklist holding both)."""
+    shown = set(state.last_items) | set((state.checklist or {}).get("items", []))
+    return all(str(facts.item_ids[i]) in shown for i in named)
 
 
 def _on_screen(state: SessionState) -> bool:

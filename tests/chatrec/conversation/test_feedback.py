@@ -157,3 +157,20 @@ def test_a_position_after_which_of_them_is_still_the_list(svc):
     assert talk.say("I liked those")["reply"].startswith("Which of them?")
     talk.say("loved the third one")
     assert list(talk.stored()[0]) == [shown[2]["title"]]
+
+
+def test_a_loose_title_of_a_film_just_listed_is_written_at_once(svc):
+    """The film is on screen: a typo or lower case names it, no doubt left."""
+    talk = Talk(svc)
+    shown = talk.say("recommend 4 sci-fi movies")["items"]
+    title = shown[0]["display_title"] if "display_title" in shown[0] else shown[0]["title"]
+    typo = title.lower() + title[-1].lower()            # "star warss"
+    talk.say(f"I loved {typo}")
+    ratings, _ = talk.stored()
+    assert ratings == {shown[0]["title"]: 5.0}
+
+
+def test_the_same_loose_title_with_no_list_is_asked_about(svc):
+    talk = Talk(svc)
+    asked = talk.say("I loved star warss")
+    assert asked["reply"].startswith("Did you mean ") and talk.stored() == ({}, set())
