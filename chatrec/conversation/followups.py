@@ -39,6 +39,11 @@ def index_or_none(facts: CatalogFacts, item_id) -> int | None:
         return None
 
 
+def focus_index(facts: CatalogFacts, state: SessionState) -> int | None:
+    """The catalog index of the film the conversation is about, if any."""
+    return index_or_none(facts, state.focus) if state.focus is not None else None
+
+
 def shows_again(reply, state: SessionState) -> bool:
     """The reply lists exactly the films the last list showed: asked again with nothing
     changed, a person wants other films, not the same ones."""
@@ -73,7 +78,7 @@ def vague_target(query: Query, state: SessionState, facts: CatalogFacts) -> str 
     if THEM in query.refs and len(shown) > 2:
         return (f"Which of them? Say e.g. 'loved 1 and 3' or 'seen 2' and I'll note each "
                 f"one (the last list had {len(shown)} films).")
-    focus = index_or_none(facts, state.focus) if state.focus is not None else None
+    focus = focus_index(facts, state)
     if FOCUS in query.refs and shown and focus is not None and focus not in shown:
         return (f"Do you mean {facts.display[focus]}, or one of the films I listed? Say its "
                 "title or its number.")
@@ -83,7 +88,7 @@ def vague_target(query: Query, state: SessionState, facts: CatalogFacts) -> str 
 def _resolve_ref(ref: int, state: SessionState, facts: CatalogFacts,
                  default_first: bool) -> Films:
     shown = last_list(facts, state)
-    focus = index_or_none(facts, state.focus) if state.focus is not None else None
+    focus = focus_index(facts, state)
     if ref == FOCUS:
         if focus is not None:
             return Films([focus], positions=[_position(focus, facts, state)])
@@ -230,7 +235,7 @@ def other_version(query: Query, state: SessionState, facts: CatalogFacts):
         return None
     last = state.last_query or {}
     seeds = last.get("item_ids") or [] if last.get("intent") == "similar" else []
-    base = index_or_none(facts, state.focus) if state.focus is not None else None
+    base = focus_index(facts, state)
     seeded = len(seeds) == 1 and base is not None and str(facts.item_ids[base]) == str(seeds[0])
     if base is None:
         return None
@@ -252,7 +257,7 @@ def other_version(query: Query, state: SessionState, facts: CatalogFacts):
 def focus_seed(query: Query, state: SessionState, facts: CatalogFacts) -> Query | None:
     """"more like that" with no list yet, after a turn about one film ("groundhog day is
     one of my all-time faves"): films like that film, as many as asked."""
-    focus = index_or_none(facts, state.focus) if state.focus is not None else None
+    focus = focus_index(facts, state)
     if focus is None:
         return None
     return Query(Intent.SIMILAR, item_ids=(facts.item_ids[focus],), k=query.k,

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.chatrec.homes import copy_trained
+
 
 def _cache_root() -> Path:
     env = os.environ.get("CHATREC_TEST_CACHE")
@@ -47,9 +49,7 @@ def trained_home_cache(ml100k_dir) -> Path:
 @pytest.fixture
 def trained_home(tmp_path, monkeypatch, trained_home_cache) -> Path:
     """A private $CHATREC_HOME with ML-100K and fresh artifacts (no sessions yet)."""
-    home = tmp_path / "home"
-    for part in ("datasets", "artifacts"):
-        shutil.copytree(trained_home_cache / part, home / part)
+    home = copy_trained(trained_home_cache, tmp_path / "home")
     monkeypatch.setenv("CHATREC_HOME", str(home))
     monkeypatch.delenv("CHATREC_DATASET", raising=False)
     monkeypatch.delenv("CHATREC_PARSER", raising=False)

@@ -6,12 +6,12 @@ wrong film."""
 from __future__ import annotations
 
 import itertools
-import shutil
 
 import pytest
 
 from chatrec.conversation.checklist import offer
 from models.data import natural_title
+from tests.chatrec.homes import copy_trained, service_on
 
 pytestmark = pytest.mark.movielens
 _ids = itertools.count()
@@ -19,17 +19,8 @@ _ids = itertools.count()
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory, trained_home_cache):
-    home = tmp_path_factory.mktemp("checklist-home")
-    for part in ("datasets", "artifacts"):
-        shutil.copytree(trained_home_cache / part, home / part)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CHATREC_HOME", str(home))
-    mp.delenv("CHATREC_DATASET", raising=False)
-    mp.delenv("CHATREC_PARSER", raising=False)
-    mp.delenv("CHATREC_CHECKLIST", raising=False)
-    from chatrec.service import build_service
-    yield build_service(client_session_ids=True)
-    mp.undo()
+    home = copy_trained(trained_home_cache, tmp_path_factory.mktemp("checklist-home"))
+    yield from service_on(home)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.chatrec.homes import copy_trained
 from tests.chatrec.serving import Server
 from tests.dialogues.judge import HttpClient, parse, run_file, summary
 
@@ -25,10 +26,7 @@ def test_the_corpus_is_big_enough():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, trained_home_cache):
-    import shutil
-    home = tmp_path_factory.mktemp("dialogue-home")
-    for part in ("datasets", "artifacts"):
-        shutil.copytree(trained_home_cache / part, home / part)
+    home = copy_trained(trained_home_cache, tmp_path_factory.mktemp("dialogue-home"))
     s = Server(home)
     yield s
     s.stop()

@@ -6,9 +6,10 @@ project's own, not taken from the ReDial dump."""
 from __future__ import annotations
 
 import itertools
-import shutil
 
 import pytest
+
+from tests.chatrec.homes import copy_trained, service_on
 
 pytestmark = pytest.mark.movielens
 _ids = itertools.count()
@@ -16,17 +17,9 @@ _ids = itertools.count()
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory, trained_home_cache):
-    home = tmp_path_factory.mktemp("feedback-home")
-    for part in ("datasets", "artifacts"):
-        shutil.copytree(trained_home_cache / part, home / part)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CHATREC_HOME", str(home))
-    mp.setenv("CHATREC_CHECKLIST", "off")     # plain lists: "them all" is about a list
-    mp.delenv("CHATREC_DATASET", raising=False)
-    mp.delenv("CHATREC_PARSER", raising=False)
-    from chatrec.service import build_service
-    yield build_service(client_session_ids=True)
-    mp.undo()
+    home = copy_trained(trained_home_cache, tmp_path_factory.mktemp("feedback-home"))
+    yield from service_on(home, CHATREC_CHECKLIST="off")   # plain lists: "them all" is
+                                                           # about a list
 
 
 class Talk:

@@ -5,11 +5,10 @@ serve` per test module on a trained ML-100K home; each test's browser starts wit
 empty storage, so each test is its own conversation)."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from tests.chatrec.cdp import Browser, find_chromium
+from tests.chatrec.homes import copy_trained
 
 
 @pytest.fixture
@@ -35,9 +34,7 @@ def stub_url():
 def live(tmp_path_factory, trained_home_cache):
     from tests.chatrec.serving import Server
 
-    home = tmp_path_factory.mktemp("live-home")
-    for part in ("datasets", "artifacts"):
-        shutil.copytree(trained_home_cache / part, home / part)
+    home = copy_trained(trained_home_cache, tmp_path_factory.mktemp("live-home"))
     server = Server(home)
     yield server
     server.stop()
